@@ -1,0 +1,47 @@
+/**
+ * Development secrets: taken from the environment when set, else generated once into
+ * `.koe/secrets.json` (git-ignored, mode 600) and reused, so demo tokens survive a restart.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export interface Secrets {
+  /** HS256 key for bearer tokens. */
+  readonly jwtSecret: Uint8Array;
+  /** Key-encryption key, base64 of 32 bytes (used once field encryption lands). */
+  readonly masterKey: string;
+  /** Key for the `customerKey` pseudonym and the `hash` masker. */
+  readonly pseudonymKey: string;
+}
+
+interface SecretFile {
+  jwtSecret: string;
+  masterKey: string;
+  pseudonymKey: string;
+}
+
+export function loadSecrets(projectRoot: string, env: NodeJS.ProcessEnv = process.env): Secrets {
+  const file = join(projectRoot, '.koe', 'secrets.json');
+  let stored: SecretFile | null = null;
+  const need = !env.KOE_JWT_SECRET || !env.KOE_MASTER_KEY || !env.KOE_PSEUDONYM_KEY;
+  if (need) stored = readOrCreate(file);
+  return {
+    jwtSecret: new TextEncoder().encode(env.KOE_JWT_SECRET ?? stored!.jwtSecret),
+    masterKey: env.KOE_MASTER_KEY ?? stored!.masterKey,
+    pseudonymKey: env.KOE_PSEUDONYM_KEY ?? stored!.pseudonymKey,
+  };
+}
+
+function readOrCreate(file: string): SecretFile {
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SecretFile;
+  const fresh: SecretFile = {
+    jwtSecret: randomBytes(32).toString('base64url'),
+    masterKey: randomBytes(32).toString('base64'),
+    pseudonymKey: randomBytes(32).toString('base64url'),
+  };
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(fresh, null, 2), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return fresh;
+}

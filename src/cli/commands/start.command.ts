@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { issueToken } from '../../auth/jwt.js';
+import { seedDemoData } from '../../data/demo-seed.js';
+import { migrateUp } from '../../data/migrate.js';
+import { DEMO_PRINCIPALS } from '../../data/seed/demo-data.js';
+import { permissiveAccess } from '../../server/permissive-access.js';
+import { DEFAULT_PORTS, startPlatform } from '../../server/platform.js';
+import { openRuntime } from '../runtime.js';
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('start the gateway and the three subgraphs (embedded PostgreSQL when DATABASE_URL is unset), migrating and seeding demo data once')
+    .option('--no-seed', 'do not load demo data into an empty database')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .action(async (opts: { seed: boolean; host: string }) => {
+      const say = (l: string) => console.log(l);
+      const rt = await openRuntime(say);
+      let stopping: Promise<void> | null = null;
+      const shutdown = (platformStop: () => Promise<void>) => {
+        stopping ??= (async () => {
+          say('\nStopping…');
+          await platformStop();
+          await rt.close();
+          say('Stopped.');
+        })();
+        return stopping;
+      };
+      try {
+        const applied = await migrateUp(rt.orm);
+        if (applied.length) say(`Migrations applied: ${applied.join(', ')}`);
+        if (opts.seed) {
+          const seeded = await seedDemoData(rt.orm, rt.secrets.pseudonymKey);
+          if (seeded.seeded) say(`Demo data seeded: ${JSON.stringify(seeded.counts)}`);
+        }
+        const port = process.env.PORT ? Number.parseInt(process.env.PORT, 10) : DEFAULT_PORTS.gateway;
+        const platform = await startPlatform({
+          orm: rt.orm,
+          jwtSecret: rt.secrets.jwtSecret,
+          accessFor: () => permissiveAccess,
+          host: opts.host,
+          ports: { gateway: port },
+        });
+        const onSignal = () => void shutdown(platform.stop).then(() => process.exit(0));
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        await printWelcome(platform.gatewayUrl, platform.subgraphUrls, rt.secrets.jwtSecret, rt.databaseSource, say);
+      } catch (e) {
+        await rt.close();
+        throw e;
+      }
+    });
+}
+
+async function printWelcome(
+  gatewayUrl: string,
+  subgraphs: Record<string, string>,
+  secret: Uint8Array,
+  dbSource: string,
+  say: (l: string) => void,
+): Promise<void> {
+  say('');
+  say(`Koe is up (database: ${dbSource}).`);
+  say(`  gateway    ${gatewayUrl}`);
+  for (const [name, url] of Object.entries(subgraphs)) say(`  ${name.padEnd(10)} ${url}`);
+  say('');
+  say('Demo tokens (valid 12 h; `npx koe token <principal>` mints more):');
+  let sample = '';
+  for (const p of DEMO_PRINCIPALS.filter((d) => d.status === 'active')) {
+    const token = await issueToken(secret, p.id);
+    sample ||= token;
+    say(`  ${p.roles.join(',').padEnd(14)} ${p.id.padEnd(16)} ${token}`);
+  }
+  say('');
+  say('Try:');
+  say(`  curl -s ${gatewayUrl} -H 'content-type: application/json' \\`);
+  say(`    -H 'authorization: Bearer ${sample}' \\`);
+  say(`    -d '{"query":"{ feedbacks(first: 3) { totalCount edges { node { channel body customer { name email } } } } }"}'`);
+  say('');
+  say('Ctrl-C stops everything, the embedded database included.');
+}

@@ -1,0 +1,60 @@
+import { Collection, Entity, Index, OneToMany, PrimaryKey, Property } from '@mikro-orm/core';
+import { ConsentEntity } from './consent.entity.js';
+import { PurchaseEntity } from './purchase.entity.js';
+
+/** A customer as stored. Personal columns are plaintext until field encryption lands (issue 6). */
+@Entity({ tableName: 'customer' })
+@Index({ properties: ['createdAt', 'id'] })
+@Index({ properties: ['name', 'id'] })
+@Index({ properties: ['email', 'id'] })
+@Index({ properties: ['prefecture', 'id'] })
+export class CustomerEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'string', length: 64, unique: true })
+  customerKey!: string;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Property({ type: 'text' })
+  nameKana!: string;
+
+  @Property({ type: 'text' })
+  email!: string;
+
+  @Index()
+  @Property({ type: 'text' })
+  phone!: string;
+
+  @Property({ type: 'text' })
+  address!: string;
+
+  @Property({ type: 'string', length: 8 })
+  prefecture!: string;
+
+  @Property({ type: 'string', length: 10 })
+  birthDate!: string;
+
+  @Index()
+  @Property({ type: 'string', length: 64, nullable: true })
+  teamId!: string | null;
+
+  @Index()
+  @Property({ type: 'string', length: 32, nullable: true })
+  segment!: string | null;
+
+  @Property({ type: 'datetime' })
+  createdAt!: Date;
+
+  @Index()
+  @Property({ type: 'datetime' })
+  lastActivityAt!: Date;
+
+  @OneToMany(() => PurchaseEntity, (p) => p.customer)
+  purchases = new Collection<PurchaseEntity>(this);
+
+  @OneToMany(() => ConsentEntity, (c) => c.customer)
+  consents = new Collection<ConsentEntity>(this);
+}

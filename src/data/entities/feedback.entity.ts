@@ -1,0 +1,48 @@
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { CustomerEntity } from './customer.entity.js';
+
+@Entity({ tableName: 'feedback' })
+@Index({ properties: ['receivedAt', 'id'] })
+@Index({ properties: ['rating', 'id'] })
+@Index({ properties: ['customer', 'receivedAt'] })
+export class FeedbackEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @ManyToOne(() => CustomerEntity, { nullable: true, deleteRule: 'set null' })
+  customer!: CustomerEntity | null;
+
+  @Index()
+  @Property({ type: 'string', length: 16 })
+  channel!: string;
+
+  @Property({ type: 'datetime' })
+  receivedAt!: Date;
+
+  @Property({ type: 'text', nullable: true })
+  subject!: string | null;
+
+  @Property({ type: 'text' })
+  body!: string;
+
+  @Property({ type: 'smallint', nullable: true })
+  rating!: number | null;
+
+  @Index()
+  @Property({ type: 'string', length: 16, nullable: true })
+  sentiment!: string | null;
+
+  @Property({ type: 'text[]' })
+  tags!: string[];
+
+  @Index()
+  @Property({ type: 'string', length: 16 })
+  status!: string;
+
+  @Index()
+  @Property({ type: 'string', length: 64, nullable: true })
+  teamId!: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  note!: string | null;
+}

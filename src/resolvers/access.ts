@@ -1,0 +1,29 @@
+/**
+ * What resolvers ask of the policy for one request. Resolvers depend on this interface only, so
+ * the rules of who sees what stay in `src/policies` and are applied the same way on every path.
+ */
+export type GuardedType = 'Customer' | 'Purchase' | 'Consent' | 'Feedback' | 'AuditEvent' | 'Principal';
+
+export interface RequestAccess {
+  /** The version (hash) of the policy files that decides this request. */
+  readonly policyVersion: string;
+  /** The caller's decision for every `@pii` field: PLAIN, MASKED, DENIED or CONDITIONAL. */
+  decisions(): Array<{ field: string; decision: string }>;
+  /** The SQL condition (MikroORM query) for rows of `type` the caller may see; `null` = no rows at all. */
+  rowWhere(type: GuardedType): object | null;
+  /** Refuses a filter, order or search on a field the caller cannot read in PLAIN (FORBIDDEN). */
+  assertCanFilter(type: GuardedType, field: string, argument: string): void;
+  /** Refuses a mutation the caller's roles do not allow (FORBIDDEN). */
+  assertCanMutate(mutation: string): void;
+  /** Whether the caller may write `field` of this record (row conditions included). */
+  canUpdate(type: GuardedType, record: object, field: string): boolean;
+}
+
+/** Combines a row condition with the caller's row filter; `null` means the query cannot match. */
+export function withRows(access: RequestAccess, type: GuardedType, where: object): object | null {
+  const rows = access.rowWhere(type);
+  if (rows === null) return null;
+  if (Object.keys(rows).length === 0) return where;
+  if (Object.keys(where).length === 0) return rows;
+  return { $and: [where, rows] };
+}

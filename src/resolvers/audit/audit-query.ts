@@ -1,0 +1,43 @@
+/** Auditors' view of the trail: newest first, filters pushed into SQL, keyset on the sequence number. */
+import { raw, type EntityManager } from '@mikro-orm/postgresql';
+import { AuditEventEntity } from '../../data/entities/index.js';
+import type { AuditEventFilter } from '../../schema/inputs/audit.input.js';
+import { withRows, type RequestAccess } from '../access.js';
+import { decodeCursor, pageSize, toPage, type Page } from '../pagination.js';
+import { BadUserInputError } from '../../schema/errors.js';
+
+export interface AuditListArgs {
+  filter?: AuditEventFilter | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+function conditionsOf(f: AuditEventFilter | null | undefined): object[] {
+  if (!f) return [];
+  const out: object[] = [];
+  if (f.actorId) out.push({ actorId: f.actorId });
+  if (f.action) out.push({ action: f.action });
+  if (f.outcome) out.push({ outcome: f.outcome });
+  if (f.after) out.push({ at: { $gte: f.after } });
+  if (f.before) out.push({ at: { $lt: f.before } });
+  if (f.resource) out.push({ resources: { $contains: [f.resource] } });
+  if (f.field || f.decision) {
+    const match = { ...(f.field ? { field: f.field } : {}), ...(f.decision ? { decision: f.decision } : {}) };
+    out.push({ [raw('fields @> ?::jsonb', [JSON.stringify([match])])]: [] } as object);
+  }
+  return out;
+}
+
+export async function listAuditEvents(em: EntityManager, access: RequestAccess, args: AuditListArgs): Promise<Page<AuditEventEntity>> {
+  const size = pageSize(args.first);
+  const cursor = decodeCursor(args.after);
+  if (cursor && (typeof cursor.value !== 'string' || !/^\d+$/.test(cursor.value))) {
+    throw new BadUserInputError('after', 'cursor is not from this list');
+  }
+  const conditions = conditionsOf(args.filter);
+  const filtered = withRows(access, 'AuditEvent', conditions.length ? { $and: conditions } : {});
+  if (filtered === null) return toPage([], size, () => null, async () => 0);
+  const where = cursor ? { $and: [filtered, { seq: { $lt: cursor.value } }] } : filtered;
+  const rows = await em.find(AuditEventEntity, where, { orderBy: { seq: 'desc' }, limit: size + 1 });
+  return toPage(rows, size, (r) => String(r.seq), () => em.count(AuditEventEntity, filtered));
+}

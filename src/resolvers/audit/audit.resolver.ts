@@ -1,0 +1,25 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { AuditEventEntity } from '../../data/entities/index.js';
+import { AuditEventFilter } from '../../schema/inputs/audit.input.js';
+import { AuditEvent, AuditEventConnection } from '../../schema/types/audit-event.type.js';
+import type { KoeContext } from '../context.js';
+import type { Page } from '../pagination.js';
+import { listAuditEvents } from './audit-query.js';
+
+@Resolver(() => AuditEvent)
+export class AuditEventResolver {
+  @Query(() => AuditEventConnection, { description: 'The audit trail, newest first (auditors, admins, the DPO).' })
+  auditEvents(
+    @Ctx() ctx: KoeContext,
+    @Arg('filter', () => AuditEventFilter, { nullable: true }) filter: AuditEventFilter | null,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ): Promise<Page<AuditEventEntity>> {
+    return listAuditEvents(ctx.em, ctx.access, { filter, first, after });
+  }
+
+  @FieldResolver(() => Int)
+  seq(@Root() event: AuditEventEntity): number {
+    return Number(event.seq);
+  }
+}

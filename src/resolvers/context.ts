@@ -1,0 +1,17 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AuthenticatedPrincipal } from '../auth/principal.js';
+import type { RequestAccess } from './access.js';
+import type { Loaders } from './loaders.js';
+
+export type SubgraphName = 'customers' | 'feedback' | 'audit';
+
+/** Everything one request's resolvers may use; built fresh per request, never shared. */
+export interface KoeContext {
+  readonly requestId: string;
+  readonly subgraph: SubgraphName;
+  readonly principal: AuthenticatedPrincipal;
+  readonly purpose: string | null;
+  readonly em: EntityManager;
+  readonly access: RequestAccess;
+  readonly loaders: Loaders;
+}

@@ -1,0 +1,49 @@
+/** Building the customers list query: filters and orders checked against the policy, then keyset SQL. */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { CustomerEntity } from '../../data/entities/index.js';
+import { CustomerOrderField, OrderDirection } from '../../schema/enums.js';
+import type { CustomerFilter, CustomerOrder } from '../../schema/inputs/customer.input.js';
+import { withRows, type RequestAccess } from '../access.js';
+import { afterCursor, decodeCursor, pageSize, toPage, type Page, type SortValue } from '../pagination.js';
+
+const ORDER_FIELDS: Record<CustomerOrderField, 'createdAt' | 'name' | 'email' | 'prefecture'> = {
+  [CustomerOrderField.CREATED_AT]: 'createdAt',
+  [CustomerOrderField.NAME]: 'name',
+  [CustomerOrderField.EMAIL]: 'email',
+  [CustomerOrderField.PREFECTURE]: 'prefecture',
+};
+
+const FILTER_FIELDS = ['email', 'phone', 'name', 'prefecture', 'teamId', 'segment'] as const;
+
+export interface CustomerListArgs {
+  filter?: CustomerFilter | null;
+  orderBy?: CustomerOrder | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+export async function listCustomers(em: EntityManager, access: RequestAccess, args: CustomerListArgs): Promise<Page<CustomerEntity>> {
+  const size = pageSize(args.first);
+  const cursor = decodeCursor(args.after);
+  const field = ORDER_FIELDS[args.orderBy?.field ?? CustomerOrderField.CREATED_AT];
+  const desc = (args.orderBy?.direction ?? OrderDirection.ASC) === OrderDirection.DESC;
+  if (args.orderBy) access.assertCanFilter('Customer', field, 'orderBy');
+
+  const conditions: object[] = [];
+  for (const name of FILTER_FIELDS) {
+    const value = args.filter?.[name];
+    if (value === undefined || value === null) continue;
+    access.assertCanFilter('Customer', name, `filter.${name}`);
+    conditions.push({ [name]: value });
+  }
+  const filtered = withRows(access, 'Customer', conditions.length ? { $and: conditions } : {});
+  if (filtered === null) return toPage([], size, () => null, async () => 0);
+  const where = cursor ? { $and: [filtered, afterCursor(field, desc, cursor)] } : filtered;
+  const dir = desc ? 'desc nulls last' : 'asc nulls last';
+  const rows = await em.find(CustomerEntity, where, { orderBy: [{ [field]: dir }, { id: desc ? 'desc' : 'asc' }], limit: size + 1 });
+  return toPage(rows, size, (c) => sortValue(c[field]), () => em.count(CustomerEntity, filtered));
+}
+
+function sortValue(v: string | Date | null): SortValue {
+  return v instanceof Date ? v.toISOString() : v;
+}

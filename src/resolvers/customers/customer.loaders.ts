@@ -1,0 +1,31 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { ConsentEntity, CustomerEntity, PurchaseEntity } from '../../data/entities/index.js';
+import { withRows, type RequestAccess } from '../access.js';
+import { groupBy } from '../group-by.js';
+
+/** One SELECT per batch of customers, with the caller's row filter: a hidden customer loads as null. */
+export function customerByIdLoader(em: EntityManager, access: RequestAccess) {
+  return new DataLoader<string, CustomerEntity | null>(async (ids) => {
+    const where = withRows(access, 'Customer', { id: { $in: [...ids] } });
+    const rows = where === null ? [] : await em.find(CustomerEntity, where);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
+export function consentsByCustomerLoader(em: EntityManager) {
+  return new DataLoader<string, ConsentEntity[]>(async (ids) => {
+    const rows = await em.find(ConsentEntity, { customer: { $in: [...ids] } }, { orderBy: { grantedAt: 'asc', id: 'asc' } });
+    const groups = groupBy(rows, (r) => r.customer.id);
+    return ids.map((id) => groups.get(id) ?? []);
+  });
+}
+
+export function purchasesByCustomerLoader(em: EntityManager) {
+  return new DataLoader<string, PurchaseEntity[]>(async (ids) => {
+    const rows = await em.find(PurchaseEntity, { customer: { $in: [...ids] } }, { orderBy: { orderedAt: 'desc', id: 'asc' } });
+    const groups = groupBy(rows, (r) => r.customer.id);
+    return ids.map((id) => groups.get(id) ?? []);
+  });
+}

@@ -1,0 +1,46 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { ConsentEntity, CustomerEntity, PurchaseEntity } from '../../data/entities/index.js';
+import { CustomerFilter, CustomerOrder } from '../../schema/inputs/customer.input.js';
+import { Consent, Customer, CustomerConnection, Purchase } from '../../schema/types/customer.type.js';
+import type { KoeContext } from '../context.js';
+import { uuidArg } from '../ids.js';
+import type { Page } from '../pagination.js';
+import { listCustomers } from './customer-query.js';
+
+@Resolver(() => Customer)
+export class CustomerResolver {
+  @Query(() => CustomerConnection, { description: 'Customers the caller may see; filters and orders need PLAIN access to their field.' })
+  customers(
+    @Ctx() ctx: KoeContext,
+    @Arg('filter', () => CustomerFilter, { nullable: true }) filter: CustomerFilter | null,
+    @Arg('orderBy', () => CustomerOrder, { nullable: true }) orderBy: CustomerOrder | null,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ): Promise<Page<CustomerEntity>> {
+    return listCustomers(ctx.em, ctx.access, { filter, orderBy, first, after });
+  }
+
+  @Query(() => Customer, { nullable: true })
+  customer(@Ctx() ctx: KoeContext, @Arg('id', () => ID) id: string): Promise<CustomerEntity | null> {
+    return ctx.loaders.customerById.load(uuidArg('id', id));
+  }
+
+  @FieldResolver(() => [Consent])
+  consents(@Root() customer: CustomerEntity, @Ctx() ctx: KoeContext): Promise<ConsentEntity[]> {
+    return ctx.loaders.consentsByCustomer.load(customer.id);
+  }
+
+  @FieldResolver(() => [Purchase], { nullable: true })
+  purchases(@Root() customer: CustomerEntity, @Ctx() ctx: KoeContext): Promise<PurchaseEntity[]> {
+    return ctx.loaders.purchasesByCustomer.load(customer.id);
+  }
+}
+
+/** `_entities` for Customer goes through the same loader, so references honour the row filter too. */
+export const customerReference = {
+  Customer: {
+    __resolveReference(ref: { id: string }, ctx: KoeContext): Promise<CustomerEntity | null> | null {
+      return typeof ref.id === 'string' ? ctx.loaders.customerById.load(uuidArg('representations.id', ref.id)) : null;
+    },
+  },
+};

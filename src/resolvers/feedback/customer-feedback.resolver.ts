@@ -1,0 +1,28 @@
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import type { FeedbackEntity } from '../../data/entities/index.js';
+import { CustomerRef, FeedbackConnection } from '../../schema/types/feedback.type.js';
+import { BadUserInputError } from '../../schema/errors.js';
+import type { KoeContext } from '../context.js';
+import { decodeCursor, pageSize, toPage, type Page } from '../pagination.js';
+
+/** `Customer.feedback`, contributed by the feedback subgraph: newest first, batched across customers. */
+@Resolver(() => CustomerRef)
+export class CustomerFeedbackResolver {
+  @FieldResolver(() => FeedbackConnection)
+  async feedback(
+    @Root() customer: CustomerRef,
+    @Ctx() ctx: KoeContext,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ): Promise<Page<FeedbackEntity>> {
+    const size = pageSize(first);
+    const cursor = decodeCursor(after);
+    if (cursor && typeof cursor.value !== 'string') throw new BadUserInputError('after', 'cursor is not from this list');
+    const rows = await ctx.loaders.feedbackPageByCustomer.load({
+      customerId: customer.id,
+      limit: size + 1,
+      after: cursor ? { value: cursor.value as string, id: cursor.id } : null,
+    });
+    return toPage(rows, size, (r) => r.receivedAt.toISOString(), () => ctx.loaders.feedbackCountByCustomer.load(customer.id));
+  }
+}

@@ -1,0 +1,64 @@
+/** Building the feedback list query: filters, search and orders checked against the policy, then keyset SQL. */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { FeedbackEntity } from '../../data/entities/index.js';
+import { FeedbackOrderField, OrderDirection } from '../../schema/enums.js';
+import { BadUserInputError } from '../../schema/errors.js';
+import type { FeedbackFilter, FeedbackOrder } from '../../schema/inputs/feedback.input.js';
+import { withRows, type RequestAccess } from '../access.js';
+import { uuidArg } from '../ids.js';
+import { afterCursor, decodeCursor, pageSize, toPage, type Page, type SortValue } from '../pagination.js';
+
+const ORDER_FIELDS: Record<FeedbackOrderField, 'receivedAt' | 'rating'> = {
+  [FeedbackOrderField.RECEIVED_AT]: 'receivedAt',
+  [FeedbackOrderField.RATING]: 'rating',
+};
+
+export interface FeedbackListArgs {
+  filter?: FeedbackFilter | null;
+  orderBy?: FeedbackOrder | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+function conditionsOf(access: RequestAccess, f: FeedbackFilter | null | undefined): object[] {
+  if (!f) return [];
+  const out: object[] = [];
+  const exact = { channel: f.channel, status: f.status, sentiment: f.sentiment, teamId: f.teamId };
+  for (const [name, value] of Object.entries(exact)) {
+    if (value === undefined || value === null) continue;
+    access.assertCanFilter('Feedback', name, `filter.${name}`);
+    out.push({ [name]: value });
+  }
+  if (f.customerId) out.push({ customer: uuidArg('filter.customerId', f.customerId) });
+  if (f.receivedAfter) out.push({ receivedAt: { $gte: f.receivedAfter } });
+  if (f.receivedBefore) out.push({ receivedAt: { $lt: f.receivedBefore } });
+  if (f.text !== undefined && f.text !== null) {
+    // A search is a read of every row's body: an oracle unless the body is PLAIN for the caller.
+    access.assertCanFilter('Feedback', 'body', 'filter.text');
+    const text = f.text.trim();
+    if (text.length < 2) throw new BadUserInputError('filter.text', 'search text needs at least 2 characters');
+    const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    out.push({ $or: [{ body: { $ilike: like } }, { subject: { $ilike: like } }] });
+  }
+  return out;
+}
+
+export async function listFeedback(em: EntityManager, access: RequestAccess, args: FeedbackListArgs): Promise<Page<FeedbackEntity>> {
+  const size = pageSize(args.first);
+  const cursor = decodeCursor(args.after);
+  const field = ORDER_FIELDS[args.orderBy?.field ?? FeedbackOrderField.RECEIVED_AT];
+  const desc = (args.orderBy?.direction ?? OrderDirection.DESC) === OrderDirection.DESC;
+  if (args.orderBy) access.assertCanFilter('Feedback', field, 'orderBy');
+
+  const conditions = conditionsOf(access, args.filter);
+  const filtered = withRows(access, 'Feedback', conditions.length ? { $and: conditions } : {});
+  if (filtered === null) return toPage([], size, () => null, async () => 0);
+  const where = cursor ? { $and: [filtered, afterCursor(field, desc, cursor)] } : filtered;
+  const dir = desc ? 'desc nulls last' : 'asc nulls last';
+  const rows = await em.find(FeedbackEntity, where, { orderBy: [{ [field]: dir }, { id: desc ? 'desc' : 'asc' }], limit: size + 1 });
+  return toPage(rows, size, (r) => sortValue(r[field]), () => em.count(FeedbackEntity, filtered));
+}
+
+function sortValue(v: Date | number | null): SortValue {
+  return v instanceof Date ? v.toISOString() : v;
+}

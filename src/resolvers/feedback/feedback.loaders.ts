@@ -1,0 +1,85 @@
+import { raw, type EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { FeedbackEntity } from '../../data/entities/index.js';
+import { withRows, type RequestAccess } from '../access.js';
+import { groupBy } from '../group-by.js';
+
+export function feedbackByIdLoader(em: EntityManager, access: RequestAccess) {
+  return new DataLoader<string, FeedbackEntity | null>(async (ids) => {
+    const where = withRows(access, 'Feedback', { id: { $in: [...ids] } });
+    const rows = where === null ? [] : await em.find(FeedbackEntity, where);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
+export interface CustomerFeedbackKey {
+  customerId: string;
+  /** Rows to fetch: the page size plus one, to learn whether there is a next page. */
+  limit: number;
+  after: { value: string; id: string } | null;
+}
+
+/**
+ * `Customer.feedback` for a whole batch of customers in one statement: a window function numbers
+ * each customer's feedback newest first and the outer query keeps the first `limit` per customer.
+ */
+export function feedbackPageByCustomerLoader(em: EntityManager, access: RequestAccess) {
+  return new DataLoader<CustomerFeedbackKey, FeedbackEntity[], string>(
+    async (keys) => {
+      const results = new Map<string, FeedbackEntity[]>();
+      // Keys that share (limit, after) are one statement; in practice a whole list shares them.
+      for (const [shape, group] of groupBy(keys, shapeKey)) {
+        const { limit, after } = group[0]!;
+        const base: object = { customer: { $in: group.map((k) => k.customerId) } };
+        const cursor = after
+          ? { $or: [{ receivedAt: { $lt: after.value } }, { receivedAt: after.value, id: { $lt: after.id } }] }
+          : {};
+        const where = withRows(access, 'Feedback', after ? { $and: [base, cursor] } : base);
+        const rows = where === null ? [] : await windowed(em, where, limit);
+        const byCustomer = groupBy(rows, (r) => r.customer?.id ?? '');
+        for (const k of group) results.set(`${k.customerId}|${shape}`, byCustomer.get(k.customerId) ?? []);
+      }
+      return keys.map((k) => results.get(`${k.customerId}|${shapeKey(k)}`) ?? []);
+    },
+    { cacheKeyFn: (k) => `${k.customerId}|${shapeKey(k)}` },
+  );
+}
+
+function shapeKey(k: CustomerFeedbackKey): string {
+  return `${k.limit}|${k.after ? `${k.after.value}|${k.after.id}` : ''}`;
+}
+
+async function windowed(em: EntityManager, where: object, limit: number): Promise<FeedbackEntity[]> {
+  const inner = em
+    .createQueryBuilder(FeedbackEntity, 'f')
+    .select(['f.*'])
+    .addSelect(raw('row_number() over (partition by f.customer_id order by f.received_at desc, f.id desc) as rn'))
+    .where(where);
+  const rows: Array<Record<string, unknown>> = await em
+    .createQueryBuilder(FeedbackEntity, 'w')
+    .select('*')
+    .from(inner, 'w')
+    .where({ [raw('w.rn')]: { $lte: limit } } as object)
+    .orderBy({ receivedAt: 'desc', id: 'desc' })
+    .execute('all', false);
+  return rows.map((row) => {
+    delete row.rn;
+    return em.map(FeedbackEntity, row);
+  });
+}
+
+export function feedbackCountByCustomerLoader(em: EntityManager, access: RequestAccess) {
+  return new DataLoader<string, number>(async (ids) => {
+    const where = withRows(access, 'Feedback', { customer: { $in: [...ids] } });
+    if (where === null) return ids.map(() => 0);
+    const rows: Array<{ customer_id: string; count: number }> = await em
+      .createQueryBuilder(FeedbackEntity, 'f')
+      .select(['f.customer', raw('count(*)::int as count')])
+      .where(where)
+      .groupBy('f.customer')
+      .execute('all', false);
+    const counts = new Map(rows.map((r) => [r.customer_id, r.count]));
+    return ids.map((id) => counts.get(id) ?? 0);
+  });
+}

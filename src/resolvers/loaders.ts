@@ -1,0 +1,35 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestAccess } from './access.js';
+import { consentsByCustomerLoader, customerByIdLoader, purchasesByCustomerLoader } from './customers/customer.loaders.js';
+import {
+  feedbackByIdLoader,
+  feedbackCountByCustomerLoader,
+  feedbackPageByCustomerLoader,
+} from './feedback/feedback.loaders.js';
+
+type Factories = ReturnType<typeof factories>;
+export type Loaders = { readonly [K in keyof Factories]: ReturnType<Factories[K]> };
+
+function factories(em: EntityManager, access: RequestAccess) {
+  return {
+    customerById: () => customerByIdLoader(em, access),
+    consentsByCustomer: () => consentsByCustomerLoader(em),
+    purchasesByCustomer: () => purchasesByCustomerLoader(em),
+    feedbackById: () => feedbackByIdLoader(em, access),
+    feedbackPageByCustomer: () => feedbackPageByCustomerLoader(em, access),
+    feedbackCountByCustomer: () => feedbackCountByCustomerLoader(em, access),
+  };
+}
+
+/** One loader set per request, each built on first use: a request pays only for what it touches. */
+export function createLoaders(em: EntityManager, access: RequestAccess): Loaders {
+  const make = factories(em, access);
+  const built: Partial<Record<keyof Factories, unknown>> = {};
+  return new Proxy({} as Loaders, {
+    get(_, name: string) {
+      const key = name as keyof Factories;
+      if (!(key in make)) return undefined;
+      return (built[key] ??= make[key]());
+    },
+  });
+}

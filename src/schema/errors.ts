@@ -1,0 +1,39 @@
+/**
+ * Every error a client can see, with its stable `extensions.code`. Nothing else leaves a server:
+ * any other error is masked by the error formatter.
+ */
+import { GraphQLError } from 'graphql';
+
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const KOE_ERROR_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+
+export class UnauthenticatedError extends GraphQLError {
+  constructor(reason: string) {
+    super(`Not authenticated: ${reason}`, {
+      extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
+    });
+  }
+}
+
+export class ForbiddenError extends GraphQLError {
+  constructor(message: string, extra: Record<string, unknown> = {}) {
+    super(message, { extensions: { code: ErrorCode.FORBIDDEN, ...extra } });
+  }
+}
+
+export class BadUserInputError extends GraphQLError {
+  constructor(argument: string, reason: string) {
+    super(`Invalid value for "${argument}": ${reason}`, {
+      extensions: { code: ErrorCode.BAD_USER_INPUT, argument, reason },
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { Field, ID, InputType } from 'type-graphql';
+
+@InputType()
+export class AuditEventFilter {
+  @Field(() => ID, { nullable: true })
+  actorId?: string;
+
+  @Field(() => String, { nullable: true })
+  action?: string;
+
+  @Field(() => String, { nullable: true })
+  outcome?: string;
+
+  @Field(() => String, { nullable: true, description: 'e.g. Customer:<id>' })
+  resource?: string;
+
+  @Field(() => String, { nullable: true, description: 'Type.field' })
+  field?: string;
+
+  @Field(() => String, { nullable: true })
+  decision?: string;
+
+  @Field(() => Date, { nullable: true })
+  after?: Date;
+
+  @Field(() => Date, { nullable: true })
+  before?: Date;
+}

@@ -1,0 +1,26 @@
+/** Which types and resolvers make up each subgraph. */
+import type { GraphQLSchema } from 'graphql';
+import { AuditEventResolver } from '../resolvers/audit/audit.resolver.js';
+import { MeResolver } from '../resolvers/audit/me.resolver.js';
+import type { SubgraphName } from '../resolvers/context.js';
+import { CustomerResolver, customerReference } from '../resolvers/customers/customer.resolver.js';
+import { CustomerFeedbackResolver } from '../resolvers/feedback/customer-feedback.resolver.js';
+import { FeedbackResolver, feedbackReference } from '../resolvers/feedback/feedback.resolver.js';
+import { buildSubgraph, type SubgraphDefinition } from './build-subgraph.js';
+
+export const SUBGRAPHS: Record<SubgraphName, SubgraphDefinition> = {
+  customers: { resolvers: [CustomerResolver], references: customerReference },
+  feedback: { resolvers: [FeedbackResolver, CustomerFeedbackResolver], references: feedbackReference },
+  audit: { resolvers: [AuditEventResolver, MeResolver], references: {} },
+};
+
+export const SUBGRAPH_NAMES = Object.keys(SUBGRAPHS) as SubgraphName[];
+
+const built = new Map<SubgraphName, Promise<GraphQLSchema>>();
+
+/** Schemas are built once per process: type-graphql's metadata is global and building is slow. */
+export function subgraphSchema(name: SubgraphName): Promise<GraphQLSchema> {
+  let schema = built.get(name);
+  if (!schema) built.set(name, (schema = buildSubgraph(SUBGRAPHS[name])));
+  return schema;
+}

@@ -1,0 +1,58 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'Someone or something that may call Koe; roles come from here, never from a token.' })
+export class Principal {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  displayName!: string;
+
+  @Field(() => [String])
+  roles!: string[];
+
+  @Field(() => ID, { nullable: true })
+  teamId!: string | null;
+
+  @Field(() => String)
+  status!: string;
+
+  @Field(() => Date, { nullable: true })
+  expiresAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  lastSeenAt!: Date | null;
+}
+
+@ObjectType({ description: "A field's decision for the caller: PLAIN, MASKED, DENIED or CONDITIONAL (depends on the record)." })
+export class FieldDecision {
+  @Field(() => String, { description: 'Type.field' })
+  field!: string;
+
+  @Field(() => String)
+  decision!: string;
+}
+
+@ObjectType({ description: 'The caller, and what the policy lets the caller see.' })
+export class Me {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  displayName!: string;
+
+  @Field(() => [String])
+  roles!: string[];
+
+  @Field(() => ID, { nullable: true })
+  teamId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  purpose!: string | null;
+
+  @Field(() => String)
+  policyVersion!: string;
+
+  @Field(() => [FieldDecision])
+  decisions!: FieldDecision[];
+}

@@ -1,0 +1,32 @@
+/**
+ * The one place errors are shaped for clients. Known codes pass with their message; anything else
+ * (a driver error, SQL text, a stack) becomes a bare internal error. Must never throw.
+ */
+import type { GraphQLFormattedError } from 'graphql';
+import { ErrorCode, KOE_ERROR_CODES } from '../schema/errors.js';
+
+const APOLLO_CLIENT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
+
+// Validation errors about argument values are the caller's bad input, not a malformed document.
+const VALUE_ERROR = /^(Expected value of type|Value ".*" does not exist in|Enum ".*" cannot represent|(Int|Float|ID|String|Boolean|DateTime).* cannot represent|Variable "\$.*" got invalid value|Expected type)/;
+
+export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  try {
+    const code = formatted.extensions?.code;
+    const { stacktrace: _drop, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR && (KOE_ERROR_CODES.has(code) || APOLLO_CLIENT_CODES.has(code))) {
+      return { ...formatted, extensions };
+    }
+    if (code === 'GRAPHQL_VALIDATION_FAILED') {
+      const bad = VALUE_ERROR.test(formatted.message);
+      return { ...formatted, extensions: { ...extensions, code: bad ? ErrorCode.BAD_USER_INPUT : code } };
+    }
+    return {
+      message: 'Internal server error',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  } catch {
+    return { message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  }
+}

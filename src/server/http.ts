@@ -1,0 +1,109 @@
+/**
+ * A bare `node:http` front for an Apollo Server: JSON bodies with a size limit, health probes,
+ * and nothing else, so every byte a client can reach is accounted for here.
+ */
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface HttpOptions<C extends BaseContext> {
+  host: string;
+  port: number;
+  maxBodyBytes?: number;
+  context: (req: IncomingMessage) => Promise<C>;
+}
+
+export interface RunningHttp {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_BODY = 256 * 1024;
+
+export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, opts: HttpOptions<C>): Promise<RunningHttp> {
+  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const server = createServer((req, res) => {
+    handle(apollo, opts, maxBody, req, res).catch(() => {
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${opts.host}:${port}/graphql`,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+async function handle<C extends BaseContext>(
+  apollo: ApolloServer<C>,
+  opts: HttpOptions<C>,
+  maxBody: number,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+  if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found; GraphQL is served at /graphql' });
+
+  const raw = await readBody(req, maxBody);
+  if (raw === null) {
+    return sendJson(res, 413, { errors: [{ message: `Request body over ${maxBody} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
+  }
+  let body: unknown = undefined;
+  if (raw.length > 0) {
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    }
+  }
+  const headers = new HeaderMap();
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+  const result = await apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+    context: () => opts.context(req),
+  });
+  for (const [k, v] of result.headers) res.setHeader(k, v);
+  res.statusCode = result.status ?? 200;
+  if (result.body.kind === 'complete') {
+    res.end(result.body.string);
+    return;
+  }
+  for await (const chunk of result.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) over = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(over ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, payload: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(payload));
+}

@@ -1,0 +1,43 @@
+/** One subgraph: its own Apollo Server that authenticates and enforces by itself. */
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { authenticate } from '../auth/authenticate.js';
+import type { AuthenticatedPrincipal } from '../auth/principal.js';
+import type { RequestAccess } from '../resolvers/access.js';
+import type { KoeContext, SubgraphName } from '../resolvers/context.js';
+import { createLoaders } from '../resolvers/loaders.js';
+import { subgraphSchema } from '../schema/subgraphs.js';
+import { formatError } from './format-error.js';
+import { serveHttp, type RunningHttp } from './http.js';
+import { requestMeta } from './request-meta.js';
+
+export interface SubgraphDeps {
+  orm: MikroORM;
+  jwtSecret: Uint8Array;
+  /** The policy's view of one request (throws BAD_USER_INPUT for an undeclared purpose). */
+  accessFor: (principal: AuthenticatedPrincipal, purpose: string | null) => RequestAccess;
+}
+
+export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host: string, port: number): Promise<RunningHttp> {
+  const apollo = new ApolloServer<KoeContext>({
+    schema: await subgraphSchema(name),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    // Traces would carry timing per field to whoever asks; Koe reports nothing to Apollo's cloud.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+  });
+  await apollo.start();
+  const running = await serveHttp(apollo, {
+    host,
+    port,
+    context: async (req) => {
+      const meta = requestMeta(req);
+      const em = deps.orm.em.fork();
+      const principal = await authenticate(meta.authorization, em, { jwtSecret: deps.jwtSecret });
+      const access = deps.accessFor(principal, meta.purpose);
+      return { requestId: meta.requestId, subgraph: name, principal, purpose: meta.purpose, em, access, loaders: createLoaders(em, access) };
+    },
+  });
+  return { ...running, close: async () => (await running.close(), await apollo.stop()) };
+}

@@ -1,0 +1,69 @@
+/**
+ * A real Koe for a test file: its own ORM on the run's scratch database, the three subgraphs and
+ * the gateway on free ports, and a graphql-request client per role.
+ */
+import 'reflect-metadata';
+import { GraphQLClient } from 'graphql-request';
+import { inject } from 'vitest';
+import { issueToken } from '../../src/auth/jwt.js';
+import { openOrm, type MikroORM } from '../../src/data/orm.js';
+import { startPlatform, type Platform } from '../../src/server/platform.js';
+import type { RequestAccess } from '../../src/resolvers/access.js';
+import type { AuthenticatedPrincipal } from '../../src/auth/principal.js';
+import { permissiveAccess } from '../../src/server/permissive-access.js';
+
+export const TEST_JWT_SECRET = new TextEncoder().encode('koe-test-secret-not-for-production-0123456789');
+
+export interface TestKoe {
+  orm: MikroORM;
+  platform: Platform;
+  /** SQL statements seen since the last `resetQueries()`. */
+  queries: string[];
+  resetQueries(): void;
+  token(principalId: string, ttlSeconds?: number): Promise<string>;
+  client(principalId: string, opts?: { url?: string; purpose?: string }): Promise<GraphQLClient>;
+  stop(): Promise<void>;
+}
+
+export async function startTestKoe(
+  accessFor: (p: AuthenticatedPrincipal, purpose: string | null) => RequestAccess = () => permissiveAccess,
+): Promise<TestKoe> {
+  const queries: string[] = [];
+  const orm = await openOrm({ url: inject('databaseUrl'), onQuery: (sql) => queries.push(sql) });
+  const platform = await startPlatform({
+    orm,
+    jwtSecret: TEST_JWT_SECRET,
+    accessFor,
+    ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 },
+  });
+  const token = (id: string, ttl?: number) => issueToken(TEST_JWT_SECRET, id, ttl);
+  return {
+    orm,
+    platform,
+    queries,
+    resetQueries: () => void queries.splice(0),
+    token,
+    client: async (id, opts = {}) =>
+      new GraphQLClient(opts.url ?? platform.gatewayUrl, {
+        headers: { authorization: `Bearer ${await token(id)}`, ...(opts.purpose ? { 'x-koe-purpose': opts.purpose } : {}) },
+      }),
+    stop: async () => {
+      await platform.stop();
+      await orm.close(true);
+    },
+  };
+}
+
+/** Posts a raw GraphQL request, for tests that need the HTTP status or send odd headers. */
+export async function postGraphQL(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: { data?: unknown; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }> } }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as never };
+}
