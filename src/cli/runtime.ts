@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { loadSecrets, type Secrets } from '../auth/secrets.js';
 import { openOrm, type MikroORM } from '../data/orm.js';
-import { pgSslOption, resolveDatabase } from '../data/postgres/index.js';
+import { resolveDatabase } from '../data/postgres/index.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -17,7 +17,7 @@ export interface Runtime {
 export async function openRuntime(log: (line: string) => void = () => {}): Promise<Runtime> {
   const db = await resolveDatabase({ purpose: 'dev', projectRoot: PROJECT_ROOT, log });
   try {
-    const orm = await openOrm({ url: db.url, ssl: pgSslOption() });
+    const orm = await openOrm({ url: db.url, ssl: db.ssl });
     let closed = false;
     return {
       orm,

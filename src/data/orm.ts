@@ -1,5 +1,6 @@
 import { MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { MIGRATIONS } from '../../migrations/index.js';
 import { ENTITIES } from './entities/index.js';
 
 export interface OrmOptions {
@@ -22,7 +23,8 @@ export function ormOptions(opts: OrmOptions): Options {
     migrations: {
       path: 'migrations',
       pathTs: 'migrations',
-      glob: '!(*.d).{js,ts}',
+      glob: '!(*.d|index).{js,ts}',
+      migrationsList: MIGRATIONS,
       transactional: true,
       allOrNothing: true,
       snapshot: false,

@@ -14,4 +14,6 @@ export interface KoeContext {
   readonly em: EntityManager;
   readonly access: RequestAccess;
   readonly loaders: Loaders;
+  /** The `customerKey` pseudonym for a customer id (keyed; the key never reaches resolvers). */
+  pseudonym(customerId: string): string;
 }

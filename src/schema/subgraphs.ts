@@ -3,14 +3,16 @@ import type { GraphQLSchema } from 'graphql';
 import { AuditEventResolver } from '../resolvers/audit/audit.resolver.js';
 import { MeResolver } from '../resolvers/audit/me.resolver.js';
 import type { SubgraphName } from '../resolvers/context.js';
+import { CustomerMutationResolver } from '../resolvers/customers/customer.mutation.js';
 import { CustomerResolver, customerReference } from '../resolvers/customers/customer.resolver.js';
 import { CustomerFeedbackResolver } from '../resolvers/feedback/customer-feedback.resolver.js';
+import { FeedbackMutationResolver } from '../resolvers/feedback/feedback.mutation.js';
 import { FeedbackResolver, feedbackReference } from '../resolvers/feedback/feedback.resolver.js';
 import { buildSubgraph, type SubgraphDefinition } from './build-subgraph.js';
 
 export const SUBGRAPHS: Record<SubgraphName, SubgraphDefinition> = {
-  customers: { resolvers: [CustomerResolver], references: customerReference },
-  feedback: { resolvers: [FeedbackResolver, CustomerFeedbackResolver], references: feedbackReference },
+  customers: { resolvers: [CustomerResolver, CustomerMutationResolver], references: customerReference },
+  feedback: { resolvers: [FeedbackResolver, FeedbackMutationResolver, CustomerFeedbackResolver], references: feedbackReference },
   audit: { resolvers: [AuditEventResolver, MeResolver], references: {} },
 };
 

@@ -7,6 +7,7 @@ import type { AuthenticatedPrincipal } from '../auth/principal.js';
 import type { RequestAccess } from '../resolvers/access.js';
 import type { KoeContext, SubgraphName } from '../resolvers/context.js';
 import { createLoaders } from '../resolvers/loaders.js';
+import { customerKey } from '../data/pseudonym.js';
 import { subgraphSchema } from '../schema/subgraphs.js';
 import { formatError } from './format-error.js';
 import { serveHttp, type RunningHttp } from './http.js';
@@ -15,6 +16,7 @@ import { requestMeta } from './request-meta.js';
 export interface SubgraphDeps {
   orm: MikroORM;
   jwtSecret: Uint8Array;
+  pseudonymKey: string;
   /** The policy's view of one request (throws BAD_USER_INPUT for an undeclared purpose). */
   accessFor: (principal: AuthenticatedPrincipal, purpose: string | null) => RequestAccess;
 }
@@ -28,6 +30,7 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
     plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
+  const pseudonym = (id: string) => customerKey(deps.pseudonymKey, id);
   const running = await serveHttp(apollo, {
     host,
     port,
@@ -36,7 +39,7 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
       const em = deps.orm.em.fork();
       const principal = await authenticate(meta.authorization, em, { jwtSecret: deps.jwtSecret });
       const access = deps.accessFor(principal, meta.purpose);
-      return { requestId: meta.requestId, subgraph: name, principal, purpose: meta.purpose, em, access, loaders: createLoaders(em, access) };
+      return { requestId: meta.requestId, subgraph: name, principal, purpose: meta.purpose, em, access, loaders: createLoaders(em, access), pseudonym };
     },
   });
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };

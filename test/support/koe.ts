@@ -14,6 +14,8 @@ import { permissiveAccess } from '../../src/server/permissive-access.js';
 
 export const TEST_JWT_SECRET = new TextEncoder().encode('koe-test-secret-not-for-production-0123456789');
 
+export const TEST_PSEUDONYM_KEY = 'koe-test-pseudonym-key';
+
 export interface TestKoe {
   orm: MikroORM;
   platform: Platform;
@@ -33,6 +35,7 @@ export async function startTestKoe(
   const platform = await startPlatform({
     orm,
     jwtSecret: TEST_JWT_SECRET,
+    pseudonymKey: TEST_PSEUDONYM_KEY,
     accessFor,
     ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 },
   });

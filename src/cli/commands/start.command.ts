@@ -37,6 +37,7 @@ export function registerStart(program: Command): void {
         const platform = await startPlatform({
           orm: rt.orm,
           jwtSecret: rt.secrets.jwtSecret,
+          pseudonymKey: rt.secrets.pseudonymKey,
           accessFor: () => permissiveAccess,
           host: opts.host,
           ports: { gateway: port },

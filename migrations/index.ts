@@ -1,0 +1,5 @@
+// Every migration, in order. Listed here (not globbed) so they load the same way under tsx,
+// vitest and compiled code; add each new file that `npm run mikro-orm -- migration:create` writes.
+import { Migration20261128144138 } from './Migration20261128144138.js';
+
+export const MIGRATIONS = [{ name: 'Migration20261128144138', class: Migration20261128144138 }];

