@@ -2,6 +2,8 @@
  * What resolvers ask of the policy for one request. Resolvers depend on this interface only, so
  * the rules of who sees what stay in `src/policies` and are applied the same way on every path.
  */
+import type { FieldDecision } from '../policies/index.js';
+
 export type GuardedType = 'Customer' | 'Purchase' | 'Consent' | 'Feedback' | 'AuditEvent' | 'Principal';
 
 export interface RequestAccess {
@@ -15,6 +17,8 @@ export interface RequestAccess {
   assertCanFilter(type: GuardedType, field: string, argument: string): void;
   /** Refuses a mutation the caller's roles do not allow (FORBIDDEN). */
   assertCanMutate(mutation: string): void;
+  /** PLAIN, MASKED (with its masker) or DENIED for one `@pii` field of one record. */
+  decide(type: string, field: string, record: object): FieldDecision;
   /** Whether the caller may write `field` of this record (row conditions included). */
   canUpdate(type: GuardedType, record: object, field: string): boolean;
 }

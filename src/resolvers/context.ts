@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthenticatedPrincipal } from '../auth/principal.js';
 import type { RequestAccess } from './access.js';
+import type { MaskContext } from '../policies/maskers/index.js';
+import type { DecisionCounter } from './guard/decision-counter.js';
 import type { Loaders } from './loaders.js';
 
 export type SubgraphName = 'customers' | 'feedback' | 'audit';
@@ -16,4 +18,7 @@ export interface KoeContext {
   readonly loaders: Loaders;
   /** The `customerKey` pseudonym for a customer id (keyed; the key never reaches resolvers). */
   pseudonym(customerId: string): string;
+  /** Keys the maskers need (the `hash` pseudonym). */
+  readonly maskContext: MaskContext;
+  readonly decisions: DecisionCounter;
 }

@@ -6,6 +6,7 @@ import { authenticate } from '../auth/authenticate.js';
 import type { AuthenticatedPrincipal } from '../auth/principal.js';
 import type { RequestAccess } from '../resolvers/access.js';
 import type { KoeContext, SubgraphName } from '../resolvers/context.js';
+import { DecisionCounter } from '../resolvers/guard/decision-counter.js';
 import { createLoaders } from '../resolvers/loaders.js';
 import { customerKey } from '../data/pseudonym.js';
 import { subgraphSchema } from '../schema/subgraphs.js';
@@ -31,6 +32,7 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
   });
   await apollo.start();
   const pseudonym = (id: string) => customerKey(deps.pseudonymKey, id);
+  const maskContext = { pseudonymKey: deps.pseudonymKey };
   const running = await serveHttp(apollo, {
     host,
     port,
@@ -39,7 +41,7 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
       const em = deps.orm.em.fork();
       const principal = await authenticate(meta.authorization, em, { jwtSecret: deps.jwtSecret });
       const access = deps.accessFor(principal, meta.purpose);
-      return { requestId: meta.requestId, subgraph: name, principal, purpose: meta.purpose, em, access, loaders: createLoaders(em, access), pseudonym };
+      return { requestId: meta.requestId, subgraph: name, principal, purpose: meta.purpose, em, access, loaders: createLoaders(em, access), pseudonym, maskContext, decisions: new DecisionCounter() };
     },
   });
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };

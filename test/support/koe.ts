@@ -10,7 +10,7 @@ import { openOrm, type MikroORM } from '../../src/data/orm.js';
 import { startPlatform, type Platform } from '../../src/server/platform.js';
 import type { RequestAccess } from '../../src/resolvers/access.js';
 import type { AuthenticatedPrincipal } from '../../src/auth/principal.js';
-import { permissiveAccess } from '../../src/server/permissive-access.js';
+import { accessFromPolicy, loadPolicy } from '../../src/server/policy.js';
 
 export const TEST_JWT_SECRET = new TextEncoder().encode('koe-test-secret-not-for-production-0123456789');
 
@@ -27,9 +27,12 @@ export interface TestKoe {
   stop(): Promise<void>;
 }
 
+export const POLICY_DIR = new URL('../../policies', import.meta.url).pathname;
+
 export async function startTestKoe(
-  accessFor: (p: AuthenticatedPrincipal, purpose: string | null) => RequestAccess = () => permissiveAccess,
+  accessFor?: (p: AuthenticatedPrincipal, purpose: string | null) => RequestAccess,
 ): Promise<TestKoe> {
+  accessFor ??= accessFromPolicy(await loadPolicy(POLICY_DIR));
   const queries: string[] = [];
   const orm = await openOrm({ url: inject('databaseUrl'), onQuery: (sql) => queries.push(sql) });
   const platform = await startPlatform({

@@ -3,9 +3,9 @@ import { issueToken } from '../../auth/jwt.js';
 import { seedDemoData } from '../../data/demo-seed.js';
 import { migrateUp } from '../../data/migrate.js';
 import { DEMO_PRINCIPALS } from '../../data/seed/demo-data.js';
-import { permissiveAccess } from '../../server/permissive-access.js';
+import { accessFromPolicy, loadPolicy, policyDir } from '../../server/policy.js';
 import { DEFAULT_PORTS, startPlatform } from '../../server/platform.js';
-import { openRuntime } from '../runtime.js';
+import { openRuntime, PROJECT_ROOT } from '../runtime.js';
 
 export function registerStart(program: Command): void {
   program
@@ -15,6 +15,9 @@ export function registerStart(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action(async (opts: { seed: boolean; host: string }) => {
       const say = (l: string) => console.log(l);
+      // A bad policy file stops start-up before anything listens (the error names file and line).
+      const policy = await loadPolicy(policyDir(PROJECT_ROOT));
+      say(`Policy ${policy.version} loaded from ${policyDir(PROJECT_ROOT)}`);
       const rt = await openRuntime(say);
       let stopping: Promise<void> | null = null;
       const shutdown = (platformStop: () => Promise<void>) => {
@@ -38,7 +41,7 @@ export function registerStart(program: Command): void {
           orm: rt.orm,
           jwtSecret: rt.secrets.jwtSecret,
           pseudonymKey: rt.secrets.pseudonymKey,
-          accessFor: () => permissiveAccess,
+          accessFor: accessFromPolicy(policy),
           host: opts.host,
           ports: { gateway: port },
         });

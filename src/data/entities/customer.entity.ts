@@ -1,4 +1,4 @@
-import { Collection, Entity, Index, OneToMany, PrimaryKey, Property } from '@mikro-orm/core';
+import { Collection, Entity, Formula, Index, OneToMany, PrimaryKey, Property } from '@mikro-orm/core';
 import { ConsentEntity } from './consent.entity.js';
 import { PurchaseEntity } from './purchase.entity.js';
 
@@ -51,6 +51,17 @@ export class CustomerEntity {
   @Index()
   @Property({ type: 'datetime' })
   lastActivityAt!: Date;
+
+  /**
+   * Purposes the customer consents to now (granted, not withdrawn): the virtual attribute that
+   * policies test as `consentedPurposes`, read with the row so per-record decisions need no query.
+   */
+  @Formula(
+    (alias) =>
+      `(select coalesce(jsonb_agg(c.purpose), '[]'::jsonb) from consent c where c.customer_id = ${alias}.id and c.withdrawn_at is null)`,
+    { type: 'json', persist: false },
+  )
+  consentedPurposes?: string[];
 
   @OneToMany(() => PurchaseEntity, (p) => p.customer)
   purchases = new Collection<PurchaseEntity>(this);

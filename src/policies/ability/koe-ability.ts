@@ -1,0 +1,176 @@
+/**
+ * What one principal may do under one policy version and purpose. Field decisions are CASL checks
+ * on `subject(type, record)` (never on a bare type name, which would ignore conditions), skipped
+ * whenever the answer cannot depend on the record.
+ */
+import { subject, type MongoAbility, type Rule, type MongoQuery } from '@casl/ability';
+import type { AbilityTuple } from '@casl/ability';
+import { piiFields, type FieldInfo, type SchemaCatalog } from '../catalog.js';
+import { catalogField } from '../catalog-lookup.js';
+import type { MaskerName } from '../masker-names.js';
+import { MUTATION_TYPE, type Decision, type MaskSpec } from '../model.js';
+import { READ_ROW, type KoeRawRule, type RuleMeta } from './raw-rules.js';
+import { rowFilterOf, type RowFilter } from './row-filter.js';
+
+export interface FieldDecision {
+  readonly decision: Decision;
+  readonly masker: MaskerName | null;
+  readonly maskerOptions: Readonly<Record<string, unknown>> | null;
+}
+
+export type FieldPlan = ({ readonly kind: 'static' } & FieldDecision) | { readonly kind: 'conditional' };
+
+export type CaslAbility = MongoAbility<AbilityTuple, MongoQuery>;
+type CaslRule = Rule<AbilityTuple, MongoQuery>;
+
+/** The rules that could decide a field, highest priority first (CASL's order). */
+export interface FieldGrants {
+  readonly plain: readonly RuleMeta[];
+  readonly masked: readonly RuleMeta[];
+  readonly rows: readonly RuleMeta[];
+}
+
+const PLAIN: FieldPlan & FieldDecision = { kind: 'static', decision: 'PLAIN', masker: null, maskerOptions: null };
+const DENIED: FieldPlan & FieldDecision = { kind: 'static', decision: 'DENIED', masker: null, maskerOptions: null };
+const CONDITIONAL: FieldPlan = { kind: 'conditional' };
+
+export function metaOf(rule: CaslRule): RuleMeta {
+  return (rule.origin as unknown as KoeRawRule).koe;
+}
+
+export class KoeAbility {
+  private readonly plans = new Map<string, Map<string, FieldPlan>>();
+  private readonly rowFilters = new Map<string, RowFilter>();
+  private readonly maskedResults = new WeakMap<MaskSpec, FieldPlan & FieldDecision>();
+
+  constructor(
+    readonly casl: CaslAbility,
+    private readonly catalog: SchemaCatalog,
+    /** The principal's roles that the policy knows, sorted; unknown ones were dropped. */
+    readonly roles: readonly string[],
+    private readonly readOnly: boolean,
+  ) {}
+
+  /** Decided once per ability and field; `conditional` means ask `decide` per record. */
+  fieldPlan(type: string, field: string): FieldPlan {
+    let byField = this.plans.get(type);
+    if (!byField) this.plans.set(type, (byField = new Map()));
+    let plan = byField.get(field);
+    if (!plan) byField.set(field, (plan = this.computePlan(type, field)));
+    return plan;
+  }
+
+  decide(type: string, record: object, field: string): FieldDecision {
+    const plan = this.fieldPlan(type, field);
+    if (plan.kind === 'static') return plan;
+    const s = asSubject(type, record);
+    const info = this.fieldInfo(type, field)!;
+    if (info.pii === null) return this.casl.can(READ_ROW, s) ? PLAIN : DENIED;
+    if (this.casl.can('read', s, field)) return PLAIN;
+    const rule = this.casl.relevantRuleFor('read_masked', s, field);
+    return rule && !rule.inverted ? this.maskedResult(metaOf(rule), field) : DENIED;
+  }
+
+  canReadType(type: string): boolean {
+    return this.casl.possibleRulesFor(READ_ROW, type).length > 0;
+  }
+
+  rowFilter(type: string): RowFilter {
+    let filter = this.rowFilters.get(type);
+    if (!filter) this.rowFilters.set(type, (filter = rowFilterOf(this.casl.rulesFor(READ_ROW, type))));
+    return filter;
+  }
+
+  canMutate(mutation: string): boolean {
+    return this.catalog.mutations.includes(mutation) && this.casl.can('execute', MUTATION_TYPE, mutation);
+  }
+
+  canUpdate(type: string, record: object, field: string): boolean {
+    return this.fieldInfo(type, field) !== null && this.casl.can('update', asSubject(type, record), field);
+  }
+
+  /** True when every role the principal has is read-only (or it has no known role). */
+  isReadOnly(): boolean {
+    return this.readOnly;
+  }
+
+  /**
+   * Filtering or sorting on a field is an oracle unless the field is PLAIN on every row the
+   * caller can see: every condition that shows a row must also grant the field in PLAIN.
+   */
+  canFilterOrSort(type: string, field: string): boolean {
+    const plan = this.fieldPlan(type, field);
+    if (plan.kind === 'static') return plan.decision === 'PLAIN';
+    const grants = this.grants(type, field);
+    const plainKeys = new Set(grants.plain.map((m) => m.condKey));
+    return grants.rows.length > 0 && grants.rows.every((m) => plainKeys.has(m.condKey));
+  }
+
+  /** Every `@pii` field of the catalog with its decision for this principal (the `me` query). */
+  decisions(catalog: SchemaCatalog = this.catalog): Array<{ field: string; decision: Decision | 'CONDITIONAL' }> {
+    return piiFields(catalog).map(({ type, field }) => {
+      const plan = this.fieldPlan(type, field);
+      return { field: `${type}.${field}`, decision: plan.kind === 'static' ? plan.decision : 'CONDITIONAL' };
+    });
+  }
+
+  /** The rules that could decide `type.field`, for explanations and matrices. */
+  grants(type: string, field: string): FieldGrants {
+    const info = this.fieldInfo(type, field);
+    if (!info) return { plain: [], masked: [], rows: [] };
+    const rows = this.casl.rulesFor(READ_ROW, type).map(metaOf);
+    if (info.pii === null) return { plain: rows, masked: [], rows };
+    return { plain: this.casl.rulesFor('read', type, field).map(metaOf), masked: this.casl.rulesFor('read_masked', type, field).map(metaOf), rows };
+  }
+
+  /** The decision on one record and the rule that made it (null when nothing granted it). */
+  decideWithRule(type: string, record: object, field: string): { result: FieldDecision; rule: RuleMeta | null } {
+    const info = this.fieldInfo(type, field);
+    if (!info) return { result: DENIED, rule: null };
+    const s = asSubject(type, record);
+    const action = info.pii === null ? READ_ROW : 'read';
+    const plain = this.casl.relevantRuleFor(action, s, info.pii === null ? undefined : field);
+    if (plain && !plain.inverted) return { result: PLAIN, rule: metaOf(plain) };
+    if (info.pii === null) return { result: DENIED, rule: null };
+    const masked = this.casl.relevantRuleFor('read_masked', s, field);
+    if (masked && !masked.inverted) return { result: this.maskedResult(metaOf(masked), field), rule: metaOf(masked) };
+    return { result: DENIED, rule: null };
+  }
+
+  private computePlan(type: string, field: string): FieldPlan {
+    const info = this.fieldInfo(type, field);
+    if (!info) return DENIED;
+    const { plain, masked } = this.grants(type, field);
+    // A rule without condition decides every row; with one, the record decides.
+    if (plain.some((m) => m.condKey === 'null')) return PLAIN;
+    if (plain.length) return CONDITIONAL;
+    if (!masked.length) return DENIED;
+    // CASL returns the first matching rule in priority order: an unconditional first one always wins.
+    const first = masked[0]!;
+    return first.condKey === 'null' ? this.maskedResult(first, field) : CONDITIONAL;
+  }
+
+  private maskedResult(meta: RuleMeta, field: string): FieldPlan & FieldDecision {
+    const spec = meta.rule.masks[field];
+    if (!spec) return DENIED; // a masked rule that names no masker for the field grants nothing
+    let result = this.maskedResults.get(spec);
+    if (!result) this.maskedResults.set(spec, (result = { kind: 'static', decision: 'MASKED', masker: spec.masker, maskerOptions: spec.options }));
+    return result;
+  }
+
+  private fieldInfo(type: string, field: string): FieldInfo | null {
+    return catalogField(this.catalog, type, field);
+  }
+}
+
+/** CASL tags the record with its type; a frozen record (or one tagged as another type) is copied. */
+function asSubject(type: string, record: object): object {
+  if (Object.isExtensible(record)) {
+    try {
+      return subject(type, record as Record<PropertyKey, unknown>);
+    } catch {
+      // tagged as another type before: fall through to a copy rather than mis-typing it
+    }
+  }
+  return subject(type, { ...record } as Record<PropertyKey, unknown>);
+}

@@ -1,0 +1,75 @@
+/**
+ * The JSON Schema of a `*.policy.yaml` file: the shape only. Names (types, fields, roles, maskers,
+ * purposes) are checked afterwards against the catalog, where a typo can get a suggestion.
+ */
+
+export const DEPARTMENTS = ['IT', 'legal', 'CX field team', 'marketing', 'analytics', 'audit'] as const;
+
+const id = { type: 'string', pattern: '^[a-z][a-z0-9_]*$' };
+const stringList = { type: 'array', items: { type: 'string' }, minItems: 1 };
+
+const rule = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['on', 'fields'],
+  properties: {
+    on: { oneOf: [{ type: 'string' }, stringList] },
+    actions: stringList,
+    fields: { oneOf: [{ const: '*' }, { type: 'array', items: { type: 'string' } }] },
+    decision: { enum: ['PLAIN', 'MASKED'] },
+    masker: { type: 'string' },
+    when: { type: 'object' },
+    purposes: stringList,
+  },
+};
+
+const role = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['description', 'department', 'rules'],
+  properties: {
+    description: { type: 'string', minLength: 1 },
+    department: { enum: DEPARTMENTS },
+    inherits: { type: 'array', items: { type: 'string' } },
+    readOnly: { type: 'boolean' },
+    rules: { type: 'array', items: rule },
+  },
+};
+
+const purpose = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['description', 'legalBasis'],
+  properties: {
+    description: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['ja', 'en'],
+      properties: { ja: { type: 'string', minLength: 1 }, en: { type: 'string', minLength: 1 } },
+    },
+    legalBasis: { type: 'string', minLength: 1 },
+    requiresConsent: { type: 'boolean' },
+  },
+};
+
+const maskerAlias = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['masker'],
+  properties: {
+    masker: { type: 'string' },
+    description: { type: 'string' },
+    options: { type: 'object' },
+  },
+};
+
+export const policyFileSchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    roles: { type: 'object', propertyNames: id, additionalProperties: role },
+    purposes: { type: 'object', propertyNames: id, additionalProperties: purpose },
+    maskers: { type: 'object', propertyNames: { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9_]*$' }, additionalProperties: maskerAlias },
+  },
+} as const;

@@ -1,0 +1,57 @@
+/** Checks a parsed file against a JSON Schema with ajv and reports each error at its YAML position. */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Problem } from '../errors.js';
+import { locate, type ParsedFile } from './yaml-source.js';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const compiled = new WeakMap<object, ValidateFunction>();
+
+export function schemaProblems(file: ParsedFile, schema: object): Problem[] {
+  let validate = compiled.get(schema);
+  if (!validate) compiled.set(schema, (validate = ajv.compile(schema)));
+  if (validate(file.data ?? null)) return [];
+  return dropNoise(validate.errors ?? []).map((e) => {
+    const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const key = e.keyword === 'additionalProperties' ? String((e.params as { additionalProperty: string }).additionalProperty) : e.propertyName;
+    const where = key !== undefined ? [...path, key] : path;
+    return { loc: locate(file, where, key !== undefined ? 'key' : 'value'), message: describe(e, where) };
+  });
+}
+
+/** `oneOf` and `propertyNames` report each inner failure and then themselves; one message is enough. */
+function dropNoise(errors: readonly ErrorObject[]): ErrorObject[] {
+  const outer = errors.filter((e) => e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
+  return errors.filter((e) => e.keyword !== 'propertyNames' && !outer.some((p) => e.schemaPath.startsWith(p)));
+}
+
+const TYPE_WORDS: Readonly<Record<string, string>> = { object: 'a mapping (key: value)', array: 'a list', string: 'text', boolean: 'true or false' };
+
+const ONE_OF_HINTS: Readonly<Record<string, string>> = {
+  fields: "write '*' or a list of field names",
+  on: 'write a type name or a list of them',
+  role: 'write a role name or a list of them',
+  cases: 'a case has name, role and expect, and either type + field (with action: update for writes) or mutation',
+};
+
+function describe(e: ErrorObject, path: readonly string[]): string {
+  const at = path.length ? `"${path.join('.')}"` : 'the file';
+  if (e.propertyName !== undefined) return `invalid name ${at}: use lower_snake_case letters, digits and _`;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `unexpected key ${at}: remove it or check its spelling`;
+    case 'required':
+      return `${at} needs "${(e.params as { missingProperty: string }).missingProperty}"`;
+    case 'enum':
+      return `${at} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'oneOf':
+      return `${at} has the wrong shape (${ONE_OF_HINTS[String(path.at(-1))] ?? ONE_OF_HINTS[String(path[0])] ?? 'see policies/README.md'})`;
+    case 'type': {
+      const type = String((e.params as { type: string }).type);
+      return `${at} must be ${TYPE_WORDS[type] ?? type}`;
+    }
+    case 'minProperties':
+      return `${at} is empty: give it roles:, purposes: or maskers:`;
+    default:
+      return `${at} ${e.message ?? 'is invalid'}`;
+  }
+}

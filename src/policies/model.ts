@@ -1,0 +1,115 @@
+/**
+ * The compiled, validated shape of a policy directory. A PolicySet only exists when every file
+ * passed every check; it is immutable apart from its bounded cache of per-principal abilities.
+ */
+import type { KoeAbility } from './ability/koe-ability.js';
+import type { SchemaCatalog } from './catalog.js';
+import type { CondNode } from './conditions/cond-node.js';
+import type { Dnf } from './conditions/dnf.js';
+import type { SourceLoc } from './errors.js';
+import type { Lru } from './lru.js';
+import type { MaskerName } from './masker-names.js';
+
+export type Decision = 'PLAIN' | 'MASKED' | 'DENIED';
+
+/** Who asks. Roles come from the database; an unknown role contributes nothing. */
+export interface PrincipalInput {
+  readonly id: string;
+  readonly roles: readonly string[];
+  readonly teamId: string | null;
+  readonly attributes?: Readonly<Record<string, unknown>>;
+}
+
+export interface RequestInput {
+  /** The declared purpose (`X-Koe-Purpose`); the server checks it with `isDeclaredPurpose`. */
+  readonly purpose: string | null;
+}
+
+/** Actions a policy file may name; `read` splits into CASL's `read` (PLAIN) and `read_masked`. */
+export const POLICY_ACTIONS = ['read', 'create', 'update', 'delete', 'execute'] as const;
+export type PolicyAction = (typeof POLICY_ACTIONS)[number];
+export type RuleAction = Exclude<PolicyAction, 'read'> | 'read' | 'read_masked';
+
+/** The pseudo-type whose "fields" are the mutations, e.g. `{ on: Mutation, actions: [execute] }`. */
+export const MUTATION_TYPE = 'Mutation';
+
+export interface MaskSpec {
+  readonly masker: MaskerName;
+  /** The alias from maskers.policy.yaml the rule named, if any. */
+  readonly alias: string | null;
+  readonly options: Readonly<Record<string, unknown>> | null;
+}
+
+/** One (type, action) of one YAML rule; a rule on two types with two actions gives four. */
+export interface CompiledRule {
+  readonly id: number;
+  /** The role whose file declares the rule (it may reach others through `inherits`). */
+  readonly role: string;
+  readonly source: SourceLoc;
+  readonly type: string;
+  readonly action: RuleAction;
+  /**
+   * For read actions the `@pii` fields decided (empty: rows and non-`@pii` fields only); for
+   * writes the fields written; for `execute` the mutations.
+   */
+  readonly fields: readonly string[];
+  /** Written as `fields: '*'`: it covers fields without naming them (see checkPolicies). */
+  readonly wildcard: boolean;
+  /** `read_masked` only: the masker of each field. */
+  readonly masks: Readonly<Record<string, MaskSpec>>;
+  /** The condition as written, placeholders unresolved (for explanations). */
+  readonly when: CondNode | null;
+  /** The condition in disjunctive normal form; `[[]]` when unconditional. */
+  readonly branches: Dnf;
+  /** The rule applies only when the request declares one of these purposes. */
+  readonly purposes: readonly string[] | null;
+}
+
+export interface RoleDef {
+  readonly name: string;
+  readonly description: string;
+  readonly department: string;
+  readonly inherits: readonly string[];
+  readonly readOnly: boolean;
+  readonly source: SourceLoc;
+  /** Own rules and, before them, those of every inherited role (once each). */
+  readonly rules: readonly CompiledRule[];
+}
+
+export interface PurposeDef {
+  readonly id: string;
+  readonly description: { readonly ja: string; readonly en: string };
+  readonly legalBasis: string;
+  readonly requiresConsent: boolean;
+  readonly source: SourceLoc;
+}
+
+export interface MaskerAliasDef {
+  readonly name: string;
+  readonly masker: MaskerName;
+  readonly options: Readonly<Record<string, unknown>> | null;
+  readonly description: string | null;
+  readonly source: SourceLoc;
+}
+
+/** A file as read from disk; `path` is how messages name it (the directory as given + name). */
+export interface PolicySource {
+  readonly name: string;
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface PolicySet {
+  /** SHA-256 (hex, 16 chars) of the sorted policy file names and contents. */
+  readonly version: string;
+  readonly dir: string;
+  readonly catalog: SchemaCatalog;
+  readonly roles: ReadonlyMap<string, RoleDef>;
+  readonly purposes: ReadonlyMap<string, PurposeDef>;
+  readonly maskers: ReadonlyMap<string, MaskerAliasDef>;
+  readonly sources: readonly PolicySource[];
+  /** Placeholders the rules use: the ability cache keys only on the values that matter. */
+  readonly placeholders: readonly string[];
+  /** Abilities by principal key; bounded, and specific to this version. */
+  readonly abilities: Lru<string, KoeAbility>;
+}

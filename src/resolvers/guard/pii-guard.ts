@@ -1,0 +1,51 @@
+/**
+ * Guards every `@pii` field of a schema, wherever it is reached (root fields, nested fields,
+ * `_entities`, aliases, fragments, mutation payloads): the resolver is wrapped once at build time,
+ * so a new `@pii` field is guarded without touching any resolver.
+ *
+ * Per call the cost is one memoised plan lookup; CASL runs per record only for conditional fields.
+ */
+import {
+  defaultFieldResolver,
+  isNonNullType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+} from 'graphql';
+import { MASKERS } from '../../policies/maskers/index.js';
+import { PII_DIRECTIVE } from '../../schema/pii.directive.js';
+import { ForbiddenError } from '../../schema/errors.js';
+import type { KoeContext } from '../context.js';
+
+export function guardPiiFields(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (!isPii(field)) continue;
+      // A DENIED non-null field would null its parent too: refuse such a schema at start-up.
+      if (isNonNullType(field.type)) throw new Error(`@pii field ${type.name}.${field.name} must be nullable`);
+      field.resolve = guarded(type.name, field.name, field.resolve ?? defaultFieldResolver);
+    }
+  }
+  return schema;
+}
+
+function isPii(field: GraphQLField<unknown, unknown>): boolean {
+  return field.astNode?.directives?.some((d) => d.name.value === PII_DIRECTIVE) ?? false;
+}
+
+function guarded(typeName: string, fieldName: string, resolve: GraphQLFieldResolver<unknown, KoeContext>): GraphQLFieldResolver<unknown, KoeContext> {
+  const path = `${typeName}.${fieldName}`;
+  return (source, args, ctx, info) => {
+    const outcome = ctx.access.decide(typeName, fieldName, source as object);
+    ctx.decisions.count(path, outcome.decision);
+    if (outcome.decision === 'DENIED') throw new ForbiddenError(`Not permitted to read ${path}`, { field: path });
+    // Not even the resolver runs for a DENIED field: no load, no timing difference to observe.
+    const value = resolve(source, args, ctx, info);
+    if (outcome.decision === 'PLAIN') return value;
+    const mask = MASKERS[outcome.masker!];
+    const maskCtx = ctx.maskContext;
+    return value instanceof Promise ? value.then((v) => mask(v, maskCtx)) : mask(value, maskCtx);
+  };
+}
