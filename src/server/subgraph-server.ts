@@ -20,11 +20,13 @@ export interface SubgraphDeps {
   pseudonymKey: string;
   /** The policy's view of one request (throws BAD_USER_INPUT for an undeclared purpose). */
   accessFor: (principal: AuthenticatedPrincipal, purpose: string | null) => RequestAccess;
+  /** Benchmarks only: serve the schema without the `@pii` field guard. */
+  unguarded?: boolean;
 }
 
 export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host: string, port: number): Promise<RunningHttp> {
   const apollo = new ApolloServer<KoeContext>({
-    schema: await subgraphSchema(name),
+    schema: await subgraphSchema(name, { guard: !deps.unguarded }),
     formatError,
     includeStacktraceInErrorResponses: false,
     // Traces would carry timing per field to whoever asks; Koe reports nothing to Apollo's cloud.
