@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerMigrate } from './commands/migrate.command.js';
+import { registerPolicy } from './commands/policy.command.js';
 import { registerSchema } from './commands/schema.command.js';
 import { registerSeed } from './commands/seed.command.js';
 import { registerStart } from './commands/start.command.js';
@@ -17,6 +18,7 @@ registerMigrate(program);
 registerSeed(program);
 registerSupergraph(program);
 registerSchema(program);
+registerPolicy(program);
 registerToken(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -35,7 +35,13 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
         },
       }),
   });
-  const apollo = new ApolloServer<GatewayContext>({ gateway, formatError, includeStacktraceInErrorResponses: false });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    // The process owner (the CLI) decides how to stop on a signal: Apollo must not re-raise it.
+    stopOnTerminationSignals: false,
+  });
   await apollo.start();
   const running = await serveHttp(apollo, {
     host,

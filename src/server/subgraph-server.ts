@@ -29,6 +29,8 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
     schema: await subgraphSchema(name, { guard: !deps.unguarded }),
     formatError,
     includeStacktraceInErrorResponses: false,
+    // The process owner (the CLI) decides how to stop on a signal: Apollo must not re-raise it.
+    stopOnTerminationSignals: false,
     // Traces would carry timing per field to whoever asks; Koe reports nothing to Apollo's cloud.
     plugins: [ApolloServerPluginInlineTraceDisabled()],
   });

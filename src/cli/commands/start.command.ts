@@ -20,11 +20,14 @@ export function registerStart(program: Command): void {
       say(`Policy ${policy.version} loaded from ${policyDir(PROJECT_ROOT)}`);
       const rt = await openRuntime(say);
       let stopping: Promise<void> | null = null;
+      // The embedded database stops on the same signal by itself, so a step here may find its
+      // connection gone: each step is tried on its own and shutdown always finishes.
       const shutdown = (platformStop: () => Promise<void>) => {
         stopping ??= (async () => {
           say('\nStopping…');
-          await platformStop();
-          await rt.close();
+          for (const step of [platformStop, () => rt.close()]) {
+            await step().catch((e: unknown) => say(`  (while stopping: ${e instanceof Error ? e.message : String(e)})`));
+          }
           say('Stopped.');
         })();
         return stopping;
@@ -45,9 +48,11 @@ export function registerStart(program: Command): void {
           host: opts.host,
           ports: { gateway: port },
         });
+        // `on`, not `once`: a terminal's Ctrl-C reaches this process twice (directly and relayed by
+        // tsx/npm), and a second signal with no listener would kill it halfway through stopping.
         const onSignal = () => void shutdown(platform.stop).then(() => process.exit(0));
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
         await printWelcome(platform.gatewayUrl, platform.subgraphUrls, rt.secrets.jwtSecret, rt.databaseSource, say);
       } catch (e) {
         await rt.close();
