@@ -13,6 +13,7 @@ export interface KoeContext {
   readonly subgraph: SubgraphName;
   readonly principal: AuthenticatedPrincipal;
   readonly purpose: string | null;
+  readonly clientAddress: string | null;
   readonly em: EntityManager;
   readonly access: RequestAccess;
   readonly loaders: Loaders;

@@ -1,6 +1,5 @@
 /** One subgraph: its own Apollo Server that authenticates and enforces by itself. */
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { authenticate } from '../auth/authenticate.js';
 import type { AuthenticatedPrincipal } from '../auth/principal.js';
@@ -11,6 +10,7 @@ import { createLoaders } from '../resolvers/loaders.js';
 import { customerKey } from '../data/pseudonym.js';
 import { subgraphSchema } from '../schema/subgraphs.js';
 import { formatError } from './format-error.js';
+import { subgraphPlugins } from './subgraph-plugins.js';
 import { serveHttp, type RunningHttp } from './http.js';
 import { requestMeta } from './request-meta.js';
 
@@ -31,8 +31,7 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
     includeStacktraceInErrorResponses: false,
     // The process owner (the CLI) decides how to stop on a signal: Apollo must not re-raise it.
     stopOnTerminationSignals: false,
-    // Traces would carry timing per field to whoever asks; Koe reports nothing to Apollo's cloud.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: subgraphPlugins(name, deps),
   });
   await apollo.start();
   const pseudonym = (id: string) => customerKey(deps.pseudonymKey, id);
@@ -45,7 +44,19 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
       const em = deps.orm.em.fork();
       const principal = await authenticate(meta.authorization, em, { jwtSecret: deps.jwtSecret });
       const access = deps.accessFor(principal, meta.purpose);
-      return { requestId: meta.requestId, subgraph: name, principal, purpose: meta.purpose, em, access, loaders: createLoaders(em, access), pseudonym, maskContext, decisions: new DecisionCounter() };
+      return {
+        requestId: meta.requestId,
+        subgraph: name,
+        principal,
+        purpose: meta.purpose,
+        clientAddress: meta.clientAddress,
+        em,
+        access,
+        loaders: createLoaders(em, access),
+        pseudonym,
+        maskContext,
+        decisions: new DecisionCounter(),
+      };
     },
   });
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };

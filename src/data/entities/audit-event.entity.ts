@@ -61,6 +61,10 @@ export class AuditEventEntity {
   @Property({ type: 'string', length: 64, nullable: true })
   clientAddress!: string | null;
 
+  /** What a mutation or access change did, with personal values masked. */
+  @Property({ type: 'json', nullable: true })
+  detail!: Record<string, unknown> | null;
+
   @Property({ type: 'string', length: 64 })
   prevHash!: string;
 
