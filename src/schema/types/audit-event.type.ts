@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { PageInfo } from './page-info.type.js';
+import { connectionTypes } from './connection.type.js';
 
 @ObjectType({ description: 'How many times one field was decided one way in one operation.' })
 export class FieldDecisionCount {
@@ -67,23 +67,4 @@ export class AuditEvent {
   hash!: string;
 }
 
-@ObjectType()
-export class AuditEventEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => AuditEvent)
-  node!: AuditEvent;
-}
-
-@ObjectType()
-export class AuditEventConnection {
-  @Field(() => [AuditEventEdge])
-  edges!: AuditEventEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int)
-  totalCount!: number;
-}
+export const { Connection: AuditEventConnection } = connectionTypes(AuditEvent, 'AuditEvent');

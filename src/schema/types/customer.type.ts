@@ -1,6 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Pii } from '../pii.directive.js';
-import { PageInfo } from './page-info.type.js';
+import { connectionTypes } from './connection.type.js';
 
 @ObjectType()
 export class Consent {
@@ -94,23 +94,4 @@ export class Customer {
   lastActivityAt!: Date;
 }
 
-@ObjectType()
-export class CustomerEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => Customer)
-  node!: Customer;
-}
-
-@ObjectType()
-export class CustomerConnection {
-  @Field(() => [CustomerEdge])
-  edges!: CustomerEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int, { description: 'Rows the caller may see that match the filter.' })
-  totalCount!: number;
-}
+export const { Connection: CustomerConnection } = connectionTypes(Customer, 'Customer');

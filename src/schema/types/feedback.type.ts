@@ -1,7 +1,7 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Channel, FeedbackStatus, Sentiment } from '../enums.js';
 import { Pii } from '../pii.directive.js';
-import { PageInfo } from './page-info.type.js';
+import { connectionTypes } from './connection.type.js';
 
 /** The customers subgraph owns Customer; the feedback subgraph only knows its key and adds `feedback`. */
 @Directive('@key(fields: "id")')
@@ -53,23 +53,4 @@ export class Feedback {
   note!: string | null;
 }
 
-@ObjectType()
-export class FeedbackEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => Feedback)
-  node!: Feedback;
-}
-
-@ObjectType()
-export class FeedbackConnection {
-  @Field(() => [FeedbackEdge])
-  edges!: FeedbackEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int)
-  totalCount!: number;
-}
+export const { Connection: FeedbackConnection } = connectionTypes(Feedback, 'Feedback');
