@@ -13,8 +13,8 @@ export type Loaders = { readonly [K in keyof Factories]: ReturnType<Factories[K]
 function factories(em: EntityManager, access: RequestAccess) {
   return {
     customerById: () => customerByIdLoader(em, access),
-    consentsByCustomer: () => consentsByCustomerLoader(em),
-    purchasesByCustomer: () => purchasesByCustomerLoader(em),
+    consentsByCustomer: () => consentsByCustomerLoader(em, access),
+    purchasesByCustomer: () => purchasesByCustomerLoader(em, access),
     feedbackById: () => feedbackByIdLoader(em, access),
     feedbackPageByCustomer: () => feedbackPageByCustomerLoader(em, access),
     feedbackCountByCustomer: () => feedbackCountByCustomerLoader(em, access),

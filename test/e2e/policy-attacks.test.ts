@@ -177,3 +177,25 @@ describe('mutations', () => {
     expect(r.text).not.toContain('090-1111-2222');
   });
 });
+
+describe('lists under a visible customer', () => {
+  // Regression: consents and purchases were loaded by customer id alone, bypassing their own row rules.
+  it('shows marketing only the marketing consent of a consenting customer', async () => {
+    const r = await as('p-marketing', 'query($id: ID!) { customer(id: $id) { consents { purpose withdrawnAt } } }', { id: fx.consenting.id });
+    const consents = (r.data as { customer: { consents: Array<{ purpose: string; withdrawnAt: string | null }> } }).customer.consents;
+    expect(consents).toEqual([{ purpose: 'marketing', withdrawnAt: null }]);
+  });
+
+  it('masks purchases for the analyst: amounts kept, product names hidden', async () => {
+    const r = await as('p-analyst', '{ customers(first: 50) { edges { node { purchases { amount productName store } } } } }');
+    const purchases = (r.data as { customers: { edges: Array<{ node: { purchases: Array<{ amount: number; productName: string; store: string }> } }> } }).customers.edges.flatMap((e) => e.node.purchases);
+    expect(purchases.length).toBeGreaterThan(0);
+    for (const p of purchases) expect(p).toMatchObject({ productName: '***', store: '***', amount: expect.any(Number) });
+  });
+
+  it('denies purchases to bi entirely', async () => {
+    const r = await as('p-bi', 'query($id: ID!) { customer(id: $id) { purchases { amount } } }', { id: fx.east.id });
+    expect((r.data as { customer: { purchases: null } }).customer.purchases).toBeNull();
+    expect(forbidden(r.errors)).toBe(1);
+  });
+});

@@ -14,17 +14,20 @@ export function customerByIdLoader(em: EntityManager, access: RequestAccess) {
   });
 }
 
-export function consentsByCustomerLoader(em: EntityManager) {
+/** Consents and purchases carry their own row conditions (marketing sees only the marketing consent). */
+export function consentsByCustomerLoader(em: EntityManager, access: RequestAccess) {
   return new DataLoader<string, ConsentEntity[]>(async (ids) => {
-    const rows = await em.find(ConsentEntity, { customer: { $in: [...ids] } }, { orderBy: { grantedAt: 'asc', id: 'asc' } });
+    const where = withRows(access, 'Consent', { customer: { $in: [...ids] } });
+    const rows = where === null ? [] : await em.find(ConsentEntity, where, { orderBy: { grantedAt: 'asc', id: 'asc' } });
     const groups = groupBy(rows, (r) => r.customer.id);
     return ids.map((id) => groups.get(id) ?? []);
   });
 }
 
-export function purchasesByCustomerLoader(em: EntityManager) {
+export function purchasesByCustomerLoader(em: EntityManager, access: RequestAccess) {
   return new DataLoader<string, PurchaseEntity[]>(async (ids) => {
-    const rows = await em.find(PurchaseEntity, { customer: { $in: [...ids] } }, { orderBy: { orderedAt: 'desc', id: 'asc' } });
+    const where = withRows(access, 'Purchase', { customer: { $in: [...ids] } });
+    const rows = where === null ? [] : await em.find(PurchaseEntity, where, { orderBy: { orderedAt: 'desc', id: 'asc' } });
     const groups = groupBy(rows, (r) => r.customer.id);
     return ids.map((id) => groups.get(id) ?? []);
   });
