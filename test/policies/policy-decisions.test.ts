@@ -126,7 +126,8 @@ describe(`${KoeAbility.name}.${KoeAbility.prototype.rowFilter.name}`, () => {
     ['admin', 'Customer', { kind: 'all' }],
     ['support_agent', 'Customer', { kind: 'all' }],
     ['support_agent', 'Feedback', { kind: 'all' }],
-    ['analyst', 'Purchase', { kind: 'none' }],
+    ['analyst', 'Purchase', { kind: 'all' }],
+    ['bi_readonly', 'Purchase', { kind: 'none' }],
     ['marketing', 'Customer', { kind: 'where', where: { kind: 'cmp', field: 'consentedPurposes', op: 'eq', value: 'marketing' } }],
     ['marketing', 'Feedback', { kind: 'none' }],
     [

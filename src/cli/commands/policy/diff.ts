@@ -18,8 +18,9 @@ interface DiffFlags {
 
 export function registerPolicyDiff(policy: Command): void {
   policy
-    .command('diff <gitRef>')
-    .description('show which role x @pii field decisions the policy files on disk change compared with <gitRef> (e.g. HEAD, main)')
+    .command('diff')
+    .description('show which role x @pii field decisions the policy files on disk change, compared with a git revision')
+    .argument('<git-ref>', 'the revision to compare with, e.g. HEAD or main')
     .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
     .option('--purpose <purpose>', 'decide purpose-bound rules for this declared purpose')
     .option(...DIR_OPTION)
@@ -56,7 +57,7 @@ function json(ref: string, rev: Revision, before: PolicySet, after: PolicySet, c
 }
 
 function markdown(ref: string, rev: Revision, before: PolicySet, after: PolicySet, changes: MatrixChange[]): string {
-  const head = `Policy ${before.version} (${ref}, ${rev.commit.slice(0, 10)}) -> ${after.version} (on disk)`;
+  const head = `Policy ${before.version} (${ref}, ${rev.commit.slice(0, 10)}) → ${after.version} (on disk)`;
   if (changes.length === 0) return `${head}: no decision changes`;
   const cell = (s: string | null) => (s ?? '(none)').replace(/\|/g, '\\|');
   const n = changes.length;

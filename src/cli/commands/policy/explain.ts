@@ -16,8 +16,10 @@ interface ExplainFlags {
 
 export function registerPolicyExplain(policy: Command): void {
   policy
-    .command('explain <role> <typeField>')
-    .description('explain how <role> sees <Type.field> (e.g. analyst Customer.email): decision, deciding rule and candidate rules')
+    .command('explain')
+    .description('explain how a role sees a field: the decision, the rule (file:line) that made it, and the candidate rules')
+    .argument('<role>', 'a role of the policy files, e.g. analyst')
+    .argument('<Type.field>', 'a field of the API schema, e.g. Customer.email')
     .option('--record <json>', `a record to decide on, e.g. '{"teamId":"team-east"}' (without it the answer may be CONDITIONAL)`)
     .option('--purpose <purpose>', 'the declared purpose of the request (X-Koe-Purpose)')
     .option('--principal <json>', `the caller, e.g. '{"id":"p1","teamId":"team-east"}'; other keys become attributes`)

@@ -18,7 +18,7 @@ export function registerPolicyTest(policy: Command): void {
         const { set, dir } = await loadPolicyFrom(opts.dir);
         const results = runPolicyTests(set, dir).filter((r) => matches(r, opts.filter));
         const failed = results.filter((r) => !r.passed);
-        for (const r of failed) console.log(`FAIL ${r.at}  ${r.name} [${r.roles.join(', ')}]: ${r.message ?? `expected ${r.expected}, got ${r.actual}`}`);
+        for (const r of failed) console.log(`FAIL ${r.at}  ${r.name}${r.roles.length ? ` [${r.roles.join(', ')}]` : ''}: ${r.message ?? `expected ${r.expected}, got ${r.actual}`}`);
         console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
         if (results.length === 0) {
           throw new CliError(opts.filter ? `no test case matches --filter "${opts.filter}"` : `no test cases: put *.test.yaml files beside the policies in ${dir}`);
@@ -28,9 +28,9 @@ export function registerPolicyTest(policy: Command): void {
     );
 }
 
-/** An invalid test file is always reported: it is broken whatever the filter. */
+/** An invalid test file (its results expect nothing) is always reported: it is broken whatever the filter. */
 function matches(r: PolicyTestResult, filter: string | undefined): boolean {
-  if (!filter || r.roles.length === 0) return true;
+  if (!filter || r.expected === '') return true;
   const needle = filter.toLowerCase();
   return [r.name, r.at, ...r.roles].some((s) => s.toLowerCase().includes(needle));
 }

@@ -1,0 +1,104 @@
+/**
+ * `koe schema --role` run for real: the SDL a role's tools see, cut to what the policy lets it
+ * ever use, must still be a valid schema. One child process per test (~3 s each).
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSchema, isInputObjectType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+// A spawn compiles the three subgraphs (~3 s alone, much more when both files run at once on few cores).
+vi.setConfig({ testTimeout: 60_000 });
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The CLI as `npx koe` runs it; tsx is pointed at our tsconfig so decorators compile from any cwd. */
+function koe(args: readonly string[]): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json') };
+  delete env.KOE_POLICY_DIR;
+  const argv = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'src/cli/main.ts'), ...args];
+  return new Promise((resolve) => {
+    execFile(process.execPath, argv, { cwd: ROOT, env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Runs `koe schema --role <role>` and builds what it printed (buildSchema validates the SDL). */
+async function schemaFor(role: string): Promise<{ sdl: string; schema: GraphQLSchema }> {
+  const r = await koe(['schema', '--role', role]);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return { sdl: r.stdout, schema: buildSchema(r.stdout) };
+}
+
+function fieldsOf(schema: GraphQLSchema, type: string): string[] {
+  const t = schema.getType(type);
+  return t && (isObjectType(t) || isInterfaceType(t) || isInputObjectType(t)) ? Object.keys(t.getFields()) : [];
+}
+
+function fieldSet(schema: GraphQLSchema): string[] {
+  const names = Object.keys(schema.getTypeMap()).filter((n) => !n.startsWith('__'));
+  return names.flatMap((t) => [t, ...fieldsOf(schema, t).map((f) => `${t}.${f}`)]).sort();
+}
+
+let full: GraphQLSchema;
+
+beforeAll(async () => {
+  const r = await koe(['schema']);
+  expect(r.code).toBe(0);
+  full = buildSchema(r.stdout);
+});
+
+describe('koe schema --role', () => {
+  it('gives a read-only BI tool no mutations and no personal customer fields', async () => {
+    const { sdl, schema } = await schemaFor('bi_readonly');
+    expect(sdl).not.toMatch(/^type Mutation\b/m);
+    expect(schema.getMutationType()).toBeUndefined();
+    const customer = /^type Customer \{\n([\s\S]*?)^\}/m.exec(sdl)?.[1] ?? '';
+    expect(customer).toMatch(/^ {2}customerKey:/m);
+    expect(customer).not.toMatch(/^ {2}name:/m);
+    expect(customer).not.toMatch(/^ {2}email:/m);
+    // A MASKED field stays, and keeps telling clients it is personal.
+    expect(sdl).toContain('body: String @pii(category: FREE_TEXT)');
+  });
+
+  it('gives an auditor the audit trail but no way to reach customers', async () => {
+    const { schema } = await schemaFor('auditor');
+    const query = fieldsOf(schema, 'Query');
+    expect(query).toContain('auditEvents');
+    expect(query).not.toContain('customers');
+    expect(query).not.toContain('feedbacks');
+    // The connection whose node type is gone goes with it.
+    expect(schema.getType('Customer')).toBeUndefined();
+    expect(schema.getType('CustomerConnection')).toBeUndefined();
+  });
+
+  it('gives an admin the full schema', async () => {
+    const { schema } = await schemaFor('admin');
+    expect(fieldSet(schema)).toEqual(fieldSet(full));
+  });
+
+  // Guards against cutting a write-only role off from its own mutations' payloads.
+  it('keeps the mutations of the ingestion service and their payloads, but no listing', async () => {
+    const { schema } = await schemaFor('ingest');
+    expect(fieldsOf(schema, 'Mutation').sort()).toEqual(['submitFeedback', 'upsertCustomer']);
+    expect(fieldsOf(schema, 'Query')).toEqual(['me']);
+    expect(fieldsOf(schema, 'Feedback')).toContain('status');
+    expect(fieldsOf(schema, 'Feedback')).not.toContain('body');
+  });
+
+  it('refuses an unknown role', async () => {
+    const r = await koe(['schema', '--role', 'nobody']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('unknown role "nobody"');
+  });
+});
