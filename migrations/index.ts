@@ -2,8 +2,14 @@
 // vitest and compiled code; add each new file that `npm run mikro-orm -- migration:create` writes.
 import { Migration20261128144138 } from './Migration20261128144138.js';
 import { Migration20261128151144_AuditDetail } from './Migration20261128151144_AuditDetail.js';
+import { Migration20261128160000_AuditChain } from './Migration20261128160000_AuditChain.js';
+import { Migration20261128162000_RateLimit } from './Migration20261128162000_RateLimit.js';
+import { Migration20261128161000_Access } from './Migration20261128161000_Access.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261128144138', class: Migration20261128144138 },
   { name: 'Migration20261128151144_AuditDetail', class: Migration20261128151144_AuditDetail },
+  { name: 'Migration20261128160000_AuditChain', class: Migration20261128160000_AuditChain },
+  { name: 'Migration20261128161000_Access', class: Migration20261128161000_Access },
+  { name: 'Migration20261128162000_RateLimit', class: Migration20261128162000_RateLimit },
 ];

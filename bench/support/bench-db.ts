@@ -10,6 +10,8 @@ export const BENCH_PSEUDONYM_KEY = 'koe-bench-pseudonym-key';
 
 export interface BenchDb {
   orm: MikroORM;
+  /** For baselines that talk to the database without the ORM. */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function openBenchDb(scale: { customers: number; feedback: number }
   }
   return {
     orm,
+    url: scratch.url,
     close: async () => {
       await orm.close(true);
       await scratch.drop();

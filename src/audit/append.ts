@@ -15,9 +15,11 @@ export const AUDIT_CHAIN_LOCK = 0x4b6f6541; // "KoeA"
 export async function appendAuditEvents(em: EntityManager, events: readonly NewAuditEvent[]): Promise<ChainedAuditEvent[]> {
   if (events.length === 0) return [];
   return em.fork().transactional(async (tx) => {
-    const conn = tx.getConnection();
-    await conn.execute('select pg_advisory_xact_lock(?)', [AUDIT_CHAIN_LOCK]);
-    const head = await conn.execute<Array<{ seq: string; hash: string }>>('select seq::text as seq, hash from audit_event order by seq desc limit 1');
+    // `tx.execute`, not `tx.getConnection().execute`: only the former runs inside the transaction,
+    // and the lock and head read must, or two appends read the same head.
+    await tx.execute('select pg_advisory_xact_lock(?)', [AUDIT_CHAIN_LOCK]);
+    // Order by the bigint column, not the text alias: as text, '9' sorts after '10'.
+    const head = await tx.execute<Array<{ seq: string; hash: string }>>('select seq::text as seq, hash from audit_event order by audit_event.seq desc limit 1');
     let seq = BigInt(head[0]?.seq ?? '0');
     let prevHash = head[0]?.hash ?? GENESIS_HASH;
     const chained: ChainedAuditEvent[] = [];

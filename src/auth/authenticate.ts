@@ -1,16 +1,38 @@
 /**
- * Credentials to principal. The token only names the principal: roles, team and status are read
- * from the database on every request, so a disabled principal is refused at once.
+ * Credentials to principal. A bearer token or an API key only names the principal: roles, team and
+ * status are read from the database on every request (no cache), so a disable, a revoked role or a
+ * team change applies to the very next request on every instance.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PrincipalEntity } from '../data/entities/index.js';
 import { UnauthenticatedError } from '../schema/errors.js';
+import { verifyApiKey } from './api-key.js';
 import { verifyBearer } from './jwt.js';
+import { touchLastSeen } from './last-seen.js';
+import { oidcFromEnv, type OidcConfig } from './oidc.js';
 import type { AuthenticatedPrincipal } from './principal.js';
 
 export interface AuthenticateOptions {
   jwtSecret: Uint8Array;
+  /** The OIDC provider; when left out, taken from `KOE_JWKS_URL`, `KOE_JWT_ISSUER`, `KOE_JWT_AUDIENCE`. */
+  oidc?: OidcConfig | null;
   now?: Date;
+}
+
+async function principalIdOf(authorization: string | undefined, em: EntityManager, opts: AuthenticateOptions, now: Date): Promise<string> {
+  if (!authorization) throw new UnauthenticatedError('no credentials; send "Authorization: Bearer <token>" or "Authorization: ApiKey <key>"');
+  const match = /^(Bearer|ApiKey)\s+(\S+)$/i.exec(authorization.trim());
+  if (!match) throw new UnauthenticatedError('unsupported authorization scheme');
+  if (match[1]!.toLowerCase() === 'apikey') {
+    const verified = await verifyApiKey(em, match[2]!, now);
+    if ('error' in verified) throw new UnauthenticatedError(verified.error);
+    touchLastSeen(em, 'api_key', verified.keyId);
+    return verified.principalId;
+  }
+  const oidc = opts.oidc === undefined ? oidcFromEnv() : opts.oidc;
+  const verified = await verifyBearer(match[2]!, { secret: opts.jwtSecret, oidc });
+  if ('error' in verified) throw new UnauthenticatedError(verified.error);
+  return verified.sub;
 }
 
 export async function authenticate(
@@ -18,17 +40,15 @@ export async function authenticate(
   em: EntityManager,
   opts: AuthenticateOptions,
 ): Promise<AuthenticatedPrincipal> {
-  if (!authorization) throw new UnauthenticatedError('no credentials; send "Authorization: Bearer <token>"');
-  const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-  if (!match) throw new UnauthenticatedError('unsupported authorization scheme');
-  const verified = await verifyBearer(match[1]!, opts.jwtSecret);
-  if ('error' in verified) throw new UnauthenticatedError(verified.error);
-  const row = await em.findOne(PrincipalEntity, { id: verified.sub });
   const now = opts.now ?? new Date();
+  const id = await principalIdOf(authorization, em, opts, now);
+  // Bypass the identity map: a fork reused across calls must still see the row as it is now.
+  const row = await em.findOne(PrincipalEntity, { id }, { disableIdentityMap: true });
   // One message for unknown, disabled and expired: the caller learns nothing about which.
   if (!row || row.status !== 'active' || (row.expiresAt && row.expiresAt <= now)) {
     throw new UnauthenticatedError('unknown or disabled principal');
   }
+  touchLastSeen(em, 'principal', row.id);
   return {
     id: row.id,
     displayName: row.displayName,

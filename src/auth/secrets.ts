@@ -24,10 +24,13 @@ interface SecretFile {
 export function loadSecrets(projectRoot: string, env: NodeJS.ProcessEnv = process.env): Secrets {
   const file = join(projectRoot, '.koe', 'secrets.json');
   let stored: SecretFile | null = null;
-  const need = !env.KOE_JWT_SECRET || !env.KOE_MASTER_KEY || !env.KOE_PSEUDONYM_KEY;
+  // With an OIDC provider (KOE_JWKS_URL) HS256 tokens are refused, so no shared secret is needed.
+  const oidc = Boolean(env.KOE_JWKS_URL);
+  const need = (!env.KOE_JWT_SECRET && !oidc) || !env.KOE_MASTER_KEY || !env.KOE_PSEUDONYM_KEY;
   if (need) stored = readOrCreate(file);
+  const jwtSecret = env.KOE_JWT_SECRET ?? stored?.jwtSecret ?? randomBytes(32).toString('base64url');
   return {
-    jwtSecret: new TextEncoder().encode(env.KOE_JWT_SECRET ?? stored!.jwtSecret),
+    jwtSecret: new TextEncoder().encode(jwtSecret),
     masterKey: env.KOE_MASTER_KEY ?? stored!.masterKey,
     pseudonymKey: env.KOE_PSEUDONYM_KEY ?? stored!.pseudonymKey,
   };

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { registerAccess } from './commands/access.command.js';
+import { registerAudit } from './commands/audit.command.js';
 import { registerMigrate } from './commands/migrate.command.js';
 import { registerPolicy } from './commands/policy.command.js';
 import { registerSchema } from './commands/schema.command.js';
@@ -20,6 +22,8 @@ registerSupergraph(program);
 registerSchema(program);
 registerPolicy(program);
 registerToken(program);
+registerAccess(program);
+registerAudit(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`koe: ${e instanceof Error ? e.message : String(e)}`);

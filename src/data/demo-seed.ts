@@ -19,7 +19,10 @@ export async function seedDemoData(orm: MikroORM, pseudonymKey: string, opts: De
   if ((await em.count(CustomerEntity, {})) > 0) return { seeded: false, counts: {} };
   const data = generateDemoData(opts);
   await em.transactional(async (tx) => {
-    await insertChunks(tx, PrincipalEntity, data.principals.map((p) => ({ ...p, attributes: {}, createdAt: new Date() })));
+    const now = new Date();
+    // Demo roles are "granted by the seed", so access reviews show who granted what from the start.
+    const roleGrants = (roles: string[]) => roles.map((role) => ({ role, grantedBy: 'seed', grantedAt: now.toISOString() }));
+    await insertChunks(tx, PrincipalEntity, data.principals.map((p) => ({ ...p, attributes: {}, roleGrants: roleGrants(p.roles), createdAt: now })));
     await insertChunks(tx, CustomerEntity, data.customers.map((c) => ({ ...c, customerKey: customerKey(pseudonymKey, c.id) })));
     await insertChunks(tx, PurchaseEntity, data.purchases.map(({ customerId, ...p }) => ({ ...p, customer: customerId })));
     await insertChunks(tx, ConsentEntity, data.consents.map(({ customerId, ...c }) => ({ ...c, customer: customerId })));

@@ -10,6 +10,8 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** The audit event could not be written, so nothing was returned (fail closed). */
+  AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -34,6 +36,15 @@ export class BadUserInputError extends GraphQLError {
   constructor(argument: string, reason: string) {
     super(`Invalid value for "${argument}": ${reason}`, {
       extensions: { code: ErrorCode.BAD_USER_INPUT, argument, reason },
+    });
+  }
+}
+
+/** The audit trail refused the event: the request is answered with this and no data. */
+export class AuditUnavailableError extends GraphQLError {
+  constructor() {
+    super('The audit trail is unavailable, so no data was returned; try again later', {
+      extensions: { code: ErrorCode.AUDIT_UNAVAILABLE, http: { status: 503 } },
     });
   }
 }

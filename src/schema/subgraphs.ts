@@ -2,6 +2,8 @@
 import type { GraphQLSchema } from 'graphql';
 import { AuditEventResolver } from '../resolvers/audit/audit.resolver.js';
 import { MeResolver } from '../resolvers/audit/me.resolver.js';
+import { PrincipalMutationResolver } from '../resolvers/audit/principal.mutation.js';
+import { PrincipalResolver } from '../resolvers/audit/principal.resolver.js';
 import type { SubgraphName } from '../resolvers/context.js';
 import { CustomerMutationResolver } from '../resolvers/customers/customer.mutation.js';
 import { CustomerResolver, customerReference } from '../resolvers/customers/customer.resolver.js';
@@ -15,7 +17,7 @@ import { Principal } from './types/principal.type.js';
 export const SUBGRAPHS: Record<SubgraphName, SubgraphDefinition> = {
   customers: { resolvers: [CustomerResolver, CustomerMutationResolver], references: customerReference },
   feedback: { resolvers: [FeedbackResolver, FeedbackMutationResolver, CustomerFeedbackResolver], references: feedbackReference },
-  audit: { resolvers: [AuditEventResolver, MeResolver], references: {}, orphanedTypes: [Principal] },
+  audit: { resolvers: [AuditEventResolver, MeResolver, PrincipalResolver, PrincipalMutationResolver], references: {}, orphanedTypes: [Principal] },
 };
 
 export const SUBGRAPH_NAMES = Object.keys(SUBGRAPHS) as SubgraphName[];

@@ -10,6 +10,22 @@ const APOLLO_CLIENT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PER
 // Validation errors about argument values are the caller's bad input, not a malformed document.
 const VALUE_ERROR = /^(Expected value of type|Value ".*" does not exist in|Enum ".*" cannot represent|(Int|Float|ID|String|Boolean|DateTime).* cannot represent|Variable "\$.*" got invalid value|Expected type)/;
 
+// graphql-js appends suggestions built from the schema; in production they would rebuild it field by field.
+const SUGGESTION = /\s*Did you mean [^?]*\?\s*$/;
+
+/** The formatter a server uses: in production, validation messages lose their "did you mean" hints. */
+export function formatErrorFor(opts: { production: boolean }): (formatted: GraphQLFormattedError) => GraphQLFormattedError {
+  if (!opts.production) return formatError;
+  return (formatted) => {
+    const out = formatError(formatted);
+    try {
+      return SUGGESTION.test(out.message) ? { ...out, message: out.message.replace(SUGGESTION, '') } : out;
+    } catch {
+      return out;
+    }
+  };
+}
+
 export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   try {
     const code = formatted.extensions?.code;

@@ -6,11 +6,23 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { authenticate } from '../auth/authenticate.js';
-import { formatError } from './format-error.js';
+import { formatErrorFor } from './format-error.js';
+import { limitParseOptions } from './limits/query-limits.plugin.js';
 import { serveHttp, type RunningHttp } from './http.js';
+import { COUNTED_HEADER, countedProof } from './limits/counted-proof.js';
+import { useIntrospectionPolicy } from './limits/introspection.plugin.js';
+import { useQueryLimits } from './limits/query-limits.plugin.js';
+import { useRateLimit } from './limits/rate-limit.plugin.js';
+import { useObserver } from './ops/observe.plugin.js';
+import { readinessOf } from './ops/readiness.js';
+import { requestObserver } from './ops/request-observer.js';
+import { opsOf, type ServerOps } from './ops/server-ops.js';
 import { requestMeta, type RequestMeta } from './request-meta.js';
 
-interface GatewayContext extends RequestMeta {}
+interface GatewayContext extends RequestMeta {
+  principalId: string;
+  roles: readonly string[];
+}
 
 const FORWARDED = { authorization: 'authorization', purpose: 'x-koe-purpose', requestId: 'x-request-id' } as const;
 
@@ -18,9 +30,12 @@ export interface GatewayDeps {
   orm: MikroORM;
   jwtSecret: Uint8Array;
   supergraphSdl: string;
+  ops?: ServerOps;
 }
 
 export async function startGateway(deps: GatewayDeps, host: string, port: number): Promise<RunningHttp> {
+  const ops = opsOf(deps);
+  const counting = ops.limits.requestsPerMinute > 0 || ops.limits.plainReadsPerMinute > 0;
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl,
     buildService: ({ url }) =>
@@ -32,24 +47,37 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
           if (context.authorization) headers.set(FORWARDED.authorization, context.authorization);
           if (context.purpose) headers.set(FORWARDED.purpose, context.purpose);
           headers.set(FORWARDED.requestId, context.requestId);
+          // The gateway counted this request: the subgraphs add its PLAIN reads but not the request.
+          if (counting) headers.set(COUNTED_HEADER, countedProof(deps.jwtSecret, context.requestId));
         },
       }),
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError,
+    formatError: formatErrorFor(ops.limits),
+    parseOptions: limitParseOptions(ops.limits),
     includeStacktraceInErrorResponses: false,
     // The process owner (the CLI) decides how to stop on a signal: Apollo must not re-raise it.
     stopOnTerminationSignals: false,
+    plugins: [
+      useQueryLimits(ops.limits),
+      ...(ops.limits.production ? [useIntrospectionPolicy<GatewayContext>((ctx) => ctx.roles)] : []),
+      useRateLimit<GatewayContext>(ops.limits, ops.rateLimits, { principalId: (c) => c.principalId, countsRequest: () => true, plainReads: () => 0 }),
+      useObserver<GatewayContext>(),
+    ],
   });
   await apollo.start();
   const running = await serveHttp(apollo, {
     host,
     port,
+    maxBodyBytes: ops.limits.maxBodyBytes,
+    shutdownGraceMs: ops.shutdownGraceMs,
+    readiness: readinessOf(deps.orm, () => true),
+    onResponse: requestObserver('gateway', ops.log, ops.metrics),
     context: async (req) => {
       const meta = requestMeta(req);
-      await authenticate(meta.authorization, deps.orm.em.fork(), { jwtSecret: deps.jwtSecret });
-      return meta;
+      const principal = await authenticate(meta.authorization, deps.orm.em.fork(), { jwtSecret: deps.jwtSecret });
+      return { ...meta, principalId: principal.id, roles: principal.roles };
     },
   });
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };

@@ -1,16 +1,26 @@
 /**
  * A bare `node:http` front for an Apollo Server: JSON bodies with a size limit, health probes,
- * and nothing else, so every byte a client can reach is accounted for here.
+ * and nothing else, so every byte a client can reach is accounted for here. Closing drains:
+ * no new connections, in-flight requests finish (bounded by `shutdownGraceMs`), then it returns.
  */
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { withObservation } from './ops/observe.plugin.js';
+import type { Readiness } from './ops/readiness.js';
+import type { ResponseEvent } from './ops/request-observer.js';
 
 export interface HttpOptions<C extends BaseContext> {
   host: string;
   port: number;
   maxBodyBytes?: number;
   context: (req: IncomingMessage) => Promise<C>;
+  /** `/readyz`: 200 when ready, 503 with the failing checks otherwise. */
+  readiness?: () => Promise<Readiness>;
+  /** Called once per request when its response is done (logs, metrics). Must not throw. */
+  onResponse?: (ev: ResponseEvent) => void;
+  /** How long closing waits for in-flight requests before cutting connections (default 10 s). */
+  shutdownGraceMs?: number;
 }
 
 export interface RunningHttp {
@@ -21,11 +31,18 @@ export interface RunningHttp {
 }
 
 const DEFAULT_MAX_BODY = 256 * 1024;
+const DEFAULT_GRACE_MS = 10_000;
 
 export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, opts: HttpOptions<C>): Promise<RunningHttp> {
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const server = createServer((req, res) => {
-    handle(apollo, opts, maxBody, req, res).catch(() => {
+    const t0 = performance.now();
+    const seen: { context?: C } = {};
+    if (opts.onResponse) {
+      const report = opts.onResponse;
+      res.once('finish', () => report({ req, status: res.statusCode, ms: performance.now() - t0, context: seen.context as ResponseEvent['context'] }));
+    }
+    handle(apollo, opts, maxBody, req, res, seen).catch(() => {
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy();
     });
@@ -40,12 +57,22 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
     url: `http://${opts.host}:${port}/graphql`,
     port,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
+    close: () => drain(server, opts.shutdownGraceMs ?? DEFAULT_GRACE_MS),
   };
+}
+
+/** Stop listening, let in-flight requests answer, close keep-alive connections as they go idle. */
+function drain(server: Server, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(cut);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }
 
 async function handle<C extends BaseContext>(
@@ -54,14 +81,19 @@ async function handle<C extends BaseContext>(
   maxBody: number,
   req: IncomingMessage,
   res: ServerResponse,
+  seen: { context?: C },
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+  if (url.pathname === '/readyz') {
+    const r = opts.readiness ? await opts.readiness() : { ready: true, checks: {} };
+    return sendJson(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', checks: r.checks });
+  }
   if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found; GraphQL is served at /graphql' });
 
   const raw = await readBody(req, maxBody);
   if (raw === null) {
-    return sendJson(res, 413, { errors: [{ message: `Request body over ${maxBody} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
+    return sendJson(res, 413, { errors: [{ message: `Request body over ${maxBody} bytes (KOE_MAX_BODY_BYTES)`, extensions: { code: 'BAD_USER_INPUT', limit: 'bodyBytes', max: maxBody } }] });
   }
   let body: unknown = undefined;
   if (raw.length > 0) {
@@ -75,7 +107,7 @@ async function handle<C extends BaseContext>(
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context: () => opts.context(req),
+    context: async () => (seen.context = withObservation(await opts.context(req))),
   });
   for (const [k, v] of result.headers) res.setHeader(k, v);
   res.statusCode = result.status ?? 200;

@@ -4,42 +4,57 @@ import type { SubgraphName } from '../resolvers/context.js';
 import { SUBGRAPH_NAMES } from '../schema/subgraphs.js';
 import { startGateway } from './gateway.js';
 import type { RunningHttp } from './http.js';
+import { DEFAULT_ADMIN_PORT, startAdminServer } from './ops/admin-server.js';
+import { serverOps, type OpsOptions } from './ops/server-ops.js';
 import { startSubgraph, type SubgraphDeps } from './subgraph-server.js';
 import { composeSupergraph } from './supergraph.js';
 
 export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = { gateway: 4000, customers: 4001, feedback: 4002, audit: 4003 };
 
-export interface PlatformOptions extends SubgraphDeps {
+export interface PlatformOptions extends SubgraphDeps, OpsOptions {
   orm: MikroORM;
   host?: string;
   /** 0 picks a free port (tests). */
   ports?: Partial<Record<SubgraphName | 'gateway', number>>;
+  /** Prometheus `/metrics`; `null` serves none (the default when unset: none, the CLI passes one). */
+  adminPort?: number | null;
 }
 
 export interface Platform {
   gatewayUrl: string;
   subgraphUrls: Record<SubgraphName, string>;
+  /** Set when an admin port was asked for. */
+  metricsUrl: string | null;
   stop(): Promise<void>;
 }
+
+export { DEFAULT_ADMIN_PORT };
 
 export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const host = opts.host ?? '127.0.0.1';
   const ports = { ...DEFAULT_PORTS, ...opts.ports };
-  const started: RunningHttp[] = [];
+  const ops = opts.ops ?? serverOps(opts.orm, opts);
+  const deps = { ...opts, ops };
+  // Tiers stop in order: the gateway drains while the subgraphs still answer its in-flight fetches,
+  // then the subgraphs drain, and the admin port (metrics) goes last.
+  const tiers: Array<Array<Pick<RunningHttp, 'close'>>> = [[], [], []];
   const stop = async () => {
-    await Promise.allSettled(started.reverse().map((s) => s.close()));
+    for (const tier of tiers.splice(0)) await Promise.allSettled(tier.map((s) => s.close()));
   };
   try {
     const subgraphUrls = {} as Record<SubgraphName, string>;
     for (const name of SUBGRAPH_NAMES) {
-      const running = await startSubgraph(name, opts, host, ports[name]);
-      started.push(running);
+      const running = await startSubgraph(name, deps, host, ports[name]);
+      tiers[1]!.push(running);
       subgraphUrls[name] = running.url;
     }
     const supergraphSdl = await composeSupergraph(subgraphUrls);
-    const gateway = await startGateway({ orm: opts.orm, jwtSecret: opts.jwtSecret, supergraphSdl }, host, ports.gateway);
-    started.push(gateway);
-    return { gatewayUrl: gateway.url, subgraphUrls, stop };
+    const gateway = await startGateway({ orm: opts.orm, jwtSecret: opts.jwtSecret, supergraphSdl, ops }, host, ports.gateway);
+    tiers[0]!.push(gateway);
+    const admin = opts.adminPort == null ? null : await startAdminServer(ops.metrics, opts.orm, host, opts.adminPort);
+    if (admin) tiers[2]!.push(admin);
+    ops.log.info({ gateway: gateway.url, subgraphs: subgraphUrls, metrics: admin?.url ?? null }, 'platform started');
+    return { gatewayUrl: gateway.url, subgraphUrls, metricsUrl: admin?.url ?? null, stop };
   } catch (e) {
     await stop();
     throw e;

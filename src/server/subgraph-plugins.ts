@@ -4,12 +4,26 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { useAuditRecorder } from '../audit/audit.plugin.js';
 import type { KoeContext, SubgraphName } from '../resolvers/context.js';
+import { useIntrospectionPolicy } from './limits/introspection.plugin.js';
+import { useQueryLimits } from './limits/query-limits.plugin.js';
+import { useRateLimit } from './limits/rate-limit.plugin.js';
+import { subgraphRateHooks } from './limits/subgraph-rate-hooks.js';
+import { recordDecisions } from './ops/decision-metrics.js';
+import { useObserver } from './ops/observe.plugin.js';
+import { opsOf } from './ops/server-ops.js';
 import type { SubgraphDeps } from './subgraph-server.js';
 
-export function subgraphPlugins(_name: SubgraphName, _deps: SubgraphDeps): ApolloServerPlugin<KoeContext>[] {
+export function subgraphPlugins(name: SubgraphName, deps: SubgraphDeps): ApolloServerPlugin<KoeContext>[] {
+  const ops = opsOf(deps);
   return [
     // Traces would carry timing per field to whoever asks; Koe reports nothing to Apollo's cloud.
     ApolloServerPluginInlineTraceDisabled(),
+    useAuditRecorder({ subgraph: name }),
+    useQueryLimits(ops.limits),
+    ...(ops.limits.production ? [useIntrospectionPolicy<KoeContext>((ctx) => ctx.principal.roles)] : []),
+    useRateLimit(ops.limits, ops.rateLimits, subgraphRateHooks(deps.jwtSecret)),
+    useObserver<KoeContext>(recordDecisions(ops.metrics)),
   ];
 }

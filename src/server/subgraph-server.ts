@@ -2,6 +2,7 @@
 import { ApolloServer } from '@apollo/server';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { authenticate } from '../auth/authenticate.js';
+import { recordingRefusals } from '../audit/refusal-recorder.js';
 import type { AuthenticatedPrincipal } from '../auth/principal.js';
 import type { RequestAccess } from '../resolvers/access.js';
 import type { KoeContext, SubgraphName } from '../resolvers/context.js';
@@ -9,7 +10,11 @@ import { DecisionCounter } from '../resolvers/guard/decision-counter.js';
 import { createLoaders } from '../resolvers/loaders.js';
 import { customerKey } from '../data/pseudonym.js';
 import { subgraphSchema } from '../schema/subgraphs.js';
-import { formatError } from './format-error.js';
+import { formatErrorFor } from './format-error.js';
+import { limitParseOptions } from './limits/query-limits.plugin.js';
+import { readinessOf } from './ops/readiness.js';
+import { requestObserver } from './ops/request-observer.js';
+import { opsOf, type ServerOps } from './ops/server-ops.js';
 import { subgraphPlugins } from './subgraph-plugins.js';
 import { serveHttp, type RunningHttp } from './http.js';
 import { requestMeta } from './request-meta.js';
@@ -22,12 +27,16 @@ export interface SubgraphDeps {
   accessFor: (principal: AuthenticatedPrincipal, purpose: string | null) => RequestAccess;
   /** Benchmarks only: serve the schema without the `@pii` field guard. */
   unguarded?: boolean;
+  /** Limits, logger, metrics; defaults (environment) when absent. */
+  ops?: ServerOps;
 }
 
 export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host: string, port: number): Promise<RunningHttp> {
+  const ops = opsOf(deps);
   const apollo = new ApolloServer<KoeContext>({
     schema: await subgraphSchema(name, { guard: !deps.unguarded }),
-    formatError,
+    formatError: formatErrorFor(ops.limits),
+    parseOptions: limitParseOptions(ops.limits),
     includeStacktraceInErrorResponses: false,
     // The process owner (the CLI) decides how to stop on a signal: Apollo must not re-raise it.
     stopOnTerminationSignals: false,
@@ -39,7 +48,11 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
   const running = await serveHttp(apollo, {
     host,
     port,
-    context: async (req) => {
+    maxBodyBytes: ops.limits.maxBodyBytes,
+    shutdownGraceMs: ops.shutdownGraceMs,
+    readiness: readinessOf(deps.orm, () => typeof deps.accessFor === 'function'),
+    onResponse: requestObserver(name, ops.log, ops.metrics),
+    context: recordingRefusals(deps.orm, name, async (req) => {
       const meta = requestMeta(req);
       const em = deps.orm.em.fork();
       const principal = await authenticate(meta.authorization, em, { jwtSecret: deps.jwtSecret });
@@ -57,7 +70,7 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
         maskContext,
         decisions: new DecisionCounter(),
       };
-    },
+    }),
   });
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };
 }

@@ -29,12 +29,18 @@ export interface TestKoe {
 
 export const POLICY_DIR = new URL('../../policies', import.meta.url).pathname;
 
+export interface TestKoeOptions {
+  /** Another database than the run's (a scratch one a test may break); default `inject('databaseUrl')`. */
+  databaseUrl?: string;
+}
+
 export async function startTestKoe(
   accessFor?: (p: AuthenticatedPrincipal, purpose: string | null) => RequestAccess,
+  opts: TestKoeOptions = {},
 ): Promise<TestKoe> {
   accessFor ??= accessFromPolicy(await loadPolicy(POLICY_DIR));
   const queries: string[] = [];
-  const orm = await openOrm({ url: inject('databaseUrl'), onQuery: (sql) => queries.push(sql) });
+  const orm = await openOrm({ url: opts.databaseUrl ?? inject('databaseUrl'), onQuery: (sql) => queries.push(sql) });
   const platform = await startPlatform({
     orm,
     jwtSecret: TEST_JWT_SECRET,

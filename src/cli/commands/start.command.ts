@@ -4,7 +4,7 @@ import { seedDemoData } from '../../data/demo-seed.js';
 import { migrateUp } from '../../data/migrate.js';
 import { DEMO_PRINCIPALS } from '../../data/seed/demo-data.js';
 import { accessFromPolicy, loadPolicy, policyDir } from '../../server/policy.js';
-import { DEFAULT_PORTS, startPlatform } from '../../server/platform.js';
+import { DEFAULT_ADMIN_PORT, DEFAULT_PORTS, startPlatform } from '../../server/platform.js';
 import { openRuntime, PROJECT_ROOT } from '../runtime.js';
 
 export function registerStart(program: Command): void {
@@ -24,7 +24,7 @@ export function registerStart(program: Command): void {
       // connection gone: each step is tried on its own and shutdown always finishes.
       const shutdown = (platformStop: () => Promise<void>) => {
         stopping ??= (async () => {
-          say('\nStopping…');
+          say('\nStopping: no new requests, waiting for those in flight…');
           for (const step of [platformStop, () => rt.close()]) {
             await step().catch((e: unknown) => say(`  (while stopping: ${e instanceof Error ? e.message : String(e)})`));
           }
@@ -47,13 +47,15 @@ export function registerStart(program: Command): void {
           accessFor: accessFromPolicy(policy),
           host: opts.host,
           ports: { gateway: port },
+          // Prometheus scrapes here; request logs go to stdout as JSON lines (LOG_LEVEL).
+          adminPort: process.env.KOE_ADMIN_PORT ? Number.parseInt(process.env.KOE_ADMIN_PORT, 10) : DEFAULT_ADMIN_PORT,
         });
         // `on`, not `once`: a terminal's Ctrl-C reaches this process twice (directly and relayed by
         // tsx/npm), and a second signal with no listener would kill it halfway through stopping.
         const onSignal = () => void shutdown(platform.stop).then(() => process.exit(0));
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
-        await printWelcome(platform.gatewayUrl, platform.subgraphUrls, rt.secrets.jwtSecret, rt.databaseSource, say);
+        await printWelcome(platform.gatewayUrl, { ...platform.subgraphUrls, ...(platform.metricsUrl ? { metrics: platform.metricsUrl } : {}) }, rt.secrets.jwtSecret, rt.databaseSource, say);
       } catch (e) {
         await rt.close();
         throw e;

@@ -1,10 +1,12 @@
+export { ApiKeyEntity } from './api-key.entity.js';
 export { AuditEventEntity, type FieldDecisionCountRow } from './audit-event.entity.js';
 export { ConsentEntity } from './consent.entity.js';
 export { CustomerEntity } from './customer.entity.js';
 export { FeedbackEntity } from './feedback.entity.js';
-export { PrincipalEntity } from './principal.entity.js';
+export { PrincipalEntity, type RoleGrant } from './principal.entity.js';
 export { PurchaseEntity } from './purchase.entity.js';
 
+import { ApiKeyEntity } from './api-key.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { ConsentEntity } from './consent.entity.js';
 import { CustomerEntity } from './customer.entity.js';
@@ -12,4 +14,4 @@ import { FeedbackEntity } from './feedback.entity.js';
 import { PrincipalEntity } from './principal.entity.js';
 import { PurchaseEntity } from './purchase.entity.js';
 
-export const ENTITIES = [CustomerEntity, PurchaseEntity, ConsentEntity, FeedbackEntity, PrincipalEntity, AuditEventEntity];
+export const ENTITIES = [CustomerEntity, PurchaseEntity, ConsentEntity, FeedbackEntity, PrincipalEntity, AuditEventEntity, ApiKeyEntity];

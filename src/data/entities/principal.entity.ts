@@ -1,5 +1,12 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 
+/** Who granted one of the principal's roles, and when; one entry per role in `roles`. */
+export interface RoleGrant {
+  role: string;
+  grantedBy: string | null;
+  grantedAt: string;
+}
+
 /** Someone (or some tool) who may call Koe. Roles live here, never in the token. */
 @Entity({ tableName: 'principal' })
 export class PrincipalEntity {
@@ -11,6 +18,10 @@ export class PrincipalEntity {
 
   @Property({ type: 'text[]' })
   roles!: string[];
+
+  /** Kept in step with `roles` by the access changes (src/auth/access-change.ts), never apart. */
+  @Property({ type: 'json', defaultRaw: `'[]'::jsonb` })
+  roleGrants: RoleGrant[] = [];
 
   @Index()
   @Property({ type: 'string', length: 64, nullable: true })
@@ -29,6 +40,13 @@ export class PrincipalEntity {
 
   @Property({ type: 'datetime', nullable: true })
   lastSeenAt: Date | null = null;
+
+  /** When an access review last confirmed this principal's roles, and who did. */
+  @Property({ type: 'datetime', nullable: true })
+  reviewedAt: Date | null = null;
+
+  @Property({ type: 'string', length: 128, nullable: true })
+  reviewedBy: string | null = null;
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();

@@ -34,10 +34,14 @@ export async function listAuditEvents(em: EntityManager, access: RequestAccess, 
   if (cursor && (typeof cursor.value !== 'string' || !/^\d+$/.test(cursor.value))) {
     throw new BadUserInputError('after', 'cursor is not from this list');
   }
-  const conditions = conditionsOf(args.filter);
-  const filtered = withRows(access, 'AuditEvent', conditions.length ? { $and: conditions } : {});
-  if (filtered === null) return toPage([], size, () => null, async () => 0);
-  const where = cursor ? { $and: [filtered, { seq: { $lt: cursor.value } }] } : filtered;
+  // Built afresh for each query: a `raw()` fragment (the jsonb match) is consumed by the query that uses it.
+  const filtered = () => {
+    const conditions = conditionsOf(args.filter);
+    return withRows(access, 'AuditEvent', conditions.length ? { $and: conditions } : {});
+  };
+  const first = filtered();
+  if (first === null) return toPage([], size, () => null, async () => 0);
+  const where = cursor ? { $and: [first, { seq: { $lt: cursor.value } }] } : first;
   const rows = await em.find(AuditEventEntity, where, { orderBy: { seq: 'desc' }, limit: size + 1 });
-  return toPage(rows, size, (r) => String(r.seq), () => em.count(AuditEventEntity, filtered));
+  return toPage(rows, size, (r) => String(r.seq), () => em.count(AuditEventEntity, filtered()!));
 }

@@ -1,0 +1,68 @@
+/**
+ * The customers subgraph as most Apollo users would guard it: the same schema without Koe's guard,
+ * the same policy decisions expressed as graphql-shield rules (per-row `strict` cache, since the
+ * decision depends on the record) plus a masking middleware. Served by the same HTTP front.
+ */
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { isObjectType, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { allow, rule, shield } from 'graphql-shield';
+import { authenticate } from '../../src/auth/authenticate.js';
+import { customerKey } from '../../src/data/pseudonym.js';
+import { MASKERS } from '../../src/policies/maskers/index.js';
+import type { KoeContext } from '../../src/resolvers/context.js';
+import { DecisionCounter } from '../../src/resolvers/guard/decision-counter.js';
+import { createLoaders } from '../../src/resolvers/loaders.js';
+import { subgraphSchema } from '../../src/schema/subgraphs.js';
+import { PII_DIRECTIVE } from '../../src/schema/pii.directive.js';
+import { serveHttp, type RunningHttp } from '../../src/server/http.js';
+import { requestMeta } from '../../src/server/request-meta.js';
+import type { SubgraphDeps } from '../../src/server/subgraph-server.js';
+
+type Resolver = (root: unknown, args: unknown, ctx: KoeContext, info: { parentType: { name: string }; fieldName: string }) => unknown;
+type Middleware = (resolve: Resolver, ...rest: Parameters<Resolver>) => Promise<unknown>;
+
+export async function startShieldCustomers(deps: SubgraphDeps): Promise<RunningHttp> {
+  const schema = await shielded(await subgraphSchema('customers', { guard: false }));
+  const apollo = new ApolloServer<KoeContext>({ schema, stopOnTerminationSignals: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
+  await apollo.start();
+  const maskContext = { pseudonymKey: deps.pseudonymKey };
+  const running = await serveHttp(apollo, {
+    host: '127.0.0.1',
+    port: 0,
+    context: async (req) => {
+      const meta = requestMeta(req);
+      const em = deps.orm.em.fork();
+      const principal = await authenticate(meta.authorization, em, { jwtSecret: deps.jwtSecret });
+      const access = deps.accessFor(principal, meta.purpose);
+      return {
+        requestId: meta.requestId, subgraph: 'customers' as const, principal, purpose: meta.purpose, clientAddress: meta.clientAddress,
+        em, access, loaders: createLoaders(em, access), pseudonym: (id: string) => customerKey(deps.pseudonymKey, id), maskContext, decisions: new DecisionCounter(),
+      };
+    },
+  });
+  return { ...running, close: async () => (await running.close(), await apollo.stop()) };
+}
+
+async function shielded(schema: GraphQLSchema): Promise<GraphQLSchema> {
+  const rules: Record<string, Record<string, unknown>> = {};
+  const masks: Record<string, Record<string, Middleware>> = {};
+  const readable = rule({ cache: 'strict' })((parent: object, _a: unknown, ctx: KoeContext, info: { parentType: { name: string }; fieldName: string }) =>
+    ctx.access.decide(info.parentType.name, info.fieldName, parent).decision !== 'DENIED',
+  );
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (!field.astNode?.directives?.some((d) => d.name.value === PII_DIRECTIVE)) continue;
+      (rules[type.name] ??= {})[field.name] = readable;
+      (masks[type.name] ??= {})[field.name] = async (resolve, root, args, ctx, info) => {
+        const value = await resolve(root, args, ctx, info);
+        const d = ctx.access.decide(type.name, field.name, root as object);
+        return d.decision === 'MASKED' ? MASKERS[d.masker!](value as never, ctx.maskContext) : value;
+      };
+    }
+  }
+  const permissions = shield(rules as never, { fallbackRule: allow, allowExternalErrors: true });
+  return applyMiddleware(schema, permissions, masks as never);
+}

@@ -1,0 +1,72 @@
+/**
+ * The audit recorder: one event per GraphQL operation on this subgraph, appended to the hash
+ * chain in `willSendResponse`, the last hook before Apollo serialises the body. The append is
+ * awaited (group-committed with concurrent requests' events), so the event is committed before a
+ * byte leaves; if it fails, the body is replaced by an AUDIT_UNAVAILABLE error and no data (fail
+ * closed: nothing goes out unrecorded).
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import type { KoeContext, SubgraphName } from '../resolvers/context.js';
+import { AuditUnavailableError, ErrorCode } from '../schema/errors.js';
+import { AuditAppendBatcher } from './append-batcher.js';
+import { checkpointKeyFromEnv, writeCheckpoint, type CheckpointKey } from './checkpoint.js';
+import { operationHash } from './operation-hash.js';
+import { requestEvent } from './request-event.js';
+
+export interface AuditRecorderOptions {
+  subgraph: SubgraphName;
+  /** Sign a checkpoint every N events (0: never). Default KOE_AUDIT_CHECKPOINT_EVERY, else 1000. */
+  checkpointEvery?: number;
+  /** Default: derived from KOE_MASTER_KEY; without a key the recorder signs nothing (`koe audit checkpoint` can). */
+  checkpointKey?: CheckpointKey | null;
+  /** Called when a checkpoint could not be written (the event itself is committed). */
+  onCheckpointError?: (err: unknown) => void;
+  /** Called when the event could not be written (the caller got AUDIT_UNAVAILABLE); for the ops log. */
+  onAppendError?: (err: unknown) => void;
+}
+
+const UNAVAILABLE: GraphQLFormattedError = {
+  message: new AuditUnavailableError().message,
+  extensions: { code: ErrorCode.AUDIT_UNAVAILABLE },
+};
+
+export function useAuditRecorder(opts: AuditRecorderOptions): ApolloServerPlugin<KoeContext> {
+  const every = BigInt(opts.checkpointEvery ?? Number(process.env.KOE_AUDIT_CHECKPOINT_EVERY ?? 1000));
+  const key = opts.checkpointKey === undefined ? checkpointKeyFromEnv() : opts.checkpointKey;
+  const onCheckpointError = opts.onCheckpointError ?? (() => {});
+  const onAppendError = opts.onAppendError ?? (() => {});
+  const batcher = new AuditAppendBatcher();
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse(rc) {
+          const body = rc.response.body;
+          // Koe serves no @defer/@stream; an incremental body is refused rather than sent unrecorded.
+          const result = body?.kind === 'single' ? body.singleResult : null;
+          try {
+            if (!result) throw new Error('incremental delivery is not audited');
+            const ctx = rc.contextValue;
+            const event = requestEvent(ctx, {
+              operation: rc.operation,
+              operationName: rc.operationName ?? rc.operation?.name?.value ?? null,
+              operationHash: rc.document ? operationHash(rc.document, rc.request.query) : null,
+              variables: rc.request.variables,
+              data: result.data,
+              errors: result.errors,
+            });
+            const chained = await batcher.append(ctx.em, event);
+            if (key && every > 0n && BigInt(chained.seq) % every === 0n) {
+              // A lost checkpoint weakens nothing already written: the next one covers the chain.
+              await writeCheckpoint(ctx.em.fork(), key, chained).catch(onCheckpointError);
+            }
+          } catch (err) {
+            onAppendError(err);
+            rc.response.body = { kind: 'single', singleResult: { data: null, errors: [UNAVAILABLE] } };
+            rc.response.http.status = 503;
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * What a mutation asked for, fit for the audit trail: the mutation's name and its arguments with
+ * every personal value redacted. Only identifiers and enum-like values are kept: an unknown key
+ * is redacted, so a new argument cannot leak by default.
+ */
+import { Kind, valueFromASTUntyped, type OperationDefinitionNode } from 'graphql';
+import { MASKERS } from '../policies/maskers/index.js';
+
+// Values that name records or states, never a person's data.
+const KEPT = /^(id|.*Id|ids|status|role|channel|rating|sentiment|purpose|segment|reason_code)$/;
+
+export function maskArgument(key: string, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.map((v) => maskArgument(key, v));
+  if (typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskArgument(k, v)]));
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  return KEPT.test(key) ? value : MASKERS.redact(value, { pseudonymKey: '' });
+}
+
+export function mutationDetail(operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): Record<string, unknown> {
+  const mutations = operation.selectionSet.selections.flatMap((s) => {
+    if (s.kind !== Kind.FIELD) return [];
+    const args = Object.fromEntries((s.arguments ?? []).map((a) => [a.name.value, maskArgument(a.name.value, valueFromASTUntyped(a.value, variables))]));
+    return [{ name: s.name.value, arguments: args }];
+  });
+  return { mutations };
+}

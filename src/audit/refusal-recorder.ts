@@ -1,0 +1,55 @@
+/**
+ * Records the requests refused before any operation runs: the context function throws for bad
+ * credentials (UNAUTHENTICATED) or an undeclared purpose, and Apollo's `contextCreationDidFail`
+ * hook does not see the request, so the context function itself is wrapped. Fail closed here too:
+ * if the refusal cannot be recorded the caller gets AUDIT_UNAVAILABLE instead of the refusal.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { GraphQLError } from 'graphql';
+import { AuditUnavailableError, ErrorCode } from '../schema/errors.js';
+import { requestMeta } from '../server/request-meta.js';
+import { appendAuditEvents } from './append.js';
+import type { NewAuditEvent } from './event.js';
+
+/** No principal, so no policy decided anything: refusal events carry this policy version. */
+export const NO_POLICY = 'none';
+
+export function refusalEvent(err: unknown, req: IncomingMessage, subgraph: string, at = new Date()): NewAuditEvent {
+  const meta = requestMeta(req);
+  const code = err instanceof GraphQLError ? err.extensions.code : undefined;
+  const unauthenticated = code === ErrorCode.UNAUTHENTICATED;
+  return {
+    at,
+    actorId: null,
+    roles: [],
+    action: unauthenticated ? 'authenticate' : 'authorize',
+    outcome: unauthenticated ? 'unauthenticated' : code === ErrorCode.BAD_USER_INPUT ? 'denied' : 'error',
+    operationName: null,
+    operationHash: null,
+    purpose: meta.purpose,
+    subgraph,
+    resources: [],
+    fields: [],
+    policyVersion: NO_POLICY,
+    requestId: meta.requestId,
+    clientAddress: meta.clientAddress,
+    // Only messages Koe wrote itself (they never echo a credential); anything else stays generic.
+    detail: { reason: err instanceof GraphQLError ? err.message : 'context creation failed', code: code ?? null },
+  };
+}
+
+export function recordingRefusals<C>(orm: MikroORM, subgraph: string, context: (req: IncomingMessage) => Promise<C>): (req: IncomingMessage) => Promise<C> {
+  return async (req) => {
+    try {
+      return await context(req);
+    } catch (err) {
+      try {
+        await appendAuditEvents(orm.em.fork(), [refusalEvent(err, req, subgraph)]);
+      } catch {
+        throw new AuditUnavailableError();
+      }
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Turns one finished GraphQL request into its audit event. Everything here reads what the request
+ * already produced (the parsed operation, the decision counts, the entities the request loaded):
+ * no per-field work is added to execution.
+ */
+import { wrap } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Kind, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
+import { CustomerEntity, FeedbackEntity } from '../data/entities/index.js';
+import type { KoeContext } from '../resolvers/context.js';
+import type { NewAuditEvent } from './event.js';
+import { mutationDetail } from './mutation-detail.js';
+
+export interface FinishedRequest {
+  operation: OperationDefinitionNode | null | undefined;
+  operationName: string | null;
+  operationHash: string | null;
+  variables: Record<string, unknown> | undefined;
+  data: unknown;
+  errors: readonly GraphQLFormattedError[] | undefined;
+}
+
+/** `query`, `mutation`, `subscription`, or `entities` for the gateway's `_entities` fetches. */
+export function actionOf(operation: OperationDefinitionNode | null | undefined): string {
+  if (!operation) return 'query';
+  const entities = operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && s.name.value === '_entities');
+  return entities ? 'entities' : operation.operation;
+}
+
+/** `ok`; `denied` when a root field was refused; `partial` when only some fields were; else `error`. */
+export function outcomeOf(data: unknown, errors: readonly GraphQLFormattedError[] | undefined): string {
+  if (!errors || errors.length === 0) return 'ok';
+  const forbidden = errors.filter((e) => e.extensions?.code === 'FORBIDDEN');
+  if (forbidden.length === 0) return 'error';
+  const refused = data === null || data === undefined || forbidden.some((e) => !e.path || e.path.length <= 1);
+  return refused ? 'denied' : 'partial';
+}
+
+const TRACKED = [
+  [CustomerEntity, 'Customer'],
+  [FeedbackEntity, 'Feedback'],
+] as const;
+
+/**
+ * The records the request loaded, from its EntityManager's identity map: every path (lists,
+ * loaders, `_entities`, mutations) loads through it, so a record read without selecting `id`
+ * is still named. Uninitialised references (a feedback's customer not loaded) do not count. A
+ * superset by design: a page loads one look-ahead row past its end, and that row is named too.
+ */
+export function touchedResources(em: EntityManager): string[] {
+  const out = new Set<string>();
+  for (const entity of em.getUnitOfWork().getIdentityMap()) {
+    for (const [cls, name] of TRACKED) {
+      if (entity instanceof cls && wrap(entity, true).isInitialized()) out.add(`${name}:${entity.id}`);
+    }
+  }
+  return [...out].sort();
+}
+
+/** The gateway names its fetches `<client name>__<subgraph>__<n>`: the trail keeps the client's name. */
+export function clientOperationName(name: string | null, subgraph: string): string | null {
+  if (name === null) return null;
+  const suffix = new RegExp(`__${subgraph}__\\d+$`);
+  return name.replace(suffix, '') || name;
+}
+
+export function requestEvent(ctx: KoeContext, req: FinishedRequest, at = new Date()): NewAuditEvent {
+  const action = actionOf(req.operation);
+  return {
+    at,
+    actorId: ctx.principal.id,
+    roles: [...ctx.principal.roles],
+    action,
+    outcome: outcomeOf(req.data, req.errors),
+    operationName: clientOperationName(req.operationName, ctx.subgraph),
+    operationHash: req.operationHash,
+    purpose: ctx.purpose,
+    subgraph: ctx.subgraph,
+    resources: touchedResources(ctx.em),
+    fields: ctx.decisions.entries().sort((a, b) => (a.field + a.decision).localeCompare(b.field + b.decision)),
+    policyVersion: ctx.access.policyVersion,
+    requestId: ctx.requestId,
+    clientAddress: ctx.clientAddress,
+    detail: action === 'mutation' && req.operation ? mutationDetail(req.operation, req.variables) : null,
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The periodic access review: every principal with its roles, who granted them and when, its last
+ * use (token or API key), and the flags a reviewer must look at. Pure reading; decisions are
+ * applied by `applyReviewDecision`, each through `changeAccess` (one transaction, audited).
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ApiKeyEntity, PrincipalEntity, type RoleGrant } from '../data/entities/index.js';
+import { BadUserInputError } from '../schema/errors.js';
+import { assertKnownRole, changeAccess } from './access-change.js';
+import type { AccessActor } from './access-event.js';
+
+export const PRIVILEGED_ROLES: ReadonlySet<string> = new Set(['admin', 'dpo']);
+const DAY_MS = 86_400_000;
+
+export type ReviewFlag = 'never-used' | 'unused' | 'expired' | 'disabled-with-keys' | 'privileged' | 'not-reviewed';
+
+export interface ReviewRow {
+  principalId: string;
+  displayName: string;
+  status: string;
+  roles: string[];
+  grants: RoleGrant[];
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  reviewedAt: Date | null;
+  reviewedBy: string | null;
+  activeKeys: number;
+  flags: ReviewFlag[];
+}
+
+export interface ReviewOptions {
+  unusedDays: number;
+  reviewDays: number;
+  now?: Date;
+}
+
+const latest = (dates: Array<Date | null | undefined>): Date | null =>
+  dates.reduce<Date | null>((a, d) => (d && (!a || d > a) ? d : a), null);
+
+function flagsOf(p: PrincipalEntity, lastUsedAt: Date | null, activeKeys: number, opts: Required<ReviewOptions>): ReviewFlag[] {
+  const flags: ReviewFlag[] = [];
+  const age = (d: Date) => (opts.now.getTime() - d.getTime()) / DAY_MS;
+  if (!lastUsedAt) flags.push('never-used');
+  else if (age(lastUsedAt) > opts.unusedDays) flags.push('unused');
+  if (p.expiresAt && p.expiresAt <= opts.now) flags.push('expired');
+  if (p.status !== 'active' && activeKeys > 0) flags.push('disabled-with-keys');
+  if (p.roles.some((r) => PRIVILEGED_ROLES.has(r))) flags.push('privileged');
+  // Unreviewed: never, too long ago, or a role was granted after the last review.
+  const newestGrant = latest(p.roleGrants.map((g) => new Date(g.grantedAt)));
+  if (!p.reviewedAt || age(p.reviewedAt) > opts.reviewDays || (newestGrant && newestGrant > p.reviewedAt)) flags.push('not-reviewed');
+  return flags;
+}
+
+export async function accessReview(em: EntityManager, options: ReviewOptions): Promise<ReviewRow[]> {
+  const opts = { ...options, now: options.now ?? new Date() };
+  const [principals, keys] = await Promise.all([
+    em.find(PrincipalEntity, {}, { orderBy: { id: 'asc' } }),
+    em.find(ApiKeyEntity, {}),
+  ]);
+  return principals.map((p) => {
+    const own = keys.filter((k) => k.principalId === p.id);
+    const activeKeys = own.filter((k) => !k.revokedAt && (!k.expiresAt || k.expiresAt > opts.now)).length;
+    const lastUsedAt = latest([p.lastSeenAt, ...own.map((k) => k.lastUsedAt)]);
+    return {
+      principalId: p.id,
+      displayName: p.displayName,
+      status: p.status,
+      roles: [...p.roles],
+      grants: p.roleGrants,
+      lastUsedAt,
+      expiresAt: p.expiresAt,
+      reviewedAt: p.reviewedAt,
+      reviewedBy: p.reviewedBy,
+      activeKeys,
+      flags: flagsOf(p, lastUsedAt, activeKeys, opts),
+    };
+  });
+}
+
+export type ReviewAction = { kind: 'keep' } | { kind: 'revoke'; role: string } | { kind: 'disable' };
+
+export interface ReviewDecision {
+  principal: string;
+  action: ReviewAction;
+}
+
+/** `keep`, `revoke:<role>` or `disable`; anything else is BAD_USER_INPUT naming `action`. */
+export function parseReviewAction(text: string, knownRoles: ReadonlySet<string>): ReviewAction {
+  const t = text.trim();
+  if (t === 'keep') return { kind: 'keep' };
+  if (t === 'disable') return { kind: 'disable' };
+  const m = /^revoke:(\S+)$/.exec(t);
+  if (m) {
+    assertKnownRole(m[1]!, knownRoles);
+    return { kind: 'revoke', role: m[1]! };
+  }
+  throw new BadUserInputError('action', `"${text}" is not a decision; write keep, revoke:<role> or disable`);
+}
+
+/** Applies one decision and marks the principal reviewed by the actor; both steps are audited. */
+export async function applyReviewDecision(em: EntityManager, d: ReviewDecision, reviewer: AccessActor, knownRoles: ReadonlySet<string>): Promise<void> {
+  if (d.action.kind === 'revoke') await changeAccess(em, d.principal, { kind: 'revokeRole', role: d.action.role }, reviewer, knownRoles);
+  if (d.action.kind === 'disable') await changeAccess(em, d.principal, { kind: 'disablePrincipal' }, reviewer, knownRoles);
+  await changeAccess(em, d.principal, { kind: 'review', decision: d.action.kind === 'revoke' ? `revoke:${d.action.role}` : d.action.kind }, reviewer, knownRoles);
+}

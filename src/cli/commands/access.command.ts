@@ -1,0 +1,14 @@
+/** `koe access …`: grants, leavers, API keys and the periodic access review, from the shell. */
+import type { Command } from 'commander';
+import { registerAccessChanges } from './access/change.js';
+import { registerAccessKeys } from './access/keys.js';
+import { registerAccessReview } from './access/review.js';
+
+export function registerAccess(program: Command): void {
+  const access = program
+    .command('access')
+    .description('who may use Koe: grant and revoke roles, disable leavers, API keys, access reviews (each change audited)');
+  registerAccessChanges(access);
+  registerAccessKeys(access);
+  registerAccessReview(access);
+}

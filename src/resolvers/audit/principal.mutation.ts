@@ -1,0 +1,54 @@
+/** Access changes over GraphQL: admin only (the policy's Mutation rules), each one audited. */
+import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { changeAccess, type AccessChange } from '../../auth/access-change.js';
+import { policyRoles } from '../../auth/policy-roles.js';
+import { Principal } from '../../schema/types/principal.type.js';
+import type { KoeContext } from '../context.js';
+import { toPrincipal } from './principal-query.js';
+
+async function change(ctx: KoeContext, mutation: string, principalId: string, what: AccessChange): Promise<Principal> {
+  ctx.access.assertCanMutate(mutation);
+  const { roles } = await policyRoles();
+  const actor = {
+    id: ctx.principal.id,
+    roles: ctx.principal.roles,
+    policyVersion: ctx.access.policyVersion,
+    requestId: ctx.requestId,
+    subgraph: ctx.subgraph,
+    clientAddress: ctx.clientAddress,
+    via: 'graphql' as const,
+  };
+  return toPrincipal(await changeAccess(ctx.em, principalId, what, actor, roles));
+}
+
+@Resolver(() => Principal)
+export class PrincipalMutationResolver {
+  @Mutation(() => Principal, { description: 'Grants a role the policy defines; effective on the principal’s next request.' })
+  grantRole(@Ctx() ctx: KoeContext, @Arg('principalId', () => ID) principalId: string, @Arg('role', () => String) role: string): Promise<Principal> {
+    return change(ctx, 'grantRole', principalId, { kind: 'grantRole', role });
+  }
+
+  @Mutation(() => Principal, { description: 'Revokes a role; the principal’s next request no longer has it.' })
+  revokeRole(@Ctx() ctx: KoeContext, @Arg('principalId', () => ID) principalId: string, @Arg('role', () => String) role: string): Promise<Principal> {
+    return change(ctx, 'revokeRole', principalId, { kind: 'revokeRole', role });
+  }
+
+  @Mutation(() => Principal, { description: 'A leaver: every later request of the principal is refused with 401, tokens and API keys alike.' })
+  disablePrincipal(@Ctx() ctx: KoeContext, @Arg('principalId', () => ID) principalId: string): Promise<Principal> {
+    return change(ctx, 'disablePrincipal', principalId, { kind: 'disablePrincipal' });
+  }
+
+  @Mutation(() => Principal)
+  enablePrincipal(@Ctx() ctx: KoeContext, @Arg('principalId', () => ID) principalId: string): Promise<Principal> {
+    return change(ctx, 'enablePrincipal', principalId, { kind: 'enablePrincipal' });
+  }
+
+  @Mutation(() => Principal, { description: 'A mover: team-scoped rules follow the new team from the next request. Null: no team.' })
+  setPrincipalTeam(
+    @Ctx() ctx: KoeContext,
+    @Arg('principalId', () => ID) principalId: string,
+    @Arg('teamId', () => ID, { nullable: true }) teamId: string | null,
+  ): Promise<Principal> {
+    return change(ctx, 'setPrincipalTeam', principalId, { kind: 'setPrincipalTeam', teamId });
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * Estimated cost with graphql-query-complexity: 1 per field, and a field that takes `first`
+ * multiplies what it selects by the page it asks for (default page when absent, capped at the most
+ * a resolver will return). Fragments are expanded by the library at each use.
+ */
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+
+export function pageEstimator(defaultPageSize: number, maxPageSize: number): ComplexityEstimator {
+  return ({ field, args, childComplexity }) => {
+    if (!field.args.some((a) => a.name === 'first')) return 1 + childComplexity;
+    const first = args.first;
+    const page = typeof first === 'number' ? Math.min(Math.max(first, 0), maxPageSize) : defaultPageSize;
+    return 1 + childComplexity * page;
+  };
+}
+
+export function estimateCost(
+  schema: GraphQLSchema,
+  query: DocumentNode,
+  operationName: string | undefined,
+  variables: Record<string, unknown> | undefined,
+  estimator: ComplexityEstimator,
+): number {
+  return getComplexity({ schema, query, operationName, variables: variables ?? {}, estimators: [estimator] });
+}

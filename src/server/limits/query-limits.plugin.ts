@@ -1,0 +1,64 @@
+/**
+ * Refuses an operation that is too deep, too wide or too costly before anything executes, on every
+ * subgraph and at the gateway alike. Tokens are capped by the parser itself (`parseOptions`, so
+ * validation, whose cost grows with the document, never sees a long one) and the parser's syntax
+ * error is turned into QUERY_TOO_COMPLEX here; the rest is measured once the operation is resolved.
+ */
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { DocumentNode, GraphQLError, OperationDefinitionNode, ParseOptions } from 'graphql';
+import { estimateCost, pageEstimator } from './cost.js';
+import { QueryTooComplexError } from './errors.js';
+import { countTokens, measureOperation, type Shape } from './measure.js';
+import type { LimitSettings } from './settings.js';
+
+export function useQueryLimits<C extends BaseContext>(limits: LimitSettings): ApolloServerPlugin<C> {
+  const estimator = pageEstimator(limits.defaultPageSize, limits.maxPageSize);
+  // Documents come from Apollo's document cache, so a repeated query is measured once.
+  const shapes = new WeakMap<DocumentNode, WeakMap<OperationDefinitionNode, Shape>>();
+  const shapeOf = (doc: DocumentNode, op: OperationDefinitionNode): Shape => {
+    let perOp = shapes.get(doc);
+    if (!perOp) shapes.set(doc, (perOp = new WeakMap()));
+    let s = perOp.get(op);
+    if (!s) perOp.set(op, (s = measureOperation(doc, op)));
+    return s;
+  };
+  const costs = new WeakMap<Shape, number>();
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, source }) {
+          const i = errors.findIndex((e) => TOKENS_ABORT.test(e.message));
+          // Counted only on refusal: the lexer's full count is the measured value the caller sees.
+          if (i >= 0 && source) (errors as GraphQLError[])[i] = new QueryTooComplexError('tokens', countTokens(source, Number.MAX_SAFE_INTEGER), limits.maxTokens);
+        },
+        async didResolveOperation({ document, operation, schema, request }) {
+          if (!operation) return;
+          const s = shapeOf(document, operation);
+          check('depth', s.depth, limits.maxDepth);
+          check('aliases', s.aliases, limits.maxAliases);
+          check('rootFields', s.rootFields, limits.maxRootFields);
+          // Every field costs at least 1: past the limit there is no need to walk the fan-out again.
+          check('cost', s.fields, limits.maxCost);
+          if (!limits.maxCost) return;
+          // Without variables the cost cannot change between requests: estimate it once per document.
+          const fixed = !operation.variableDefinitions?.length;
+          const cost = (fixed ? costs.get(s) : undefined) ?? estimateCost(schema, document, request.operationName ?? undefined, request.variables, estimator);
+          if (fixed) costs.set(s, cost);
+          check('cost', cost, limits.maxCost);
+        },
+      };
+    },
+  };
+}
+
+/** The parser options every server passes to Apollo, so an over-long document is never fully parsed. */
+export function limitParseOptions(limits: LimitSettings): ParseOptions {
+  return limits.maxTokens ? { maxTokens: limits.maxTokens } : {};
+}
+
+// graphql 16 spells it "more that"; accept the fixed spelling too.
+const TOKENS_ABORT = /^Syntax Error: Document contains more tha[nt] \d+ tokens/;
+
+function check(limit: string, measured: number, max: number): void {
+  if (max > 0 && measured > max) throw new QueryTooComplexError(limit, measured, max);
+}

@@ -1,0 +1,51 @@
+/**
+ * What a request did, for the log line and the metrics written when its response leaves (see
+ * `RequestObserver`): operation name, first error code, PLAIN/MASKED/DENIED decisions. Also stamps
+ * the request id on masked internal errors so a caller can quote it to an operator.
+ */
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { ErrorCode } from '../../schema/errors.js';
+
+export interface Observed {
+  operation: string | null;
+  errorCode: string | null;
+}
+
+export interface ObservedContext extends BaseContext {
+  readonly requestId: string;
+}
+
+// Apollo hands plugins a shallow clone of the context, so the record travels as a symbol-keyed
+// property (copied by reference into the clone) rather than keyed on the object's identity.
+const OBSERVED = Symbol('koe.observed');
+
+/** Called by the HTTP front on the context it created, so it can read the record afterwards. */
+export function withObservation<C extends object>(ctx: C): C {
+  (ctx as Record<symbol, Observed>)[OBSERVED] = { operation: null, errorCode: null };
+  return ctx;
+}
+
+export function observationOf(ctx: object | undefined): Observed | undefined {
+  return ctx ? (ctx as Record<symbol, Observed | undefined>)[OBSERVED] : undefined;
+}
+
+export function useObserver<C extends ObservedContext>(onDecisions?: (ctx: C) => void): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const o = observationOf(contextValue) ?? { operation: null, errorCode: null };
+      return {
+        async didResolveOperation({ operationName }) {
+          o.operation = operationName;
+        },
+        async willSendResponse({ response, errors }) {
+          if (errors?.length) o.errorCode = String(errors[0]!.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+          onDecisions?.(contextValue);
+          if (response.body.kind !== 'single') return;
+          for (const e of response.body.singleResult.errors ?? []) {
+            if (e.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) (e as { extensions: Record<string, unknown> }).extensions.requestId = contextValue.requestId;
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * One log line and one set of metrics per HTTP request, written when the response is done, so
+ * refusals that never reach execution (body too large, bad token, rate limit) are counted too.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from './logger.js';
+import { operationLabel, type KoeMetrics } from './metrics.js';
+import { observationOf } from './observe.plugin.js';
+
+export interface ResponseEvent {
+  req: IncomingMessage;
+  status: number;
+  ms: number;
+  context: { requestId?: string } | undefined;
+}
+
+export function requestObserver(server: string, log: Logger, metrics: KoeMetrics): (ev: ResponseEvent) => void {
+  return ({ req, status, ms, context }) => {
+    const o = observationOf(context);
+    const outcome = o?.errorCode ? o.errorCode.toLowerCase() : status < 400 ? 'ok' : `http_${status}`;
+    const operation = operationLabel(o?.operation);
+    metrics.requests.inc({ server, operation, outcome });
+    metrics.duration.observe({ server, outcome }, ms / 1000);
+    const requestId = context?.requestId ?? firstHeader(req.headers['x-request-id']);
+    log.info({ requestId, server, operation, outcome, status, ms: Math.round(ms * 10) / 10 }, 'request');
+  };
+}
+
+function firstHeader(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}

@@ -1,0 +1,32 @@
+/** Group commit: concurrent appends from two "instances" form one valid chain; a bad event fails alone. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditAppendBatcher } from '../../src/audit/append-batcher.js';
+import { verifyChain } from '../../src/audit/verify.js';
+import { buildChain, sampleEvent } from '../support/audit-chain.js';
+import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
+
+let db: ScratchKoeDb;
+beforeAll(async () => {
+  db = await scratchKoeDb();
+});
+afterAll(async () => db?.drop());
+
+describe(AuditAppendBatcher.name, () => {
+  it('chains 400 concurrent appends from two batchers without a fork, each caller getting its own event', async () => {
+    await buildChain(db, 0);
+    const batchers = [new AuditAppendBatcher(), new AuditAppendBatcher()];
+    const results = await Promise.all(Array.from({ length: 400 }, (_, i) => batchers[i % 2]!.append(db.orm.em.fork(), sampleEvent(i))));
+    expect(results.map((r) => r.requestId)).toEqual(Array.from({ length: 400 }, (_, i) => `req-${i}`));
+    expect(new Set(results.map((r) => r.seq)).size).toBe(400);
+    expect(await verifyChain(db.sql)).toMatchObject({ ok: true, events: 400 });
+  });
+
+  it('fails only the event the database refuses, not the others in its batch', async () => {
+    await buildChain(db, 0);
+    const batcher = new AuditAppendBatcher();
+    const poison = { ...sampleEvent(2), requestId: 'x'.repeat(200) }; // longer than the column
+    const settled = await Promise.allSettled([sampleEvent(1), poison, sampleEvent(3)].map((e) => batcher.append(db.orm.em.fork(), e)));
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await verifyChain(db.sql)).toMatchObject({ ok: true, events: 2 });
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * Bearer tokens from an OIDC provider, verified against a JWKS served by this test on 127.0.0.1:
+ * RS256 and ES256 accepted for our issuer and audience; everything else refused; a new signing key
+ * published by the provider is picked up when a token names its kid.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import 'reflect-metadata';
+import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'jose';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { authenticate } from '../../src/auth/authenticate.js';
+import { verifyBearer, issueToken } from '../../src/auth/jwt.js';
+import { oidcFromEnv, type OidcConfig } from '../../src/auth/oidc.js';
+import { openOrm, type MikroORM } from '../../src/data/orm.js';
+
+const ISSUER = 'https://idp.example.test/';
+const AUDIENCE = 'koe-api';
+const SECRET = new TextEncoder().encode('hs256-dev-secret-that-must-not-work-with-oidc');
+
+interface Signer {
+  kid: string;
+  alg: 'RS256' | 'ES256';
+  privateKey: CryptoKey;
+  jwk: JWK;
+}
+
+async function signer(kid: string, alg: 'RS256' | 'ES256'): Promise<Signer> {
+  const { privateKey, publicKey } = await generateKeyPair(alg);
+  return { kid, alg, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
+}
+
+let server: Server;
+let published: JWK[] = [];
+let fetches = 0;
+let oidc: OidcConfig;
+let rsa: Signer;
+let ec: Signer;
+
+beforeAll(async () => {
+  [rsa, ec] = await Promise.all([signer('rsa-1', 'RS256'), signer('ec-1', 'ES256')]);
+  published = [rsa.jwk, ec.jwk];
+  server = createServer((_req, res) => {
+    fetches += 1;
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ keys: published }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+  // Through the same environment variables production uses; no cooldown so rotation is instant here.
+  oidc = oidcFromEnv({ KOE_JWKS_URL: url, KOE_JWT_ISSUER: ISSUER, KOE_JWT_AUDIENCE: AUDIENCE, KOE_JWKS_COOLDOWN_SECONDS: '0' })!;
+});
+afterAll(() => new Promise((r) => server?.close(r)));
+
+interface Claims {
+  iss?: string;
+  aud?: string;
+  exp?: number | null;
+  nbf?: number;
+  sub?: string;
+}
+
+function token(s: Signer, claims: Claims = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const jwt = new SignJWT({}).setProtectedHeader({ alg: s.alg, kid: s.kid }).setSubject(claims.sub ?? 'p-analyst');
+  jwt.setIssuer(claims.iss ?? ISSUER).setAudience(claims.aud ?? AUDIENCE).setIssuedAt(now);
+  if (claims.exp !== null) jwt.setExpirationTime(claims.exp ?? now + 300);
+  if (claims.nbf) jwt.setNotBefore(claims.nbf);
+  return jwt.sign(s.privateKey);
+}
+
+const verify = (t: string) => verifyBearer(t, { secret: SECRET, oidc });
+const now = () => Math.floor(Date.now() / 1000);
+
+describe(verifyBearer.name, () => {
+  it.each(['RS256', 'ES256'])('accepts a %s token for our issuer and audience', async (alg) => {
+    expect(await verify(await token(alg === 'RS256' ? rsa : ec))).toEqual({ sub: 'p-analyst' });
+  });
+
+  it('caches the key set instead of fetching it per token', async () => {
+    await verify(await token(rsa));
+    const before = fetches;
+    for (let i = 0; i < 5; i++) await verify(await token(ec));
+    expect(fetches).toBe(before);
+  });
+
+  it.each([
+    ['a wrong issuer', () => token(rsa, { iss: 'https://evil.example.test/' }), 'token iss claim rejected'],
+    ['a wrong audience', () => token(rsa, { aud: 'another-app' }), 'token aud claim rejected'],
+    ['an expired token', () => token(rsa, { exp: now() - 60 }), 'token expired'],
+    ['a token not yet valid', () => token(ec, { nbf: now() + 120 }), 'token nbf claim rejected'],
+    ['a token without expiry', () => token(rsa, { exp: null }), 'token exp claim rejected'],
+    ['an alg:none token', async () => `${b64({ alg: 'none' })}.${b64({ sub: 'p-admin', iss: ISSUER, aud: AUDIENCE, exp: now() + 60 })}.`, 'invalid token'],
+    ['an HS256 token signed with the development secret', () => issueToken(SECRET, 'p-admin'), 'invalid token'],
+    ['a token signed by a key the provider never published', async () => token(await signer('rogue', 'RS256')), 'token signed by an unknown key'],
+    ['garbage', async () => 'not.a.jwt', 'invalid token'],
+  ])('refuses %s', async (_name, make, error) => {
+    expect(await verify(await make())).toEqual({ error });
+  });
+
+  it('accepts a rotated-in key once the provider publishes it (refetched on an unknown kid)', async () => {
+    const next = await signer('rsa-2', 'RS256');
+    const early = await token(next);
+    expect(await verify(early)).toEqual({ error: 'token signed by an unknown key' });
+    published = [next.jwk, ec.jwk]; // rsa-1 retired
+    const before = fetches;
+    expect(await verify(await token(next))).toEqual({ sub: 'p-analyst' });
+    expect(fetches).toBe(before + 1);
+    expect(await verify(await token(rsa))).toEqual({ error: 'token signed by an unknown key' });
+  });
+});
+
+function b64(o: object): string {
+  return Buffer.from(JSON.stringify(o)).toString('base64url');
+}
+
+describe('authenticate with an OIDC provider', () => {
+  let orm: MikroORM;
+  beforeAll(async () => {
+    orm = await openOrm({ url: inject('databaseUrl') });
+  });
+  afterAll(async () => orm?.close(true));
+
+  it('resolves the token subject to the principal in the database, and refuses a disabled one', async () => {
+    const p = await authenticate(`Bearer ${await token(ec)}`, orm.em.fork(), { jwtSecret: SECRET, oidc });
+    expect(p).toMatchObject({ id: 'p-analyst', roles: ['analyst'] });
+    await expect(authenticate(`Bearer ${await token(ec, { sub: 'p-leaver' })}`, orm.em.fork(), { jwtSecret: SECRET, oidc })).rejects.toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+  });
+
+  it('refuses to run with a JWKS but without issuer and audience', () => {
+    expect(() => oidcFromEnv({ KOE_JWKS_URL: 'http://127.0.0.1:1/jwks' })).toThrow(/KOE_JWT_ISSUER and KOE_JWT_AUDIENCE/);
+  });
+});

@@ -1,0 +1,127 @@
+/**
+ * `koe access …` run as an administrator would, as child processes against a scratch database of
+ * their own (the commands change principals other test files rely on). Spawns cost seconds each,
+ * so independent ones run side by side and each test asserts on one or two.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { createApiKey } from '../../src/auth/api-key-admin.js';
+import { readDecisions } from '../../src/cli/commands/access/review-apply.js';
+import { verifyApiKey } from '../../src/auth/api-key.js';
+import type { ReviewRow } from '../../src/auth/access-review.js';
+import { seedDemoData } from '../../src/data/demo-seed.js';
+import { ApiKeyEntity, AuditEventEntity, PrincipalEntity } from '../../src/data/entities/index.js';
+import { migrateUp } from '../../src/data/migrate.js';
+import { openOrm, type MikroORM } from '../../src/data/orm.js';
+import { createScratchDatabase, urlForDatabase, type ScratchDatabase } from '../../src/data/postgres/index.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+let scratch: ScratchDatabase;
+let orm: MikroORM;
+let dir: string;
+let goneKey: string;
+
+function koe(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: scratch.url, TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json') };
+  delete env.KOE_POLICY_DIR;
+  const argv = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'src/cli/main.ts'), 'access', ...args];
+  return new Promise((resolve) => {
+    execFile(process.execPath, argv, { cwd: ROOT, env }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(Date.now() - days * DAY);
+const ADMIN = { id: 'p-admin', roles: ['admin'], policyVersion: 'test', via: 'cli' as const };
+
+beforeAll(async () => {
+  scratch = await createScratchDatabase(urlForDatabase(inject('databaseUrl'), 'postgres'), 'koe_test');
+  orm = await openOrm({ url: scratch.url });
+  await migrateUp(orm);
+  await seedDemoData(orm, 'cli-test', { customers: 20, feedback: 20 });
+  // What a real review finds: a stale grant, an expired contractor, a leaver who still has a key.
+  const grant = (role: string, days: number) => ({ role, grantedBy: 'p-admin', grantedAt: ago(days).toISOString() });
+  const base = { attributes: {}, teamId: null, status: 'active' as const, createdAt: ago(400) };
+  await orm.em.fork().insertMany(PrincipalEntity, [
+    { ...base, id: 't-stale', displayName: 'stale', roles: ['analyst'], roleGrants: [grant('analyst', 300)], lastSeenAt: ago(120), reviewedAt: ago(250) },
+    { ...base, id: 't-expired', displayName: 'contractor', roles: ['marketing'], roleGrants: [grant('marketing', 100)], lastSeenAt: ago(2), expiresAt: ago(1), reviewedAt: ago(10) },
+    { ...base, id: 't-gone', displayName: 'leaver', roles: ['ingest'], roleGrants: [grant('ingest', 50)], status: 'disabled', lastSeenAt: ago(40), reviewedAt: ago(10) },
+  ]);
+  goneKey = (await createApiKey(orm.em, { principalId: 't-gone', name: 'etl', expiresAt: null }, ADMIN)).key;
+  dir = mkdtempSync(join(tmpdir(), 'koe-access-'));
+}, 120_000);
+
+afterAll(async () => {
+  await orm?.close(true);
+  await scratch?.drop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const events = (action: string, principalId: string) =>
+  orm.em.fork().find(AuditEventEntity, { action, resources: { $contains: [`Principal:${principalId}`] } }, { orderBy: { seq: 'asc' } });
+
+describe('koe access review', () => {
+  it('flags stale, expired, unreviewed and privileged access and leavers holding keys; keys lists them without secrets', async () => {
+    const [report, keys] = await Promise.all([koe('review', '--format', 'json', '--unused-days', '90'), koe('keys')]);
+    expect(keys.stdout).toMatch(new RegExp(`${goneKey.slice(4, 12)}\\s+t-gone\\s+etl\\s.*active`));
+    expect(keys.stdout).not.toContain(goneKey.slice(13));
+    expect(report.code, report.stderr).toBe(0);
+    const rows = new Map((JSON.parse(report.stdout) as ReviewRow[]).map((r) => [r.principalId, r]));
+    expect(rows.get('t-stale')?.flags).toEqual(['unused', 'not-reviewed']);
+    expect(rows.get('t-expired')?.flags).toEqual(['expired']);
+    expect(rows.get('t-gone')?.flags).toEqual(['disabled-with-keys']);
+    expect(rows.get('p-admin')?.flags).toEqual(['never-used', 'privileged', 'not-reviewed']);
+    expect(rows.get('t-stale')?.grants).toEqual([expect.objectContaining({ role: 'analyst', grantedBy: 'p-admin' })]);
+  });
+
+  it('applies a decisions file: each decision changes access, sets reviewedAt and is audited with the reviewer', async () => {
+    const file = join(dir, 'decisions.yaml');
+    writeFileSync(file, 'decisions:\n  - { principal: t-stale, action: "revoke:analyst" }\n  - { principal: t-expired, action: disable }\n  - { principal: p-admin, action: keep }\n');
+    const run = await koe('review', '--apply', '--decisions', file, '--reviewer', 'p-admin');
+    expect(run.code, run.stderr).toBe(0);
+    const em = orm.em.fork();
+    expect(await em.findOneOrFail(PrincipalEntity, { id: 't-stale' })).toMatchObject({ roles: [], reviewedBy: 'p-admin' });
+    expect(await em.findOneOrFail(PrincipalEntity, { id: 't-expired' })).toMatchObject({ status: 'disabled', reviewedBy: 'p-admin' });
+    expect((await em.findOneOrFail(PrincipalEntity, { id: 'p-admin' })).reviewedAt!.getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect((await events('access.revokeRole', 't-stale'))[0]).toMatchObject({ actorId: 'p-admin', detail: { role: 'analyst', via: 'cli' } });
+    expect((await events('access.review', 't-stale'))[0]?.detail).toMatchObject({ decision: 'revoke:analyst' });
+    expect((await events('access.review', 'p-admin'))[0]?.detail).toMatchObject({ decision: 'keep' });
+  });
+
+  it('refuses a decisions file with any bad entry, naming each, before applying any', () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, '- { principal: p-bi, action: disable }\n- { principal: nobody, action: keep }\n- { principal: p-bi, action: "revoke:root" }\n');
+    const read = () => readDecisions(file, new Set(['analyst']), new Set(['p-bi']));
+    expect(read).toThrow(/nothing applied:\n.*decision 2: unknown principal "nobody"\n.*decision 3: .*no role "root" in the policy/);
+  });
+});
+
+describe('koe access grant and keys', () => {
+  it('grants a role, and creates a key that works, printed once and stored as a hash, then revokes it', { timeout: 90_000 }, async () => {
+    const [grant, created] = await Promise.all([
+      koe('grant', 'p-marketing', 'analyst', '--actor', 'p-admin'),
+      koe('create-key', 'p-bi', '--name', 'looker', '--expires-in', '30d', '--actor', 'p-admin'),
+    ]);
+    expect(grant.code, grant.stderr).toBe(0);
+    expect((await orm.em.fork().findOneOrFail(PrincipalEntity, { id: 'p-marketing' })).roles).toEqual(['marketing', 'analyst']);
+    expect((await events('access.grantRole', 'p-marketing'))[0]).toMatchObject({ actorId: 'p-admin', detail: { after: { roles: ['marketing', 'analyst'] } } });
+
+    expect(created.code, created.stderr).toBe(0);
+    const key = created.stdout.trim();
+    expect(await verifyApiKey(orm.em.fork(), key, new Date())).toMatchObject({ principalId: 'p-bi' });
+    const stored = await orm.em.fork().findOneOrFail(ApiKeyEntity, { principalId: 'p-bi', name: 'looker' });
+    expect(JSON.stringify(stored)).not.toContain(key.slice(13));
+    expect(stored.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 29 * DAY);
+
+    const revoke = await koe('revoke-key', stored.prefix, '--actor', 'p-admin');
+    expect(revoke.code, revoke.stderr).toBe(0);
+    expect(await verifyApiKey(orm.em.fork(), key, new Date())).toEqual({ error: 'API key revoked' });
+  });
+});
