@@ -2,6 +2,9 @@
  * The dashboard query under load, side by side in one run: Koe with enforcement on and off, through
  * the gateway and straight to a subgraph, graphql-shield guarding the same subgraph, and the raw
  * node:http + pg floor. autocannon on loopback at several concurrencies; medians, p99, ratios.
+ * Every variant's answer is checked first (200, data, no GraphQL errors) and under load every body
+ * must equal that answer: a variant with any failed request is shown as refused, not as a figure.
+ * graphql-shield runs at c=1 and c=8 only.
  *
  *   npm run bench -- dashboard [--seconds 5] [--concurrency 1,8,32] [--scale 1] [--only 'name|name']
  */
@@ -13,7 +16,7 @@ import { silentLogger } from '../src/server/ops/logger.js';
 import { startPlatform } from '../src/server/platform.js';
 import { accessFromPolicy, loadPolicy, policyDir } from '../src/server/policy.js';
 import { openBenchDb, BENCH_PSEUDONYM_KEY } from './support/bench-db.js';
-import { load, type LoadResult } from './support/load.js';
+import { failures, load, type LoadResult } from './support/load.js';
 import { noPolicy } from './support/no-policy.js';
 import { startRawBaseline } from './support/raw-baseline.js';
 import { startShieldCustomers } from './support/shield-server.js';
@@ -47,22 +50,35 @@ async function main(): Promise<void> {
     { name: 'raw floor: customers SQL', url: raw.customersUrl, query: CUSTOMERS },
     { name: 'subgraph, enforcement off', url: off.subgraphUrls.customers, query: CUSTOMERS },
     { name: 'subgraph, enforcement on', url: on.subgraphUrls.customers, query: CUSTOMERS },
-    { name: 'subgraph, graphql-shield', url: shield.url, query: CUSTOMERS },
+    { name: 'subgraph, graphql-shield', url: shield.url, query: CUSTOMERS, levels: [1, 8] },
   ].filter((v) => !only || only.some((o) => v.name.includes(o)));
   const results: LoadResult[] = [];
   try {
     const once = (v: (typeof variants)[number]) => fetch(v.url, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ query: v.query }) });
     // Warm-up by sequential requests: a timed burst would leave the slowest variant (graphql-shield)
-    // with a backlog that runs into the next variant's measurement.
-    for (const v of variants) for (let i = 0; i < 20; i++) await once(v);
+    // with a backlog that runs into the next variant's measurement. The last answer is the reference.
+    const reference = new Map<string, { body: string }>();
+    for (const v of variants) {
+      for (let i = 0; i < 20; i++) {
+        const res = await once(v);
+        const body = await res.text();
+        const parsed = JSON.parse(body) as { data?: unknown; errors?: Array<{ message: string }> };
+        if (res.status !== 200 || parsed.errors?.length || !parsed.data) throw new Error(`${v.name} does not answer correctly (HTTP ${res.status}): ${body.slice(0, 300)}`);
+        const prev = reference.get(v.name);
+        // A body that changes between identical requests cannot be checked byte for byte.
+        reference.set(v.name, { body: prev && prev.body !== body ? '' : body });
+      }
+    }
     const rssWarm = mb();
     for (const c of levels) {
       for (const v of variants) {
-        const r = await load(v.name, v.url, JSON.stringify({ query: v.query }), auth, c, seconds);
+        if (v.levels && !v.levels.includes(c)) continue;
+        const ref = reference.get(v.name)!;
+        const r = await load(v.name, v.url, JSON.stringify({ query: v.query }), auth, c, seconds, { expectBody: ref.body || undefined });
         results.push(r);
         // Requests still in flight when autocannon stops would steal the next variant's time.
         await once(v);
-        log(`${v.name.padEnd(28)} c=${String(c).padEnd(3)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors + r.non2xx}`);
+        log(`${v.name.padEnd(28)} c=${String(c).padEnd(3)} ${r.rps.toFixed(1).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  n ${r.requests}  failed ${failures(r)} (errors ${r.errors}, non-2xx ${r.non2xx}, wrong body ${r.mismatches})`);
       }
     }
     const rssAfter = mb();
@@ -78,22 +94,38 @@ async function main(): Promise<void> {
   }
 }
 
-/** Per concurrency: throughput, p50, p99, and the ratio of p50 latency to each group's baseline. */
+/** Per concurrency: throughput, p50, p99, and throughput ratios to each group's baseline. */
 function report(rows: LoadResult[], cs: number[]): string {
   const baseOf = (name: string) => (name.startsWith('gateway') || name.includes('dashboard') ? 'raw floor: dashboard SQL' : 'raw floor: customers SQL');
-  const lines = ['variant'.padEnd(30) + 'c'.padStart(4) + 'req/s'.padStart(8) + 'p50 ms'.padStart(8) + 'p99 ms'.padStart(8) + 'x raw'.padStart(7) + 'x off'.padStart(7) + 'err'.padStart(5)];
+  const lines = ['variant'.padEnd(30) + 'c'.padStart(4) + 'req/s'.padStart(9) + 'p50 ms'.padStart(8) + 'p99 ms'.padStart(8) + 'x raw'.padStart(8) + 'x off'.padStart(7) + 'failed'.padStart(8)];
+  const ok = (r: LoadResult | undefined) => (r && failures(r) === 0 && r.requests > 0 ? r : undefined);
+  const shieldLines: string[] = [];
   for (const c of cs) {
     const at = rows.filter((r) => r.connections === c);
-    const rps = (name: string) => at.find((r) => r.name === name)?.rps;
+    const rps = (name: string) => ok(at.find((r) => r.name === name))?.rps;
     for (const r of at) {
+      const failed = String(failures(r)).padStart(8);
+      if (!ok(r)) {
+        // Failed requests make a figure meaningless (errors answer faster): refuse to report one.
+        lines.push(r.name.padEnd(30) + String(c).padStart(4) + `  refused: ${r.requests} requests, ${failures(r)} failed`.padEnd(39) + failed);
+        continue;
+      }
       const raw = rps(baseOf(r.name));
       const off = r.name.includes('enforcement on') ? rps(r.name.replace('on', 'off')) : undefined;
       // Ratios of throughput (raw / this): how many times more time per request, under the same load.
       const xr = raw ? (raw / r.rps).toFixed(2) : '-';
       const xo = off ? (off / r.rps).toFixed(2) : '-';
-      lines.push(r.name.padEnd(30) + String(c).padStart(4) + r.rps.toFixed(0).padStart(8) + String(r.p50).padStart(8) + String(r.p99).padStart(8) + xr.padStart(7) + xo.padStart(7) + String(r.errors + r.non2xx).padStart(5));
+      lines.push(r.name.padEnd(30) + String(c).padStart(4) + r.rps.toFixed(1).padStart(9) + String(r.p50).padStart(8) + String(r.p99).padStart(8) + xr.padStart(8) + xo.padStart(7) + failed);
+    }
+    const koe = ok(at.find((r) => r.name === 'subgraph, enforcement on'));
+    const shield = ok(at.find((r) => r.name === 'subgraph, graphql-shield'));
+    if (koe && shield) {
+      shieldLines.push(`  c=${c}: Koe ${(koe.rps / shield.rps).toFixed(1)}x the throughput of graphql-shield (${koe.rps.toFixed(1)} vs ${shield.rps.toFixed(1)} req/s), p50 ${koe.p50} vs ${shield.p50} ms (${(shield.p50 / Math.max(koe.p50, 1)).toFixed(1)}x)`);
+    } else if (at.some((r) => r.name === 'subgraph, graphql-shield')) {
+      shieldLines.push(`  c=${c}: no ratio, a variant had failed requests`);
     }
   }
+  if (shieldLines.length) lines.push('', 'Koe vs graphql-shield (customers subgraph, same schema and rules):', ...shieldLines);
   return lines.join('\n');
 }
 

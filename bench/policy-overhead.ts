@@ -8,11 +8,11 @@
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { issueToken } from '../src/auth/jwt.js';
-import type { RequestAccess } from '../src/resolvers/access.js';
 import { startPlatform } from '../src/server/platform.js';
 import { accessFromPolicy, loadPolicy, policyDir } from '../src/server/policy.js';
 import { openBenchDb, BENCH_PSEUDONYM_KEY } from './support/bench-db.js';
 import { interleave, stats, table } from './support/measure.js';
+import { noPolicy } from './support/no-policy.js';
 import { PROJECT_ROOT } from '../src/cli/runtime.js';
 
 const args = new Map(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1] ?? '']] : [])));
@@ -25,17 +25,6 @@ const CUSTOMERS_WITH_FEEDBACK = `{
     feedback(first: 3) { edges { node { id receivedAt rating body } } } } } }
 }`;
 const CUSTOMERS_ONLY = `{ customers(first: 100) { edges { node { id customerKey name nameKana email phone address birthDate prefecture } } } }`;
-
-/** Enforcement off: every row, every field as stored. Never reachable from configuration. */
-const noPolicy: RequestAccess = {
-  policyVersion: 'off',
-  decisions: () => [],
-  decide: () => ({ decision: 'PLAIN', masker: null, maskerOptions: null }),
-  rowWhere: () => ({}),
-  assertCanFilter: () => {},
-  assertCanMutate: () => {},
-  canUpdate: () => true,
-};
 
 async function main(): Promise<void> {
   const log = (l: string) => console.error(l);

@@ -5,6 +5,7 @@ import { Migration20261128151144_AuditDetail } from './Migration20261128151144_A
 import { Migration20261128160000_AuditChain } from './Migration20261128160000_AuditChain.js';
 import { Migration20261128162000_RateLimit } from './Migration20261128162000_RateLimit.js';
 import { Migration20261128161000_Access } from './Migration20261128161000_Access.js';
+import { Migration20261128170000_AuditAlerts } from './Migration20261128170000_AuditAlerts.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261128144138', class: Migration20261128144138 },
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261128160000_AuditChain', class: Migration20261128160000_AuditChain },
   { name: 'Migration20261128161000_Access', class: Migration20261128161000_Access },
   { name: 'Migration20261128162000_RateLimit', class: Migration20261128162000_RateLimit },
+  { name: 'Migration20261128170000_AuditAlerts', class: Migration20261128170000_AuditAlerts },
 ];

@@ -1,7 +1,10 @@
 /**
  * The customers subgraph as most Apollo users would guard it: the same schema without Koe's guard,
- * the same policy decisions expressed as graphql-shield rules (per-row `strict` cache, since the
- * decision depends on the record) plus a masking middleware. Served by the same HTTP front.
+ * the same policy decisions expressed as graphql-shield rules plus a masking middleware. Served by
+ * the same HTTP front. The rule decides on the record, so it cannot use the `contextual` cache; the
+ * `strict` cache hashes each parent with object-hash, which throws on the loader promises a customer
+ * row carries ("Unknown object type promise", reported as "Not Authorised!") and would cost more
+ * than deciding again anyway: `no_cache`, one decision per field, like Koe's guard.
  */
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -48,7 +51,7 @@ export async function startShieldCustomers(deps: SubgraphDeps): Promise<RunningH
 async function shielded(schema: GraphQLSchema): Promise<GraphQLSchema> {
   const rules: Record<string, Record<string, unknown>> = {};
   const masks: Record<string, Record<string, Middleware>> = {};
-  const readable = rule({ cache: 'strict' })((parent: object, _a: unknown, ctx: KoeContext, info: { parentType: { name: string }; fieldName: string }) =>
+  const readable = rule({ cache: 'no_cache' })((parent: object, _a: unknown, ctx: KoeContext, info: { parentType: { name: string }; fieldName: string }) =>
     ctx.access.decide(info.parentType.name, info.fieldName, parent).decision !== 'DENIED',
   );
   for (const type of Object.values(schema.getTypeMap())) {

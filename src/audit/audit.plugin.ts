@@ -9,6 +9,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { KoeContext, SubgraphName } from '../resolvers/context.js';
 import { AuditUnavailableError, ErrorCode } from '../schema/errors.js';
+import { alertSink, type AlertOptions } from './alerts/alert-evaluator.js';
 import { AuditAppendBatcher } from './append-batcher.js';
 import { checkpointKeyFromEnv, writeCheckpoint, type CheckpointKey } from './checkpoint.js';
 import { operationHash } from './operation-hash.js';
@@ -24,6 +25,8 @@ export interface AuditRecorderOptions {
   onCheckpointError?: (err: unknown) => void;
   /** Called when the event could not be written (the caller got AUDIT_UNAVAILABLE); for the ops log. */
   onAppendError?: (err: unknown) => void;
+  /** Suspicious-access alerts, run after the event is committed (default: policy rules, no log). */
+  alerts?: AlertOptions;
 }
 
 const UNAVAILABLE: GraphQLFormattedError = {
@@ -37,6 +40,7 @@ export function useAuditRecorder(opts: AuditRecorderOptions): ApolloServerPlugin
   const onCheckpointError = opts.onCheckpointError ?? (() => {});
   const onAppendError = opts.onAppendError ?? (() => {});
   const batcher = new AuditAppendBatcher();
+  const alerts = alertSink(opts.alerts);
   return {
     async requestDidStart() {
       return {
@@ -60,6 +64,8 @@ export function useAuditRecorder(opts: AuditRecorderOptions): ApolloServerPlugin
               // A lost checkpoint weakens nothing already written: the next one covers the chain.
               await writeCheckpoint(ctx.em.fork(), key, chained).catch(onCheckpointError);
             }
+            // Not awaited: the response is recorded; alerting must not delay or fail it.
+            void alerts(ctx.em.fork(), [chained]);
           } catch (err) {
             onAppendError(err);
             rc.response.body = { kind: 'single', singleResult: { data: null, errors: [UNAVAILABLE] } };

@@ -9,6 +9,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { AuditUnavailableError, ErrorCode } from '../schema/errors.js';
 import { requestMeta } from '../server/request-meta.js';
+import type { AlertSink } from './alerts/alert-evaluator.js';
 import { appendAuditEvents } from './append.js';
 import type { NewAuditEvent } from './event.js';
 
@@ -39,13 +40,24 @@ export function refusalEvent(err: unknown, req: IncomingMessage, subgraph: strin
   };
 }
 
+/**
+ * Alert sinks per ORM: the subgraph's plugins register theirs (they hold the logger), and the
+ * refusal wrapper, built without one, finds it here. Keyed weakly so a closed ORM drops its sink.
+ */
+const refusalSinks = new WeakMap<MikroORM, AlertSink>();
+
+export function alertOnRefusals(orm: MikroORM, sink: AlertSink): void {
+  refusalSinks.set(orm, sink);
+}
+
 export function recordingRefusals<C>(orm: MikroORM, subgraph: string, context: (req: IncomingMessage) => Promise<C>): (req: IncomingMessage) => Promise<C> {
   return async (req) => {
     try {
       return await context(req);
     } catch (err) {
       try {
-        await appendAuditEvents(orm.em.fork(), [refusalEvent(err, req, subgraph)]);
+        const [chained] = await appendAuditEvents(orm.em.fork(), [refusalEvent(err, req, subgraph)]);
+        void refusalSinks.get(orm)?.(orm.em.fork(), [chained!]);
       } catch {
         throw new AuditUnavailableError();
       }

@@ -7,8 +7,24 @@ export interface OrmOptions {
   url: string;
   /** Called with every SQL statement; tests count statements with it. */
   onQuery?: (sql: string) => void;
+  /** Connections in the pool (env `KOE_DB_POOL_MAX`, default 10: enough for 2 cores). */
   poolMax?: number;
+  /** Server-side `statement_timeout` per connection (env `KOE_DB_STATEMENT_TIMEOUT_MS`, default 10 s; 0 = none). */
+  statementTimeoutMs?: number;
+  /** How long a query waits for a pooled connection (env `KOE_DB_ACQUIRE_TIMEOUT_MS`, default 5 s). */
+  acquireTimeoutMs?: number;
   ssl?: false | { rejectUnauthorized: boolean };
+}
+
+export const DEFAULT_POOL_MAX = 10;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000;
+/** Opening a connection gives up after this long (a host that drops packets would otherwise hang). */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+function envInt(name: string, fallback: number): number {
+  const v = Number.parseInt(process.env[name] ?? '', 10);
+  return Number.isFinite(v) && v >= 0 ? v : fallback;
 }
 
 /** The one place MikroORM is configured, shared by the servers, the CLI and the MikroORM CLI. */
@@ -30,8 +46,21 @@ export function ormOptions(opts: OrmOptions): Options {
       snapshot: false,
       emit: 'ts',
     },
-    pool: { min: 0, max: opts.poolMax ?? 10 },
-    driverOptions: opts.ssl ? { connection: { ssl: opts.ssl } } : {},
+    // min 0: after an outage no dead connection lingers in the pool; the next query opens a fresh one.
+    // knex rejects an acquire as soon as opening a connection fails (propagateCreateError), so a
+    // refused database is reported at once rather than after the acquire timeout.
+    pool: {
+      min: 0,
+      max: opts.poolMax ?? Math.max(1, envInt('KOE_DB_POOL_MAX', DEFAULT_POOL_MAX)),
+      acquireTimeoutMillis: opts.acquireTimeoutMs ?? envInt('KOE_DB_ACQUIRE_TIMEOUT_MS', DEFAULT_ACQUIRE_TIMEOUT_MS),
+    },
+    driverOptions: {
+      connection: {
+        statement_timeout: opts.statementTimeoutMs ?? envInt('KOE_DB_STATEMENT_TIMEOUT_MS', DEFAULT_STATEMENT_TIMEOUT_MS),
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        ...(opts.ssl ? { ssl: opts.ssl } : {}),
+      },
+    },
     allowGlobalContext: false,
     debug: opts.onQuery ? ['query'] : false,
     logger: opts.onQuery ?? (() => {}),

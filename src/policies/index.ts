@@ -8,12 +8,14 @@ export { MASKER_NAMES, isMaskerName, type MaskerName } from './masker-names.js';
 export { VIRTUAL_ATTRIBUTES, type VirtualAttribute } from './virtual-attributes.js';
 export {
   MUTATION_TYPE,
+  type AfterHoursRule, type AlertRules, type AuditPolicy, type RetentionRule, type ThresholdRule,
   type CompiledRule, type Decision, type MaskSpec, type MaskerAliasDef, type PolicySet, type PrincipalInput,
   type PurposeDef, type RequestInput, type RoleDef,
 } from './model.js';
 export { isDeclaredPurpose } from './purposes.js';
 
-export { loadPolicySet, policyVersion } from './load/load-policy-set.js';
+export { loadPolicySet, loadedPolicySet, policyVersion } from './load/load-policy-set.js';
+export { parseDuration } from './load/audit-policy.js';
 
 export { abilityFor } from './ability/ability-for.js';
 export { KoeAbility, type FieldDecision, type FieldPlan } from './ability/koe-ability.js';

@@ -107,9 +107,51 @@ export interface PolicySet {
   readonly roles: ReadonlyMap<string, RoleDef>;
   readonly purposes: ReadonlyMap<string, PurposeDef>;
   readonly maskers: ReadonlyMap<string, MaskerAliasDef>;
+  /** `alerts:` and `retention:` (audit.policy.yaml); empty when no file declares them. */
+  readonly audit: AuditPolicy;
   readonly sources: readonly PolicySource[];
   /** Placeholders the rules use: the ability cache keys only on the values that matter. */
   readonly placeholders: readonly string[];
   /** Abilities by principal key; bounded, and specific to this version. */
   readonly abilities: Lru<string, KoeAbility>;
+}
+
+/** A window or period as written in audit.policy.yaml (`10m`, `180d`, `1y`), in seconds. */
+export type Seconds = number;
+
+/** Count-over-window rules: more than `threshold` distinct things in `window` seconds fires. */
+export interface ThresholdRule {
+  readonly threshold: number;
+  readonly window: Seconds;
+}
+
+export interface AfterHoursRule {
+  /** Local working hours `[from, to)` in whole minutes since midnight, in `timeZone`. */
+  readonly fromMinute: number;
+  readonly toMinute: number;
+  /** ISO weekdays (1 = Monday) that are working days. */
+  readonly days: readonly number[];
+  readonly timeZone: string;
+  readonly roles: readonly string[];
+}
+
+/** The shipped rule names; a section may leave any out (that rule is then off). */
+export interface AlertRules {
+  readonly plain_customer_reads?: ThresholdRule;
+  readonly repeated_forbidden?: ThresholdRule;
+  readonly authentication_failures?: ThresholdRule;
+  readonly after_hours?: AfterHoursRule;
+  readonly bi_new_address?: { readonly roles: readonly string[] };
+}
+
+export interface RetentionRule {
+  /** An action (`query`), a prefix pattern (`access.*`) or `default`. */
+  readonly action: string;
+  readonly period: Seconds;
+}
+
+export interface AuditPolicy {
+  readonly alerts: AlertRules;
+  /** Most specific first: exact actions, then longer prefixes, then `default`. Empty: keep all. */
+  readonly retention: readonly RetentionRule[];
 }

@@ -12,6 +12,8 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The audit event could not be written, so nothing was returned (fail closed). */
   AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
+  /** PostgreSQL cannot be reached (or timed out): nothing was returned; retry later (HTTP 503). */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -45,6 +47,15 @@ export class AuditUnavailableError extends GraphQLError {
   constructor() {
     super('The audit trail is unavailable, so no data was returned; try again later', {
       extensions: { code: ErrorCode.AUDIT_UNAVAILABLE, http: { status: 503 } },
+    });
+  }
+}
+
+/** The database is unreachable: the request is answered with this alone, no data (HTTP 503). */
+export class ServiceUnavailableError extends GraphQLError {
+  constructor() {
+    super('The service is temporarily unavailable (database unreachable); no data was returned, try again later', {
+      extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, http: { status: 503 } },
     });
   }
 }

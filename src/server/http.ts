@@ -6,7 +6,8 @@
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { withObservation } from './ops/observe.plugin.js';
+import { isDatabaseUnavailable, markingDatabaseFailure, sendServiceUnavailable, wasDatabaseDown } from './ops/database-failure.js';
+import { observationOf, withObservation } from './ops/observe.plugin.js';
 import type { Readiness } from './ops/readiness.js';
 import type { ResponseEvent } from './ops/request-observer.js';
 
@@ -42,8 +43,9 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
       const report = opts.onResponse;
       res.once('finish', () => report({ req, status: res.statusCode, ms: performance.now() - t0, context: seen.context as ResponseEvent['context'] }));
     }
-    handle(apollo, opts, maxBody, req, res, seen).catch(() => {
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    handle(apollo, opts, maxBody, req, res, seen).catch((e: unknown) => {
+      if (!res.headersSent && isDatabaseUnavailable(e)) sendServiceUnavailable(res);
+      else if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy();
     });
   });
@@ -103,12 +105,19 @@ async function handle<C extends BaseContext>(
       return sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
     }
   }
+  const context = markingDatabaseFailure(opts.context);
   const headers = new HeaderMap();
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context: async () => (seen.context = withObservation(await opts.context(req))),
+    context: async () => (seen.context = withObservation(await context(req))),
   });
+  // The database failed somewhere in this request: whatever Apollo built (a masked 500, partial
+  // data with field errors, an audit refusal) is replaced by a bare 503.
+  if (wasDatabaseDown(req) || observationOf(seen.context)?.databaseDown) {
+    const requestId = (seen.context as { requestId?: unknown } | undefined)?.requestId;
+    return sendServiceUnavailable(res, typeof requestId === 'string' ? requestId : undefined);
+  }
   for (const [k, v] of result.headers) res.setHeader(k, v);
   res.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {

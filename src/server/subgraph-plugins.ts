@@ -4,7 +4,9 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { alertSink, type AlertOptions } from '../audit/alerts/alert-evaluator.js';
 import { useAuditRecorder } from '../audit/audit.plugin.js';
+import { alertOnRefusals } from '../audit/refusal-recorder.js';
 import type { KoeContext, SubgraphName } from '../resolvers/context.js';
 import { useIntrospectionPolicy } from './limits/introspection.plugin.js';
 import { useQueryLimits } from './limits/query-limits.plugin.js';
@@ -15,12 +17,21 @@ import { useObserver } from './ops/observe.plugin.js';
 import { opsOf } from './ops/server-ops.js';
 import type { SubgraphDeps } from './subgraph-server.js';
 
+declare module './subgraph-server.js' {
+  interface SubgraphDeps {
+    /** Benchmarks only (bench/audit-append.ts), never config: serve without the recorder to measure what it costs. */
+    unrecorded?: boolean;
+  }
+}
+
 export function subgraphPlugins(name: SubgraphName, deps: SubgraphDeps): ApolloServerPlugin<KoeContext>[] {
   const ops = opsOf(deps);
+  const alerts: AlertOptions = { log: (msg, fields) => ops.log.warn(fields, msg) };
+  alertOnRefusals(deps.orm, alertSink(alerts));
   return [
     // Traces would carry timing per field to whoever asks; Koe reports nothing to Apollo's cloud.
     ApolloServerPluginInlineTraceDisabled(),
-    useAuditRecorder({ subgraph: name }),
+    ...(deps.unrecorded ? [] : [useAuditRecorder({ subgraph: name, alerts })]),
     useQueryLimits(ops.limits),
     ...(ops.limits.production ? [useIntrospectionPolicy<KoeContext>((ctx) => ctx.principal.roles)] : []),
     useRateLimit(ops.limits, ops.rateLimits, subgraphRateHooks(deps.jwtSecret)),

@@ -12,6 +12,7 @@ import { customerKey } from '../data/pseudonym.js';
 import { subgraphSchema } from '../schema/subgraphs.js';
 import { formatErrorFor } from './format-error.js';
 import { limitParseOptions } from './limits/query-limits.plugin.js';
+import { markingDatabaseFailure } from './ops/database-failure.js';
 import { readinessOf } from './ops/readiness.js';
 import { requestObserver } from './ops/request-observer.js';
 import { opsOf, type ServerOps } from './ops/server-ops.js';
@@ -52,7 +53,9 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
     shutdownGraceMs: ops.shutdownGraceMs,
     readiness: readinessOf(deps.orm, () => typeof deps.accessFor === 'function'),
     onResponse: requestObserver(name, ops.log, ops.metrics),
-    context: recordingRefusals(deps.orm, name, async (req) => {
+    // Innermost: a database outage is marked before the refusal recorder (which cannot write either)
+    // turns it into AUDIT_UNAVAILABLE; the HTTP front then answers 503 SERVICE_UNAVAILABLE.
+    context: recordingRefusals(deps.orm, name, markingDatabaseFailure(async (req) => {
       const meta = requestMeta(req);
       const em = deps.orm.em.fork();
       const principal = await authenticate(meta.authorization, em, { jwtSecret: deps.jwtSecret });
@@ -70,7 +73,7 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
         maskContext,
         decisions: new DecisionCounter(),
       };
-    }),
+    })),
   });
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };
 }

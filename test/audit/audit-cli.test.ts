@@ -11,6 +11,7 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAudit } from '../../src/cli/commands/audit.command.js';
 import { asSuperuser, BASE_TIME, buildChain } from '../support/audit-chain.js';
+import { policyDirWithAudit } from '../support/audit-alerts.js';
 import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -68,11 +69,19 @@ describe('koe audit', () => {
     expect(exported.stderr).toMatch(/Exported 21 audit events/);
   }, 60_000);
 
+  it('prune without --before plans by the retention: periods of the policy files, as a dry run', async () => {
+    // The test chain is 120 `query` events from 2026-01-01: all past a 1-day period but the head, which always stays.
+    const run = await koe(['audit', 'prune', '--policy-dir', policyDirWithAudit('retention:\n  query: 1d\n  default: 7y\n')]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Would remove 119 events \(up to seq 119\); run again with --apply\.\n  query: 119/);
+    expect((await db.sql<{ n: string }>('select count(*)::text as n from audit_event'))[0]!.n).toBe('120');
+  }, 60_000);
+
   it.each([
     ['verify', /--json[\s\S]*--progress[\s\S]*--checkpoint/],
     ['export', /--since <iso>[\s\S]*--until[\s\S]*--format[\s\S]*--out/],
     ['checkpoint', /sign a checkpoint/],
-    ['prune', /--before <iso>[\s\S]*--apply/],
+    ['prune', /--before <iso>[\s\S]*retention[\s\S]*--apply/],
   ])('explains `audit %s` in --help', (name, expected) => {
     const program = new Command('koe');
     registerAudit(program);

@@ -32,6 +32,8 @@ export const POLICY_DIR = new URL('../../policies', import.meta.url).pathname;
 export interface TestKoeOptions {
   /** Another database than the run's (a scratch one a test may break); default `inject('databaseUrl')`. */
   databaseUrl?: string;
+  /** The platform's logger (e.g. one that collects warn lines); default the environment's. */
+  logger?: import('../../src/server/ops/logger.js').Logger;
 }
 
 export async function startTestKoe(
@@ -46,6 +48,7 @@ export async function startTestKoe(
     jwtSecret: TEST_JWT_SECRET,
     pseudonymKey: TEST_PSEUDONYM_KEY,
     accessFor,
+    ...(opts.logger ? { logger: opts.logger } : {}),
     ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 },
   });
   const token = (id: string, ttl?: number) => issueToken(TEST_JWT_SECRET, id, ttl);

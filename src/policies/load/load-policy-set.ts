@@ -9,6 +9,7 @@ import { PolicyError, type Problem } from '../errors.js';
 import { Lru } from '../lru.js';
 import type { PolicySet, PolicySource, RoleDef } from '../model.js';
 import { compileRoles } from './compile-roles.js';
+import { compileAuditPolicy } from './audit-policy.js';
 import { collectDeclarations } from './declarations.js';
 import { policyFileSchema } from './policy-file.schema.js';
 import { schemaProblems } from './validate-schema.js';
@@ -45,7 +46,7 @@ export function compilePolicySources(dir: string, sources: readonly PolicySource
   const version = policyVersion(sources);
   const cacheKey = `${version}\0${dir}`;
   const cached = compiledSets.get(catalog)?.get(cacheKey);
-  if (cached) return { set: cached, problems: [] };
+  if (cached) return (remember(cached), { set: cached, problems: [] });
 
   const files = sources.map(parseSource);
   const problems: Problem[] = files.flatMap((f) => [...f.problems, ...(f.problems.length ? [] : schemaProblems(f, policyFileSchema))]);
@@ -55,15 +56,17 @@ export function compilePolicySources(dir: string, sources: readonly PolicySource
 
   const decl = collectDeclarations(files, problems);
   const roles = compileRoles(decl.roles, { catalog, purposes: new Set(decl.purposes.keys()), maskers: decl.maskers }, problems);
+  const audit = compileAuditPolicy(files, new Set(decl.roles.keys()), problems);
   if (problems.length) return { set: null, problems: sortProblems(problems) };
 
   const set: PolicySet = {
-    version, dir, catalog, roles, purposes: decl.purposes, maskers: decl.maskers, sources,
+    version, dir, catalog, roles, purposes: decl.purposes, maskers: decl.maskers, audit, sources,
     placeholders: placeholdersUsed(roles), abilities: new Lru(ABILITY_CACHE_SIZE),
   };
   let byVersion = compiledSets.get(catalog);
   if (!byVersion) compiledSets.set(catalog, (byVersion = new Map()));
   byVersion.set(cacheKey, set);
+  remember(set);
   return { set, problems: [] };
 }
 
@@ -81,4 +84,21 @@ function placeholdersUsed(roles: ReadonlyMap<string, RoleDef>): string[] {
 
 function sortProblems(problems: Problem[]): Problem[] {
   return problems.sort((a, b) => a.loc.file.localeCompare(b.loc.file) || a.loc.line - b.loc.line || a.loc.col - b.loc.col);
+}
+
+const setsByVersion = new Map<string, PolicySet>();
+let latest: PolicySet | null = null;
+
+function remember(set: PolicySet): void {
+  setsByVersion.set(set.version, set);
+  latest = set;
+}
+
+/**
+ * The loaded policy set of a version, so the audit recorder applies the alert rules of the very
+ * policy that decided a request (its event names that version). Refusals have no policy: they
+ * get the set loaded last, which is the one a server runs.
+ */
+export function loadedPolicySet(version?: string): PolicySet | null {
+  return version === undefined ? latest : (setsByVersion.get(version) ?? null);
 }

@@ -63,6 +63,33 @@ const maskerAlias = {
   },
 };
 
+const duration = { type: 'string', pattern: '^[1-9][0-9]*(s|m|h|d|y)$' };
+const thresholdRule = {
+  type: 'object', additionalProperties: false, required: ['threshold', 'window'],
+  properties: { threshold: { type: 'integer', minimum: 1 }, window: duration },
+};
+const roleList = { type: 'array', items: { type: 'string' }, minItems: 1 };
+
+const alerts = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    plain_customer_reads: thresholdRule,
+    repeated_forbidden: thresholdRule,
+    authentication_failures: thresholdRule,
+    after_hours: {
+      type: 'object', additionalProperties: false, required: ['hours', 'timeZone', 'roles'],
+      properties: {
+        hours: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$' },
+        days: { type: 'array', items: { enum: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] }, minItems: 1 },
+        timeZone: { type: 'string', minLength: 1 },
+        roles: roleList,
+      },
+    },
+    bi_new_address: { type: 'object', additionalProperties: false, required: ['roles'], properties: { roles: roleList } },
+  },
+};
+
 export const policyFileSchema = {
   type: 'object',
   additionalProperties: false,
@@ -71,5 +98,8 @@ export const policyFileSchema = {
     roles: { type: 'object', propertyNames: id, additionalProperties: role },
     purposes: { type: 'object', propertyNames: id, additionalProperties: purpose },
     maskers: { type: 'object', propertyNames: { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9_]*$' }, additionalProperties: maskerAlias },
+    alerts,
+    // Keys are actions (`query`), prefixes (`access.*`) or `default`; values periods (`180d`, `7y`).
+    retention: { type: 'object', propertyNames: { type: 'string', pattern: '^([a-z][a-zA-Z0-9_.]*(\\.\\*)?|default)$' }, additionalProperties: duration },
   },
 } as const;

@@ -33,6 +33,11 @@ const ONE_OF_HINTS: Readonly<Record<string, string>> = {
   cases: 'a case has name, role and expect, and either type + field (with action: update for writes) or mutation',
 };
 
+const PATTERN_HINTS: Readonly<Record<string, string>> = {
+  alerts: 'a window is a number and a unit (30s, 10m, 1h, 1d); hours are HH:MM-HH:MM',
+  retention: 'a period is a number and a unit (90d, 1y); keys are actions, prefixes like access.* or default',
+};
+
 function describe(e: ErrorObject, path: readonly string[]): string {
   const at = path.length ? `"${path.join('.')}"` : 'the file';
   if (e.propertyName !== undefined) return `invalid name ${at}: use lower_snake_case letters, digits and _`;
@@ -41,6 +46,8 @@ function describe(e: ErrorObject, path: readonly string[]): string {
       return `unexpected key ${at}: remove it or check its spelling`;
     case 'required':
       return `${at} needs "${(e.params as { missingProperty: string }).missingProperty}"`;
+    case 'pattern':
+      return `${at} is not valid: ${PATTERN_HINTS[String(path[0])] ?? 'see policies/README.md'}`;
     case 'enum':
       return `${at} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'oneOf':
@@ -50,7 +57,7 @@ function describe(e: ErrorObject, path: readonly string[]): string {
       return `${at} must be ${TYPE_WORDS[type] ?? type}`;
     }
     case 'minProperties':
-      return `${at} is empty: give it roles:, purposes: or maskers:`;
+      return `${at} is empty: give it roles:, purposes:, maskers:, alerts: or retention:`;
     default:
       return `${at} ${e.message ?? 'is invalid'}`;
   }

@@ -5,10 +5,13 @@
  */
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ErrorCode } from '../../schema/errors.js';
+import { isDatabaseUnavailable } from './database-failure.js';
 
 export interface Observed {
   operation: string | null;
   errorCode: string | null;
+  /** An error in this request says PostgreSQL is unreachable: the HTTP front answers 503. */
+  databaseDown?: boolean;
 }
 
 export interface ObservedContext extends BaseContext {
@@ -38,7 +41,10 @@ export function useObserver<C extends ObservedContext>(onDecisions?: (ctx: C) =>
           o.operation = operationName;
         },
         async willSendResponse({ response, errors }) {
-          if (errors?.length) o.errorCode = String(errors[0]!.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+          if (errors?.some((e) => isDatabaseUnavailable(e))) {
+            o.databaseDown = true;
+            o.errorCode = ErrorCode.SERVICE_UNAVAILABLE;
+          } else if (errors?.length) o.errorCode = String(errors[0]!.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
           onDecisions?.(contextValue);
           if (response.body.kind !== 'single') return;
           for (const e of response.body.singleResult.errors ?? []) {

@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from './logger.js';
 import { operationLabel, type KoeMetrics } from './metrics.js';
+import { wasDatabaseDown } from './database-failure.js';
 import { observationOf } from './observe.plugin.js';
 
 export interface ResponseEvent {
@@ -17,7 +18,8 @@ export interface ResponseEvent {
 export function requestObserver(server: string, log: Logger, metrics: KoeMetrics): (ev: ResponseEvent) => void {
   return ({ req, status, ms, context }) => {
     const o = observationOf(context);
-    const outcome = o?.errorCode ? o.errorCode.toLowerCase() : status < 400 ? 'ok' : `http_${status}`;
+    const down = o?.databaseDown || wasDatabaseDown(req);
+    const outcome = down ? 'service_unavailable' : o?.errorCode ? o.errorCode.toLowerCase() : status < 400 ? 'ok' : `http_${status}`;
     const operation = operationLabel(o?.operation);
     metrics.requests.inc({ server, operation, outcome });
     metrics.duration.observe({ server, outcome }, ms / 1000);

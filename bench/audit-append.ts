@@ -1,0 +1,124 @@
+/**
+ * What the audit trail costs. (1) Throughput: two append batchers on separate ORMs and pools (what
+ * two server instances are) append concurrently for --seconds; events/s, then the whole chain must
+ * verify. (2) Latency: the policy-overhead query as `analyst` on two platforms, recorder on and off
+ * (`unrecorded`, a benchmark-only option), interleaved; prints medians and the difference.
+ *
+ *   npm run bench -- audit-append [--seconds 10] [--writers 32] [--rounds 200]
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { AuditAppendBatcher } from '../src/audit/append-batcher.js';
+import type { Sql } from '../src/audit/chain-reader.js';
+import type { NewAuditEvent } from '../src/audit/event.js';
+import { verifyChain } from '../src/audit/verify.js';
+import { issueToken } from '../src/auth/jwt.js';
+import { PROJECT_ROOT } from '../src/cli/runtime.js';
+import { openOrm, type MikroORM } from '../src/data/orm.js';
+import { startPlatform } from '../src/server/platform.js';
+import { silentLogger } from '../src/server/ops/logger.js';
+import { accessFromPolicy, loadPolicy, policyDir } from '../src/server/policy.js';
+import { BENCH_PSEUDONYM_KEY, openBenchDb } from './support/bench-db.js';
+import { interleave, stats, table } from './support/measure.js';
+
+const args = new Map(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1] ?? '']] : [])));
+const seconds = Number(args.get('seconds') ?? 10);
+const writers = Number(args.get('writers') ?? 32);
+const rounds = Number(args.get('rounds') ?? 200);
+const secret = new TextEncoder().encode('koe-bench-secret-0123456789abcdef0123456789');
+const log = (l: string) => console.error(l);
+
+/** A typical read event: one principal, 20 customers, two fields decided. */
+function event(instance: number): NewAuditEvent {
+  return {
+    at: new Date(), actorId: 'p-analyst', roles: ['analyst'], action: 'query', outcome: 'ok', operationName: 'Bench',
+    operationHash: 'ab'.repeat(32), purpose: null, subgraph: `customers-${instance}`,
+    resources: Array.from({ length: 20 }, (_, i) => `Customer:${i}`),
+    fields: [{ field: 'Customer.email', decision: 'MASKED', count: 20 }, { field: 'Customer.name', decision: 'MASKED', count: 20 }],
+    policyVersion: 'bench', requestId: randomUUID(), clientAddress: '127.0.0.1', detail: null,
+  };
+}
+
+async function throughput(orms: MikroORM[]): Promise<{ events: number; perSecond: number; verified: boolean; verifyMs: number }> {
+  const end = Date.now() + seconds * 1000;
+  let events = 0;
+  await Promise.all(orms.flatMap((orm, instance) => {
+    const batcher = new AuditAppendBatcher();
+    // Each writer is one request in flight: it appends and waits for its commit, like the recorder.
+    return Array.from({ length: writers }, async () => {
+      while (Date.now() < end) {
+        await batcher.append(orm.em.fork(), event(instance));
+        events++;
+      }
+    });
+  }));
+  const em = orms[0]!.em.fork();
+  const sql: Sql = (q, p = []) => em.getConnection().execute(q, p);
+  const t0 = performance.now();
+  const report = await verifyChain(sql, { batchSize: 5_000 });
+  if (!report.ok) log(`chain broken: ${JSON.stringify(report.problem)}`);
+  return { events, perSecond: events / seconds, verified: report.ok && report.events === events, verifyMs: performance.now() - t0 };
+}
+
+const QUERY = `{
+  customers(first: 100) { edges { node { id customerKey name nameKana email phone address birthDate prefecture
+    feedback(first: 3) { edges { node { id receivedAt rating body } } } } } }
+}`;
+const SUBGRAPH_QUERY = `{ customers(first: 100) { edges { node { id customerKey name nameKana email phone address birthDate prefecture } } } }`;
+
+async function latency(orm: MikroORM): Promise<ReturnType<typeof stats>[]> {
+  const accessFor = accessFromPolicy(await loadPolicy(policyDir(PROJECT_ROOT)));
+  // The rate limit would refuse a benchmark's pace; request log lines would drown the report.
+  const base = {
+    orm, jwtSecret: secret, pseudonymKey: BENCH_PSEUDONYM_KEY, accessFor, logger: silentLogger,
+    limits: { requestsPerMinute: 1_000_000 }, ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 },
+  };
+  const on = await startPlatform(base);
+  const off = await startPlatform({ ...base, unrecorded: true });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${await issueToken(secret, 'p-analyst')}` };
+  const post = (url: string, query: string) => async () => {
+    const json = (await (await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query }) })).json()) as { errors?: unknown[]; data?: { customers: { edges: unknown[] } } };
+    if (json.errors || json.data?.customers.edges.length !== 100) throw new Error(`unexpected answer: ${JSON.stringify(json).slice(0, 300)}`);
+  };
+  try {
+    const samples = await interleave([
+      { name: 'gateway, recorder off', run: post(off.gatewayUrl, QUERY) },
+      { name: 'gateway, recorder on', run: post(on.gatewayUrl, QUERY) },
+      { name: 'subgraph, recorder off', run: post(off.subgraphUrls.customers, SUBGRAPH_QUERY) },
+      { name: 'subgraph, recorder on', run: post(on.subgraphUrls.customers, SUBGRAPH_QUERY) },
+    ], { warmup: 30, rounds });
+    return samples.map(stats);
+  } finally {
+    await on.stop();
+    await off.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const db = await openBenchDb({ customers: 2_000, feedback: 10_000 }, log);
+  const second = await openOrm({ url: db.url, poolMax: 20 });
+  try {
+    // Appends first, on an empty chain, so every event in it is one of ours when it is verified.
+    log(`appending from 2 instances × ${writers} writers for ${seconds} s …`);
+    const tp = await throughput([db.orm, second]);
+    console.log(`appends: ${tp.events} events in ${seconds} s = ${Math.round(tp.perSecond)} events/s from 2 instances (target ≥ 2000); chain ${tp.verified ? 'intact' : 'BROKEN'} (verified in ${Math.round(tp.verifyMs)} ms)`);
+    const rows = await latency(db.orm);
+    console.log(table(rows, 'gateway, recorder off'));
+    const added = { gateway: rows[1]!.median - rows[0]!.median, subgraph: rows[3]!.median - rows[2]!.median };
+    console.log(`\naudit write adds (median on − off): gateway ${added.gateway.toFixed(2)} ms, subgraph ${added.subgraph.toFixed(2)} ms (target ≤ 2 ms)`);
+    mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+    const out = new URL(`./results/audit-append-${Date.now()}.json`, import.meta.url);
+    writeFileSync(out, JSON.stringify({ seconds, writers, rounds, latency: rows, added, throughput: tp }, null, 2));
+    console.log(`written to ${out.pathname}`);
+    if (!tp.verified) process.exitCode = 1;
+  } finally {
+    await second.close(true);
+    await db.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
