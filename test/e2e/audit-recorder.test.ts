@@ -105,4 +105,11 @@ describe('useAuditRecorder', () => {
     expect(events[0]).toMatchObject({ action: 'authenticate', outcome: 'unauthenticated', actorId: null, roles: [], subgraph: 'customers', clientAddress: expect.stringMatching(/\S/) });
     expect(events[0]!.detail).toMatchObject({ code: 'UNAUTHENTICATED', reason: expect.stringMatching(/^Not authenticated/) });
   });
+
+  it('records a forged token refused at the gateway, which no subgraph ever sees', async () => {
+    const { res, events } = await audited(null, '{ customers { totalCount } }', {}, koe.platform.gatewayUrl);
+    expect(res.status).toBe(401);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ action: 'authenticate', outcome: 'unauthenticated', actorId: null, subgraph: 'gateway' });
+  });
 });
