@@ -6,6 +6,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { recordingRefusals } from '../audit/refusal-recorder.js';
+import { markingDatabaseFailure } from './ops/database-failure.js';
 import { authenticate } from '../auth/authenticate.js';
 import { formatErrorFor } from './format-error.js';
 import { limitParseOptions } from './limits/query-limits.plugin.js';
@@ -75,12 +76,13 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     shutdownGraceMs: ops.shutdownGraceMs,
     readiness: readinessOf(deps.orm, () => true),
     onResponse: requestObserver('gateway', ops.log, ops.metrics),
-    // A credential the gateway refuses never reaches a subgraph: the refusal is audited here.
-    context: recordingRefusals(deps.orm, 'gateway', async (req) => {
+    // A credential the gateway refuses never reaches a subgraph: the refusal is audited here. As on
+    // the subgraphs, a database outage is marked first so the answer is 503 SERVICE_UNAVAILABLE.
+    context: recordingRefusals(deps.orm, 'gateway', markingDatabaseFailure(async (req) => {
       const meta = requestMeta(req);
       const principal = await authenticate(meta.authorization, deps.orm.em.fork(), { jwtSecret: deps.jwtSecret });
       return { ...meta, principalId: principal.id, roles: principal.roles };
-    }),
+    })),
   });
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };
 }
