@@ -13,6 +13,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The test key ring (test/support/crypto.ts): CLI child processes inherit it, so they open the
+    // data the test run sealed. Never the development key file.
+    env: { KOE_MASTER_KEY: 'a29lLXRlc3QtbWFzdGVyLWtleS1ub3QtZm9yLXByb2Q=' },
     globalSetup: ['test/setup/global-setup.ts'],
   },
 });

@@ -6,6 +6,7 @@ import { Migration20261128160000_AuditChain } from './Migration20261128160000_Au
 import { Migration20261128162000_RateLimit } from './Migration20261128162000_RateLimit.js';
 import { Migration20261128161000_Access } from './Migration20261128161000_Access.js';
 import { Migration20261128170000_AuditAlerts } from './Migration20261128170000_AuditAlerts.js';
+import { Migration20261128180000_FieldEncryption } from './Migration20261128180000_FieldEncryption.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261128144138', class: Migration20261128144138 },
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261128161000_Access', class: Migration20261128161000_Access },
   { name: 'Migration20261128162000_RateLimit', class: Migration20261128162000_RateLimit },
   { name: 'Migration20261128170000_AuditAlerts', class: Migration20261128170000_AuditAlerts },
+  { name: 'Migration20261128180000_FieldEncryption', class: Migration20261128180000_FieldEncryption },
 ];

@@ -2,6 +2,8 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { loadSecrets, type Secrets } from '../auth/secrets.js';
+import type { KeyProvider, MasterKeySource } from '../crypto/index.js';
+import { FieldCrypto, keyProviderFor } from '../data/crypto/index.js';
 import { openOrm, type MikroORM } from '../data/orm.js';
 import { resolveDatabase } from '../data/postgres/index.js';
 
@@ -11,6 +13,10 @@ export interface Runtime {
   orm: MikroORM;
   secrets: Secrets;
   databaseSource: string;
+  /** The key-encryption keys (KOE_MASTER_KEY, else .koe/keyring.json), loaded on first use. */
+  keyRing(): { provider: KeyProvider; source: MasterKeySource };
+  /** Field encryption checked against the database (run after migrations), opened on first use. */
+  crypto(): Promise<FieldCrypto>;
   close(): Promise<void>;
 }
 
@@ -19,10 +25,16 @@ export async function openRuntime(log: (line: string) => void = () => {}): Promi
   try {
     const orm = await openOrm({ url: db.url, ssl: db.ssl });
     let closed = false;
+    const secrets = loadSecrets(PROJECT_ROOT);
+    let ring: ReturnType<typeof keyProviderFor> | null = null;
+    let crypto: Promise<FieldCrypto> | null = null;
+    const keyRing = () => (ring ??= keyProviderFor(PROJECT_ROOT, secrets.masterKey));
     return {
       orm,
-      secrets: loadSecrets(PROJECT_ROOT),
+      secrets,
       databaseSource: db.source,
+      keyRing,
+      crypto: () => (crypto ??= FieldCrypto.open(orm.em.fork(), keyRing().provider)),
       close: async () => {
         if (closed) return;
         closed = true;

@@ -3,6 +3,7 @@
  * left untouched, so `npm start` can run any number of times.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { NIL_OWNER, type FieldCrypto } from './crypto/index.js';
 import { ConsentEntity, CustomerEntity, FeedbackEntity, PrincipalEntity, PurchaseEntity } from './entities/index.js';
 import { customerKey } from './pseudonym.js';
 import { generateDemoData, type DemoOptions } from './seed/demo-data.js';
@@ -14,7 +15,8 @@ export interface SeedResult {
   counts: Record<string, number>;
 }
 
-export async function seedDemoData(orm: MikroORM, pseudonymKey: string, opts: DemoOptions = {}): Promise<SeedResult> {
+/** Personal values are sealed before they are sent: no plaintext reaches the database, its WAL or a backup. */
+export async function seedDemoData(orm: MikroORM, pseudonymKey: string, crypto: FieldCrypto, opts: DemoOptions = {}): Promise<SeedResult> {
   const em = orm.em.fork();
   if ((await em.count(CustomerEntity, {})) > 0) return { seeded: false, counts: {} };
   const data = generateDemoData(opts);
@@ -23,10 +25,12 @@ export async function seedDemoData(orm: MikroORM, pseudonymKey: string, opts: De
     // Demo roles are "granted by the seed", so access reviews show who granted what from the start.
     const roleGrants = (roles: string[]) => roles.map((role) => ({ role, grantedBy: 'seed', grantedAt: now.toISOString() }));
     await insertChunks(tx, PrincipalEntity, data.principals.map((p) => ({ ...p, attributes: {}, roleGrants: roleGrants(p.roles), createdAt: now })));
-    await insertChunks(tx, CustomerEntity, data.customers.map((c) => ({ ...c, customerKey: customerKey(pseudonymKey, c.id) })));
-    await insertChunks(tx, PurchaseEntity, data.purchases.map(({ customerId, ...p }) => ({ ...p, customer: customerId })));
+    const keys = await crypto.ensureKeys(tx, [...data.customers.map((c) => c.id), NIL_OWNER]);
+    const keyOf = (owner: string | null) => keys.get(owner ?? NIL_OWNER)!;
+    await insertChunks(tx, CustomerEntity, data.customers.map((c) => crypto.sealRow(keyOf(c.id), 'customer', c.id, { ...c, customerKey: customerKey(pseudonymKey, c.id) })));
+    await insertChunks(tx, PurchaseEntity, data.purchases.map(({ customerId, ...p }) => crypto.sealRow(keyOf(customerId), 'purchase', p.id, { ...p, customer: customerId })));
     await insertChunks(tx, ConsentEntity, data.consents.map(({ customerId, ...c }) => ({ ...c, customer: customerId })));
-    await insertChunks(tx, FeedbackEntity, data.feedback.map(({ customerId, ...f }) => ({ ...f, customer: customerId })));
+    await insertChunks(tx, FeedbackEntity, data.feedback.map(({ customerId, ...f }) => crypto.sealRow(keyOf(customerId), 'feedback', f.id, { ...f, customer: customerId })));
   });
   return {
     seeded: true,

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { FieldCrypto } from '../data/crypto/index.js';
 import type { AuthenticatedPrincipal } from '../auth/principal.js';
 import type { RequestAccess } from './access.js';
 import type { MaskContext } from '../policies/maskers/index.js';
@@ -22,4 +23,6 @@ export interface KoeContext {
   /** Keys the maskers need (the `hash` pseudonym). */
   readonly maskContext: MaskContext;
   readonly decisions: DecisionCounter;
+  /** Field encryption: data keys, opening and sealing values, blind indexes. */
+  readonly crypto: FieldCrypto;
 }

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { FieldCrypto } from '../data/crypto/index.js';
 import type { RequestAccess } from './access.js';
+import { dataKeyLoader } from './crypto/data-key.loader.js';
 import { consentsByCustomerLoader, customerByIdLoader, purchasesByCustomerLoader } from './customers/customer.loaders.js';
 import {
   feedbackByIdLoader,
@@ -10,8 +12,9 @@ import {
 type Factories = ReturnType<typeof factories>;
 export type Loaders = { readonly [K in keyof Factories]: ReturnType<Factories[K]> };
 
-function factories(em: EntityManager, access: RequestAccess) {
+function factories(em: EntityManager, access: RequestAccess, crypto: FieldCrypto) {
   return {
+    dataKey: () => dataKeyLoader(em, crypto),
     customerById: () => customerByIdLoader(em, access),
     consentsByCustomer: () => consentsByCustomerLoader(em, access),
     purchasesByCustomer: () => purchasesByCustomerLoader(em, access),
@@ -22,8 +25,8 @@ function factories(em: EntityManager, access: RequestAccess) {
 }
 
 /** One loader set per request, each built on first use: a request pays only for what it touches. */
-export function createLoaders(em: EntityManager, access: RequestAccess): Loaders {
-  const make = factories(em, access);
+export function createLoaders(em: EntityManager, access: RequestAccess, crypto: FieldCrypto): Loaders {
+  const make = factories(em, access, crypto);
   const built: Partial<Record<keyof Factories, unknown>> = {};
   return new Proxy({} as Loaders, {
     get(_, name: string) {

@@ -15,6 +15,10 @@ export const ErrorCode = {
   /** PostgreSQL cannot be reached (or timed out): nothing was returned; retry later (HTTP 503). */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** The customer's data key was destroyed (erasure): the field reads as null, the rest of the page stands. */
+  DATA_ERASED: 'DATA_ERASED',
+  /** A stored ciphertext failed its integrity check (tampered, or moved to another row or column). */
+  DECRYPTION_FAILED: 'DECRYPTION_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -57,5 +61,17 @@ export class ServiceUnavailableError extends GraphQLError {
     super('The service is temporarily unavailable (database unreachable); no data was returned, try again later', {
       extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, http: { status: 503 } },
     });
+  }
+}
+
+export class DataErasedError extends GraphQLError {
+  constructor(field: string) {
+    super(`${field} was erased: the customer's data key no longer exists`, { extensions: { code: ErrorCode.DATA_ERASED, field } });
+  }
+}
+
+export class DecryptionFailedError extends GraphQLError {
+  constructor(field: string) {
+    super(`${field} failed its integrity check and is withheld`, { extensions: { code: ErrorCode.DECRYPTION_FAILED, field } });
   }
 }

@@ -10,6 +10,7 @@ import { CustomerResolver, customerReference } from '../resolvers/customers/cust
 import { CustomerFeedbackResolver } from '../resolvers/feedback/customer-feedback.resolver.js';
 import { FeedbackMutationResolver } from '../resolvers/feedback/feedback.mutation.js';
 import { FeedbackResolver, feedbackReference } from '../resolvers/feedback/feedback.resolver.js';
+import { decryptEncryptedFields } from '../resolvers/crypto/decrypting-fields.js';
 import { guardPiiFields } from '../resolvers/guard/pii-guard.js';
 import { buildSubgraph, type SubgraphDefinition } from './build-subgraph.js';
 import { Principal } from './types/principal.type.js';
@@ -34,7 +35,8 @@ export function subgraphSchema(name: SubgraphName, opts: { guard?: boolean } = {
   const key = `${name}:${guard}`;
   let schema = built.get(key);
   if (!schema) {
-    const raw = buildSubgraph(SUBGRAPHS[name]);
+    // Decryption wraps the stored value first; the guard wraps that, so DENIED never decrypts.
+    const raw = buildSubgraph(SUBGRAPHS[name]).then(decryptEncryptedFields);
     built.set(key, (schema = guard ? raw.then(guardPiiFields) : raw));
   }
   return schema;

@@ -2,14 +2,19 @@
  * A bare `node:http` front for an Apollo Server: JSON bodies with a size limit, health probes,
  * and nothing else, so every byte a client can reach is accounted for here. Closing drains:
  * no new connections, in-flight requests finish (bounded by `shutdownGraceMs`), then it returns.
+ * With `tls` it serves HTTPS only (see `tls-front.ts`): HSTS on every response, and plain HTTP on
+ * the same port gets a refusal, never data.
  */
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { isDatabaseUnavailable, markingDatabaseFailure, sendServiceUnavailable, wasDatabaseDown } from './ops/database-failure.js';
 import { observationOf, withObservation } from './ops/observe.plugin.js';
 import type { Readiness } from './ops/readiness.js';
 import type { ResponseEvent } from './ops/request-observer.js';
+import { HSTS, listenHttpsOnly } from './tls-front.js';
+import type { TlsMaterial } from './tls.js';
 
 export interface HttpOptions<C extends BaseContext> {
   host: string;
@@ -22,6 +27,8 @@ export interface HttpOptions<C extends BaseContext> {
   onResponse?: (ev: ResponseEvent) => void;
   /** How long closing waits for in-flight requests before cutting connections (default 10 s). */
   shutdownGraceMs?: number;
+  /** Serve HTTPS only, with this certificate and key; absent or null: plain HTTP. */
+  tls?: TlsMaterial | null;
 }
 
 export interface RunningHttp {
@@ -36,7 +43,9 @@ const DEFAULT_GRACE_MS = 10_000;
 
 export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, opts: HttpOptions<C>): Promise<RunningHttp> {
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const server = createServer((req, res) => {
+  const tls = opts.tls ?? null;
+  const onRequest: RequestListener = (req, res) => {
+    if (tls) res.setHeader('strict-transport-security', HSTS);
     const t0 = performance.now();
     const seen: { context?: C } = {};
     if (opts.onResponse) {
@@ -48,19 +57,22 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
       else if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy();
     });
-  });
+  };
+  const graceMs = opts.shutdownGraceMs ?? DEFAULT_GRACE_MS;
+  if (tls) {
+    const server = createHttpsServer({ cert: tls.cert, key: tls.key, ...(tls.ca ? { ca: tls.ca } : {}) }, onRequest);
+    server.keepAliveTimeout = 65_000;
+    const front = await listenHttpsOnly(server, opts.port, opts.host);
+    return { url: `https://${opts.host}:${front.port}/graphql`, port: front.port, server, close: () => front.close(graceMs) };
+  }
+  const server = createServer(onRequest);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://${opts.host}:${port}/graphql`,
-    port,
-    server,
-    close: () => drain(server, opts.shutdownGraceMs ?? DEFAULT_GRACE_MS),
-  };
+  return { url: `http://${opts.host}:${port}/graphql`, port, server, close: () => drain(server, graceMs) };
 }
 
 /** Stop listening, let in-flight requests answer, close keep-alive connections as they go idle. */

@@ -8,6 +8,7 @@ import { DEFAULT_ADMIN_PORT, startAdminServer } from './ops/admin-server.js';
 import { serverOps, type OpsOptions } from './ops/server-ops.js';
 import { startSubgraph, type SubgraphDeps } from './subgraph-server.js';
 import { composeSupergraph } from './supergraph.js';
+import { assertCertificateNames } from './tls.js';
 
 export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = { gateway: 4000, customers: 4001, feedback: 4002, audit: 4003 };
 
@@ -35,6 +36,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const ports = { ...DEFAULT_PORTS, ...opts.ports };
   const ops = opts.ops ?? serverOps(opts.orm, opts);
   const deps = { ...opts, ops };
+  // The gateway checks the subgraphs' certificate against the address it calls them at.
+  if (opts.tls) assertCertificateNames(opts.tls, host);
   // Tiers stop in order: the gateway drains while the subgraphs still answer its in-flight fetches,
   // then the subgraphs drain, and the admin port (metrics) goes last.
   const tiers: Array<Array<Pick<RunningHttp, 'close'>>> = [[], [], []];
@@ -49,8 +52,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       subgraphUrls[name] = running.url;
     }
     const supergraphSdl = await composeSupergraph(subgraphUrls);
-    const gateway = await startGateway({ orm: opts.orm, jwtSecret: opts.jwtSecret, supergraphSdl, ops }, host, ports.gateway);
+    const gateway = await startGateway({ orm: opts.orm, jwtSecret: opts.jwtSecret, supergraphSdl, ops, tls: opts.tls ?? null }, host, ports.gateway);
     tiers[0]!.push(gateway);
+    // The admin port stays plain HTTP even with TLS: it is for loopback scrapes and ops only.
     const admin = opts.adminPort == null ? null : await startAdminServer(ops.metrics, opts.orm, host, opts.adminPort);
     if (admin) tiers[2]!.push(admin);
     ops.log.info({ gateway: gateway.url, subgraphs: subgraphUrls, metrics: admin?.url ?? null }, 'platform started');

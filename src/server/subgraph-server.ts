@@ -4,6 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { authenticate } from '../auth/authenticate.js';
 import { recordingRefusals } from '../audit/refusal-recorder.js';
 import type { AuthenticatedPrincipal } from '../auth/principal.js';
+import type { FieldCrypto } from '../data/crypto/index.js';
 import type { RequestAccess } from '../resolvers/access.js';
 import type { KoeContext, SubgraphName } from '../resolvers/context.js';
 import { DecisionCounter } from '../resolvers/guard/decision-counter.js';
@@ -19,17 +20,22 @@ import { opsOf, type ServerOps } from './ops/server-ops.js';
 import { subgraphPlugins } from './subgraph-plugins.js';
 import { serveHttp, type RunningHttp } from './http.js';
 import { requestMeta } from './request-meta.js';
+import type { TlsMaterial } from './tls.js';
 
 export interface SubgraphDeps {
   orm: MikroORM;
   jwtSecret: Uint8Array;
   pseudonymKey: string;
+  /** Field encryption (keys checked against the database at start-up). */
+  crypto: FieldCrypto;
   /** The policy's view of one request (throws BAD_USER_INPUT for an undeclared purpose). */
   accessFor: (principal: AuthenticatedPrincipal, purpose: string | null) => RequestAccess;
   /** Benchmarks only: serve the schema without the `@pii` field guard. */
   unguarded?: boolean;
   /** Limits, logger, metrics; defaults (environment) when absent. */
   ops?: ServerOps;
+  /** Serve HTTPS only (certificate and key); absent or null: plain HTTP. */
+  tls?: TlsMaterial | null;
 }
 
 export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host: string, port: number): Promise<RunningHttp> {
@@ -51,6 +57,7 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
     port,
     maxBodyBytes: ops.limits.maxBodyBytes,
     shutdownGraceMs: ops.shutdownGraceMs,
+    tls: deps.tls ?? null,
     readiness: readinessOf(deps.orm, () => typeof deps.accessFor === 'function'),
     onResponse: requestObserver(name, ops.log, ops.metrics),
     // Innermost: a database outage is marked before the refusal recorder (which cannot write either)
@@ -68,10 +75,11 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
         clientAddress: meta.clientAddress,
         em,
         access,
-        loaders: createLoaders(em, access),
+        loaders: createLoaders(em, access, deps.crypto),
         pseudonym,
         maskContext,
         decisions: new DecisionCounter(),
+        crypto: deps.crypto,
       };
     })),
   });

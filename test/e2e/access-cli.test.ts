@@ -18,6 +18,7 @@ import { seedDemoData } from '../../src/data/demo-seed.js';
 import { ApiKeyEntity, AuditEventEntity, PrincipalEntity } from '../../src/data/entities/index.js';
 import { migrateUp } from '../../src/data/migrate.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
+import { testCrypto } from '../support/crypto.js';
 import { createScratchDatabase, urlForDatabase, type ScratchDatabase } from '../../src/data/postgres/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -45,7 +46,7 @@ beforeAll(async () => {
   scratch = await createScratchDatabase(urlForDatabase(inject('databaseUrl'), 'postgres'), 'koe_test');
   orm = await openOrm({ url: scratch.url });
   await migrateUp(orm);
-  await seedDemoData(orm, 'cli-test', { customers: 20, feedback: 20 });
+  await seedDemoData(orm, 'cli-test', await testCrypto(orm), { customers: 20, feedback: 20 });
   // What a real review finds: a stale grant, an expired contractor, a leaver who still has a key.
   const grant = (role: string, days: number) => ({ role, grantedBy: 'p-admin', grantedAt: ago(days).toISOString() });
   const base = { attributes: {}, teamId: null, status: 'active' as const, createdAt: ago(400) };

@@ -39,7 +39,7 @@ let customerIds: string[];
 
 beforeAll(async () => {
   db = await scratchKoeDb();
-  await seedDemoData(db.orm, TEST_PSEUDONYM_KEY);
+  await seedDemoData(db.orm, TEST_PSEUDONYM_KEY, db.crypto);
   const access = accessFromPolicy(await loadPolicy(policyDirWithAudit(AUDIT_YAML)));
   a = await startTestKoe(access, { databaseUrl: db.url, logger: log.logger });
   b = await startTestKoe(access, { databaseUrl: db.url });

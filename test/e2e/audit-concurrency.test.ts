@@ -13,7 +13,7 @@ let a: TestKoe;
 let b: TestKoe;
 beforeAll(async () => {
   db = await scratchKoeDb();
-  await seedDemoData(db.orm, TEST_PSEUDONYM_KEY, { customers: 60, feedback: 200 });
+  await seedDemoData(db.orm, TEST_PSEUDONYM_KEY, db.crypto, { customers: 60, feedback: 200 });
   a = await startTestKoe(undefined, { databaseUrl: db.url });
   b = await startTestKoe(undefined, { databaseUrl: db.url });
 }, 120_000);

@@ -16,7 +16,7 @@ let db: ScratchKoeDb;
 let koe: TestKoe;
 beforeAll(async () => {
   db = await scratchKoeDb();
-  await seedDemoData(db.orm, TEST_PSEUDONYM_KEY);
+  await seedDemoData(db.orm, TEST_PSEUDONYM_KEY, db.crypto);
   // The recorder reads its checkpoint key and interval once, at start: sign every 3rd event here.
   const saved = { key: process.env.KOE_MASTER_KEY, every: process.env.KOE_AUDIT_CHECKPOINT_EVERY };
   Object.assign(process.env, { KOE_MASTER_KEY: 'koe-test-master-key', KOE_AUDIT_CHECKPOINT_EVERY: '3' });

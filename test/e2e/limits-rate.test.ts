@@ -9,6 +9,7 @@ import type { LimitSettings } from '../../src/server/limits/settings.js';
 import { startPlatform, type Platform } from '../../src/server/platform.js';
 import { accessFromPolicy, loadPolicy } from '../../src/server/policy.js';
 import { POLICY_DIR, TEST_JWT_SECRET, TEST_PSEUDONYM_KEY } from '../support/koe.js';
+import { testCrypto } from '../support/crypto.js';
 
 let orm: MikroORM;
 const platforms: Platform[] = [];
@@ -17,6 +18,7 @@ const sql = (q: string, params: readonly string[] = []) => orm.em.getConnection(
 async function start(limits: Partial<LimitSettings>): Promise<Platform> {
   const p = await startPlatform({
     orm,
+    crypto: await testCrypto(orm),
     jwtSecret: TEST_JWT_SECRET,
     pseudonymKey: TEST_PSEUDONYM_KEY,
     accessFor: accessFromPolicy(await loadPolicy(POLICY_DIR)),

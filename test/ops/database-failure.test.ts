@@ -23,7 +23,7 @@ const DASHBOARD = '{ feedbacks(first: 5) { edges { node { id body customer { id 
 beforeAll(async () => {
   db = await scratchKoeDb();
   dbName = decodeURIComponent(new URL(db.url).pathname.slice(1));
-  await seedDemoData(db.orm, TEST_PSEUDONYM_KEY);
+  await seedDemoData(db.orm, TEST_PSEUDONYM_KEY, db.crypto);
   koe = await startTestKoe(undefined, { databaseUrl: db.url });
 });
 afterAll(async () => {

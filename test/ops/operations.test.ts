@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { issueToken } from '../../src/auth/jwt.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
+import { testCrypto } from '../support/crypto.js';
 import { startPlatform, type Platform } from '../../src/server/platform.js';
 import { accessFromPolicy, loadPolicy } from '../../src/server/policy.js';
 import { startSubgraph } from '../../src/server/subgraph-server.js';
@@ -15,7 +16,7 @@ let orm: MikroORM;
 let platform: Platform;
 const lines: Array<Record<string, unknown>> = [];
 const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
-const base = async () => ({ jwtSecret: TEST_JWT_SECRET, pseudonymKey: TEST_PSEUDONYM_KEY, accessFor: accessFromPolicy(await loadPolicy(POLICY_DIR)) });
+const base = async (o: MikroORM = orm) => ({ crypto: await testCrypto(o), jwtSecret: TEST_JWT_SECRET, pseudonymKey: TEST_PSEUDONYM_KEY, accessFor: accessFromPolicy(await loadPolicy(POLICY_DIR)) });
 
 beforeAll(async () => {
   orm = await openOrm({ url: inject('databaseUrl') });
@@ -41,7 +42,7 @@ describe('operations', () => {
 
   it('reports 503 with the reason when the database is gone', async () => {
     const own = await openOrm({ url: inject('databaseUrl') });
-    const sub = await startSubgraph('customers', { orm: own, ...(await base()) }, '127.0.0.1', 0);
+    const sub = await startSubgraph('customers', { orm: own, ...(await base(own)) }, '127.0.0.1', 0);
     try {
       await own.close(true);
       const res = await fetch(sub.url.replace('/graphql', '/readyz'));

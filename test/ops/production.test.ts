@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
+import { testCrypto } from '../support/crypto.js';
 import type { RequestAccess } from '../../src/resolvers/access.js';
 import { startPlatform, type Platform } from '../../src/server/platform.js';
 import { accessFromPolicy, loadPolicy } from '../../src/server/policy.js';
@@ -30,6 +31,7 @@ beforeAll(async () => {
   };
   platform = await startPlatform({
     orm,
+    crypto: await testCrypto(orm),
     jwtSecret: TEST_JWT_SECRET,
     pseudonymKey: TEST_PSEUDONYM_KEY,
     accessFor,

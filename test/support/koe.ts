@@ -4,6 +4,7 @@
  */
 import 'reflect-metadata';
 import { GraphQLClient } from 'graphql-request';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { inject } from 'vitest';
 import { issueToken } from '../../src/auth/jwt.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
@@ -11,6 +12,8 @@ import { startPlatform, type Platform } from '../../src/server/platform.js';
 import type { RequestAccess } from '../../src/resolvers/access.js';
 import type { AuthenticatedPrincipal } from '../../src/auth/principal.js';
 import { accessFromPolicy, loadPolicy } from '../../src/server/policy.js';
+import { testCrypto } from './crypto.js';
+import { trustedCa, type TlsMaterial } from '../../src/server/tls.js';
 
 export const TEST_JWT_SECRET = new TextEncoder().encode('koe-test-secret-not-for-production-0123456789');
 
@@ -34,6 +37,8 @@ export interface TestKoeOptions {
   databaseUrl?: string;
   /** The platform's logger (e.g. one that collects warn lines); default the environment's. */
   logger?: import('../../src/server/ops/logger.js').Logger;
+  /** Serve HTTPS with this material; `client()` then trusts its certificate (or CA). */
+  tls?: TlsMaterial;
 }
 
 export async function startTestKoe(
@@ -45,13 +50,16 @@ export async function startTestKoe(
   const orm = await openOrm({ url: opts.databaseUrl ?? inject('databaseUrl'), onQuery: (sql) => queries.push(sql) });
   const platform = await startPlatform({
     orm,
+    crypto: await testCrypto(orm),
     jwtSecret: TEST_JWT_SECRET,
     pseudonymKey: TEST_PSEUDONYM_KEY,
     accessFor,
     ...(opts.logger ? { logger: opts.logger } : {}),
+    ...(opts.tls ? { tls: opts.tls } : {}),
     ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 },
   });
   const token = (id: string, ttl?: number) => issueToken(TEST_JWT_SECRET, id, ttl);
+  const fetch = opts.tls ? trustingFetch(trustedCa(opts.tls)) : undefined;
   return {
     orm,
     platform,
@@ -61,12 +69,19 @@ export async function startTestKoe(
     client: async (id, opts = {}) =>
       new GraphQLClient(opts.url ?? platform.gatewayUrl, {
         headers: { authorization: `Bearer ${await token(id)}`, ...(opts.purpose ? { 'x-koe-purpose': opts.purpose } : {}) },
+        ...(fetch ? { fetch } : {}),
       }),
     stop: async () => {
       await platform.stop();
       await orm.close(true);
     },
   };
+}
+
+/** A fetch that trusts only `ca` (a test certificate), for graphql-request's `fetch` option. */
+export function trustingFetch(ca: Buffer): typeof globalThis.fetch {
+  const dispatcher = new Agent({ connect: { ca } });
+  return ((url: string, init?: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher })) as unknown as typeof globalThis.fetch;
 }
 
 /** Posts a raw GraphQL request, for tests that need the HTTP status or send odd headers. */

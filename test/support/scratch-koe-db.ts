@@ -7,6 +7,8 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import type { Sql } from '../../src/audit/chain-reader.js';
 import { migrateUp } from '../../src/data/migrate.js';
+import { testCrypto } from './crypto.js';
+import type { FieldCrypto } from '../../src/data/crypto/index.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
 import { createScratchDatabase, urlForDatabase } from '../../src/data/postgres/index.js';
 
@@ -14,6 +16,8 @@ export interface ScratchKoeDb {
   url: string;
   orm: MikroORM;
   sql: Sql;
+  /** Field encryption on this database with the test key ring. */
+  crypto: FieldCrypto;
   /** Runs statements as the connecting (super)user, outside the ORM. */
   superuser(statements: string): Promise<void>;
   drop(): Promise<void>;
@@ -23,8 +27,10 @@ export async function scratchKoeDb(): Promise<ScratchKoeDb> {
   const adminUrl = urlForDatabase(inject('databaseUrl'), 'postgres');
   const db = await createScratchDatabase(adminUrl, 'koe_test');
   const orm = await openOrm({ url: db.url, poolMax: 4 });
+  let crypto: FieldCrypto;
   try {
     await migrateUp(orm);
+    crypto = await testCrypto(orm);
   } catch (e) {
     await orm.close(true);
     await db.drop();
@@ -34,6 +40,7 @@ export async function scratchKoeDb(): Promise<ScratchKoeDb> {
   return {
     url: db.url,
     orm,
+    crypto: crypto!,
     sql: (q, params = []) => em.getConnection().execute(q, params),
     superuser: async (statements) => {
       const c = new pg.Client({ connectionString: db.url });

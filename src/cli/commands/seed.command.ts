@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { seedDemoData } from '../../data/demo-seed.js';
-import { migrateUp } from '../../data/migrate.js';
+import { migrateAll } from '../../data/migrate.js';
 import { openRuntime } from '../runtime.js';
 
 export function registerSeed(program: Command): void {
@@ -13,8 +13,8 @@ export function registerSeed(program: Command): void {
     .action(async (opts: { customers?: number; feedback?: number; seed?: number }) => {
       const rt = await openRuntime((l) => console.error(l));
       try {
-        await migrateUp(rt.orm);
-        const result = await seedDemoData(rt.orm, rt.secrets.pseudonymKey, opts);
+        const { crypto } = await migrateAll(rt.orm, rt.keyRing().provider);
+        const result = await seedDemoData(rt.orm, rt.secrets.pseudonymKey, crypto, opts);
         console.log(result.seeded ? `Seeded: ${JSON.stringify(result.counts)}` : 'The database already has customers; nothing seeded.');
       } finally {
         await rt.close();

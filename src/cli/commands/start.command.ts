@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { issueToken } from '../../auth/jwt.js';
 import { seedDemoData } from '../../data/demo-seed.js';
-import { migrateUp } from '../../data/migrate.js';
+import { migrateAll } from '../../data/migrate.js';
 import { DEMO_PRINCIPALS } from '../../data/seed/demo-data.js';
 import { accessFromPolicy, loadPolicy, policyDir } from '../../server/policy.js';
 import { DEFAULT_ADMIN_PORT, DEFAULT_PORTS, startPlatform } from '../../server/platform.js';
+import { tlsFromEnv } from '../../server/tls.js';
 import { openRuntime, PROJECT_ROOT } from '../runtime.js';
 
 export function registerStart(program: Command): void {
@@ -18,6 +19,9 @@ export function registerStart(program: Command): void {
       // A bad policy file stops start-up before anything listens (the error names file and line).
       const policy = await loadPolicy(policyDir(PROJECT_ROOT));
       say(`Policy ${policy.version} loaded from ${policyDir(PROJECT_ROOT)}`);
+      // Likewise a half-set or mismatched KOE_TLS_CERT/KOE_TLS_KEY: never fall back to plain HTTP.
+      const tls = tlsFromEnv();
+      if (tls) say(`HTTPS on: certificate ${process.env.KOE_TLS_CERT}${process.env.KOE_TLS_CA ? `, subgraphs trusted via ${process.env.KOE_TLS_CA}` : ''}`);
       const rt = await openRuntime(say);
       let stopping: Promise<void> | null = null;
       // The embedded database stops on the same signal by itself, so a step here may find its
@@ -33,20 +37,24 @@ export function registerStart(program: Command): void {
         return stopping;
       };
       try {
-        const applied = await migrateUp(rt.orm);
+        const { applied, crypto, encrypted } = await migrateAll(rt.orm, rt.keyRing().provider);
         if (applied.length) say(`Migrations applied: ${applied.join(', ')}`);
+        const sealed = Object.entries(encrypted).filter(([, n]) => n > 0);
+        if (sealed.length) say(`Encrypted rows stored in plaintext: ${sealed.map(([t, n]) => `${t} ${n}`).join(', ')}`);
         if (opts.seed) {
-          const seeded = await seedDemoData(rt.orm, rt.secrets.pseudonymKey);
+          const seeded = await seedDemoData(rt.orm, rt.secrets.pseudonymKey, crypto);
           if (seeded.seeded) say(`Demo data seeded: ${JSON.stringify(seeded.counts)}`);
         }
         const port = process.env.PORT ? Number.parseInt(process.env.PORT, 10) : DEFAULT_PORTS.gateway;
         const platform = await startPlatform({
           orm: rt.orm,
+          crypto,
           jwtSecret: rt.secrets.jwtSecret,
           pseudonymKey: rt.secrets.pseudonymKey,
           accessFor: accessFromPolicy(policy),
           host: opts.host,
           ports: { gateway: port },
+          tls,
           // Prometheus scrapes here; request logs go to stdout as JSON lines (LOG_LEVEL).
           adminPort: process.env.KOE_ADMIN_PORT ? Number.parseInt(process.env.KOE_ADMIN_PORT, 10) : DEFAULT_ADMIN_PORT,
         });
@@ -84,7 +92,9 @@ async function printWelcome(
   }
   say('');
   say('Try:');
-  say(`  curl -s ${gatewayUrl} -H 'content-type: application/json' \\`);
+  // A self-signed certificate: curl must be told to trust it.
+  const trust = gatewayUrl.startsWith('https:') ? ` --cacert ${process.env.KOE_TLS_CA ?? process.env.KOE_TLS_CERT}` : '';
+  say(`  curl -s${trust} ${gatewayUrl} -H 'content-type: application/json' \\`);
   say(`    -H 'authorization: Bearer ${sample}' \\`);
   say(`    -d '{"query":"{ feedbacks(first: 3) { totalCount edges { node { channel body customer { name email } } } } }"}'`);
   say('');

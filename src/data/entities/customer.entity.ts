@@ -2,11 +2,12 @@ import { Collection, Entity, Formula, Index, OneToMany, PrimaryKey, Property } f
 import { ConsentEntity } from './consent.entity.js';
 import { PurchaseEntity } from './purchase.entity.js';
 
-/** A customer as stored. Personal columns are plaintext until field encryption lands (issue 6). */
+/**
+ * A customer as stored. Personal columns hold `ENC1:` ciphertext under the customer's data key
+ * (src/data/crypto); exact lookups use the blind-index columns, never the ciphertext.
+ */
 @Entity({ tableName: 'customer' })
 @Index({ properties: ['createdAt', 'id'] })
-@Index({ properties: ['name', 'id'] })
-@Index({ properties: ['email', 'id'] })
 @Index({ properties: ['prefecture', 'id'] })
 export class CustomerEntity {
   @PrimaryKey({ type: 'uuid' })
@@ -24,7 +25,6 @@ export class CustomerEntity {
   @Property({ type: 'text' })
   email!: string;
 
-  @Index()
   @Property({ type: 'text' })
   phone!: string;
 
@@ -34,8 +34,20 @@ export class CustomerEntity {
   @Property({ type: 'string', length: 8 })
   prefecture!: string;
 
-  @Property({ type: 'string', length: 10 })
+  @Property({ type: 'text' })
   birthDate!: string;
+
+  @Index()
+  @Property({ type: 'string', length: 64, nullable: true })
+  emailBidx!: string | null;
+
+  @Index()
+  @Property({ type: 'string', length: 64, nullable: true })
+  phoneBidx!: string | null;
+
+  @Index()
+  @Property({ type: 'string', length: 64, nullable: true })
+  nameBidx!: string | null;
 
   @Index()
   @Property({ type: 'string', length: 64, nullable: true })

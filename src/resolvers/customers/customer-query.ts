@@ -1,7 +1,9 @@
 /** Building the customers list query: filters and orders checked against the policy, then keyset SQL. */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { FieldCrypto } from '../../data/crypto/index.js';
 import { CustomerEntity } from '../../data/entities/index.js';
 import { CustomerOrderField, OrderDirection } from '../../schema/enums.js';
+import { BadUserInputError } from '../../schema/errors.js';
 import type { CustomerFilter, CustomerOrder } from '../../schema/inputs/customer.input.js';
 import { withRows, type RequestAccess } from '../access.js';
 import { afterCursor, decodeCursor, pageSize, toPage, type Page, type SortValue } from '../pagination.js';
@@ -15,6 +17,16 @@ const ORDER_FIELDS: Record<CustomerOrderField, 'createdAt' | 'name' | 'email' | 
 
 const FILTER_FIELDS = ['email', 'phone', 'name', 'prefecture', 'teamId', 'segment'] as const;
 
+/** Encrypted columns are matched through their blind index: exact match on the normalised value. */
+const BLIND: Partial<Record<(typeof FILTER_FIELDS)[number], { kind: 'email' | 'phone' | 'name'; column: 'emailBidx' | 'phoneBidx' | 'nameBidx' }>> = {
+  email: { kind: 'email', column: 'emailBidx' },
+  phone: { kind: 'phone', column: 'phoneBidx' },
+  name: { kind: 'name', column: 'nameBidx' },
+};
+
+/** Ciphertext has no order: these fields can be ordered by no one, whatever the policy says. */
+const ENCRYPTED_ORDER = new Set(['name', 'email']);
+
 export interface CustomerListArgs {
   filter?: CustomerFilter | null;
   orderBy?: CustomerOrder | null;
@@ -22,19 +34,24 @@ export interface CustomerListArgs {
   after?: string | null;
 }
 
-export async function listCustomers(em: EntityManager, access: RequestAccess, args: CustomerListArgs): Promise<Page<CustomerEntity>> {
+export async function listCustomers(em: EntityManager, access: RequestAccess, crypto: FieldCrypto, args: CustomerListArgs): Promise<Page<CustomerEntity>> {
   const size = pageSize(args.first);
   const cursor = decodeCursor(args.after);
   const field = ORDER_FIELDS[args.orderBy?.field ?? CustomerOrderField.CREATED_AT];
   const desc = (args.orderBy?.direction ?? OrderDirection.ASC) === OrderDirection.DESC;
   if (args.orderBy) access.assertCanFilter('Customer', field, 'orderBy');
+  // After the policy check, so a role that may not read the field still learns only FORBIDDEN.
+  if (ENCRYPTED_ORDER.has(field)) {
+    throw new BadUserInputError('orderBy', `${field} is stored encrypted and cannot be ordered; order by CREATED_AT or PREFECTURE, or filter by exact ${field}`);
+  }
 
   const conditions: object[] = [];
   for (const name of FILTER_FIELDS) {
     const value = args.filter?.[name];
     if (value === undefined || value === null) continue;
     access.assertCanFilter('Customer', name, `filter.${name}`);
-    conditions.push({ [name]: value });
+    const blind = BLIND[name];
+    conditions.push(blind ? { [blind.column]: crypto.blind(blind.kind, value) } : { [name]: value });
   }
   const filtered = withRows(access, 'Customer', conditions.length ? { $and: conditions } : {});
   if (filtered === null) return toPage([], size, () => null, async () => 0);

@@ -17,16 +17,19 @@ export class CustomerMutationResolver {
     const id = input.id ? uuidArg('input.id', input.id) : randomUUID();
     const existing = input.id ? await ctx.em.findOne(CustomerEntity, { id }) : null;
     const now = new Date();
+    if (existing && !ctx.access.canUpdate('Customer', existing, 'email')) throw new ForbiddenError('You may not change this customer');
+    // Sealed before the ORM sees it: plaintext never reaches a statement, a log line or the WAL.
+    const key = (await ctx.crypto.ensureKeys(ctx.em, [id])).get(id)!;
+    const sealed = ctx.crypto.sealRow(key, 'customer', id, { ...clean });
     if (existing) {
-      if (!ctx.access.canUpdate('Customer', existing, 'email')) throw new ForbiddenError('You may not change this customer');
-      ctx.em.assign(existing, { ...clean, lastActivityAt: now });
+      ctx.em.assign(existing, { ...sealed, lastActivityAt: now });
       await ctx.em.flush();
       return existing;
     }
     const customer = ctx.em.create(CustomerEntity, {
       id,
       customerKey: ctx.pseudonym(id),
-      ...clean,
+      ...sealed,
       createdAt: now,
       lastActivityAt: now,
     });

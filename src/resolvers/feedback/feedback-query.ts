@@ -1,5 +1,6 @@
 /** Building the feedback list query: filters, search and orders checked against the policy, then keyset SQL. */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { FieldCrypto } from '../../data/crypto/index.js';
 import { FeedbackEntity } from '../../data/entities/index.js';
 import { FeedbackOrderField, OrderDirection } from '../../schema/enums.js';
 import { BadUserInputError } from '../../schema/errors.js';
@@ -7,6 +8,7 @@ import type { FeedbackFilter, FeedbackOrder } from '../../schema/inputs/feedback
 import { withRows, type RequestAccess } from '../access.js';
 import { uuidArg } from '../ids.js';
 import { afterCursor, decodeCursor, pageSize, toPage, type Page, type SortValue } from '../pagination.js';
+import { searchFeedback } from './feedback-search.js';
 
 const ORDER_FIELDS: Record<FeedbackOrderField, 'receivedAt' | 'rating'> = {
   [FeedbackOrderField.RECEIVED_AT]: 'receivedAt',
@@ -35,15 +37,12 @@ function conditionsOf(access: RequestAccess, f: FeedbackFilter | null | undefine
   if (f.text !== undefined && f.text !== null) {
     // A search is a read of every row's body: an oracle unless the body is PLAIN for the caller.
     access.assertCanFilter('Feedback', 'body', 'filter.text');
-    const text = f.text.trim();
-    if (text.length < 2) throw new BadUserInputError('filter.text', 'search text needs at least 2 characters');
-    const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    out.push({ $or: [{ body: { $ilike: like } }, { subject: { $ilike: like } }] });
+    if (f.text.trim().length < 2) throw new BadUserInputError('filter.text', 'search text needs at least 2 characters');
   }
   return out;
 }
 
-export async function listFeedback(em: EntityManager, access: RequestAccess, args: FeedbackListArgs): Promise<Page<FeedbackEntity>> {
+export async function listFeedback(em: EntityManager, access: RequestAccess, crypto: FieldCrypto, args: FeedbackListArgs): Promise<Page<FeedbackEntity>> {
   const size = pageSize(args.first);
   const cursor = decodeCursor(args.after);
   const field = ORDER_FIELDS[args.orderBy?.field ?? FeedbackOrderField.RECEIVED_AT];
@@ -53,9 +52,24 @@ export async function listFeedback(em: EntityManager, access: RequestAccess, arg
   const conditions = conditionsOf(access, args.filter);
   const filtered = withRows(access, 'Feedback', conditions.length ? { $and: conditions } : {});
   if (filtered === null) return toPage([], size, () => null, async () => 0);
-  const where = cursor ? { $and: [filtered, afterCursor(field, desc, cursor)] } : filtered;
   const dir = desc ? 'desc nulls last' : 'asc nulls last';
-  const rows = await em.find(FeedbackEntity, where, { orderBy: [{ [field]: dir }, { id: desc ? 'desc' : 'asc' }], limit: size + 1 });
+  const orderBy = [{ [field]: dir }, { id: desc ? 'desc' : 'asc' }];
+  const text = args.filter?.text?.trim();
+  if (text) {
+    return searchFeedback({
+      em,
+      crypto,
+      text,
+      size,
+      where: filtered,
+      start: cursor ? afterCursor(field, desc, cursor) : null,
+      after: (r) => afterCursor(field, desc, { value: sortValue(r[field]), id: r.id }),
+      orderBy,
+      sortValue: (r) => sortValue(r[field]),
+    });
+  }
+  const where = cursor ? { $and: [filtered, afterCursor(field, desc, cursor)] } : filtered;
+  const rows = await em.find(FeedbackEntity, where, { orderBy: orderBy as never, limit: size + 1 });
   return toPage(rows, size, (r) => sortValue(r[field]), () => em.count(FeedbackEntity, filtered));
 }
 

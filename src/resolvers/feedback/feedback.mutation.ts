@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { NIL_OWNER } from '../../data/crypto/index.js';
 import { CustomerEntity, FeedbackEntity } from '../../data/entities/index.js';
 import { FeedbackStatus } from '../../schema/enums.js';
 import { BadUserInputError, ForbiddenError } from '../../schema/errors.js';
@@ -20,9 +21,12 @@ export class FeedbackMutationResolver {
       customer = await ctx.em.findOne(CustomerEntity, { id: uuidArg('input.customerId', input.customerId) });
       if (!customer) throw new BadUserInputError('input.customerId', 'no such customer');
     }
+    const id = randomUUID();
+    const owner = customer?.id ?? NIL_OWNER;
+    const key = (await ctx.crypto.ensureKeys(ctx.em, [owner])).get(owner)!;
     const feedback = ctx.em.create(FeedbackEntity, {
-      id: randomUUID(),
-      ...clean,
+      id,
+      ...ctx.crypto.sealRow(key, 'feedback', id, { ...clean }),
       customer,
       status: FeedbackStatus.OPEN,
       sentiment: null,

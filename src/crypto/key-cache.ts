@@ -1,0 +1,42 @@
+/**
+ * Unwrapped data keys kept in memory with a bound on their number and on their age, so a key that
+ * was shredded elsewhere stops being usable here within the time limit.
+ */
+export class KeyCache<V> {
+  private readonly map = new Map<string, { value: V; expires: number }>();
+
+  constructor(
+    readonly capacity: number,
+    readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(key: string): V | undefined {
+    const hit = this.map.get(key);
+    if (!hit) return undefined;
+    if (hit.expires <= this.now()) {
+      this.map.delete(key);
+      return undefined;
+    }
+    return hit.value;
+  }
+
+  set(key: string, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, { value, expires: this.now() + this.ttlMs });
+    // Map order is insertion order: the first entry is the oldest.
+    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
+  }
+
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}

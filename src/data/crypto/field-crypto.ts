@@ -1,0 +1,174 @@
+/**
+ * Field encryption for the data layer: per-owner data keys (wrapped by the KEK, cached unwrapped
+ * with a bound and a time limit), sealing and opening field values, and blind indexes. Every key
+ * read is one batched statement; a key that is absent was shredded (or never existed).
+ */
+import { randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  blindIndex,
+  dataKeyAad,
+  decryptField,
+  encryptField,
+  fieldAad,
+  isSealedField,
+  KEY_BYTES,
+  KeyCache,
+  type BlindIndexKind,
+  type KeyProvider,
+} from '../../crypto/index.js';
+import { ENCRYPTED_COLUMNS, type EncryptedTable } from './encrypted-columns.js';
+import { registerKekVersions } from './kek-registry.js';
+
+export interface FieldCryptoOptions {
+  /** Unwrapped data keys kept in memory (env `KOE_KEY_CACHE_SIZE`, default 10,000). */
+  cacheSize?: number;
+  /** How long an unwrapped key may be reused (env `KOE_KEY_CACHE_TTL_MS`, default 60 s). */
+  cacheTtlMs?: number;
+}
+
+const BLIND_INDEX_KEY = 'blind_index';
+const materialAad = (name: string) => Buffer.from(`koe:key-material:${name}`, 'utf8');
+
+function envInt(name: string, fallback: number): number {
+  const v = Number.parseInt(process.env[name] ?? '', 10);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+type Row = Record<string, unknown>;
+
+export class FieldCrypto {
+  private readonly cache: KeyCache<Buffer>;
+
+  private constructor(
+    readonly provider: KeyProvider,
+    private readonly blindKey: Buffer,
+    opts: FieldCryptoOptions,
+  ) {
+    this.cache = new KeyCache(opts.cacheSize ?? envInt('KOE_KEY_CACHE_SIZE', 10_000), opts.cacheTtlMs ?? envInt('KOE_KEY_CACHE_TTL_MS', 60_000));
+  }
+
+  /** Checks the KEKs against the database (wrong master key = clear error) and loads the blind-index key. */
+  static async open(em: EntityManager, provider: KeyProvider, opts: FieldCryptoOptions = {}): Promise<FieldCrypto> {
+    const active = await registerKekVersions(em, provider);
+    const conn = em.getConnection();
+    const read = () => conn.execute<Row[]>(`select wrapped, kek_version from key_material where name = ?`, [BLIND_INDEX_KEY]);
+    let rows = await read();
+    if (rows.length === 0) {
+      const wrapped = provider.wrap(randomBytes(KEY_BYTES), materialAad(BLIND_INDEX_KEY), active);
+      await conn.execute(`insert into key_material (name, wrapped, kek_version) values (?, ?, ?) on conflict (name) do nothing`, [
+        BLIND_INDEX_KEY,
+        wrapped.wrapped.toString('base64'),
+        wrapped.kekVersion,
+      ]);
+      rows = await read();
+    }
+    const row = rows[0]!;
+    const blindKey = provider.unwrap({ kekVersion: Number(row.kek_version), wrapped: Buffer.from(String(row.wrapped), 'base64') }, materialAad(BLIND_INDEX_KEY));
+    return new FieldCrypto(provider, blindKey, opts);
+  }
+
+  /** The unwrapped key when it is in memory: the hot path needs no promise. */
+  cachedKey(ownerId: string): Buffer | undefined {
+    return this.cache.get(ownerId);
+  }
+
+  /** Keys of the given owners; an owner without a key (shredded) is absent from the map. */
+  async loadKeys(em: EntityManager, ownerIds: readonly string[]): Promise<Map<string, Buffer>> {
+    const out = new Map<string, Buffer>();
+    const missing: string[] = [];
+    for (const id of ownerIds) {
+      const hit = this.cache.get(id);
+      if (hit) out.set(id, hit);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return out;
+    const rows: Row[] = [];
+    for (let i = 0; i < missing.length; i += 5000) {
+      const chunk = missing.slice(i, i + 5000);
+      rows.push(...(await em.getConnection().execute<Row[]>(`select owner_id, wrapped, kek_version from data_key where owner_id in (${chunk.map(() => '?').join(', ')})`, chunk)));
+    }
+    for (const r of rows) {
+      const id = String(r.owner_id);
+      const key = this.provider.unwrap({ kekVersion: Number(r.kek_version), wrapped: Buffer.from(String(r.wrapped), 'base64') }, dataKeyAad(id));
+      this.cache.set(id, key);
+      out.set(id, key);
+    }
+    return out;
+  }
+
+  /** Keys for writing: owners without one get a fresh key wrapped with the active KEK version. */
+  async ensureKeys(em: EntityManager, ownerIds: readonly string[]): Promise<Map<string, Buffer>> {
+    const unique = [...new Set(ownerIds)];
+    const have = await this.loadKeys(em, unique);
+    const lacking = unique.filter((id) => !have.has(id));
+    if (lacking.length === 0) return have;
+    const version = await activeKekVersion(em);
+    // Chunked: PostgreSQL takes at most 65,535 parameters per statement.
+    for (let i = 0; i < lacking.length; i += 1000) {
+      const chunk = lacking.slice(i, i + 1000);
+      const values: unknown[] = [];
+      for (const id of chunk) {
+        const w = this.provider.wrap(randomBytes(KEY_BYTES), dataKeyAad(id), version);
+        values.push(id, w.wrapped.toString('base64'), w.kekVersion);
+      }
+      const placeholders = chunk.map(() => '(?::uuid, ?, ?)').join(', ');
+      // Two writers creating the same owner's key at once: the first wins, the second reads it back.
+      await em.getConnection().execute(`insert into data_key (owner_id, wrapped, kek_version) values ${placeholders} on conflict (owner_id) do nothing`, values);
+    }
+    const created = await this.loadKeys(em, lacking);
+    for (const [id, key] of created) have.set(id, key);
+    return have;
+  }
+
+  /** Crypto-shredding: the owner's key is deleted, so every ciphertext under it is unreadable for good. */
+  async shred(em: EntityManager, ownerId: string): Promise<boolean> {
+    this.cache.delete(ownerId);
+    const res = await em.getConnection().execute<{ affectedRows?: number }>(`delete from data_key where owner_id = ?`, [ownerId], 'run');
+    return (res.affectedRows ?? 0) > 0;
+  }
+
+  /** Drops every unwrapped key held in memory (after a rotation or a shred done elsewhere). */
+  forgetAll(): void {
+    this.cache.clear();
+  }
+
+  encrypt(key: Uint8Array, table: EncryptedTable, column: string, recordId: string, value: string | null): string | null {
+    return value === null ? null : encryptField(key, value, fieldAad(table, column, recordId));
+  }
+
+  /** Values written before encryption existed (not yet migrated) are returned as they are. */
+  decrypt(key: Uint8Array, table: EncryptedTable, column: string, recordId: string, stored: string | null): string | null {
+    if (stored === null) return null;
+    if (!isSealedField(stored)) return stored;
+    return decryptField(key, stored, fieldAad(table, column, recordId));
+  }
+
+  blind(kind: BlindIndexKind, value: string): string {
+    return blindIndex(this.blindKey, kind, value);
+  }
+
+  /**
+   * Seals the encrypted properties of one row object in place (entity property names), leaving
+   * values that are already sealed alone, and sets the customer's blind indexes from the plaintext.
+   */
+  sealRow<T extends Row>(key: Uint8Array, table: EncryptedTable, recordId: string, row: T): T {
+    const r = row as Row;
+    if (table === 'customer') {
+      if (typeof r.email === 'string' && !isSealedField(r.email)) r.emailBidx = this.blind('email', r.email);
+      if (typeof r.phone === 'string' && !isSealedField(r.phone)) r.phoneBidx = this.blind('phone', r.phone);
+      if (typeof r.name === 'string' && !isSealedField(r.name)) r.nameBidx = this.blind('name', r.name);
+    }
+    for (const [property, column] of Object.entries(ENCRYPTED_COLUMNS[table])) {
+      const v = r[property];
+      if (typeof v === 'string' && !isSealedField(v)) r[property] = this.encrypt(key, table, column, recordId, v);
+    }
+    return row;
+  }
+}
+
+export async function activeKekVersion(em: EntityManager): Promise<number> {
+  const rows = await em.getConnection().execute<Row[]>(`select version from kek_version where state = 'active'`);
+  if (rows.length !== 1) throw new Error(`expected one active key-encryption key version, found ${rows.length}`);
+  return Number(rows[0]!.version);
+}

@@ -1,0 +1,103 @@
+/**
+ * Text search over encrypted bodies: the database cannot look inside ciphertext, so candidate rows
+ * (every other filter and the row policy already applied in SQL) are read in keyset order, opened
+ * here and matched. A page stops at `first` matches or after SCAN_LIMIT rows; then its end cursor
+ * points at the last row read, so the next page goes on from there instead of starting over.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { NIL_OWNER, type FieldCrypto } from '../../data/crypto/index.js';
+import { FeedbackEntity } from '../../data/entities/index.js';
+import { BadUserInputError } from '../../schema/errors.js';
+import { encodeCursor, type Page, type SortValue } from '../pagination.js';
+
+const BATCH = 250;
+/** Rows read for one page before it is returned short (with hasNextPage and a cursor to go on). */
+export const SCAN_LIMIT = 5_000;
+/** Rows `totalCount` may read under a text search; more means the search must be narrowed. */
+export const COUNT_LIMIT = 50_000;
+
+export interface SearchPlan {
+  em: EntityManager;
+  crypto: FieldCrypto;
+  text: string;
+  size: number;
+  /** The SQL condition without the text, and the keyset condition after a row. */
+  where: object;
+  after: (row: FeedbackEntity) => object;
+  start: object | null;
+  orderBy: object[];
+  sortValue: (row: FeedbackEntity) => SortValue;
+}
+
+const fold = (s: string) => s.normalize('NFKC').toLowerCase();
+
+export async function searchFeedback(plan: SearchPlan): Promise<Page<FeedbackEntity>> {
+  const needle = fold(plan.text);
+  const matched: FeedbackEntity[] = [];
+  let position = plan.start;
+  let scanned = 0;
+  let last: FeedbackEntity | null = null;
+  let exhausted = false;
+  while (matched.length <= plan.size && scanned < SCAN_LIMIT) {
+    const where = position ? { $and: [plan.where, position] } : plan.where;
+    const rows = await plan.em.find(FeedbackEntity, where, { orderBy: plan.orderBy as never, limit: BATCH });
+    const keys = await plan.crypto.loadKeys(plan.em, [...new Set(rows.map(ownerOf))]);
+    for (const row of rows) {
+      scanned++;
+      last = row;
+      if (matches(plan.crypto, keys, row, needle)) matched.push(row);
+      if (matched.length > plan.size) break;
+    }
+    if (rows.length < BATCH && matched.length <= plan.size) {
+      exhausted = true;
+      break;
+    }
+    position = plan.after(last!);
+  }
+  const hasNextPage = matched.length > plan.size || !exhausted;
+  const nodes = matched.slice(0, plan.size);
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(plan.sortValue(node), node.id), node }));
+  // Cut short by the scan limit: the cursor resumes after the last row read, matched or not.
+  const resumeAt = matched.length > plan.size ? nodes.at(-1) : hasNextPage ? last : nodes.at(-1);
+  return {
+    edges,
+    pageInfo: { hasNextPage, endCursor: resumeAt ? encodeCursor(plan.sortValue(resumeAt), resumeAt.id) : null },
+    get totalCount() {
+      return countMatches(plan, needle);
+    },
+  };
+}
+
+async function countMatches(plan: SearchPlan, needle: string): Promise<number> {
+  let count = 0;
+  let scanned = 0;
+  let position: object | null = null;
+  for (;;) {
+    const where = position ? { $and: [plan.where, position] } : plan.where;
+    const rows = await plan.em.find(FeedbackEntity, where, { orderBy: plan.orderBy as never, limit: 1000 });
+    const keys = await plan.crypto.loadKeys(plan.em, [...new Set(rows.map(ownerOf))]);
+    for (const row of rows) if (matches(plan.crypto, keys, row, needle)) count++;
+    scanned += rows.length;
+    if (rows.length < 1000) return count;
+    if (scanned >= COUNT_LIMIT) {
+      throw new BadUserInputError('filter.text', `totalCount would read over ${COUNT_LIMIT} encrypted bodies; narrow the search (receivedAfter, channel, customerId)`);
+    }
+    position = plan.after(rows[rows.length - 1]!);
+  }
+}
+
+function ownerOf(row: FeedbackEntity): string {
+  return row.customer?.id ?? NIL_OWNER;
+}
+
+function matches(crypto: FieldCrypto, keys: Map<string, Buffer>, row: FeedbackEntity, needle: string): boolean {
+  if (row.subject && fold(row.subject).includes(needle)) return true;
+  const key = keys.get(ownerOf(row));
+  // A shredded customer's feedback has no readable body: it cannot match.
+  if (!key || row.body === null) return false;
+  try {
+    return fold(crypto.decrypt(key, 'feedback', 'body', row.id, row.body)!).includes(needle);
+  } catch {
+    return false;
+  }
+}
