@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerAccess } from './commands/access.command.js';
 import { registerAudit } from './commands/audit.command.js';
+import { registerKeys } from './commands/keys.command.js';
 import { registerMigrate } from './commands/migrate.command.js';
 import { registerPolicy } from './commands/policy.command.js';
 import { registerSchema } from './commands/schema.command.js';
@@ -24,6 +25,7 @@ registerPolicy(program);
 registerToken(program);
 registerAccess(program);
 registerAudit(program);
+registerKeys(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`koe: ${e instanceof Error ? e.message : String(e)}`);

@@ -109,6 +109,8 @@ export interface PolicySet {
   readonly maskers: ReadonlyMap<string, MaskerAliasDef>;
   /** `alerts:` and `retention:` (audit.policy.yaml); empty when no file declares them. */
   readonly audit: AuditPolicy;
+  /** `rotation:` (keys.policy.yaml): how old the active key-encryption key may get. */
+  readonly keys: KeyPolicy;
   readonly sources: readonly PolicySource[];
   /** Placeholders the rules use: the ability cache keys only on the values that matter. */
   readonly placeholders: readonly string[];
@@ -154,4 +156,9 @@ export interface AuditPolicy {
   readonly alerts: AlertRules;
   /** Most specific first: exact actions, then longer prefixes, then `default`. Empty: keep all. */
   readonly retention: readonly RetentionRule[];
+}
+
+export interface KeyPolicy {
+  /** Days after which the active KEK is due for `koe keys rotate` (default 90). */
+  readonly rotationMaxAgeDays: number;
 }

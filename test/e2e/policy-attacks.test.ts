@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedbackEntity } from '../../src/data/entities/index.js';
+import { unsealed } from '../support/crypto.js';
 import { MASKERS } from '../../src/policies/maskers/index.js';
 import { postGraphQL, startTestKoe, TEST_PSEUDONYM_KEY, type TestKoe } from '../support/koe.js';
 import { loadFixtures, type Fixtures } from '../support/records.js';
@@ -96,7 +97,8 @@ describe('nested paths', () => {
     const q = 'query($id: ID!) { customer(id: $id) { feedback(first: 20) { edges { node { id body } } } } }';
     const r = await as('p-support-east', q, { id: fx.west.id });
     const nodes = (r.data as { customer: { feedback: { edges: Array<{ node: { id: string; body: string } }> } } }).customer.feedback.edges.map((e) => e.node);
-    const stored = new Map((await koe.orm.em.fork().find(FeedbackEntity, { id: { $in: nodes.map((n) => n.id) } })).map((f) => [f.id, f.body]));
+    const rows = await koe.orm.em.fork().find(FeedbackEntity, { id: { $in: nodes.map((n) => n.id) } });
+    const stored = new Map(await Promise.all(rows.map(async (f) => [f.id, (await unsealed(koe.orm, 'feedback', f)).body] as const)));
     expect(nodes.length).toBeGreaterThan(0);
     for (const n of nodes) expect(n.body).toBe(MASKERS.freeText(stored.get(n.id), { pseudonymKey: TEST_PSEUDONYM_KEY }));
     const own = await as('p-support-west', q, { id: fx.west.id });

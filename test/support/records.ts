@@ -1,6 +1,7 @@
-/** Known records from the seeded demo data, read straight from the database for expectations. */
+/** Known records from the seeded demo data, read straight from the database and decrypted, for expectations. */
 import type { MikroORM } from '../../src/data/orm.js';
 import { CustomerEntity, FeedbackEntity } from '../../src/data/entities/index.js';
+import { unsealed } from './crypto.js';
 
 export interface Fixtures {
   east: CustomerEntity;
@@ -21,13 +22,26 @@ export async function loadFixtures(orm: MikroORM): Promise<Fixtures> {
     return rows[0];
   };
   const active = { consents: { $some: { purpose: 'marketing', withdrawnAt: null } } };
-  const east = one(await em.find(CustomerEntity, { teamId: 'team-east' }, { limit: 1, orderBy: { id: 'asc' } }), 'east customer');
-  const west = one(await em.find(CustomerEntity, { teamId: 'team-west' }, { limit: 1, orderBy: { id: 'asc' } }), 'west customer');
-  const consenting = one(await em.find(CustomerEntity, active, { limit: 1, orderBy: { id: 'asc' } }), 'consenting customer');
-  const notConsenting = one(await em.find(CustomerEntity, { consents: { $none: { purpose: 'marketing', withdrawnAt: null } } }, { limit: 1, orderBy: { id: 'asc' } }), 'non-consenting customer');
-  const eastFeedback = one(await em.find(FeedbackEntity, { teamId: 'team-east', customer: { $ne: null } }, { limit: 1, orderBy: { id: 'asc' } }), 'east feedback');
-  const westFeedback = one(await em.find(FeedbackEntity, { teamId: 'team-west', customer: { $ne: null } }, { limit: 1, orderBy: { id: 'asc' } }), 'west feedback');
-  const phoneInBody = one(await em.find(FeedbackEntity, { body: { $re: '0[789]0-[0-9]{4}-[0-9]{4}' } }, { limit: 1, orderBy: { id: 'asc' } }), 'feedback with a phone number');
+  const customer = async (where: object, what: string) =>
+    unsealed(orm, 'customer', one(await em.find(CustomerEntity, where, { limit: 1, orderBy: { id: 'asc' } }), what));
+  const feedback = async (where: object, what: string) =>
+    unsealed(orm, 'feedback', one(await em.find(FeedbackEntity, where, { limit: 1, orderBy: { id: 'asc' } }), what));
+  const east = await customer({ teamId: 'team-east' }, 'east customer');
+  const west = await customer({ teamId: 'team-west' }, 'west customer');
+  const consenting = await customer(active, 'consenting customer');
+  const notConsenting = await customer({ consents: { $none: { purpose: 'marketing', withdrawnAt: null } } }, 'non-consenting customer');
+  const eastFeedback = await feedback({ teamId: 'team-east', customer: { $ne: null } }, 'east feedback');
+  const westFeedback = await feedback({ teamId: 'team-west', customer: { $ne: null } }, 'west feedback');
+  // Bodies are encrypted: the one with a phone number is found by opening them in id order.
+  let phoneInBody: FeedbackEntity | null = null;
+  for (const row of await em.find(FeedbackEntity, {}, { orderBy: { id: 'asc' } })) {
+    const open = await unsealed(orm, 'feedback', row);
+    if (/0[789]0-[0-9]{4}-[0-9]{4}/.test(open.body)) {
+      phoneInBody = open;
+      break;
+    }
+  }
+  if (!phoneInBody) throw new Error('demo data has no feedback with a phone number');
   const marketingCount = await em.count(CustomerEntity, active);
   return { east, west, consenting, notConsenting, eastFeedback, westFeedback, phoneInBody, marketingCount };
 }

@@ -11,6 +11,7 @@ import type { PolicySet, PolicySource, RoleDef } from '../model.js';
 import { compileRoles } from './compile-roles.js';
 import { compileAuditPolicy } from './audit-policy.js';
 import { collectDeclarations } from './declarations.js';
+import { compileKeyPolicy } from './key-policy.js';
 import { policyFileSchema } from './policy-file.schema.js';
 import { schemaProblems } from './validate-schema.js';
 import { parseSource, readSources } from './yaml-source.js';
@@ -57,10 +58,11 @@ export function compilePolicySources(dir: string, sources: readonly PolicySource
   const decl = collectDeclarations(files, problems);
   const roles = compileRoles(decl.roles, { catalog, purposes: new Set(decl.purposes.keys()), maskers: decl.maskers }, problems);
   const audit = compileAuditPolicy(files, new Set(decl.roles.keys()), problems);
+  const keys = compileKeyPolicy(files, problems);
   if (problems.length) return { set: null, problems: sortProblems(problems) };
 
   const set: PolicySet = {
-    version, dir, catalog, roles, purposes: decl.purposes, maskers: decl.maskers, audit, sources,
+    version, dir, catalog, roles, purposes: decl.purposes, maskers: decl.maskers, audit, keys, sources,
     placeholders: placeholdersUsed(roles), abilities: new Lru(ABILITY_CACHE_SIZE),
   };
   let byVersion = compiledSets.get(catalog);

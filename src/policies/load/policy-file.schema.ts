@@ -101,5 +101,10 @@ export const policyFileSchema = {
     alerts,
     // Keys are actions (`query`), prefixes (`access.*`) or `default`; values periods (`180d`, `7y`).
     retention: { type: 'object', propertyNames: { type: 'string', pattern: '^([a-z][a-zA-Z0-9_.]*(\\.\\*)?|default)$' }, additionalProperties: duration },
+    // How old the active key-encryption key may get before `koe keys status` asks for a rotation.
+    rotation: {
+      type: 'object', additionalProperties: false, required: ['maxAgeDays'],
+      properties: { maxAgeDays: { type: 'integer', minimum: 1 } },
+    },
   },
 } as const;

@@ -24,7 +24,7 @@ function dropNoise(errors: readonly ErrorObject[]): ErrorObject[] {
   return errors.filter((e) => e.keyword !== 'propertyNames' && !outer.some((p) => e.schemaPath.startsWith(p)));
 }
 
-const TYPE_WORDS: Readonly<Record<string, string>> = { object: 'a mapping (key: value)', array: 'a list', string: 'text', boolean: 'true or false' };
+const TYPE_WORDS: Readonly<Record<string, string>> = { object: 'a mapping (key: value)', array: 'a list', string: 'text', boolean: 'true or false', integer: 'a whole number' };
 
 const ONE_OF_HINTS: Readonly<Record<string, string>> = {
   fields: "write '*' or a list of field names",
@@ -56,8 +56,10 @@ function describe(e: ErrorObject, path: readonly string[]): string {
       const type = String((e.params as { type: string }).type);
       return `${at} must be ${TYPE_WORDS[type] ?? type}`;
     }
+    case 'minimum':
+      return `${at} must be at least ${(e.params as { limit: number }).limit}`;
     case 'minProperties':
-      return `${at} is empty: give it roles:, purposes:, maskers:, alerts: or retention:`;
+      return `${at} is empty: give it roles:, purposes:, maskers:, alerts:, retention: or rotation:`;
     default:
       return `${at} ${e.message ?? 'is invalid'}`;
   }
