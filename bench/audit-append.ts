@@ -4,7 +4,7 @@
  * verify. (2) Latency: the policy-overhead query as `analyst` on two platforms, recorder on and off
  * (`unrecorded`, a benchmark-only option), interleaved; prints medians and the difference.
  *
- *   npm run bench -- audit-append [--seconds 10] [--writers 32] [--rounds 200]
+ *   npm run bench -- audit-append [--seconds 10] [--writers 32] [--rounds 200] [--only appends|latency]
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -15,6 +15,7 @@ import type { NewAuditEvent } from '../src/audit/event.js';
 import { verifyChain } from '../src/audit/verify.js';
 import { issueToken } from '../src/auth/jwt.js';
 import { PROJECT_ROOT } from '../src/cli/runtime.js';
+import type { FieldCrypto } from '../src/data/crypto/index.js';
 import { openOrm, type MikroORM } from '../src/data/orm.js';
 import { startPlatform } from '../src/server/platform.js';
 import { silentLogger } from '../src/server/ops/logger.js';
@@ -26,6 +27,7 @@ const args = new Map(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith(
 const seconds = Number(args.get('seconds') ?? 10);
 const writers = Number(args.get('writers') ?? 32);
 const rounds = Number(args.get('rounds') ?? 200);
+const only = args.get('only');
 const secret = new TextEncoder().encode('koe-bench-secret-0123456789abcdef0123456789');
 const log = (l: string) => console.error(l);
 
@@ -67,11 +69,11 @@ const QUERY = `{
 }`;
 const SUBGRAPH_QUERY = `{ customers(first: 100) { edges { node { id customerKey name nameKana email phone address birthDate prefecture } } } }`;
 
-async function latency(orm: MikroORM): Promise<ReturnType<typeof stats>[]> {
+async function latency(orm: MikroORM, crypto: FieldCrypto): Promise<ReturnType<typeof stats>[]> {
   const accessFor = accessFromPolicy(await loadPolicy(policyDir(PROJECT_ROOT)));
   // The rate limit would refuse a benchmark's pace; request log lines would drown the report.
   const base = {
-    orm, jwtSecret: secret, pseudonymKey: BENCH_PSEUDONYM_KEY, accessFor, logger: silentLogger,
+    orm, crypto, jwtSecret: secret, pseudonymKey: BENCH_PSEUDONYM_KEY, accessFor, logger: silentLogger,
     limits: { requestsPerMinute: 1_000_000 }, ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 },
   };
   const on = await startPlatform(base);
@@ -100,18 +102,25 @@ async function main(): Promise<void> {
   const second = await openOrm({ url: db.url, poolMax: 20 });
   try {
     // Appends first, on an empty chain, so every event in it is one of ours when it is verified.
-    log(`appending from 2 instances × ${writers} writers for ${seconds} s …`);
-    const tp = await throughput([db.orm, second]);
-    console.log(`appends: ${tp.events} events in ${seconds} s = ${Math.round(tp.perSecond)} events/s from 2 instances (target ≥ 2000); chain ${tp.verified ? 'intact' : 'BROKEN'} (verified in ${Math.round(tp.verifyMs)} ms)`);
-    const rows = await latency(db.orm);
-    console.log(table(rows, 'gateway, recorder off'));
-    const added = { gateway: rows[1]!.median - rows[0]!.median, subgraph: rows[3]!.median - rows[2]!.median };
-    console.log(`\naudit write adds (median on − off): gateway ${added.gateway.toFixed(2)} ms, subgraph ${added.subgraph.toFixed(2)} ms (target ≤ 2 ms)`);
+    let tp: Awaited<ReturnType<typeof throughput>> | null = null;
+    if (only !== 'latency') {
+      log(`appending from 2 instances × ${writers} writers for ${seconds} s …`);
+      tp = await throughput([db.orm, second]);
+      console.log(`appends: ${tp.events} events in ${seconds} s = ${Math.round(tp.perSecond)} events/s from 2 instances (target ≥ 2000); chain ${tp.verified ? 'intact' : 'BROKEN'} (verified in ${Math.round(tp.verifyMs)} ms)`);
+    }
+    let rows: Awaited<ReturnType<typeof latency>> = [];
+    let added: { gateway: number; subgraph: number } | null = null;
+    if (only !== 'appends') {
+      rows = await latency(db.orm, db.crypto);
+      console.log(table(rows, 'gateway, recorder off'));
+      added = { gateway: rows[1]!.median - rows[0]!.median, subgraph: rows[3]!.median - rows[2]!.median };
+      console.log(`\naudit write adds (median on − off): gateway ${added.gateway.toFixed(2)} ms, subgraph ${added.subgraph.toFixed(2)} ms (target ≤ 2 ms)`);
+    }
     mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
     const out = new URL(`./results/audit-append-${Date.now()}.json`, import.meta.url);
     writeFileSync(out, JSON.stringify({ seconds, writers, rounds, latency: rows, added, throughput: tp }, null, 2));
     console.log(`written to ${out.pathname}`);
-    if (!tp.verified) process.exitCode = 1;
+    if (tp && !tp.verified) process.exitCode = 1;
   } finally {
     await second.close(true);
     await db.close();

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const db = await openBenchDb({ customers: 10_000 * scale, feedback: 100_000 * scale }, log);
   const policy = await loadPolicy(policyDir(PROJECT_ROOT));
   // Rate limits off: a load test is one principal far above 600 requests a minute by design.
-  const base = { orm: db.orm, jwtSecret: secret, pseudonymKey: BENCH_PSEUDONYM_KEY, ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 }, limits: { requestsPerMinute: 0, plainReadsPerMinute: 0 }, logger: silentLogger };
+  const base = { orm: db.orm, crypto: db.crypto, jwtSecret: secret, pseudonymKey: BENCH_PSEUDONYM_KEY, ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 }, limits: { requestsPerMinute: 0, plainReadsPerMinute: 0 }, logger: silentLogger };
   const on = await startPlatform({ ...base, accessFor: accessFromPolicy(policy) });
   const off = await startPlatform({ ...base, accessFor: () => noPolicy, unguarded: true });
   const shield = await startShieldCustomers({ ...base, accessFor: accessFromPolicy(policy) });

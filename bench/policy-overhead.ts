@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const log = (l: string) => console.error(l);
   const db = await openBenchDb({ customers: 10_000 * scale, feedback: 100_000 * scale }, log);
   const policy = await loadPolicy(policyDir(PROJECT_ROOT));
-  const base = { orm: db.orm, jwtSecret: secret, pseudonymKey: BENCH_PSEUDONYM_KEY, ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 } };
+  const base = { orm: db.orm, crypto: db.crypto, jwtSecret: secret, pseudonymKey: BENCH_PSEUDONYM_KEY, ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 } };
   const on = await startPlatform({ ...base, accessFor: accessFromPolicy(policy) });
   const off = await startPlatform({ ...base, accessFor: () => noPolicy, unguarded: true });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${await issueToken(secret, 'p-analyst')}` };

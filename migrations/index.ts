@@ -7,6 +7,12 @@ import { Migration20261128162000_RateLimit } from './Migration20261128162000_Rat
 import { Migration20261128161000_Access } from './Migration20261128161000_Access.js';
 import { Migration20261128170000_AuditAlerts } from './Migration20261128170000_AuditAlerts.js';
 import { Migration20261128180000_FieldEncryption } from './Migration20261128180000_FieldEncryption.js';
+import { Migration20261128190000_FeedbackPiiFlags } from './Migration20261128190000_FeedbackPiiFlags.js';
+import { Migration20261128191000_Erasure } from './Migration20261128191000_Erasure.js';
+import { Migration20261128193000_Provision } from './Migration20261128193000_Provision.js';
+import { Migration20261128192000_Lifecycle } from './Migration20261128192000_Lifecycle.js';
+import { Migration20261128194000_AuditAppendFn } from './Migration20261128194000_AuditAppendFn.js';
+import { Migration20261128195000_UseRestriction } from './Migration20261128195000_UseRestriction.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261128144138', class: Migration20261128144138 },
@@ -16,4 +22,10 @@ export const MIGRATIONS = [
   { name: 'Migration20261128162000_RateLimit', class: Migration20261128162000_RateLimit },
   { name: 'Migration20261128170000_AuditAlerts', class: Migration20261128170000_AuditAlerts },
   { name: 'Migration20261128180000_FieldEncryption', class: Migration20261128180000_FieldEncryption },
+  { name: 'Migration20261128190000_FeedbackPiiFlags', class: Migration20261128190000_FeedbackPiiFlags },
+  { name: 'Migration20261128191000_Erasure', class: Migration20261128191000_Erasure },
+  { name: 'Migration20261128192000_Lifecycle', class: Migration20261128192000_Lifecycle },
+  { name: 'Migration20261128193000_Provision', class: Migration20261128193000_Provision },
+  { name: 'Migration20261128194000_AuditAppendFn', class: Migration20261128194000_AuditAppendFn },
+  { name: 'Migration20261128195000_UseRestriction', class: Migration20261128195000_UseRestriction },
 ];

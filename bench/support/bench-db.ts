@@ -1,15 +1,21 @@
 /** A scratch database with the demo data set for one benchmark run, dropped afterwards. */
 import 'reflect-metadata';
 import { fileURLToPath } from 'node:url';
+import { LocalKeyProvider, parseMasterKeyEnv } from '../../src/crypto/index.js';
+import type { FieldCrypto } from '../../src/data/crypto/index.js';
 import { seedDemoData } from '../../src/data/demo-seed.js';
-import { migrateUp } from '../../src/data/migrate.js';
+import { migrateAll } from '../../src/data/migrate.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
 import { createScratchDatabase, resolveDatabase } from '../../src/data/postgres/index.js';
 
 export const BENCH_PSEUDONYM_KEY = 'koe-bench-pseudonym-key';
+/** The scratch database's key-encryption key: base64 of 32 fixed bytes, not a secret (the data is generated and dropped). */
+export const BENCH_MASTER_KEY = 'a29lLWJlbmNoLW1hc3Rlci1rZXktbm90LXNlY3JldCE=';
 
 export interface BenchDb {
   orm: MikroORM;
+  /** Field encryption opened on the scratch database: hand it to everything started on it. */
+  crypto: FieldCrypto;
   /** For baselines that talk to the database without the ORM. */
   url: string;
   close(): Promise<void>;
@@ -20,10 +26,11 @@ export async function openBenchDb(scale: { customers: number; feedback: number }
   const server = await resolveDatabase({ purpose: 'test', projectRoot, log });
   const scratch = await createScratchDatabase(server.url, 'koe_bench', server.ssl);
   const orm = await openOrm({ url: scratch.url, ssl: server.ssl, poolMax: 20 });
+  let crypto: FieldCrypto;
   try {
-    await migrateUp(orm);
+    ({ crypto } = await migrateAll(orm, new LocalKeyProvider(parseMasterKeyEnv(BENCH_MASTER_KEY))));
     const t0 = performance.now();
-    const seeded = await seedDemoData(orm, BENCH_PSEUDONYM_KEY, scale);
+    const seeded = await seedDemoData(orm, BENCH_PSEUDONYM_KEY, crypto, scale);
     log(`seeded ${JSON.stringify(seeded.counts)} in ${Math.round(performance.now() - t0)} ms`);
     await orm.em.getConnection().execute('analyze');
   } catch (e) {
@@ -34,6 +41,7 @@ export async function openBenchDb(scale: { customers: number; feedback: number }
   }
   return {
     orm,
+    crypto,
     url: scratch.url,
     close: async () => {
       await orm.close(true);

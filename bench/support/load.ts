@@ -14,6 +14,8 @@ export interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
+  /** Mean latency in ms (autocannon's percentiles are whole milliseconds; the mean is not). */
+  mean: number;
   errors: number;
   non2xx: number;
   /** Bodies unlike the reference answer (only counted when one was given). */
@@ -48,8 +50,8 @@ export function load(name: string, url: string, body: string, headers: Record<st
     child.on('error', reject);
     child.on('close', () => {
       try {
-        const r = JSON.parse(out) as { requests: { total: number; average: number }; latency: { p50: number; p99: number }; errors: number; timeouts: number; non2xx: number; mismatches?: number };
-        resolve({ name, connections, requests: r.requests.total, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, mismatches: expect ? (r.mismatches ?? 0) : 0 });
+        const r = JSON.parse(out) as { requests: { total: number; average: number }; latency: { p50: number; p99: number; average: number }; errors: number; timeouts: number; non2xx: number; mismatches?: number };
+        resolve({ name, connections, requests: r.requests.total, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.average, errors: r.errors + r.timeouts, non2xx: r.non2xx, mismatches: expect ? (r.mismatches ?? 0) : 0 });
       } catch (e) {
         reject(new Error(`autocannon gave no JSON for ${name}: ${String(e)}`));
       }

@@ -4,7 +4,9 @@
  * the same HTTP front. The rule decides on the record, so it cannot use the `contextual` cache; the
  * `strict` cache hashes each parent with object-hash, which throws on the loader promises a customer
  * row carries ("Unknown object type promise", reported as "Not Authorised!") and would cost more
- * than deciding again anyway: `no_cache`, one decision per field, like Koe's guard.
+ * than deciding again anyway: `no_cache`, one decision per field, like Koe's guard. Encrypted
+ * fields are decrypted as in Koe: `subgraphSchema(…, {guard: false})` already carries the decrypting
+ * resolvers, so the shield rules and masks wrap decrypted values and the comparison stays fair.
  */
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -41,7 +43,8 @@ export async function startShieldCustomers(deps: SubgraphDeps): Promise<RunningH
       const access = deps.accessFor(principal, meta.purpose);
       return {
         requestId: meta.requestId, subgraph: 'customers' as const, principal, purpose: meta.purpose, clientAddress: meta.clientAddress,
-        em, access, loaders: createLoaders(em, access), pseudonym: (id: string) => customerKey(deps.pseudonymKey, id), maskContext, decisions: new DecisionCounter(),
+        em, access, loaders: createLoaders(em, access, deps.crypto), pseudonym: (id: string) => customerKey(deps.pseudonymKey, id), maskContext, decisions: new DecisionCounter(),
+        crypto: deps.crypto,
       };
     },
   });

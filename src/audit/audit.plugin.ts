@@ -10,6 +10,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { KoeContext, SubgraphName } from '../resolvers/context.js';
 import { AuditUnavailableError, ErrorCode } from '../schema/errors.js';
 import { alertSink, type AlertOptions } from './alerts/alert-evaluator.js';
+import { alertQueue } from './alerts/alert-queue.js';
 import { AuditAppendBatcher } from './append-batcher.js';
 import { checkpointKeyFromEnv, writeCheckpoint, type CheckpointKey } from './checkpoint.js';
 import { operationHash } from './operation-hash.js';
@@ -40,7 +41,7 @@ export function useAuditRecorder(opts: AuditRecorderOptions): ApolloServerPlugin
   const onCheckpointError = opts.onCheckpointError ?? (() => {});
   const onAppendError = opts.onAppendError ?? (() => {});
   const batcher = new AuditAppendBatcher();
-  const alerts = alertSink(opts.alerts);
+  const alerts = alertQueue(alertSink(opts.alerts));
   return {
     async requestDidStart() {
       return {
@@ -64,8 +65,8 @@ export function useAuditRecorder(opts: AuditRecorderOptions): ApolloServerPlugin
               // A lost checkpoint weakens nothing already written: the next one covers the chain.
               await writeCheckpoint(ctx.em.fork(), key, chained).catch(onCheckpointError);
             }
-            // Not awaited: the response is recorded; alerting must not delay or fail it.
-            void alerts(ctx.em.fork(), [chained]);
+            // Evaluated after the response: it is recorded; alerting must not delay or fail it.
+            alerts.push(ctx.em.fork(), chained);
           } catch (err) {
             onAppendError(err);
             rc.response.body = { kind: 'single', singleResult: { data: null, errors: [UNAVAILABLE] } };

@@ -18,8 +18,8 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function eventHash(seq: string, event: NewAuditEvent, prevHash: string): string {
-  const body = canonicalJson({
+function canonicalBody(seq: string, event: NewAuditEvent): string {
+  return canonicalJson({
     seq,
     at: event.at,
     actorId: event.actorId,
@@ -37,5 +37,23 @@ export function eventHash(seq: string, event: NewAuditEvent, prevHash: string): 
     clientAddress: event.clientAddress,
     detail: event.detail ?? null,
   });
-  return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
+}
+
+export function eventHash(seq: string, event: NewAuditEvent, prevHash: string): string {
+  return createHash('sha256').update(prevHash).update('\n').update(canonicalBody(seq, event)).digest('hex');
+}
+
+/** A seq no real one can be (not digits), so it is found only where the seq itself sits. */
+const SEQ_MARK = '#seq#';
+
+/**
+ * The canonical body split around its seq, for hashing where the seq is assigned (the database,
+ * migrations/Migration20261128194000_AuditAppendFn.ts): for any seq and prevHash,
+ * `eventHash(seq, event, prevHash)` is sha256 of `prevHash + '\n' + prefix + JSON.stringify(seq) + suffix`.
+ */
+export function eventHashParts(event: NewAuditEvent): { prefix: string; suffix: string } {
+  const body = canonicalBody(SEQ_MARK, event);
+  // Keys are sorted and only `subgraph` (a server name) follows `seq`: the last match is the seq.
+  const at = body.lastIndexOf(`"seq":${JSON.stringify(SEQ_MARK)}`) + '"seq":'.length;
+  return { prefix: body.slice(0, at), suffix: body.slice(at + JSON.stringify(SEQ_MARK).length) };
 }

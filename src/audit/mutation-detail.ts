@@ -7,7 +7,15 @@ import { Kind, valueFromASTUntyped, type OperationDefinitionNode } from 'graphql
 import { MASKERS } from '../policies/maskers/index.js';
 
 // Values that name records or states, never a person's data.
-const KEPT = /^(id|.*Id|ids|status|role|channel|rating|sentiment|purpose|segment|reason_code)$/;
+const KEPT = /^(id|.*Id|ids|status|role|channel|rating|sentiment|purpose|purposes|source|segment|reason_code)$/;
+
+/**
+ * The reason of a data-subject request is the record's point, so it is kept as written, except
+ * personal data typed into it (an email, a phone number …), which becomes a marker like `[EMAIL]`.
+ */
+export function maskReason(value: string): string {
+  return MASKERS.freeText(value, { pseudonymKey: '' }) as string;
+}
 
 export function maskArgument(key: string, value: unknown): unknown {
   if (value === null || value === undefined) return null;
@@ -16,6 +24,7 @@ export function maskArgument(key: string, value: unknown): unknown {
     return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskArgument(k, v)]));
   }
   if (typeof value === 'number' || typeof value === 'boolean') return value;
+  if (key === 'reason') return maskReason(String(value));
   return KEPT.test(key) ? value : MASKERS.redact(value, { pseudonymKey: '' });
 }
 

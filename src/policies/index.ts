@@ -20,6 +20,7 @@ export { parseDuration } from './load/audit-policy.js';
 export { abilityFor } from './ability/ability-for.js';
 export { KoeAbility, type FieldDecision, type FieldPlan } from './ability/koe-ability.js';
 export type { RowFilter } from './ability/row-filter.js';
+export { RESTRICTED_PURPOSES, UNRESTRICTABLE_PURPOSES } from './ability/use-restriction.js';
 
 export { condToString, type CmpNode, type CmpOp, type CondNode, type CondValue } from './conditions/cond-node.js';
 export { condToMikroOrmWhere, PushDownError, type VirtualTranslator } from './conditions/to-mikro-orm.js';

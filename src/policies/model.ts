@@ -111,6 +111,10 @@ export interface PolicySet {
   readonly audit: AuditPolicy;
   /** `rotation:` (keys.policy.yaml): how old the active key-encryption key may get. */
   readonly keys: KeyPolicy;
+  /** `lifecycle:` (lifecycle.policy.yaml): retention periods per data category; no rules, nothing due. */
+  readonly lifecycle: LifecyclePolicy;
+  /** `recipients:` (recipients.policy.yaml): third parties and what each receives; none declared, none known. */
+  readonly recipients: ReadonlyMap<string, RecipientDef>;
   readonly sources: readonly PolicySource[];
   /** Placeholders the rules use: the ability cache keys only on the values that matter. */
   readonly placeholders: readonly string[];
@@ -161,4 +165,52 @@ export interface AuditPolicy {
 export interface KeyPolicy {
   /** Days after which the active KEK is due for `koe keys rotate` (default 90). */
   readonly rotationMaxAgeDays: number;
+}
+
+/** The data categories `koe lifecycle run` disposes of, in the order it runs them. */
+export const LIFECYCLE_CATEGORIES = ['feedback', 'purchases', 'contactDetails'] as const;
+export type LifecycleCategory = (typeof LIFECYCLE_CATEGORIES)[number];
+
+/** A calendar period (`P1Y6M` → 1 year, 6 months): months and years vary in length, days do not. */
+export interface CalendarPeriod {
+  readonly years: number;
+  readonly months: number;
+  readonly days: number;
+}
+
+export interface LifecycleRule {
+  readonly category: LifecycleCategory;
+  /** The period as written (`P3Y`), for reports. */
+  readonly keep: string;
+  readonly period: CalendarPeriod;
+  /** The date the period runs from (`receivedAt`, `orderedAt`, `lastActivityAt`). */
+  readonly after: string;
+  /** What disposal does: `scrub` (feedback text), `anonymise` (purchase), `shred` (customer PII). */
+  readonly action: string;
+}
+
+export interface LifecyclePolicy {
+  /** In run order; a category without a rule is kept forever. */
+  readonly rules: readonly LifecycleRule[];
+}
+
+/** One field a recipient receives: in plain or through a built-in masker. */
+export interface RecipientField {
+  /** `Type.field` (Feedback or Customer). */
+  readonly field: string;
+  readonly decision: 'PLAIN' | MaskerName;
+}
+
+/** A third party personal data is provided to (APPI Art. 27–29), as recipients.policy.yaml declares it. */
+export interface RecipientDef {
+  readonly id: string;
+  readonly name: string;
+  readonly address: string;
+  /** ISO 3166-1 alpha-2; anything but JP is a provision abroad (Art. 28). */
+  readonly country: string;
+  readonly abroad: boolean;
+  /** The declared purpose of use the recipient receives data for. */
+  readonly purpose: string;
+  /** In file order; a field not listed is not given. */
+  readonly fields: readonly RecipientField[];
 }

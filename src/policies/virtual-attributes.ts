@@ -19,6 +19,11 @@ export const VIRTUAL_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string,
       list: true,
       values: 'purpose',
     },
+    restrictedPurposes: {
+      description: "purposes the DPO stopped the use of this customer's data for (APPI Art. 35; see ability/use-restriction.ts)",
+      list: true,
+      values: 'purpose',
+    },
   },
 };
 

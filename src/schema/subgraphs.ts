@@ -4,7 +4,11 @@ import { AuditEventResolver } from '../resolvers/audit/audit.resolver.js';
 import { MeResolver } from '../resolvers/audit/me.resolver.js';
 import { PrincipalMutationResolver } from '../resolvers/audit/principal.mutation.js';
 import { PrincipalResolver } from '../resolvers/audit/principal.resolver.js';
+import { ProvisionResolver } from '../resolvers/audit/provision.resolver.js';
+import { SubjectRequestResolver } from '../resolvers/audit/subject-request.mutation.js';
+import { UseRestrictionResolver } from '../resolvers/audit/use-restriction.mutation.js';
 import type { SubgraphName } from '../resolvers/context.js';
+import { ConsentMutationResolver } from '../resolvers/customers/consent.mutation.js';
 import { CustomerMutationResolver } from '../resolvers/customers/customer.mutation.js';
 import { CustomerResolver, customerReference } from '../resolvers/customers/customer.resolver.js';
 import { CustomerFeedbackResolver } from '../resolvers/feedback/customer-feedback.resolver.js';
@@ -16,9 +20,9 @@ import { buildSubgraph, type SubgraphDefinition } from './build-subgraph.js';
 import { Principal } from './types/principal.type.js';
 
 export const SUBGRAPHS: Record<SubgraphName, SubgraphDefinition> = {
-  customers: { resolvers: [CustomerResolver, CustomerMutationResolver], references: customerReference },
+  customers: { resolvers: [CustomerResolver, CustomerMutationResolver, ConsentMutationResolver], references: customerReference },
   feedback: { resolvers: [FeedbackResolver, FeedbackMutationResolver, CustomerFeedbackResolver], references: feedbackReference },
-  audit: { resolvers: [AuditEventResolver, MeResolver, PrincipalResolver, PrincipalMutationResolver], references: {}, orphanedTypes: [Principal] },
+  audit: { resolvers: [AuditEventResolver, MeResolver, PrincipalResolver, PrincipalMutationResolver, SubjectRequestResolver, ProvisionResolver, UseRestrictionResolver], references: {}, orphanedTypes: [Principal] },
 };
 
 export const SUBGRAPH_NAMES = Object.keys(SUBGRAPHS) as SubgraphName[];

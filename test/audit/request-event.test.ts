@@ -58,4 +58,12 @@ describe(mutationDetail.name, () => {
     });
     expect(JSON.stringify(detail)).not.toMatch(/taro|山田|090/);
   });
+
+  it("keeps a data-subject request's reason, with personal data typed into it replaced by markers", () => {
+    const detail = mutationDetail(
+      op('mutation($id: ID!, $reason: String!) { requestErasure(customerId: $id, reason: $reason) { customerId } }'),
+      { id: 'c-1', reason: '本人からの削除請求 (DSR-14), 連絡先 taro@example.jp' },
+    );
+    expect(detail).toEqual({ mutations: [{ name: 'requestErasure', arguments: { customerId: 'c-1', reason: '本人からの削除請求 (DSR-14), 連絡先 [EMAIL]' } }] });
+  });
 });

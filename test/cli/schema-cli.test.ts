@@ -81,15 +81,26 @@ describe('koe schema --role', () => {
     expect(schema.getType('CustomerConnection')).toBeUndefined();
   });
 
-  it('gives an admin the full schema', async () => {
+  it("gives an admin the full schema, except the DPO's erasure, provision records and use restrictions", async () => {
     const { schema } = await schemaFor('admin');
-    expect(fieldSet(schema)).toEqual(fieldSet(full));
+    const dpoOnly = /^(Mutation\.requestErasure|ErasureResult|Mutation\.recordProvision|Query\.provisionRecords|ProvisionRecord|Mutation\.restrictUse|UseRestriction)/;
+    expect(fieldSet(schema)).toEqual(fieldSet(full).filter((f) => !dpoOnly.test(f)));
+    expect(fieldSet(full)).toContain('Mutation.requestErasure');
+  });
+
+  it('gives the DPO erasure and the export, and an analyst neither', async () => {
+    const dpo = (await schemaFor('dpo')).schema;
+    expect(fieldsOf(dpo, 'Mutation')).toContain('requestErasure');
+    expect(fieldsOf(dpo, 'Query')).toContain('subjectExport');
+    const analyst = (await schemaFor('analyst')).schema;
+    expect(fieldsOf(analyst, 'Query')).not.toContain('subjectExport');
+    expect(analyst.getMutationType()).toBeUndefined();
   });
 
   // Guards against cutting a write-only role off from its own mutations' payloads.
   it('keeps the mutations of the ingestion service and their payloads, but no listing', async () => {
     const { schema } = await schemaFor('ingest');
-    expect(fieldsOf(schema, 'Mutation').sort()).toEqual(['submitFeedback', 'upsertCustomer']);
+    expect(fieldsOf(schema, 'Mutation').sort()).toEqual(['recordConsent', 'submitFeedback', 'upsertCustomer', 'withdrawConsent']);
     expect(fieldsOf(schema, 'Query')).toEqual(['me']);
     expect(fieldsOf(schema, 'Feedback')).toContain('status');
     expect(fieldsOf(schema, 'Feedback')).not.toContain('body');

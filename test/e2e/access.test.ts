@@ -73,6 +73,8 @@ describe('grantRole and revokeRole', () => {
 
   it('refuses to revoke or disable the last active admin, so someone can always repair access', async () => {
     // Only p-admin holds admin in the demo data; no test grants admin to anyone.
+    const admins = (await koe.orm.em.fork().find(PrincipalEntity, { status: 'active', roles: { $contains: ['admin'] } })).map((p) => p.id);
+    expect(admins, 'active admins before the revoke').toEqual(['p-admin']);
     const revoke = await as('p-admin', koe.platform.gatewayUrl, REVOKE, { p: 'p-admin', r: 'admin' });
     expect(revoke.json.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'principalId' });
     expect(revoke.json.errors?.[0]?.message).toContain('last active admin');

@@ -81,10 +81,11 @@ describe('the per-principal rate limit', () => {
 
   it('refuses once the PLAIN reads of the minute pass their limit', async () => {
     const p = await start({ requestsPerMinute: 1000, plainReadsPerMinute: 50 });
-    const headers = await freshPrincipal('p-rate-test-plain', 'p-admin');
+    // A support agent, not an admin: a second active admin would break the last-admin test running alongside.
+    const headers = await freshPrincipal('p-rate-test-plain', 'p-support-east');
     await awayFromMinuteEnd();
-    // An admin reads `name` in PLAIN: 100 rows cross the line, the request after is refused.
-    const query = '{ customers(first: 100) { edges { node { id name } } } }';
+    // The agent reads its own team's names in PLAIN: 100 rows cross the line, the request after is refused.
+    const query = '{ customers(first: 100, filter: { teamId: "team-east" }) { edges { node { id name } } } }';
     expect((await post(p.subgraphUrls.customers, headers, query)).status).toBe(200);
     const res = await post(p.gatewayUrl, headers, '{ customers(first: 1) { totalCount } }');
     expect(res.status, await res.clone().text()).toBe(429);

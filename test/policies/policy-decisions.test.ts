@@ -152,16 +152,21 @@ describe(`${KoeAbility.name}.${KoeAbility.prototype.rowFilter.name}`, () => {
 describe(`${KoeAbility.name}.${KoeAbility.prototype.canMutate.name}`, () => {
   const cases: Array<[string, string, boolean, Ask]> = [
     ['admin', 'grantRole', true, {}],
-    ['admin', 'recordProvision', true, {}],
+    // Erasure is the DPO's decision alone: admins run every other mutation, by name.
+    ['admin', 'requestErasure', false, {}],
+    ['admin', 'requestErasure', false, { purpose: 'compliance' }],
+    ['admin', 'recordProvision', false, {}],
     ['support_agent', 'updateFeedbackStatus', true, {}],
     ['support_agent', 'submitFeedback', false, {}],
     ['ingest', 'submitFeedback', true, {}],
     ['ingest', 'upsertCustomer', true, {}],
     ['ingest', 'updateFeedbackStatus', false, {}],
-    // Not yet in the API (lifecycle work): the shipped policy grants it to nobody until then.
-    ['dpo', 'requestErasure', false, { purpose: 'compliance' }],
+    ['dpo', 'requestErasure', true, { purpose: 'compliance' }],
     ['dpo', 'requestErasure', false, {}],
-    ['dpo', 'recordProvision', false, { purpose: 'support' }],
+    ['dpo', 'requestErasure', false, { purpose: 'support' }],
+    // Recording a third-party provision (APPI Art. 29) is the DPO's, for a compliance case only.
+    ['dpo', 'recordProvision', true, { purpose: 'compliance' }],
+    ['dpo', 'recordProvision', false, {}],
     ['intern', 'submitFeedback', false, {}],
     ['admin', 'dropDatabase', false, {}],
     ...(['analyst', 'bi_readonly', 'marketing', 'auditor'] as const).flatMap((role) =>

@@ -165,8 +165,8 @@ describe(schemaFilterFor.name, () => {
     ['bi_readonly', ['Customer.email', 'Customer.name', 'AuditEvent.hash'], ['Customer.customerKey', 'Feedback.body'], []],
     ['analyst', ['AuditEvent.hash', 'Principal.roles'], ['Customer.email', 'Feedback.body'], []],
     ['support_agent', ['AuditEvent.hash'], ['Customer.email'], ['updateFeedbackStatus']],
-    ['dpo', [], ['Customer.email', 'Purchase.amount'], []],
-    ['ingest', ['Customer.email', 'Customer.customerKey'], [], ['submitFeedback', 'upsertCustomer']],
+    ['dpo', [], ['Customer.email', 'Purchase.amount'], ['requestErasure', 'recordProvision', 'restrictUse']],
+    ['ingest', ['Customer.email', 'Customer.customerKey'], [], ['submitFeedback', 'upsertCustomer', 'recordConsent', 'withdrawConsent']],
     ['intern', ['Customer.customerKey', 'Feedback.body'], [], []],
   ];
 

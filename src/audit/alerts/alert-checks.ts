@@ -51,8 +51,16 @@ export function alertChecks(event: NewAuditEvent, rules: AlertRules): AlertCheck
 
 const WEEKDAY: Readonly<Record<string, number>> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
+/** Building a formatter costs far more than using one: one per time zone. */
+const clocks = new Map<string, Intl.DateTimeFormat>();
+function clockIn(timeZone: string): Intl.DateTimeFormat {
+  let clock = clocks.get(timeZone);
+  if (!clock) clocks.set(timeZone, (clock = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
+  return clock;
+}
+
 export function outsideHours(at: Date, rule: NonNullable<AlertRules['after_hours']>): boolean {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: rule.timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const parts = clockIn(rule.timeZone).formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   const minute = Number(get('hour')) * 60 + Number(get('minute'));
   const day = WEEKDAY[get('weekday')] ?? 0;

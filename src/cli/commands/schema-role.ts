@@ -17,7 +17,27 @@ import {
   isTypeExtensionNode, Kind, parse, print, validateSchema, type DefinitionNode, type DocumentNode, type GraphQLSchema,
   type OperationTypeDefinitionNode,
 } from 'graphql';
-import { piiFields, schemaFilterFor, type PolicySet } from '../../policies/index.js';
+import { matrix, piiFields, schemaFilterFor, type PolicySet } from '../../policies/index.js';
+
+/**
+ * Root queries that disclose whole records as one document (no `@pii` field to cut): they stay only
+ * for a role that reads every `@pii` field of these types in PLAIN under the purpose they need.
+ */
+const DISCLOSURES: Readonly<Record<string, { purpose: string; types: readonly string[] }>> = {
+  subjectExport: { purpose: 'compliance', types: ['Customer', 'Feedback'] },
+};
+
+function disclosuresCut(set: PolicySet, role: string, queryName: string, schema: GraphQLSchema): string[] {
+  const present = Object.keys(schema.getQueryType()?.getFields() ?? {});
+  return Object.entries(DISCLOSURES)
+    .filter(([query]) => present.includes(query))
+    .filter(([, need]) => {
+      const m = matrix(set, set.catalog, { purpose: need.purpose });
+      const cells = Object.entries(m.cells[role] ?? {}).filter(([f]) => need.types.includes(f.split('.')[0]!));
+      return cells.length === 0 || cells.some(([, c]) => c.decision === 'MASKED' || c.decision === 'DENIED');
+    })
+    .map(([query]) => `${queryName}.${query}`);
+}
 
 /** What to leave out: type names, and fields as `Type.field`. */
 interface Cut {
@@ -47,7 +67,7 @@ export function roleSchemaSdl(fullSdl: string, set: PolicySet, role: string): st
   const payloads = new Set(callable.map((f) => getNamedType(f.type).name));
   const queryName = schema.getQueryType()!.name;
   const readSide = cascade(schema, governed, { types: new Set(unreadable), fields: new Set(fieldCut) });
-  const queryCut = [...readSide.fields].filter((f) => f.startsWith(`${queryName}.`));
+  const queryCut = [...[...readSide.fields].filter((f) => f.startsWith(`${queryName}.`)), ...disclosuresCut(set, role, queryName, schema)];
   const cut = cascade(schema, governed, { types: new Set(unreadable.filter((t) => !payloads.has(t))), fields: new Set([...fieldCut, ...queryCut]) });
   if (cut.types.has(queryName)) throw new Error(`role "${role}" can read nothing at all, not even ${queryName}.me: no schema to print`);
 

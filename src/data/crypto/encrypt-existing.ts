@@ -25,11 +25,11 @@ export async function encryptExistingRows(em: EntityManager, crypto: FieldCrypto
   const counts = { customer: 0, purchase: 0, feedback: 0 };
   for (const table of Object.keys(ENCRYPTED_COLUMNS) as EncryptedTable[]) {
     const columns = Object.values(ENCRYPTED_COLUMNS[table]) as string[];
-    const plain = columns.map((c) => `("${c}" is not null and left("${c}", ${FIELD_PREFIX.length}) <> '${FIELD_PREFIX}')`).join(' or ');
+    const plain = columns.map((c) => `("${c}" is not null and "${c}" <> '' and left("${c}", ${FIELD_PREFIX.length}) <> '${FIELD_PREFIX}')`).join(' or ');
     let after = NIL_OWNER;
     for (;;) {
       const done = await em.fork().transactional(async (tx) => {
-        const conn = tx.getConnection();
+        const conn = tx; // tx.execute runs in this transaction (tx.getConnection().execute would not, and FOR UPDATE would lock nothing)
         const rows = await conn.execute<Array<Record<string, string | null>>>(
           `select id, ${OWNER[table]} as owner, ${columns.map((c) => `"${c}"`).join(', ')} from "${table}" where id > ? and (${plain}) order by id limit ${BATCH} for update`,
           [after],
@@ -37,18 +37,19 @@ export async function encryptExistingRows(em: EntityManager, crypto: FieldCrypto
         if (rows.length === 0) return 0;
         const keys = await crypto.ensureKeys(tx, rows.map((r) => r.owner ?? NIL_OWNER));
         for (const r of rows) {
-          const key = keys.get(r.owner ?? NIL_OWNER)!;
+          // An owner whose key was shredded keeps nothing readable: plaintext left over is emptied.
+          const key = keys.get(r.owner ?? NIL_OWNER) ?? null;
           const sets: string[] = [];
           const params: unknown[] = [];
           for (const c of columns) {
             const v = r[c];
-            if (v === null || v === undefined || v.startsWith(FIELD_PREFIX)) continue;
+            if (v === null || v === undefined || v === '' || v.startsWith(FIELD_PREFIX)) continue;
             sets.push(`"${c}" = ?`);
-            params.push(crypto.encrypt(key, table, c, r.id!, v));
+            params.push(key ? crypto.encrypt(key, table, c, r.id!, v) : '');
             const kind = table === 'customer' ? (c as keyof typeof BIDX) : null;
             if (kind && kind in BIDX) {
               sets.push(`"${BIDX[kind]}" = ?`);
-              params.push(crypto.blind(kind, v));
+              params.push(key ? crypto.blind(kind, v) : null);
             }
           }
           if (sets.length) await conn.execute(`update "${table}" set ${sets.join(', ')} where id = ?`, [...params, r.id]);

@@ -1,6 +1,7 @@
 import { Collection, Entity, Formula, Index, OneToMany, PrimaryKey, Property } from '@mikro-orm/core';
 import { ConsentEntity } from './consent.entity.js';
 import { PurchaseEntity } from './purchase.entity.js';
+import { UseRestrictionEntity } from './use-restriction.entity.js';
 
 /**
  * A customer as stored. Personal columns hold `ENC1:` ciphertext under the customer's data key
@@ -64,6 +65,10 @@ export class CustomerEntity {
   @Property({ type: 'datetime' })
   lastActivityAt!: Date;
 
+  /** When a data-subject erasure ran: the personal columns are emptied and the data key is gone. */
+  @Property({ type: 'datetime', nullable: true })
+  erasedAt?: Date | null;
+
   /**
    * Purposes the customer consents to now (granted, not withdrawn): the virtual attribute that
    * policies test as `consentedPurposes`, read with the row so per-record decisions need no query.
@@ -75,9 +80,22 @@ export class CustomerEntity {
   )
   consentedPurposes?: string[];
 
+  /**
+   * Purposes the DPO stopped the use of this customer's data for (APPI Art. 35): the virtual
+   * attribute `restrictedPurposes`, read with the row like `consentedPurposes`.
+   */
+  @Formula(
+    (alias) => `(select coalesce(jsonb_agg(r.purpose), '[]'::jsonb) from use_restriction r where r.customer_id = ${alias}.id)`,
+    { type: 'json', persist: false },
+  )
+  restrictedPurposes?: string[];
+
   @OneToMany(() => PurchaseEntity, (p) => p.customer)
   purchases = new Collection<PurchaseEntity>(this);
 
   @OneToMany(() => ConsentEntity, (c) => c.customer)
   consents = new Collection<ConsentEntity>(this);
+
+  @OneToMany(() => UseRestrictionEntity, (r) => r.customer)
+  useRestrictions = new Collection<UseRestrictionEntity>(this);
 }

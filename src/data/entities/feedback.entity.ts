@@ -35,6 +35,11 @@ export class FeedbackEntity {
   @Property({ type: 'text[]' })
   tags!: string[];
 
+  /** Kinds of personal data detected in the body at intake (`piiCategoriesIn`); plain, values never. */
+  @Index({ type: 'gin' })
+  @Property({ type: 'text[]', default: '{}' })
+  piiFlags!: string[];
+
   @Index()
   @Property({ type: 'string', length: 16 })
   status!: string;
@@ -45,4 +50,8 @@ export class FeedbackEntity {
 
   @Property({ type: 'text', nullable: true })
   note!: string | null;
+
+  /** When `koe lifecycle run` emptied body, note and subject (retention ran out); the rest is kept. */
+  @Property({ type: 'datetime', nullable: true })
+  scrubbedAt?: Date | null;
 }

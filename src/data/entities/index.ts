@@ -5,6 +5,7 @@ export { CustomerEntity } from './customer.entity.js';
 export { FeedbackEntity } from './feedback.entity.js';
 export { PrincipalEntity, type RoleGrant } from './principal.entity.js';
 export { PurchaseEntity } from './purchase.entity.js';
+export { UseRestrictionEntity } from './use-restriction.entity.js';
 
 import { ApiKeyEntity } from './api-key.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
@@ -13,5 +14,6 @@ import { CustomerEntity } from './customer.entity.js';
 import { FeedbackEntity } from './feedback.entity.js';
 import { PrincipalEntity } from './principal.entity.js';
 import { PurchaseEntity } from './purchase.entity.js';
+import { UseRestrictionEntity } from './use-restriction.entity.js';
 
-export const ENTITIES = [CustomerEntity, PurchaseEntity, ConsentEntity, FeedbackEntity, PrincipalEntity, AuditEventEntity, ApiKeyEntity];
+export const ENTITIES = [CustomerEntity, PurchaseEntity, ConsentEntity, FeedbackEntity, PrincipalEntity, AuditEventEntity, ApiKeyEntity, UseRestrictionEntity];

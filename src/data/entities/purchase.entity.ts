@@ -24,4 +24,8 @@ export class PurchaseEntity {
 
   @Property({ type: 'text' })
   store!: string;
+
+  /** When `koe lifecycle run` emptied product name and store (retention ran out); amount, category, date kept. */
+  @Property({ type: 'datetime', nullable: true })
+  anonymisedAt?: Date | null;
 }

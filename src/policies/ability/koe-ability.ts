@@ -5,12 +5,14 @@
  */
 import { subject, type MongoAbility, type Rule, type MongoQuery } from '@casl/ability';
 import type { AbilityTuple } from '@casl/ability';
+import type { CondNode } from '../conditions/cond-node.js';
 import { piiFields, type FieldInfo, type SchemaCatalog } from '../catalog.js';
 import { catalogField } from '../catalog-lookup.js';
 import type { MaskerName } from '../masker-names.js';
 import { MUTATION_TYPE, type Decision, type MaskSpec } from '../model.js';
 import { READ_ROW, type KoeRawRule, type RuleMeta } from './raw-rules.js';
 import { rowFilterOf, type RowFilter } from './row-filter.js';
+import { isRestricted, restrictionCond } from './use-restriction.js';
 
 export interface FieldDecision {
   readonly decision: Decision;
@@ -49,6 +51,8 @@ export class KoeAbility {
     /** The principal's roles that the policy knows, sorted; unknown ones were dropped. */
     readonly roles: readonly string[],
     private readonly readOnly: boolean,
+    /** The request's purpose when use restrictions apply to it (use-restriction.ts), else null. */
+    private readonly restrictedFor: string | null = null,
   ) {}
 
   /** Decided once per ability and field; `conditional` means ask `decide` per record. */
@@ -61,6 +65,7 @@ export class KoeAbility {
   }
 
   decide(type: string, record: object, field: string): FieldDecision {
+    if (isRestricted(type, record, this.restrictedFor)) return DENIED;
     const plan = this.fieldPlan(type, field);
     if (plan.kind === 'static') return plan;
     const s = asSubject(type, record);
@@ -77,7 +82,7 @@ export class KoeAbility {
 
   rowFilter(type: string): RowFilter {
     let filter = this.rowFilters.get(type);
-    if (!filter) this.rowFilters.set(type, (filter = rowFilterOf(this.casl.rulesFor(READ_ROW, type))));
+    if (!filter) this.rowFilters.set(type, (filter = withRestriction(rowFilterOf(this.casl.rulesFor(READ_ROW, type)), restrictionCond(type, this.restrictedFor))));
     return filter;
   }
 
@@ -86,6 +91,7 @@ export class KoeAbility {
   }
 
   canUpdate(type: string, record: object, field: string): boolean {
+    if (isRestricted(type, record, this.restrictedFor)) return false;
     return this.fieldInfo(type, field) !== null && this.casl.can('update', asSubject(type, record), field);
   }
 
@@ -161,6 +167,13 @@ export class KoeAbility {
   private fieldInfo(type: string, field: string): FieldInfo | null {
     return catalogField(this.catalog, type, field);
   }
+}
+
+/** The rows the rules show, less those whose customer is restricted for the request's purpose. */
+function withRestriction(filter: RowFilter, restriction: CondNode | null): RowFilter {
+  if (restriction === null || filter.kind === 'none') return filter;
+  if (filter.kind === 'all') return { kind: 'where', where: restriction };
+  return { kind: 'where', where: { kind: 'and', items: [filter.where, restriction] } };
 }
 
 /** CASL tags the record with its type; a frozen record (or one tagged as another type) is copied. */

@@ -12,6 +12,8 @@ import { compileRoles } from './compile-roles.js';
 import { compileAuditPolicy } from './audit-policy.js';
 import { collectDeclarations } from './declarations.js';
 import { compileKeyPolicy } from './key-policy.js';
+import { compileLifecyclePolicy } from './lifecycle-policy.js';
+import { compileRecipients } from './recipient-policy.js';
 import { policyFileSchema } from './policy-file.schema.js';
 import { schemaProblems } from './validate-schema.js';
 import { parseSource, readSources } from './yaml-source.js';
@@ -59,10 +61,12 @@ export function compilePolicySources(dir: string, sources: readonly PolicySource
   const roles = compileRoles(decl.roles, { catalog, purposes: new Set(decl.purposes.keys()), maskers: decl.maskers }, problems);
   const audit = compileAuditPolicy(files, new Set(decl.roles.keys()), problems);
   const keys = compileKeyPolicy(files, problems);
+  const lifecycle = compileLifecyclePolicy(files, problems);
+  const recipients = compileRecipients(files, { catalog, purposes: new Set(decl.purposes.keys()) }, problems);
   if (problems.length) return { set: null, problems: sortProblems(problems) };
 
   const set: PolicySet = {
-    version, dir, catalog, roles, purposes: decl.purposes, maskers: decl.maskers, audit, keys, sources,
+    version, dir, catalog, roles, purposes: decl.purposes, maskers: decl.maskers, audit, keys, lifecycle, recipients, sources,
     placeholders: placeholdersUsed(roles), abilities: new Lru(ABILITY_CACHE_SIZE),
   };
   let byVersion = compiledSets.get(catalog);

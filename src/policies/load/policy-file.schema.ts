@@ -2,6 +2,7 @@
  * The JSON Schema of a `*.policy.yaml` file: the shape only. Names (types, fields, roles, maskers,
  * purposes) are checked afterwards against the catalog, where a typo can get a suggestion.
  */
+import { ISO_PERIOD_PATTERN } from './lifecycle-policy.js';
 
 export const DEPARTMENTS = ['IT', 'legal', 'CX field team', 'marketing', 'analytics', 'audit'] as const;
 
@@ -90,6 +91,31 @@ const alerts = {
   },
 };
 
+/** One category of lifecycle.policy.yaml: how long to keep it, from which date, and what disposal does. */
+const lifecycleRule = (after: string, action: string) => ({
+  type: 'object', additionalProperties: false, required: ['keep'],
+  properties: { keep: { type: 'string', pattern: ISO_PERIOD_PATTERN }, after: { enum: [after] }, action: { enum: [action] } },
+});
+const lifecycle = {
+  type: 'object', additionalProperties: false, minProperties: 1,
+  properties: {
+    feedback: lifecycleRule('receivedAt', 'scrub'),
+    purchases: lifecycleRule('orderedAt', 'anonymise'),
+    contactDetails: lifecycleRule('lastActivityAt', 'shred'),
+  },
+};
+
+const recipient = {
+  type: 'object', additionalProperties: false, required: ['name', 'address', 'country', 'purpose', 'fields'],
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    address: { type: 'string', minLength: 1 },
+    country: { type: 'string', pattern: '^[A-Z]{2}$' },
+    purpose: { type: 'string', minLength: 1 },
+    fields: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', minLength: 1 } },
+  },
+};
+
 export const policyFileSchema = {
   type: 'object',
   additionalProperties: false,
@@ -106,5 +132,9 @@ export const policyFileSchema = {
       type: 'object', additionalProperties: false, required: ['maxAgeDays'],
       properties: { maxAgeDays: { type: 'integer', minimum: 1 } },
     },
+    // Retention per data category (`koe lifecycle run`): unknown categories and actions are refused.
+    lifecycle,
+    // Third parties data is provided to (`koe provision export`); fields and maskers checked by name later.
+    recipients: { type: 'object', propertyNames: id, additionalProperties: recipient },
   },
 } as const;

@@ -36,6 +36,8 @@ const ONE_OF_HINTS: Readonly<Record<string, string>> = {
 const PATTERN_HINTS: Readonly<Record<string, string>> = {
   alerts: 'a window is a number and a unit (30s, 10m, 1h, 1d); hours are HH:MM-HH:MM',
   retention: 'a period is a number and a unit (90d, 1y); keys are actions, prefixes like access.* or default',
+  lifecycle: 'keep is an ISO-8601 period of years, months, weeks or days (P3Y, P18M, P1Y6M, P90D)',
+  recipients: 'a country is an ISO 3166-1 alpha-2 code in capitals (JP, SG, US)',
 };
 
 function describe(e: ErrorObject, path: readonly string[]): string {
@@ -59,6 +61,7 @@ function describe(e: ErrorObject, path: readonly string[]): string {
     case 'minimum':
       return `${at} must be at least ${(e.params as { limit: number }).limit}`;
     case 'minProperties':
+      if (path[0] === 'recipients') return `${at} is empty: list the fields the recipient receives (Type.field: PLAIN or a masker)`;
       return `${at} is empty: give it roles:, purposes:, maskers:, alerts:, retention: or rotation:`;
     default:
       return `${at} ${e.message ?? 'is invalid'}`;

@@ -52,6 +52,12 @@ function decrypting(path: string, spec: EncryptedField, ownerOf: (s: Stored) => 
     const owner = ownerOf(source);
     const cached = ctx.crypto.cachedKey(owner);
     if (cached) return open(ctx, cached, source, stored as string);
-    return ctx.loaders.dataKey.load(owner).then((key) => open(ctx, key, source, stored as string));
+    return ctx.loaders.dataKey.load(owner).then(
+      (key) => open(ctx, key, source, stored as string),
+      (e: unknown) => {
+        if (e instanceof DecryptionError) throw new DecryptionFailedError(path);
+        throw e;
+      },
+    );
   };
 }

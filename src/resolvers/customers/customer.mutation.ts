@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { CustomerEntity } from '../../data/entities/index.js';
-import { ForbiddenError } from '../../schema/errors.js';
+import { BadUserInputError, ForbiddenError } from '../../schema/errors.js';
 import { UpsertCustomerInput } from '../../schema/inputs/customer.input.js';
 import { Customer } from '../../schema/types/customer.type.js';
 import type { KoeContext } from '../context.js';
@@ -19,7 +19,9 @@ export class CustomerMutationResolver {
     const now = new Date();
     if (existing && !ctx.access.canUpdate('Customer', existing, 'email')) throw new ForbiddenError('You may not change this customer');
     // Sealed before the ORM sees it: plaintext never reaches a statement, a log line or the WAL.
-    const key = (await ctx.crypto.ensureKeys(ctx.em, [id])).get(id)!;
+    const key = (await ctx.crypto.ensureKeys(ctx.em, [id])).get(id);
+    // An erased customer stays erased: a fresh key would quietly bring them back.
+    if (!key) throw new BadUserInputError('input.id', 'this customer was erased; their data can no longer be written');
     const sealed = ctx.crypto.sealRow(key, 'customer', id, { ...clean });
     if (existing) {
       ctx.em.assign(existing, { ...sealed, lastActivityAt: now });

@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FieldCrypto } from '../../data/crypto/index.js';
 import { FeedbackEntity } from '../../data/entities/index.js';
+import { isPiiKind, PII_KINDS } from '../../policies/maskers/pii-categories.js';
 import { FeedbackOrderField, OrderDirection } from '../../schema/enums.js';
 import { BadUserInputError } from '../../schema/errors.js';
 import type { FeedbackFilter, FeedbackOrder } from '../../schema/inputs/feedback.input.js';
@@ -31,6 +32,7 @@ function conditionsOf(access: RequestAccess, f: FeedbackFilter | null | undefine
     access.assertCanFilter('Feedback', name, `filter.${name}`);
     out.push({ [name]: value });
   }
+  if (f.containsPii !== undefined && f.containsPii !== null) out.push({ piiFlags: { $overlap: piiKindsArg(access, f.containsPii) } });
   if (f.customerId) out.push({ customer: uuidArg('filter.customerId', f.customerId) });
   if (f.receivedAfter) out.push({ receivedAt: { $gte: f.receivedAfter } });
   if (f.receivedBefore) out.push({ receivedAt: { $lt: f.receivedBefore } });
@@ -40,6 +42,16 @@ function conditionsOf(access: RequestAccess, f: FeedbackFilter | null | undefine
     if (f.text.trim().length < 2) throw new BadUserInputError('filter.text', 'search text needs at least 2 characters');
   }
   return out;
+}
+
+/** The kinds a `containsPii` filter names, checked against the detector's; an empty list matches nothing. */
+function piiKindsArg(access: RequestAccess, kinds: readonly string[]): string[] {
+  access.assertCanFilter('Feedback', 'piiFlags', 'filter.containsPii');
+  const unknown = kinds.filter((k) => !isPiiKind(k));
+  if (unknown.length > 0) {
+    throw new BadUserInputError('filter.containsPii', `unknown kind ${unknown.join(', ')}; expected any of ${PII_KINDS.join(', ')}`);
+  }
+  return [...new Set(kinds)];
 }
 
 export async function listFeedback(em: EntityManager, access: RequestAccess, crypto: FieldCrypto, args: FeedbackListArgs): Promise<Page<FeedbackEntity>> {

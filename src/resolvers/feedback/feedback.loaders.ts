@@ -75,7 +75,8 @@ export function feedbackCountByCustomerLoader(em: EntityManager, access: Request
     if (where === null) return ids.map(() => 0);
     const rows: Array<{ customer_id: string; count: number }> = await em
       .createQueryBuilder(FeedbackEntity, 'f')
-      .select(['f.customer', raw('count(*)::int as count')])
+      // The column itself: a row filter that joins the customer (use restrictions) would otherwise make `f.customer` select the join's id.
+      .select([raw('f.customer_id as customer_id'), raw('count(*)::int as count')])
       .where(where)
       .groupBy('f.customer')
       .execute('all', false);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { NIL_OWNER } from '../../data/crypto/index.js';
 import { CustomerEntity, FeedbackEntity } from '../../data/entities/index.js';
+import { piiCategoriesIn } from '../../policies/maskers/pii-categories.js';
 import { FeedbackStatus } from '../../schema/enums.js';
 import { BadUserInputError, ForbiddenError } from '../../schema/errors.js';
 import { SubmitFeedbackInput } from '../../schema/inputs/feedback.input.js';
@@ -23,10 +24,13 @@ export class FeedbackMutationResolver {
     }
     const id = randomUUID();
     const owner = customer?.id ?? NIL_OWNER;
-    const key = (await ctx.crypto.ensureKeys(ctx.em, [owner])).get(owner)!;
+    const key = (await ctx.crypto.ensureKeys(ctx.em, [owner])).get(owner);
+    if (!key) throw new BadUserInputError('input.customerId', 'this customer was erased; feedback can no longer be linked to them');
     const feedback = ctx.em.create(FeedbackEntity, {
       id,
       ...ctx.crypto.sealRow(key, 'feedback', id, { ...clean }),
+      // From the plaintext: once sealed, the body can no longer be scanned without its key.
+      piiFlags: piiCategoriesIn(clean.body),
       customer,
       status: FeedbackStatus.OPEN,
       sentiment: null,

@@ -21,6 +21,12 @@ export class FeedbackFilter {
   @Field(() => String, { nullable: true, description: 'Searches subject and body; needs PLAIN read access to the body.' })
   text?: string;
 
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Feedback whose body was found to contain ANY of these kinds of personal data (see Feedback.piiFlags).',
+  })
+  containsPii?: string[];
+
   @Field(() => Date, { nullable: true })
   receivedAfter?: Date;
 

@@ -25,8 +25,9 @@ export class Purchase {
   @Field(() => Date)
   orderedAt!: Date;
 
-  @Field(() => String)
-  productName!: string;
+  /** Nullable: after erasure it reads as null (DATA_ERASED) while amount and category stay. */
+  @Field(() => String, { nullable: true })
+  productName!: string | null;
 
   @Field(() => String)
   category!: string;
@@ -34,8 +35,8 @@ export class Purchase {
   @Field(() => Int, { description: 'Amount in yen.' })
   amount!: number;
 
-  @Field(() => String)
-  store!: string;
+  @Field(() => String, { nullable: true })
+  store!: string | null;
 }
 
 @Directive('@key(fields: "id")')

@@ -42,6 +42,13 @@ export class Feedback {
   @Field(() => [String])
   tags!: string[];
 
+  @Field(() => [String], {
+    description:
+      'Kinds of personal data detected in the body when it was submitted (ADDRESS, CARD, EMAIL, MYNUMBER, PHONE, POSTAL): ' +
+      'categories only, never the values. Empty for feedback stored before detection at intake.',
+  })
+  piiFlags!: string[];
+
   @Field(() => FeedbackStatus)
   status!: FeedbackStatus;
 

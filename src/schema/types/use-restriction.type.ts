@@ -1,0 +1,14 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+
+/** What `restrictUse` left in place; the reason stays in the audit trail, not in the answer. */
+@ObjectType({ description: 'The purposes one customer’s data may no longer be used for (APPI Art. 35, cessation of use).' })
+export class UseRestriction {
+  @Field(() => ID)
+  customerId!: string;
+
+  @Field(() => [String], { description: 'Every purpose the customer is restricted for now, this request’s and earlier ones.' })
+  purposes!: string[];
+
+  @Field(() => Date, { description: 'When this request’s restriction took effect (an earlier one for the same purpose keeps its time).' })
+  restrictedAt!: Date;
+}
