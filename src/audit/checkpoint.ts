@@ -21,8 +21,18 @@ export interface Checkpoint {
 }
 
 export function checkpointKey(masterKey: string): CheckpointKey {
-  const secret = Buffer.from(hkdfSync('sha256', Buffer.from(masterKey, 'utf8'), '', 'koe-audit-checkpoint', 32));
+  const secret = Buffer.from(hkdfSync('sha256', Buffer.from(signingEntry(masterKey), 'utf8'), '', 'koe-audit-checkpoint', 32));
   return { id: createHash('sha256').update(secret).digest('hex').slice(0, 16), secret };
+}
+
+/**
+ * During a KEK rotation KOE_MASTER_KEY lists several versions (`2:<b64>,1:<b64>`); checkpoints stay
+ * signed with the oldest one's key, so adding a version does not invalidate earlier signatures.
+ */
+function signingEntry(masterKey: string): string {
+  const entries = masterKey.split(',').map((e) => /^\s*(\d+):(.+?)\s*$/.exec(e));
+  if (entries.some((m) => !m)) return masterKey;
+  return [...entries].sort((a, b) => Number(a![1]) - Number(b![1]))[0]![2]!;
 }
 
 /** The recorder's key: only from the environment, so a server never writes secrets to disk. */

@@ -68,3 +68,13 @@ describe(verifyChain.name, () => {
     expect(report.problem).toMatchObject({ seq: '10', kind: 'checkpoint-key' });
   });
 });
+
+describe('checkpoint key during a KEK rotation', () => {
+  it('signs with the oldest listed version, so adding a version keeps earlier signatures valid', () => {
+    const v1 = Buffer.alloc(32, 1).toString('base64');
+    const v2 = Buffer.alloc(32, 2).toString('base64');
+    expect(checkpointKey(`2:${v2},1:${v1}`).id).toBe(checkpointKey(v1).id);
+    expect(checkpointKey(`1:${v1}`).id).toBe(checkpointKey(v1).id);
+    expect(checkpointKey(v2).id).not.toBe(checkpointKey(v1).id);
+  });
+});
