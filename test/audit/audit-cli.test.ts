@@ -2,19 +2,17 @@
  * `koe audit …` run for real against a scratch database: verify's exit code and JSON report on a
  * tampered chain, export to a file; --help of every subcommand is checked in-process.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAudit } from '../../src/cli/commands/audit.command.js';
 import { asSuperuser, BASE_TIME, buildChain } from '../support/audit-chain.js';
 import { policyDirWithAudit } from '../support/audit-alerts.js';
+import { koeCliEnv, runKoe } from '../support/koe-cli.js';
 import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let db: ScratchKoeDb;
 const dir = mkdtempSync(join(tmpdir(), 'koe-audit-cli-'));
 
@@ -27,29 +25,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function koe(args: readonly string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json'),
-    DATABASE_URL: db.url,
-    // The key the test chain's checkpoints were signed with (see test/support/audit-chain.ts).
-    KOE_MASTER_KEY: 'koe-test-master-key',
-    KOE_JWT_SECRET: 'koe-cli-test-jwt-secret-0123456789abcdef',
-    KOE_PSEUDONYM_KEY: 'koe-cli-test-pseudonym',
-  };
-  const argv = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'src/cli/main.ts'), ...args];
-  return new Promise((resolve) => {
-    execFile(process.execPath, argv, { cwd: ROOT, env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+// KOE_MASTER_KEY: the key the test chain's checkpoints were signed with (see test/support/audit-chain.ts).
+const koe = (args: readonly string[]) => runKoe(args, { ...koeCliEnv(db.url), KOE_MASTER_KEY: 'koe-test-master-key' });
 
 describe('koe audit', () => {
   // Two spawns in parallel (tsx compiles the CLI each time, ~6 s): the broken verify and an export.

@@ -2,12 +2,13 @@
  * `koe policy …` run for real, as an admin would: one child process per command, asserting what
  * it prints and how it exits. Spawns are slow (~3 s each), so each test runs exactly one.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { runKoe } from '../support/koe-cli.js';
 
 // A spawn compiles the three subgraphs (~3 s alone, much more when both files run at once on few cores).
 vi.setConfig({ testTimeout: 60_000 });
@@ -15,23 +16,8 @@ vi.setConfig({ testTimeout: 60_000 });
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const POLICIES = join(ROOT, 'policies');
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The CLI as `npx koe` runs it; tsx is pointed at our tsconfig so decorators compile from any cwd. */
-function koe(args: readonly string[], cwd = ROOT): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json') };
-  delete env.KOE_POLICY_DIR;
-  const argv = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'src/cli/main.ts'), ...args];
-  return new Promise((resolve) => {
-    execFile(process.execPath, argv, { cwd, env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+/** The CLI as `npx koe` runs it (from `cwd`), with the shipped policies rather than a KOE_POLICY_DIR of the environment. */
+const koe = (args: readonly string[], cwd = ROOT) => runKoe(args, { KOE_POLICY_DIR: undefined }, { cwd });
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -2,34 +2,15 @@
  * `koe schema --role` run for real: the SDL a role's tools see, cut to what the policy lets it
  * ever use, must still be a valid schema. One child process per test (~3 s each).
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildSchema, isInputObjectType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { runKoe } from '../support/koe-cli.js';
 
 // A spawn compiles the three subgraphs (~3 s alone, much more when both files run at once on few cores).
 vi.setConfig({ testTimeout: 60_000 });
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The CLI as `npx koe` runs it; tsx is pointed at our tsconfig so decorators compile from any cwd. */
-function koe(args: readonly string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json') };
-  delete env.KOE_POLICY_DIR;
-  const argv = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'src/cli/main.ts'), ...args];
-  return new Promise((resolve) => {
-    execFile(process.execPath, argv, { cwd: ROOT, env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+/** The CLI as `npx koe` runs it, with the shipped policies rather than a KOE_POLICY_DIR of the environment. */
+const koe = (args: readonly string[]) => runKoe(args, { KOE_POLICY_DIR: undefined });
 
 /** Runs `koe schema --role <role>` and builds what it printed (buildSchema validates the SDL). */
 async function schemaFor(role: string): Promise<{ sdl: string; schema: GraphQLSchema }> {

@@ -4,16 +4,13 @@
  * bound to its record and column), sets the blind indexes, keeps values already sealed, and a
  * second run has nothing left to do.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptExistingRows, FieldCrypto, NIL_OWNER } from '../../src/data/crypto/index.js';
 import { TEST_MASTER_KEY, testKeyProvider } from '../support/crypto.js';
+import { koeCliEnv, runKoe } from '../support/koe-cli.js';
 import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BULK = 1_234; // more than one batch of 500
 
 const alice = {
@@ -62,28 +59,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.drop());
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function koeCli(args: readonly string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json'),
-    DATABASE_URL: db.url,
-    KOE_MASTER_KEY: TEST_MASTER_KEY,
-    KOE_JWT_SECRET: 'koe-cli-test-jwt-secret-0123456789abcdef',
-    KOE_PSEUDONYM_KEY: 'koe-cli-test-pseudonym',
-  };
-  const argv = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'src/cli/main.ts'), ...args];
-  return new Promise((resolve) => {
-    execFile(process.execPath, argv, { cwd: ROOT, env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const koeCli = (args: readonly string[]) => runKoe(args, { ...koeCliEnv(db.url), KOE_MASTER_KEY: TEST_MASTER_KEY });
 
 const row = async (table: string, id: string) => ((await db.sql(`select * from "${table}" where id = ?`, [id])) as Array<Record<string, string | null>>)[0]!;
 

@@ -3,7 +3,6 @@
  * file (progress, retirement, audit event, data still readable), `koe keys status`, a rotation
  * that crashes midway and resumes, env mode without a new version, and an overdue KEK.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalKeyProvider, type KeyProvider } from '../../src/crypto/index.js';
 import { FieldCrypto, kekVersions, keyProviderFor, keyStatus, rotateKeys, RotationError } from '../../src/data/crypto/index.js';
 import { TEST_MASTER_KEY } from '../support/crypto.js';
+import { koeCliEnv, runKoe, type KoeRun } from '../support/koe-cli.js';
 import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,29 +38,10 @@ afterAll(async () => {
   await db?.drop();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** The CLI with the key file (KOE_MASTER_KEY removed) or, when given, that KOE_MASTER_KEY. */
-function koe(args: readonly string[], masterKey?: string): Promise<Run> {
-  const { KOE_MASTER_KEY: _inherited, ...rest } = process.env;
-  const env: NodeJS.ProcessEnv = {
-    ...rest,
-    TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json'),
-    DATABASE_URL: db.url,
-    KOE_JWT_SECRET: 'koe-cli-test-jwt-secret-0123456789abcdef',
-    KOE_PSEUDONYM_KEY: 'koe-cli-test-pseudonym',
-    ...(masterKey ? { KOE_MASTER_KEY: masterKey } : { KOE_MASTER_KEY_FILE: keyFile }),
-  };
-  const argv = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'src/cli/main.ts'), ...args];
-  return new Promise((resolve) => {
-    execFile(process.execPath, argv, { cwd: ROOT, env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
+function koe(args: readonly string[], masterKey?: string): Promise<KoeRun> {
+  const keys = masterKey ? { KOE_MASTER_KEY: masterKey } : { KOE_MASTER_KEY: undefined, KOE_MASTER_KEY_FILE: keyFile };
+  return runKoe(args, { ...koeCliEnv(db.url), ...keys });
 }
 
 const fileProvider = (): KeyProvider => keyProviderFor(ROOT, undefined, { KOE_MASTER_KEY_FILE: keyFile }).provider;

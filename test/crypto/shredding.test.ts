@@ -6,11 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataKeyAad, decryptField, fieldAad } from '../../src/crypto/index.js';
 import type { FieldCrypto } from '../../src/data/crypto/index.js';
-import { seedDemoData } from '../../src/data/demo-seed.js';
 import { generateDemoData } from '../../src/data/seed/demo-data.js';
 import { testCrypto, testKeyProvider } from '../support/crypto.js';
-import { postGraphQL, startTestKoe, TEST_PSEUDONYM_KEY, type TestKoe } from '../support/koe.js';
-import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
+import { postGraphQL, type TestKoe } from '../support/koe.js';
+import { seededScratchKoe, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
 const OPTS = { customers: 30, feedback: 100 };
 const demo = generateDemoData(OPTS);
@@ -20,18 +19,14 @@ const erasedFeedback = demo.feedback.filter((f) => f.customerId === erased.id);
 
 let db: ScratchKoeDb;
 let koe: TestKoe;
+let stop: (() => Promise<void>) | undefined;
 let crypto: FieldCrypto;
 beforeAll(async () => {
-  db = await scratchKoeDb();
-  await seedDemoData(db.orm, TEST_PSEUDONYM_KEY, db.crypto, OPTS);
-  koe = await startTestKoe(undefined, { databaseUrl: db.url });
+  ({ db, koe, stop } = await seededScratchKoe(OPTS));
   // The FieldCrypto the platform uses: shredding through it evicts the key from its cache too.
   crypto = await testCrypto(koe.orm);
 });
-afterAll(async () => {
-  await koe?.stop();
-  await db?.drop();
-});
+afterAll(() => stop?.());
 
 type Gql = Awaited<ReturnType<typeof postGraphQL>>['json'];
 async function asAdmin(query: string, variables: Record<string, unknown> = {}): Promise<Gql> {

@@ -3,11 +3,9 @@
  * their own (the commands change principals other test files rely on). Spawns cost seconds each,
  * so independent ones run side by side and each test asserts on one or two.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createApiKey } from '../../src/auth/api-key-admin.js';
@@ -19,24 +17,16 @@ import { ApiKeyEntity, AuditEventEntity, PrincipalEntity } from '../../src/data/
 import { migrateUp } from '../../src/data/migrate.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
 import { testCrypto } from '../support/crypto.js';
+import { runKoe } from '../support/koe-cli.js';
 import { createScratchDatabase, urlForDatabase, type ScratchDatabase } from '../../src/data/postgres/index.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let scratch: ScratchDatabase;
 let orm: MikroORM;
 let dir: string;
 let goneKey: string;
 
-function koe(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: scratch.url, TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json') };
-  delete env.KOE_POLICY_DIR;
-  const argv = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'src/cli/main.ts'), 'access', ...args];
-  return new Promise((resolve) => {
-    execFile(process.execPath, argv, { cwd: ROOT, env }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
+/** `koe access …args` on the scratch database (execFile's default maxBuffer of 1 MiB, as before). */
+const koe = (...args: string[]) => runKoe(['access', ...args], { DATABASE_URL: scratch.url, KOE_POLICY_DIR: undefined }, { maxBuffer: 1024 * 1024 });
 
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY);

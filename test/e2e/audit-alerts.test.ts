@@ -6,12 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertSink } from '../../src/audit/alerts/alert-evaluator.js';
-import { seedDemoData } from '../../src/data/demo-seed.js';
 import { CustomerEntity } from '../../src/data/entities/index.js';
 import { accessFromPolicy, loadPolicy } from '../../src/server/policy.js';
 import { alertEvents, collectingLogger, marks, policyDirWithAudit, postFrom, until } from '../support/audit-alerts.js';
-import { postGraphQL, startTestKoe, TEST_PSEUDONYM_KEY, type TestKoe } from '../support/koe.js';
-import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
+import { postGraphQL, startTestKoe, type TestKoe } from '../support/koe.js';
+import { seededScratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
 /** Working hours one hour long, two hours from now in Tokyo: every request in this run is after hours. */
 function hoursExcludingNow(): string {
@@ -38,8 +37,7 @@ const log = collectingLogger();
 let customerIds: string[];
 
 beforeAll(async () => {
-  db = await scratchKoeDb();
-  await seedDemoData(db.orm, TEST_PSEUDONYM_KEY, db.crypto);
+  db = await seededScratchKoeDb();
   const access = accessFromPolicy(await loadPolicy(policyDirWithAudit(AUDIT_YAML)));
   a = await startTestKoe(access, { databaseUrl: db.url, logger: log.logger });
   b = await startTestKoe(access, { databaseUrl: db.url });

@@ -4,16 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/audit/verify.js';
-import { seedDemoData } from '../../src/data/demo-seed.js';
-import { postGraphQL, startTestKoe, TEST_PSEUDONYM_KEY, type TestKoe } from '../support/koe.js';
-import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
+import { postGraphQL, startTestKoe, type TestKoe } from '../support/koe.js';
+import { seededScratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
 let db: ScratchKoeDb;
 let a: TestKoe;
 let b: TestKoe;
 beforeAll(async () => {
-  db = await scratchKoeDb();
-  await seedDemoData(db.orm, TEST_PSEUDONYM_KEY, db.crypto, { customers: 60, feedback: 200 });
+  db = await seededScratchKoeDb({ customers: 60, feedback: 200 });
   a = await startTestKoe(undefined, { databaseUrl: db.url });
   b = await startTestKoe(undefined, { databaseUrl: db.url });
 }, 120_000);

@@ -6,17 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/audit/verify.js';
-import { seedDemoData } from '../../src/data/demo-seed.js';
 import { AuditEventEntity } from '../../src/data/entities/index.js';
-import { postGraphQL, startTestKoe, TEST_PSEUDONYM_KEY, type TestKoe } from '../support/koe.js';
+import { postGraphQL, startTestKoe, type TestKoe } from '../support/koe.js';
 import { TEST_CHECKPOINT_KEY } from '../support/audit-chain.js';
-import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
+import { seededScratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
 let db: ScratchKoeDb;
 let koe: TestKoe;
 beforeAll(async () => {
-  db = await scratchKoeDb();
-  await seedDemoData(db.orm, TEST_PSEUDONYM_KEY, db.crypto);
+  db = await seededScratchKoeDb();
   // The recorder reads its checkpoint key and interval once, at start: sign every 3rd event here.
   const saved = { key: process.env.KOE_MASTER_KEY, every: process.env.KOE_AUDIT_CHECKPOINT_EVERY };
   Object.assign(process.env, { KOE_MASTER_KEY: 'koe-test-master-key', KOE_AUDIT_CHECKPOINT_EVERY: '3' });

@@ -5,10 +5,9 @@
  * requests declaring the restricted purpose, on every path, while other purposes are unaffected.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/data/demo-seed.js';
 import { generateDemoData } from '../../src/data/seed/demo-data.js';
-import { postGraphQL, startTestKoe, TEST_PSEUDONYM_KEY, type TestKoe } from '../support/koe.js';
-import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
+import { errorCodes, postAs, type GraphQLBody, type TestKoe } from '../support/koe.js';
+import { seededScratchKoe, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
 const OPTS = { customers: 40, feedback: 200 };
 const demo = generateDemoData(OPTS);
@@ -22,24 +21,15 @@ const REASON = '本人からの利用停止請求 (受付番号 DSR-2026-021)';
 
 let db: ScratchKoeDb;
 let koe: TestKoe;
+let stop: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  db = await scratchKoeDb();
-  await seedDemoData(db.orm, TEST_PSEUDONYM_KEY, db.crypto, OPTS);
-  koe = await startTestKoe(undefined, { databaseUrl: db.url });
+  ({ db, koe, stop } = await seededScratchKoe(OPTS));
 }, 120_000);
-afterAll(async () => {
-  await koe?.stop();
-  await db?.drop();
-});
+afterAll(() => stop?.());
 
-type Gql = Awaited<ReturnType<typeof postGraphQL>>['json'];
-async function as(principal: string, query: string, variables: Record<string, unknown> = {}, purpose?: string, url?: string): Promise<Gql> {
-  const headers: Record<string, string> = { authorization: `Bearer ${await koe.token(principal)}` };
-  if (purpose) headers['x-koe-purpose'] = purpose;
-  return (await postGraphQL(url ?? koe.platform.gatewayUrl, { query, variables }, headers)).json;
-}
-const codes = (res: Gql) => (res.errors ?? []).map((e) => e.extensions?.code);
-const data = (res: Gql) => res.data as any;
+const as = (principal: string, query: string, variables?: Record<string, unknown>, purpose?: string, url?: string) => postAs(koe, principal, query, variables, purpose, url);
+const codes = errorCodes;
+const data = (res: GraphQLBody) => res.data as any;
 
 const CUSTOMERS = `{ customers(first: 100) { totalCount edges { node { id } } } }`;
 const RECORD = `mutation($id: ID!, $purpose: String!) { recordConsent(customerId: $id, purpose: $purpose, source: "web") { purpose grantedAt withdrawnAt source } }`;
@@ -109,7 +99,7 @@ const FEEDBACK_BY_ID = `query($id: ID!) { feedback(id: $id) { id customer { id }
 const NESTED = `{ customers(first: 50) { edges { node { id consents { purpose } purchases { id } feedback(first: 10) { totalCount edges { node { id } } } } } } }`;
 
 describe('restrictUse', () => {
-  let analystBefore: Gql;
+  let analystBefore: GraphQLBody;
 
   it('is refused (FORBIDDEN) for everyone but the DPO declaring compliance, and changes nothing', async () => {
     analystBefore = await as('p-analyst', ANALYST_VIEW, { id: restricted.id }, 'analytics');

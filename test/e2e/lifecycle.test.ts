@@ -5,47 +5,22 @@
  * aggregate as it was, writes one audit event per batch; a second run finds nothing; and a run
  * that crashes after its first batch is finished by a rerun with the right totals.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/audit/verify.js';
-import { seedDemoData } from '../../src/data/demo-seed.js';
 import { FeedbackEntity } from '../../src/data/entities/index.js';
 import { applyLifecycle, findDue } from '../../src/data/lifecycle/index.js';
 import { parsePeriod } from '../../src/policies/load/lifecycle-policy.js';
 import type { LifecycleRule } from '../../src/policies/model.js';
 import { unsealed } from '../support/crypto.js';
-import { TEST_PSEUDONYM_KEY } from '../support/koe.js';
-import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
+import { koeCliEnv, runKoe } from '../support/koe-cli.js';
+import { seededScratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Shipped policy: feedback P3Y, purchases P7Y, contact details P2Y. */
 const NOW = '2026-12-01T00:00:00.000Z';
 const BATCH = 7;
 let db: ScratchKoeDb;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function koe(args: readonly string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json'),
-    DATABASE_URL: db.url,
-    KOE_JWT_SECRET: 'koe-cli-test-jwt-secret-0123456789abcdef',
-    KOE_PSEUDONYM_KEY: 'koe-cli-test-pseudonym',
-  };
-  const argv = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'src/cli/main.ts'), ...args];
-  return new Promise((resolve) => {
-    execFile(process.execPath, argv, { cwd: ROOT, env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const koe = (args: readonly string[]) => runKoe(args, koeCliEnv(db.url));
 
 type Row = Record<string, unknown>;
 const ids = async (q: string, params: unknown[] = []) => new Set((await db.sql<Row>(q, params)).map((r) => String(r.id)));
@@ -83,8 +58,7 @@ let aggregatesBefore: Row;
 let bodiesBefore: Map<string, string>;
 
 beforeAll(async () => {
-  db = await scratchKoeDb();
-  await seedDemoData(db.orm, TEST_PSEUDONYM_KEY, db.crypto, { customers: 40, feedback: 300 });
+  db = await seededScratchKoeDb({ customers: 40, feedback: 300 });
   // Demo data spans recent months: make a known set old enough, from customers kept and shredded alike.
   await db.sql(`update feedback set received_at = '2023-03-01T00:00:00Z' where id in (select id from feedback order by id limit 37)`);
   await db.sql(`update purchase set ordered_at = '2019-05-01T00:00:00Z' where id in (select id from purchase order by id limit 23)`);

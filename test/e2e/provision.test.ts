@@ -5,43 +5,33 @@
  * years; the DPO (compliance) and auditors find it by customer, analysts may not; a subject export
  * of an included customer lists it; `recordProvision` records a domestic provision on third_party.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/data/demo-seed.js';
 import { MASKERS } from '../../src/policies/maskers/index.js';
 import type { SubjectExport } from '../../src/data/subject-export.js';
-import { postGraphQL, startTestKoe, TEST_PSEUDONYM_KEY, type TestKoe } from '../support/koe.js';
-import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
+import { koeCliEnv, runKoe } from '../support/koe-cli.js';
+import { errorCodes, postAs, type TestKoe } from '../support/koe.js';
+import { seededScratchKoe, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OPTS = { customers: 40, feedback: 300 };
 
 let db: ScratchKoeDb;
 let koe: TestKoe;
+let stop: (() => Promise<void>) | undefined;
 let dir: string;
 beforeAll(async () => {
-  db = await scratchKoeDb();
-  await seedDemoData(db.orm, TEST_PSEUDONYM_KEY, db.crypto, OPTS);
-  koe = await startTestKoe(undefined, { databaseUrl: db.url });
+  ({ db, koe, stop } = await seededScratchKoe(OPTS));
   dir = mkdtempSync(join(tmpdir(), 'koe-provision-'));
 }, 120_000);
 afterAll(async () => {
-  await koe?.stop();
-  await db?.drop();
+  await stop?.();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-type Gql = Awaited<ReturnType<typeof postGraphQL>>['json'];
-async function as(principal: string, query: string, variables: Record<string, unknown> = {}, purpose?: string): Promise<Gql> {
-  const headers: Record<string, string> = { authorization: `Bearer ${await koe.token(principal)}` };
-  if (purpose) headers['x-koe-purpose'] = purpose;
-  return (await postGraphQL(koe.platform.gatewayUrl, { query, variables }, headers)).json;
-}
-const codes = (res: Gql) => (res.errors ?? []).map((e) => e.extensions?.code);
+const as = (principal: string, query: string, variables?: Record<string, unknown>, purpose?: string) => postAs(koe, principal, query, variables, purpose);
+const codes = errorCodes;
 
 /** Customers with feedback, split by an active consent to `purpose` (granted, not withdrawn, not erased). */
 async function split(purpose: string): Promise<{ consenting: Set<string>; without: Set<string> }> {
@@ -215,19 +205,5 @@ describe('recordProvision', () => {
   });
 });
 
-function koeCli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  // KOE_MASTER_KEY comes from the vitest environment: the key ring the scratch database was sealed with.
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json'),
-    DATABASE_URL: db.url,
-    KOE_JWT_SECRET: 'koe-cli-test-jwt-secret-0123456789abcdef',
-    KOE_PSEUDONYM_KEY: 'koe-cli-test-pseudonym',
-  };
-  const argv = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'src/cli/main.ts'), ...args];
-  return new Promise((resolve) => {
-    execFile(process.execPath, argv, { cwd: ROOT, env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+// KOE_MASTER_KEY comes from the vitest environment: the key ring the scratch database was sealed with.
+const koeCli = (args: readonly string[]) => runKoe(args, koeCliEnv(db.url));

@@ -4,21 +4,17 @@
  * and aggregates still include them; the export (GraphQL and `koe subject export`) shows everything
  * held on a customer, decrypted, and an erased customer's personal fields as null.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataKeyAad, decryptField, fieldAad } from '../../src/crypto/index.js';
 import { ENCRYPTED_COLUMNS, type EncryptedTable } from '../../src/data/crypto/index.js';
-import { seedDemoData } from '../../src/data/demo-seed.js';
 import { CustomerEntity } from '../../src/data/entities/index.js';
 import { generateDemoData } from '../../src/data/seed/demo-data.js';
 import type { SubjectExport } from '../../src/data/subject-export.js';
 import { testKeyProvider, unsealed } from '../support/crypto.js';
-import { postGraphQL, startTestKoe, TEST_PSEUDONYM_KEY, type TestKoe } from '../support/koe.js';
-import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
+import { koeCliEnv, runKoe } from '../support/koe-cli.js';
+import { errorCodes, postAs, type GraphQLBody, type TestKoe } from '../support/koe.js';
+import { seededScratchKoe, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OPTS = { customers: 30, feedback: 150 };
 const demo = generateDemoData(OPTS);
 const withHistory = (id: string) =>
@@ -31,23 +27,14 @@ const REASON = '本人からの削除請求 (受付番号 DSR-2026-014)';
 
 let db: ScratchKoeDb;
 let koe: TestKoe;
+let stop: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  db = await scratchKoeDb();
-  await seedDemoData(db.orm, TEST_PSEUDONYM_KEY, db.crypto, OPTS);
-  koe = await startTestKoe(undefined, { databaseUrl: db.url });
+  ({ db, koe, stop } = await seededScratchKoe(OPTS));
 }, 120_000);
-afterAll(async () => {
-  await koe?.stop();
-  await db?.drop();
-});
+afterAll(() => stop?.());
 
-type Gql = Awaited<ReturnType<typeof postGraphQL>>['json'];
-async function as(principal: string, query: string, variables: Record<string, unknown> = {}, purpose?: string): Promise<Gql> {
-  const headers: Record<string, string> = { authorization: `Bearer ${await koe.token(principal)}` };
-  if (purpose) headers['x-koe-purpose'] = purpose;
-  return (await postGraphQL(koe.platform.gatewayUrl, { query, variables }, headers)).json;
-}
-const codes = (res: Gql) => (res.errors ?? []).map((e) => e.extensions?.code);
+const as = (principal: string, query: string, variables?: Record<string, unknown>, purpose?: string) => postAs(koe, principal, query, variables, purpose);
+const codes = errorCodes;
 
 const ERASE = `mutation($id: ID!, $reason: String!) { requestErasure(customerId: $id, reason: $reason) { customerId erasedAt feedbackScrubbed purchasesAnonymised } }`;
 const EXPORT = `query($id: ID!) { subjectExport(customerId: $id) }`;
@@ -66,7 +53,7 @@ async function storedPersonalValues(customerId: string): Promise<Array<{ table: 
 }
 
 describe('requestErasure', () => {
-  let before: Gql;
+  let before: GraphQLBody;
 
   it('is refused (FORBIDDEN) for the DPO without compliance, admins and analysts, and changes nothing', async () => {
     before = await as('p-admin', COUNTS, { id: erased.id });
@@ -213,19 +200,5 @@ describe('subjectExport', () => {
   }, 60_000);
 });
 
-function koeCli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  // KOE_MASTER_KEY comes from the vitest environment: the key ring the scratch database was sealed with.
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json'),
-    DATABASE_URL: db.url,
-    KOE_JWT_SECRET: 'koe-cli-test-jwt-secret-0123456789abcdef',
-    KOE_PSEUDONYM_KEY: 'koe-cli-test-pseudonym',
-  };
-  const argv = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'src/cli/main.ts'), ...args];
-  return new Promise((resolve) => {
-    execFile(process.execPath, argv, { cwd: ROOT, env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+// KOE_MASTER_KEY comes from the vitest environment: the key ring the scratch database was sealed with.
+const koeCli = (args: readonly string[]) => runKoe(args, koeCliEnv(db.url));

@@ -8,28 +8,25 @@ import { GraphQLError } from 'graphql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { issueToken } from '../../src/auth/jwt.js';
-import { seedDemoData } from '../../src/data/demo-seed.js';
 import { DEFAULT_ACQUIRE_TIMEOUT_MS } from '../../src/data/orm.js';
 import { urlForDatabase } from '../../src/data/postgres/index.js';
 import { isDatabaseUnavailable } from '../../src/server/ops/database-failure.js';
-import { postGraphQL, startTestKoe, TEST_JWT_SECRET, TEST_PSEUDONYM_KEY, type TestKoe } from '../support/koe.js';
-import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
+import { postGraphQL, TEST_JWT_SECRET, type TestKoe } from '../support/koe.js';
+import { seededScratchKoe, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
 let db: ScratchKoeDb;
 let koe: TestKoe;
+let stop: (() => Promise<void>) | undefined;
 let dbName: string;
 const DASHBOARD = '{ feedbacks(first: 5) { edges { node { id body customer { id name email } } } } }';
 
 beforeAll(async () => {
-  db = await scratchKoeDb();
+  ({ db, koe, stop } = await seededScratchKoe());
   dbName = decodeURIComponent(new URL(db.url).pathname.slice(1));
-  await seedDemoData(db.orm, TEST_PSEUDONYM_KEY, db.crypto);
-  koe = await startTestKoe(undefined, { databaseUrl: db.url });
 });
 afterAll(async () => {
   await admin(`ALTER DATABASE "${dbName}" WITH ALLOW_CONNECTIONS true`).catch(() => {});
-  await koe?.stop();
-  await db?.drop();
+  await stop?.();
 });
 
 /** Runs on the server's `postgres` database, so it works while the scratch one refuses connections. */

@@ -35,7 +35,7 @@ export function postFrom(url: string, localAddress: string, body: unknown, heade
   });
 }
 
-export async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, ms = 5_000): Promise<T> {
+export async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await probe();

@@ -97,3 +97,22 @@ export async function postGraphQL(
   });
   return { status: res.status, json: (await res.json()) as never };
 }
+
+export type GraphQLBody = Awaited<ReturnType<typeof postGraphQL>>['json'];
+
+/** Posts `query` as `principal` (a fresh token), with an `x-koe-purpose` header when given; the response body. */
+export async function postAs(
+  koe: TestKoe,
+  principal: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  purpose?: string,
+  url = koe.platform.gatewayUrl,
+): Promise<GraphQLBody> {
+  const headers: Record<string, string> = { authorization: `Bearer ${await koe.token(principal)}` };
+  if (purpose) headers['x-koe-purpose'] = purpose;
+  return (await postGraphQL(url, { query, variables }, headers)).json;
+}
+
+/** The `extensions.code` of each error of a response. */
+export const errorCodes = (res: GraphQLBody) => (res.errors ?? []).map((e) => e.extensions?.code);

@@ -1,6 +1,6 @@
 /**
- * A database of its own for tests that tamper with audit rows (disable triggers, edit, delete):
- * created next to the run's database, migrated like production, dropped afterwards.
+ * A database of its own for tests that tamper with audit rows (disable triggers, edit, delete) or change
+ * data other test files rely on: created next to the run's database, migrated like production, dropped afterwards.
  */
 import 'reflect-metadata';
 import pg from 'pg';
@@ -8,6 +8,9 @@ import { inject } from 'vitest';
 import type { Sql } from '../../src/audit/chain-reader.js';
 import { migrateUp } from '../../src/data/migrate.js';
 import { testCrypto } from './crypto.js';
+import { startTestKoe, TEST_PSEUDONYM_KEY, type TestKoe } from './koe.js';
+import { seedDemoData } from '../../src/data/demo-seed.js';
+import type { DemoOptions } from '../../src/data/seed/demo-data.types.js';
 import type { FieldCrypto } from '../../src/data/crypto/index.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
 import { createScratchDatabase, urlForDatabase } from '../../src/data/postgres/index.js';
@@ -53,6 +56,46 @@ export async function scratchKoeDb(): Promise<ScratchKoeDb> {
     },
     drop: async () => {
       await orm.close(true);
+      await db.drop();
+    },
+  };
+}
+
+/** A scratch database with the demo data set (`seed`: its sizes; default the full set), sealed with the test keys. */
+export async function seededScratchKoeDb(seed?: DemoOptions): Promise<ScratchKoeDb> {
+  const db = await scratchKoeDb();
+  try {
+    await seedDemoData(db.orm, TEST_PSEUDONYM_KEY, db.crypto, seed);
+  } catch (e) {
+    await db.drop();
+    throw e;
+  }
+  return db;
+}
+
+export interface SeededScratchKoe {
+  db: ScratchKoeDb;
+  /** The platform with the shipped policies, on `db`. */
+  koe: TestKoe;
+  /** Stops the platform and drops the database. */
+  stop(): Promise<void>;
+}
+
+/** A seeded scratch database (see seededScratchKoeDb) and a platform serving it. */
+export async function seededScratchKoe(seed?: DemoOptions): Promise<SeededScratchKoe> {
+  const db = await seededScratchKoeDb(seed);
+  let koe: TestKoe;
+  try {
+    koe = await startTestKoe(undefined, { databaseUrl: db.url });
+  } catch (e) {
+    await db.drop();
+    throw e;
+  }
+  return {
+    db,
+    koe,
+    stop: async () => {
+      await koe.stop();
       await db.drop();
     },
   };
