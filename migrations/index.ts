@@ -13,6 +13,7 @@ import { Migration20261128193000_Provision } from './Migration20261128193000_Pro
 import { Migration20261128192000_Lifecycle } from './Migration20261128192000_Lifecycle.js';
 import { Migration20261128194000_AuditAppendFn } from './Migration20261128194000_AuditAppendFn.js';
 import { Migration20261128195000_UseRestriction } from './Migration20261128195000_UseRestriction.js';
+import { Migration20261128196000_DescendingPageIndexes } from './Migration20261128196000_DescendingPageIndexes.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261128144138', class: Migration20261128144138 },
@@ -28,4 +29,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261128193000_Provision', class: Migration20261128193000_Provision },
   { name: 'Migration20261128194000_AuditAppendFn', class: Migration20261128194000_AuditAppendFn },
   { name: 'Migration20261128195000_UseRestriction', class: Migration20261128195000_UseRestriction },
+  { name: 'Migration20261128196000_DescendingPageIndexes', class: Migration20261128196000_DescendingPageIndexes },
 ];
