@@ -132,6 +132,8 @@ describe('koe lifecycle run', () => {
     const owners = await ids(`select owner_id as id from data_key`);
     for (const c of dueCustomers) expect(owners.has(c)).toBe(false);
     expect(owners.size).toBe(40 - dueCustomers.size + 1); // + the nil owner's shared key
+    // Remembered as shredded: a later write naming them is refused instead of minting a new key.
+    expect(sorted(await ids(`select owner_id as id from shredded_owner`))).toEqual(sorted(dueCustomers));
     const [withdrawn] = await db.sql<Row>(`select count(*)::int as n from consent where withdrawn_at is null and customer_id in (select id from customer where erased_at is not null)`);
     expect(withdrawn!.n).toBe(0);
 

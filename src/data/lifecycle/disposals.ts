@@ -57,6 +57,8 @@ export async function shredCustomers(tx: EntityManager, ids: readonly string[], 
   const owners = ids.filter((id) => id !== NIL_OWNER); // the shared key of anonymous feedback is never shredded
   if (owners.length === 0) return;
   const ins = list(owners);
+  // Remembered as shredded, so a later write naming one of them is refused rather than re-keyed.
+  await tx.execute(`insert into shredded_owner (owner_id) select unnest(array[${ins}]::uuid[]) on conflict (owner_id) do nothing`, owners);
   await tx.execute(`delete from data_key where owner_id in (${ins})`, owners);
   await tx.execute(
     `update customer set name = '', name_kana = '', email = '', phone = '', address = '', birth_date = '', ` +
