@@ -11,5 +11,7 @@ if (!name || !existsSync(`${dir}/${name}.ts`)) {
   process.exit(name ? 1 : 0);
 }
 const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
-const r = spawnSync(process.execPath, [tsx, `${dir}/${name}.ts`, ...rest], { stdio: 'inherit' });
+// As deployed: NODE_ENV=production (graphql-js skips its development-only checks) unless set otherwise.
+const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production' };
+const r = spawnSync(process.execPath, [tsx, `${dir}/${name}.ts`, ...rest], { stdio: 'inherit', env });
 process.exit(r.status ?? 1);
