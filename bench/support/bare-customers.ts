@@ -7,18 +7,13 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { isObjectType, type GraphQLSchema } from 'graphql';
-import { authenticate } from '../../src/auth/authenticate.js';
 import { ENCRYPTED_FIELDS } from '../../src/data/crypto/index.js';
-import { customerKey } from '../../src/data/pseudonym.js';
 import type { KoeContext } from '../../src/resolvers/context.js';
-import { DecisionCounter } from '../../src/resolvers/guard/decision-counter.js';
 import { guardPiiFields } from '../../src/resolvers/guard/pii-guard.js';
-import { createLoaders } from '../../src/resolvers/loaders.js';
 import { buildSubgraph } from '../../src/schema/build-subgraph.js';
 import { SUBGRAPHS } from '../../src/schema/subgraphs.js';
 import { serveHttp, type RunningHttp } from '../../src/server/http.js';
-import { requestMeta } from '../../src/server/request-meta.js';
-import type { SubgraphDeps } from '../../src/server/subgraph-server.js';
+import { requestContext, type SubgraphDeps } from '../../src/server/subgraph-server.js';
 
 /** A fresh customers schema, guarded like production, whose encrypted Customer fields return the ciphertext. */
 export async function ciphertextCustomersSchema(): Promise<GraphQLSchema> {
@@ -36,21 +31,6 @@ export async function ciphertextCustomersSchema(): Promise<GraphQLSchema> {
 export async function startBareCustomers(deps: SubgraphDeps, schema: GraphQLSchema): Promise<RunningHttp> {
   const apollo = new ApolloServer<KoeContext>({ schema, stopOnTerminationSignals: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   await apollo.start();
-  const maskContext = { pseudonymKey: deps.pseudonymKey };
-  const pseudonym = (id: string) => customerKey(deps.pseudonymKey, id);
-  const running = await serveHttp(apollo, {
-    host: '127.0.0.1',
-    port: 0,
-    context: async (req) => {
-      const meta = requestMeta(req);
-      const em = deps.orm.em.fork();
-      const principal = await authenticate(meta.authorization, em, { jwtSecret: deps.jwtSecret });
-      const access = deps.accessFor(principal, meta.purpose);
-      return {
-        requestId: meta.requestId, subgraph: 'customers' as const, principal, purpose: meta.purpose, clientAddress: meta.clientAddress,
-        em, access, loaders: createLoaders(em, access, deps.crypto), pseudonym, maskContext, decisions: new DecisionCounter(), crypto: deps.crypto,
-      };
-    },
-  });
+  const running = await serveHttp(apollo, { host: '127.0.0.1', port: 0, context: requestContext('customers', deps) });
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };
 }

@@ -8,47 +8,22 @@
  * fields are decrypted as in Koe: `subgraphSchema(…, {guard: false})` already carries the decrypting
  * resolvers, so the shield rules and masks wrap decrypted values and the comparison stays fair.
  */
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, rule, shield } from 'graphql-shield';
-import { authenticate } from '../../src/auth/authenticate.js';
-import { customerKey } from '../../src/data/pseudonym.js';
 import { MASKERS } from '../../src/policies/maskers/index.js';
 import type { KoeContext } from '../../src/resolvers/context.js';
-import { DecisionCounter } from '../../src/resolvers/guard/decision-counter.js';
-import { createLoaders } from '../../src/resolvers/loaders.js';
 import { subgraphSchema } from '../../src/schema/subgraphs.js';
 import { PII_DIRECTIVE } from '../../src/schema/pii.directive.js';
-import { serveHttp, type RunningHttp } from '../../src/server/http.js';
-import { requestMeta } from '../../src/server/request-meta.js';
+import type { RunningHttp } from '../../src/server/http.js';
 import type { SubgraphDeps } from '../../src/server/subgraph-server.js';
+import { startBareCustomers } from './bare-customers.js';
 
 type Resolver = (root: unknown, args: unknown, ctx: KoeContext, info: { parentType: { name: string }; fieldName: string }) => unknown;
 type Middleware = (resolve: Resolver, ...rest: Parameters<Resolver>) => Promise<unknown>;
 
 export async function startShieldCustomers(deps: SubgraphDeps): Promise<RunningHttp> {
-  const schema = await shielded(await subgraphSchema('customers', { guard: false }));
-  const apollo = new ApolloServer<KoeContext>({ schema, stopOnTerminationSignals: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
-  await apollo.start();
-  const maskContext = { pseudonymKey: deps.pseudonymKey };
-  const running = await serveHttp(apollo, {
-    host: '127.0.0.1',
-    port: 0,
-    context: async (req) => {
-      const meta = requestMeta(req);
-      const em = deps.orm.em.fork();
-      const principal = await authenticate(meta.authorization, em, { jwtSecret: deps.jwtSecret });
-      const access = deps.accessFor(principal, meta.purpose);
-      return {
-        requestId: meta.requestId, subgraph: 'customers' as const, principal, purpose: meta.purpose, clientAddress: meta.clientAddress,
-        em, access, loaders: createLoaders(em, access, deps.crypto), pseudonym: (id: string) => customerKey(deps.pseudonymKey, id), maskContext, decisions: new DecisionCounter(),
-        crypto: deps.crypto,
-      };
-    },
-  });
-  return { ...running, close: async () => (await running.close(), await apollo.stop()) };
+  return startBareCustomers(deps, await shielded(await subgraphSchema('customers', { guard: false })));
 }
 
 async function shielded(schema: GraphQLSchema): Promise<GraphQLSchema> {

@@ -1,5 +1,6 @@
 /** One subgraph: its own Apollo Server that authenticates and enforces by itself. */
 import { ApolloServer } from '@apollo/server';
+import type { IncomingMessage } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { authenticate } from '../auth/authenticate.js';
 import { recordingRefusals } from '../audit/refusal-recorder.js';
@@ -50,8 +51,6 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
     plugins: subgraphPlugins(name, deps),
   });
   await apollo.start();
-  const pseudonym = (id: string) => customerKey(deps.pseudonymKey, id);
-  const maskContext = { pseudonymKey: deps.pseudonymKey };
   const running = await serveHttp(apollo, {
     host,
     port,
@@ -62,26 +61,33 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
     onResponse: requestObserver(name, ops.log, ops.metrics),
     // Innermost: a database outage is marked before the refusal recorder (which cannot write either)
     // turns it into AUDIT_UNAVAILABLE; the HTTP front then answers 503 SERVICE_UNAVAILABLE.
-    context: recordingRefusals(deps.orm, name, markingDatabaseFailure(async (req) => {
-      const meta = requestMeta(req);
-      const em = deps.orm.em.fork();
-      const principal = await authenticate(meta.authorization, em, { jwtSecret: deps.jwtSecret });
-      const access = deps.accessFor(principal, meta.purpose);
-      return {
-        requestId: meta.requestId,
-        subgraph: name,
-        principal,
-        purpose: meta.purpose,
-        clientAddress: meta.clientAddress,
-        em,
-        access,
-        loaders: createLoaders(em, access, deps.crypto),
-        pseudonym,
-        maskContext,
-        decisions: new DecisionCounter(),
-        crypto: deps.crypto,
-      };
-    })),
+    context: recordingRefusals(deps.orm, name, markingDatabaseFailure(requestContext(name, deps))),
   });
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };
+}
+
+/** One request's context: the caller authenticated against the database, its policy view, fresh loaders. */
+export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm' | 'jwtSecret' | 'pseudonymKey' | 'accessFor' | 'crypto'>): (req: IncomingMessage) => Promise<KoeContext> {
+  const pseudonym = (id: string) => customerKey(deps.pseudonymKey, id);
+  const maskContext = { pseudonymKey: deps.pseudonymKey };
+  return async (req) => {
+    const meta = requestMeta(req);
+    const em = deps.orm.em.fork();
+    const principal = await authenticate(meta.authorization, em, { jwtSecret: deps.jwtSecret });
+    const access = deps.accessFor(principal, meta.purpose);
+    return {
+      requestId: meta.requestId,
+      subgraph: name,
+      principal,
+      purpose: meta.purpose,
+      clientAddress: meta.clientAddress,
+      em,
+      access,
+      loaders: createLoaders(em, access, deps.crypto),
+      pseudonym,
+      maskContext,
+      decisions: new DecisionCounter(),
+      crypto: deps.crypto,
+    };
+  };
 }

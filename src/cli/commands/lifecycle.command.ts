@@ -4,18 +4,16 @@
  * in its own transaction together with one `lifecycle.dispose` audit event. Rerun after a crash:
  * disposed rows are stamped, so only what is still due is found.
  */
-import { userInfo } from 'node:os';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { appendAuditEvents } from '../../audit/append.js';
 import { appendAuditEventsIn } from '../../audit/append-in-transaction.js';
-import { auditAccessEvent, type AccessActor } from '../../auth/access-event.js';
-import { PrincipalEntity } from '../../data/entities/index.js';
-import { applyLifecycle, DEFAULT_LIFECYCLE_BATCH, findDue, type CategoryResult, type DueCategory, type LifecycleProgress } from '../../data/lifecycle/index.js';
+import { auditAccessEvent } from '../../auth/access-event.js';
+import { applyLifecycle, DEFAULT_LIFECYCLE_BATCH, findDue, type CategoryResult, type DueCategory } from '../../data/lifecycle/index.js';
 import { pendingMigrations } from '../../data/migrate.js';
 import { openRuntime } from '../runtime.js';
+import { cliActor } from './cli-actor.js';
 import { cliAction, CliError, DIR_OPTION, EXIT_USAGE, loadPolicyFrom } from './policy/cli-support.js';
+import { progressReporter } from './progress.js';
 
 interface RunFlags {
   apply?: boolean;
@@ -71,14 +69,14 @@ async function run(flags: RunFlags): Promise<void> {
       console.log(flags.json ? JSON.stringify({ now, dryRun: true, categories: due }, null, 2) : describeDue(now, due));
       return;
     }
-    const actor = await actorFor(em, flags.actor, set.version);
-    const progress = progressReporter(flags.progress ?? false);
+    const actor = await cliActor(em, flags.actor, set.version);
+    const progress = progressReporter(flags.progress ?? false, 'disposing', 'rows');
     let results: CategoryResult[];
     try {
       results = await applyLifecycle(em, rules, {
         now,
         batchSize,
-        onProgress: progress.update,
+        onProgress: ({ category, done, total }) => progress.update(done, total, category),
         onBatch: async (tx, b) => {
           const detail = { category: b.category, action: b.action, keep: b.keep, cutoff: b.cutoff.toISOString(), count: b.ids.length, batch: b.number, asOf: now.toISOString() };
           await appendAuditEventsIn(tx, [{ ...auditAccessEvent(actor, 'lifecycle.dispose', [...b.resources], detail), purpose: 'compliance' }]);
@@ -96,13 +94,6 @@ async function run(flags: RunFlags): Promise<void> {
   } finally {
     await rt.close();
   }
-}
-
-async function actorFor(em: EntityManager, id: string | undefined, policyVersion: string): Promise<AccessActor> {
-  if (id === undefined) return { id: `cli:${userInfo().username}`, roles: [], policyVersion, via: 'cli' };
-  const p = await em.fork().findOne(PrincipalEntity, { id });
-  if (!p || p.status !== 'active') throw new CliError(`--actor ${id}: no active principal with this id`, EXIT_USAGE);
-  return { id: p.id, roles: [...p.roles], policyVersion, via: 'cli' };
 }
 
 function table(head: string[], rows: string[][]): string {
@@ -129,36 +120,4 @@ function describeApplied(now: Date, results: readonly CategoryResult[]): string 
     table(['category', 'keep', 'action', 'due before', 'disposed', 'batches', 'remaining'], rows),
     ...(remaining ? [`${remaining} rows were locked by another transaction: run koe lifecycle run --apply again.`] : []),
   ].join('\n');
-}
-
-/** A bar on a terminal (or with --progress), else a plain line per tenth of the way. */
-function progressReporter(forceBar: boolean): { update: (p: LifecycleProgress) => void; stop: () => void } {
-  if (forceBar || process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      { stream: process.stderr, format: 'disposing [{bar}] {percentage}% | {value}/{total} rows | {category} | ETA {eta}s', noTTYOutput: !process.stderr.isTTY, notTTYSchedule: 1000 },
-      cliProgress.Presets.shades_classic,
-    );
-    let started = false;
-    return {
-      update: ({ category, done, total }) => {
-        if (!started) (bar.start(total, 0, { category }), (started = true));
-        bar.setTotal(total);
-        bar.update(done, { category });
-      },
-      stop: () => {
-        if (started) bar.stop();
-        started = false;
-      },
-    };
-  }
-  let shown = -1;
-  return {
-    update: ({ category, done, total }) => {
-      const tenth = total === 0 ? 10 : Math.floor((done * 10) / total);
-      if (tenth === shown) return;
-      shown = tenth;
-      console.error(`disposing: ${done}/${total} rows (${category})`);
-    },
-    stop: () => {},
-  };
 }

@@ -6,17 +6,15 @@
  * event in the same transaction. The file appears only once that transaction has committed.
  */
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Command } from 'commander';
 import { appendAuditEvents } from '../../audit/append.js';
-import { auditAccessEvent, type AccessActor } from '../../auth/access-event.js';
-import { PrincipalEntity } from '../../data/entities/index.js';
+import { auditAccessEvent } from '../../auth/access-event.js';
 import { pendingMigrations } from '../../data/migrate.js';
 import { exportProvision, provisionDetail, ProvisionPurposeError, recipientMaskContext } from '../../data/provision/provision-export.js';
 import { openRuntime } from '../runtime.js';
+import { cliActor } from './cli-actor.js';
 import { checkPurpose, cliAction, CliError, EXIT_USAGE, loadPolicyFrom } from './policy/cli-support.js';
 
 interface ExportFlags {
@@ -79,7 +77,7 @@ async function exportCommand(flags: ExportFlags): Promise<void> {
     const pending = await pendingMigrations(rt.orm);
     if (pending.length) throw new CliError(`the database lacks ${pending.length} migration(s): run koe migrate first`);
     const em = rt.orm.em.fork();
-    const actor = await actorFor(em, flags.actor, set.version);
+    const actor = await cliActor(em, flags.actor, set.version);
     out = partial ? createWriteStream(partial, { mode: 0o600 }) : process.stdout;
     const result = await exportProvision(em, await rt.crypto(), {
       recipient, purpose: flags.purpose, since, until, channel: flags.channel ?? null, actorId: actor.id, via: 'cli', out,
@@ -108,11 +106,4 @@ async function exportCommand(flags: ExportFlags): Promise<void> {
   } finally {
     await rt.close();
   }
-}
-
-async function actorFor(em: EntityManager, id: string | undefined, policyVersion: string): Promise<AccessActor> {
-  if (id === undefined) return { id: `cli:${userInfo().username}`, roles: [], policyVersion, via: 'cli' };
-  const p = await em.fork().findOne(PrincipalEntity, { id });
-  if (!p || p.status !== 'active') throw new CliError(`--actor ${id}: no active principal with this id`, EXIT_USAGE);
-  return { id: p.id, roles: [...p.roles], policyVersion, via: 'cli' };
 }

@@ -4,7 +4,6 @@
  * `subject.export` audit event before anything is printed: no disclosure without its record.
  */
 import { writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { appendAuditEvents } from '../../audit/append.js';
 import { maskReason } from '../../audit/mutation-detail.js';
@@ -13,6 +12,7 @@ import { policyRoles } from '../../auth/policy-roles.js';
 import { pendingMigrations } from '../../data/migrate.js';
 import { subjectExport } from '../../data/subject-export.js';
 import { openRuntime } from '../runtime.js';
+import { cliActor } from './cli-actor.js';
 import { cliAction, CliError, EXIT_USAGE } from './policy/cli-support.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -43,7 +43,7 @@ async function exportSubject(customerId: string, flags: ExportFlags): Promise<vo
     const exported = await subjectExport(em, await rt.crypto(), customerId);
     if (!exported) throw new CliError(`no customer "${customerId}"`);
     const policy = await policyRoles();
-    const actor = { id: `cli:${userInfo().username}`, roles: [], policyVersion: policy.version, via: 'cli' as const };
+    const actor = await cliActor(em, undefined, policy.version);
     const detail = { customerId, erased: exported.erased, ...(flags.reason ? { reason: maskReason(flags.reason) } : {}), out: flags.out ?? 'stdout' };
     await appendAuditEvents(em, [{ ...auditAccessEvent(actor, 'subject.export', [`Customer:${customerId}`], detail), purpose: 'compliance' }]);
     const json = JSON.stringify(exported, null, 2);

@@ -39,14 +39,22 @@ function envInt(name: string, fallback: number): number {
 
 type Row = Record<string, unknown>;
 
+interface OpenedValue {
+  table: EncryptedTable;
+  column: string;
+  recordId: string;
+  plain: string;
+}
+
 export class FieldCrypto {
   private readonly cache: KeyCache<Buffer>;
   /**
-   * Opened values, keyed by where they live and their ciphertext, bounded like the keys. Creating
-   * an AES-GCM decipher costs ~4 µs, so a 100-row page of six fields would spend ~2.5 ms on it
-   * every time. Only reached after the owner's key was found: a shredded owner reads as erased.
+   * Opened values, keyed by their ciphertext (unique: a fresh nonce each) and remembering where it
+   * was opened, bounded like the keys. Creating an AES-GCM decipher costs ~4 µs, so a 100-row page
+   * of six fields would spend ~2.5 ms on it every time. Only reached after the owner's key was
+   * found: a shredded owner reads as erased.
    */
-  private readonly opened: KeyCache<string>;
+  private readonly opened: KeyCache<OpenedValue>;
 
   private constructor(
     readonly provider: KeyProvider,
@@ -179,12 +187,11 @@ export class FieldCrypto {
   decrypt(key: Uint8Array, table: EncryptedTable, column: string, recordId: string, stored: string | null): string | null {
     if (stored === null) return null;
     if (!isSealedField(stored)) return stored;
-    // The place is part of the cache key: a ciphertext moved to another row misses and fails to open.
-    const where = `${table}.${column}:${recordId}:${stored}`;
-    const hit = this.opened.get(where);
-    if (hit !== undefined) return hit;
+    // A hit must be for the same place: a ciphertext moved to another row misses and fails to open.
+    const hit = this.opened.get(stored);
+    if (hit && hit.recordId === recordId && hit.column === column && hit.table === table) return hit.plain;
     const plain = decryptField(key, stored, fieldAad(table, column, recordId));
-    this.opened.set(where, plain);
+    this.opened.set(stored, { table, column, recordId, plain });
     return plain;
   }
 

@@ -3,17 +3,15 @@
  * adds it first), every data key re-wrapped in batches, the old version retired. Rerun after a
  * crash to resume. Every run, finished or failed, is one `keys.rotate` audit event.
  */
-import { userInfo } from 'node:os';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { appendAuditEvents } from '../../../audit/append.js';
-import { auditAccessEvent, type AccessActor } from '../../../auth/access-event.js';
+import { auditAccessEvent } from '../../../auth/access-event.js';
 import { policyRoles } from '../../../auth/policy-roles.js';
 import { addKeyFileVersion } from '../../../crypto/index.js';
 import { keyProviderFor, rotateKeys, RotationError, type RotationResult } from '../../../data/crypto/index.js';
-import { PrincipalEntity } from '../../../data/entities/index.js';
+import { cliActor } from '../cli-actor.js';
 import { cliAction, CliError, EXIT_USAGE } from '../policy/cli-support.js';
+import { progressReporter } from '../progress.js';
 import { openRuntime, PROJECT_ROOT } from '../../runtime.js';
 
 interface RotateFlags {
@@ -42,9 +40,9 @@ async function rotate(flags: RotateFlags): Promise<void> {
   const rt = await openRuntime((l) => console.error(l));
   try {
     const em = rt.orm.em.fork();
-    const actor = await actorFor(em, flags.actor);
+    const actor = await cliActor(em, flags.actor, (await policyRoles()).version);
     const { provider, source } = rt.keyRing();
-    const progress = progressReporter(flags.progress ?? false);
+    const progress = progressReporter(flags.progress ?? false, 're-wrapping', 'keys');
     const started = Date.now();
     let result: RotationResult;
     try {
@@ -79,44 +77,4 @@ async function rotate(flags: RotateFlags): Promise<void> {
   } finally {
     await rt.close();
   }
-}
-
-async function actorFor(em: EntityManager, id: string | undefined): Promise<AccessActor> {
-  const policy = await policyRoles();
-  if (id === undefined) return { id: `cli:${userInfo().username}`, roles: [], policyVersion: policy.version, via: 'cli' };
-  const p = await em.fork().findOne(PrincipalEntity, { id });
-  if (!p || p.status !== 'active') throw new CliError(`--actor ${id}: no active principal with this id`, EXIT_USAGE);
-  return { id: p.id, roles: [...p.roles], policyVersion: policy.version, via: 'cli' };
-}
-
-/** A bar on a terminal (or with --progress), else a plain line every tenth of the way. */
-function progressReporter(forceBar: boolean): { update: (done: number, total: number) => void; stop: () => void } {
-  if (forceBar || process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      { stream: process.stderr, format: 're-wrapping [{bar}] {percentage}% | {value}/{total} keys | ETA {eta}s', noTTYOutput: !process.stderr.isTTY, notTTYSchedule: 1000 },
-      cliProgress.Presets.shades_classic,
-    );
-    let started = false;
-    return {
-      update: (done, total) => {
-        if (!started) (bar.start(total, 0), (started = true));
-        bar.setTotal(Math.max(total, done));
-        bar.update(done);
-      },
-      stop: () => {
-        if (started) bar.stop();
-        started = false;
-      },
-    };
-  }
-  let shown = -1;
-  return {
-    update: (done, total) => {
-      const tenth = total === 0 ? 10 : Math.floor((done * 10) / total);
-      if (tenth === shown) return;
-      shown = tenth;
-      console.error(`re-wrapping: ${done}/${total} keys`);
-    },
-    stop: () => {},
-  };
 }
