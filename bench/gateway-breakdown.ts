@@ -14,16 +14,15 @@ import { Session } from 'node:inspector/promises';
 import { authenticate } from '../src/auth/authenticate.js';
 import { issueToken } from '../src/auth/jwt.js';
 import { PROJECT_ROOT } from '../src/cli/runtime.js';
-import { silentLogger } from '../src/server/ops/logger.js';
-import { startPlatform } from '../src/server/platform.js';
 import { accessFromPolicy, loadPolicy, policyDir } from '../src/server/policy.js';
-import { openBenchDb, BENCH_PSEUDONYM_KEY } from './support/bench-db.js';
+import { openBenchDb } from './support/bench-db.js';
+import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
 import { interleave, stats } from './support/measure.js';
+import { selfTime, type Profile } from './support/profile.js';
 
 const args = new Map(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1] ?? '']] : [])));
 const rounds = Number(args.get('rounds') ?? 200);
 const scale = Number(args.get('scale') ?? 1);
-const secret = new TextEncoder().encode('koe-bench-secret-0123456789abcdef0123456789');
 const DASHBOARD = 'query Dashboard { feedbacks(first: 100) { edges { node { id channel body receivedAt customer { id name email phone address } } } } }';
 
 interface Sent {
@@ -36,16 +35,7 @@ async function main(): Promise<void> {
   const log = (l: string) => console.error(l);
   const db = await openBenchDb({ customers: 10_000 * scale, feedback: 100_000 * scale }, log);
   const policy = await loadPolicy(policyDir(PROJECT_ROOT));
-  const platform = await startPlatform({
-    orm: db.orm,
-    crypto: db.crypto,
-    jwtSecret: secret,
-    pseudonymKey: BENCH_PSEUDONYM_KEY,
-    ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 },
-    limits: { requestsPerMinute: 0, plainReadsPerMinute: 0 },
-    logger: silentLogger,
-    accessFor: accessFromPolicy(policy),
-  });
+  const platform = await startBenchPlatform(db, { accessFor: accessFromPolicy(policy) });
   const authorization = `Bearer ${await issueToken(secret, 'p-analyst')}`;
 
   // Capture what the gateway sends, and time each fetch inside it.
@@ -154,32 +144,6 @@ async function explainFetch(orm: Awaited<ReturnType<typeof openBenchDb>>['orm'],
     const plan = (await conn.execute(`explain analyze ${q}`, [...params])) as Array<{ 'QUERY PLAN': string }>;
     console.log(`  ${q.slice(0, 400)}\n${plan.map((r) => `      ${r['QUERY PLAN']}`).join('\n')}`);
   }
-}
-
-interface Profile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
-  samples: number[];
-  timeDeltas: number[];
-}
-
-/** The top functions and files by self time. */
-function selfTime(p: Profile, top = 30): string {
-  const byNode = new Map(p.nodes.map((n) => [n.id, n]));
-  const fn = new Map<string, number>();
-  const file = new Map<string, number>();
-  let total = 0;
-  p.samples.forEach((id, i) => {
-    const n = byNode.get(id)!;
-    const dt = (p.timeDeltas[i] ?? 0) / 1000;
-    total += dt;
-    const url = n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/main\//, '');
-    const k = `${n.callFrame.functionName || '(anon)'} ${url}:${n.callFrame.lineNumber}`;
-    fn.set(k, (fn.get(k) ?? 0) + dt);
-    const f = url.startsWith('@') ? url.split('/').slice(0, 2).join('/') : url.includes('/') ? url.split('/')[0]! : url || n.callFrame.functionName;
-    file.set(f, (file.get(f) ?? 0) + dt);
-  });
-  const fmt = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, ms]) => `  ${ms.toFixed(0).padStart(7)} ms ${((ms / total) * 100).toFixed(1).padStart(5)}%  ${k}`).join('\n');
-  return `profile: ${total.toFixed(0)} ms sampled\nby package/file:\n${fmt(file)}\nby function:\n${fmt(fn)}`;
 }
 
 main().catch((e: unknown) => {

@@ -10,10 +10,9 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { issueToken } from '../src/auth/jwt.js';
 import { PROJECT_ROOT } from '../src/cli/runtime.js';
-import { silentLogger } from '../src/server/ops/logger.js';
-import { startPlatform } from '../src/server/platform.js';
 import { accessFromPolicy, loadPolicy, policyDir } from '../src/server/policy.js';
-import { BENCH_PSEUDONYM_KEY, openBenchDb } from './support/bench-db.js';
+import { openBenchDb } from './support/bench-db.js';
+import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
 import { failures, load } from './support/load.js';
 
 const args = new Map(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1] ?? '']] : [])));
@@ -21,7 +20,6 @@ const seconds = Number(args.get('seconds') ?? 120);
 const connections = Number(args.get('concurrency') ?? 32);
 const warmupSeconds = Number(args.get('warmup') ?? 20);
 const scale = Number(args.get('scale') ?? 1);
-const secret = new TextEncoder().encode('koe-bench-secret-0123456789abcdef0123456789');
 const DASHBOARD = 'query Dashboard { feedbacks(first: 100) { edges { node { id channel body receivedAt customer { id name email phone address } } } } }';
 const mb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
 
@@ -29,17 +27,7 @@ async function main(): Promise<void> {
   const log = (l: string) => console.error(l);
   const db = await openBenchDb({ customers: 10_000 * scale, feedback: 100_000 * scale }, log);
   const policy = await loadPolicy(policyDir(PROJECT_ROOT));
-  const platform = await startPlatform({
-    orm: db.orm,
-    crypto: db.crypto,
-    jwtSecret: secret,
-    pseudonymKey: BENCH_PSEUDONYM_KEY,
-    accessFor: accessFromPolicy(policy),
-    ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 },
-    // One principal far above any per-minute limit by design.
-    limits: { requestsPerMinute: 0, plainReadsPerMinute: 0 },
-    logger: silentLogger,
-  });
+  const platform = await startBenchPlatform(db, { accessFor: accessFromPolicy(policy) });
   try {
     const auth = { authorization: `Bearer ${await issueToken(secret, 'p-analyst')}` };
     const body = JSON.stringify({ query: DASHBOARD });

@@ -7,6 +7,7 @@ import { wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Kind, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import { CustomerEntity, FeedbackEntity } from '../data/entities/index.js';
+import { leanRowsRead } from '../data/lean-rows.js';
 import type { KoeContext } from '../resolvers/context.js';
 import type { NewAuditEvent } from './event.js';
 import { mutationDetail } from './mutation-detail.js';
@@ -40,11 +41,12 @@ const TRACKED = [
   [CustomerEntity, 'Customer'],
   [FeedbackEntity, 'Feedback'],
 ] as const;
+const TRACKED_LEAN = new Map<string, string>(TRACKED.map(([cls, name]) => [cls.name, name]));
 
 /**
- * The records the request loaded, from its EntityManager's identity map: every path (lists,
- * loaders, `_entities`, mutations) loads through it, so a record read without selecting `id`
- * is still named. Uninitialised references (a feedback's customer not loaded) do not count. A
+ * The records the request loaded: the plain rows its read paths (lists, loaders, `_entities`)
+ * returned (`leanRowsRead`) and the entities in its identity map (mutations), so a record read
+ * without selecting `id` is still named. Uninitialised references (a feedback's customer not loaded) do not count. A
  * superset by design: a page loads one look-ahead row past its end, and that row is named too.
  */
 export function touchedResources(em: EntityManager): string[] {
@@ -53,6 +55,10 @@ export function touchedResources(em: EntityManager): string[] {
     for (const [cls, name] of TRACKED) {
       if (entity instanceof cls && wrap(entity, true).isInitialized()) out.add(`${name}:${entity.id}`);
     }
+  }
+  for (const row of leanRowsRead(em)) {
+    const name = TRACKED_LEAN.get(row.entity);
+    if (name) out.add(`${name}:${row.id}`);
   }
   return [...out].sort();
 }

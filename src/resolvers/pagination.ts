@@ -57,6 +57,18 @@ export interface Page<T> {
   readonly totalCount: Promise<number>;
 }
 
+/** An edge encodes its cursor only when a client selects it: most pages are read without them. */
+class Edge<T extends { id: string }> {
+  constructor(
+    readonly node: T,
+    private readonly sortValue: (row: T) => SortValue,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.sortValue(this.node), this.node.id);
+  }
+}
+
 export function toPage<T extends { id: string }>(
   rows: T[],
   size: number,
@@ -65,7 +77,7 @@ export function toPage<T extends { id: string }>(
 ): Page<T> {
   const hasNextPage = rows.length > size;
   const nodes = hasNextPage ? rows.slice(0, size) : rows;
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(sortValue(node), node.id), node }));
+  const edges = nodes.map((node) => new Edge(node, sortValue));
   return {
     edges,
     pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },

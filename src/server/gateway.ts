@@ -3,6 +3,7 @@
  * fails fast with 401, then forwards them unchanged; every subgraph checks them again itself.
  */
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Agent, fetch as undiciFetch } from 'undici';
@@ -70,6 +71,8 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     // The process owner (the CLI) decides how to stop on a signal: Apollo must not re-raise it.
     stopOnTerminationSignals: false,
     plugins: [
+      // Answers are per principal: the HTTP front sends no-store, and no hints are merged.
+      ApolloServerPluginCacheControlDisabled(),
       useQueryLimits(ops.limits),
       ...(ops.limits.production ? [useIntrospectionPolicy<GatewayContext>((ctx) => ctx.roles)] : []),
       useRateLimit<GatewayContext>(ops.limits, ops.rateLimits, { principalId: (c) => c.principalId, countsRequest: () => true, plainReads: () => 0 }),

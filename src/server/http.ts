@@ -46,6 +46,8 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
   const tls = opts.tls ?? null;
   const onRequest: RequestListener = (req, res) => {
     if (tls) res.setHeader('strict-transport-security', HSTS);
+    // Answers are per principal and may hold personal data: no shared or private cache keeps them.
+    res.setHeader('cache-control', 'no-store');
     const t0 = performance.now();
     const seen: { context?: C } = {};
     if (opts.onResponse) {

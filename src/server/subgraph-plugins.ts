@@ -3,7 +3,7 @@
  * factory in its own module (audit recorder, query limits, metrics …).
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { alertSink, type AlertOptions } from '../audit/alerts/alert-evaluator.js';
 import { useAuditRecorder } from '../audit/audit.plugin.js';
 import { alertOnRefusals } from '../audit/refusal-recorder.js';
@@ -31,6 +31,8 @@ export function subgraphPlugins(name: SubgraphName, deps: SubgraphDeps): ApolloS
   return [
     // Traces would carry timing per field to whoever asks; Koe reports nothing to Apollo's cloud.
     ApolloServerPluginInlineTraceDisabled(),
+    // Answers are never cacheable (the HTTP front says no-store), and its per-field hook wraps every resolver.
+    ApolloServerPluginCacheControlDisabled(),
     ...(deps.unrecorded ? [] : [useAuditRecorder({ subgraph: name, alerts })]),
     useQueryLimits(ops.limits),
     ...(ops.limits.production ? [useIntrospectionPolicy<KoeContext>((ctx) => ctx.principal.roles)] : []),

@@ -72,10 +72,12 @@ export class CustomerEntity {
   /**
    * Purposes the customer consents to now (granted, not withdrawn): the virtual attribute that
    * policies test as `consentedPurposes`, read with the row so per-record decisions need no query.
+   * The inner aliases are `koe_`-prefixed: a bare `c` would shadow a query aliasing the customer `c`
+   * and silently uncorrelate the subquery.
    */
   @Formula(
     (alias) =>
-      `(select coalesce(jsonb_agg(c.purpose), '[]'::jsonb) from consent c where c.customer_id = ${alias}.id and c.withdrawn_at is null)`,
+      `(select coalesce(jsonb_agg(koe_c.purpose), '[]'::jsonb) from consent koe_c where koe_c.customer_id = ${alias}.id and koe_c.withdrawn_at is null)`,
     { type: 'json', persist: false },
   )
   consentedPurposes?: string[];
@@ -85,7 +87,7 @@ export class CustomerEntity {
    * attribute `restrictedPurposes`, read with the row like `consentedPurposes`.
    */
   @Formula(
-    (alias) => `(select coalesce(jsonb_agg(r.purpose), '[]'::jsonb) from use_restriction r where r.customer_id = ${alias}.id)`,
+    (alias) => `(select coalesce(jsonb_agg(koe_r.purpose), '[]'::jsonb) from use_restriction koe_r where koe_r.customer_id = ${alias}.id)`,
     { type: 'json', persist: false },
   )
   restrictedPurposes?: string[];

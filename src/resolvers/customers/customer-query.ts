@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FieldCrypto } from '../../data/crypto/index.js';
 import { CustomerEntity } from '../../data/entities/index.js';
+import { leanFind, type Lean } from '../../data/lean-rows.js';
 import { CustomerOrderField, OrderDirection } from '../../schema/enums.js';
 import { BadUserInputError } from '../../schema/errors.js';
 import type { CustomerFilter, CustomerOrder } from '../../schema/inputs/customer.input.js';
@@ -34,7 +35,7 @@ export interface CustomerListArgs {
   after?: string | null;
 }
 
-export async function listCustomers(em: EntityManager, access: RequestAccess, crypto: FieldCrypto, args: CustomerListArgs): Promise<Page<CustomerEntity>> {
+export async function listCustomers(em: EntityManager, access: RequestAccess, crypto: FieldCrypto, args: CustomerListArgs): Promise<Page<Lean<CustomerEntity>>> {
   const size = pageSize(args.first);
   const cursor = decodeCursor(args.after);
   const field = ORDER_FIELDS[args.orderBy?.field ?? CustomerOrderField.CREATED_AT];
@@ -57,7 +58,7 @@ export async function listCustomers(em: EntityManager, access: RequestAccess, cr
   if (filtered === null) return toPage([], size, () => null, async () => 0);
   const where = cursor ? { $and: [filtered, afterCursor(field, desc, cursor)] } : filtered;
   const dir = desc ? 'desc nulls last' : 'asc nulls last';
-  const rows = await em.find(CustomerEntity, where, { orderBy: [{ [field]: dir }, { id: desc ? 'desc' : 'asc' }], limit: size + 1 });
+  const rows = await leanFind(em, CustomerEntity, where, { orderBy: [{ [field]: dir }, { id: desc ? 'desc' : 'asc' }], limit: size + 1 });
   return toPage(rows, size, (c) => sortValue(c[field]), () => em.count(CustomerEntity, filtered));
 }
 

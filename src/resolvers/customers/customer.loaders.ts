@@ -3,12 +3,13 @@ import DataLoader from 'dataloader';
 import { ConsentEntity, CustomerEntity, PurchaseEntity } from '../../data/entities/index.js';
 import { withRows, type RequestAccess } from '../access.js';
 import { groupBy } from '../group-by.js';
+import { leanFind, type Lean } from '../../data/lean-rows.js';
 
 /** One SELECT per batch of customers, with the caller's row filter: a hidden customer loads as null. */
 export function customerByIdLoader(em: EntityManager, access: RequestAccess) {
-  return new DataLoader<string, CustomerEntity | null>(async (ids) => {
+  return new DataLoader<string, Lean<CustomerEntity> | null>(async (ids) => {
     const where = withRows(access, 'Customer', { id: { $in: [...ids] } });
-    const rows = where === null ? [] : await em.find(CustomerEntity, where);
+    const rows = where === null ? [] : await leanFind(em, CustomerEntity, where);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   });
@@ -16,19 +17,19 @@ export function customerByIdLoader(em: EntityManager, access: RequestAccess) {
 
 /** Consents and purchases carry their own row conditions (marketing sees only the marketing consent). */
 export function consentsByCustomerLoader(em: EntityManager, access: RequestAccess) {
-  return new DataLoader<string, ConsentEntity[]>(async (ids) => {
+  return new DataLoader<string, Array<Lean<ConsentEntity>>>(async (ids) => {
     const where = withRows(access, 'Consent', { customer: { $in: [...ids] } });
-    const rows = where === null ? [] : await em.find(ConsentEntity, where, { orderBy: { grantedAt: 'asc', id: 'asc' } });
-    const groups = groupBy(rows, (r) => r.customer.id);
+    const rows = where === null ? [] : await leanFind(em, ConsentEntity, where, { orderBy: { grantedAt: 'asc', id: 'asc' } });
+    const groups = groupBy(rows, (r) => r.customer!.id);
     return ids.map((id) => groups.get(id) ?? []);
   });
 }
 
 export function purchasesByCustomerLoader(em: EntityManager, access: RequestAccess) {
-  return new DataLoader<string, PurchaseEntity[]>(async (ids) => {
+  return new DataLoader<string, Array<Lean<PurchaseEntity>>>(async (ids) => {
     const where = withRows(access, 'Purchase', { customer: { $in: [...ids] } });
-    const rows = where === null ? [] : await em.find(PurchaseEntity, where, { orderBy: { orderedAt: 'desc', id: 'asc' } });
-    const groups = groupBy(rows, (r) => r.customer.id);
+    const rows = where === null ? [] : await leanFind(em, PurchaseEntity, where, { orderBy: { orderedAt: 'desc', id: 'asc' } });
+    const groups = groupBy(rows, (r) => r.customer!.id);
     return ids.map((id) => groups.get(id) ?? []);
   });
 }

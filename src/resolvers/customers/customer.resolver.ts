@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { ConsentEntity, CustomerEntity, PurchaseEntity } from '../../data/entities/index.js';
+import type { Lean } from '../../data/lean-rows.js';
 import { CustomerFilter, CustomerOrder } from '../../schema/inputs/customer.input.js';
 import { Consent, Customer, CustomerConnection, Purchase } from '../../schema/types/customer.type.js';
 import type { KoeContext } from '../context.js';
@@ -16,22 +17,22 @@ export class CustomerResolver {
     @Arg('orderBy', () => CustomerOrder, { nullable: true }) orderBy: CustomerOrder | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-  ): Promise<Page<CustomerEntity>> {
+  ): Promise<Page<Lean<CustomerEntity>>> {
     return listCustomers(ctx.em, ctx.access, ctx.crypto, { filter, orderBy, first, after });
   }
 
   @Query(() => Customer, { nullable: true })
-  customer(@Ctx() ctx: KoeContext, @Arg('id', () => ID) id: string): Promise<CustomerEntity | null> {
+  customer(@Ctx() ctx: KoeContext, @Arg('id', () => ID) id: string): Promise<Lean<CustomerEntity> | null> {
     return ctx.loaders.customerById.load(uuidArg('id', id));
   }
 
   @FieldResolver(() => [Consent])
-  consents(@Root() customer: CustomerEntity, @Ctx() ctx: KoeContext): Promise<ConsentEntity[]> {
+  consents(@Root() customer: Lean<CustomerEntity>, @Ctx() ctx: KoeContext): Promise<Array<Lean<ConsentEntity>>> {
     return ctx.loaders.consentsByCustomer.load(customer.id);
   }
 
   @FieldResolver(() => [Purchase], { nullable: true })
-  purchases(@Root() customer: CustomerEntity, @Ctx() ctx: KoeContext): Promise<PurchaseEntity[]> {
+  purchases(@Root() customer: Lean<CustomerEntity>, @Ctx() ctx: KoeContext): Promise<Array<Lean<PurchaseEntity>>> {
     return ctx.loaders.purchasesByCustomer.load(customer.id);
   }
 }
@@ -39,7 +40,7 @@ export class CustomerResolver {
 /** `_entities` for Customer goes through the same loader, so references honour the row filter too. */
 export const customerReference = {
   Customer: {
-    __resolveReference(ref: { id: string }, ctx: KoeContext): Promise<CustomerEntity | null> | null {
+    __resolveReference(ref: { id: string }, ctx: KoeContext): Promise<Lean<CustomerEntity> | null> | null {
       return typeof ref.id === 'string' ? ctx.loaders.customerById.load(uuidArg('representations.id', ref.id)) : null;
     },
   },

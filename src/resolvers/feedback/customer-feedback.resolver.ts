@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { FeedbackEntity } from '../../data/entities/index.js';
+import type { Lean } from '../../data/lean-rows.js';
 import { CustomerRef, FeedbackConnection } from '../../schema/types/feedback.type.js';
 import { BadUserInputError } from '../../schema/errors.js';
 import type { KoeContext } from '../context.js';
@@ -14,7 +15,7 @@ export class CustomerFeedbackResolver {
     @Ctx() ctx: KoeContext,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-  ): Promise<Page<FeedbackEntity>> {
+  ): Promise<Page<Lean<FeedbackEntity>>> {
     const size = pageSize(first);
     const cursor = decodeCursor(after);
     if (cursor && typeof cursor.value !== 'string') throw new BadUserInputError('after', 'cursor is not from this list');

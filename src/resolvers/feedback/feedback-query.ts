@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FieldCrypto } from '../../data/crypto/index.js';
 import { FeedbackEntity } from '../../data/entities/index.js';
+import { leanFind, type Lean } from '../../data/lean-rows.js';
 import { isPiiKind, PII_KINDS } from '../../policies/maskers/pii-categories.js';
 import { FeedbackOrderField, OrderDirection } from '../../schema/enums.js';
 import { BadUserInputError } from '../../schema/errors.js';
@@ -54,7 +55,7 @@ function piiKindsArg(access: RequestAccess, kinds: readonly string[]): string[] 
   return [...new Set(kinds)];
 }
 
-export async function listFeedback(em: EntityManager, access: RequestAccess, crypto: FieldCrypto, args: FeedbackListArgs): Promise<Page<FeedbackEntity>> {
+export async function listFeedback(em: EntityManager, access: RequestAccess, crypto: FieldCrypto, args: FeedbackListArgs): Promise<Page<Lean<FeedbackEntity>>> {
   const size = pageSize(args.first);
   const cursor = decodeCursor(args.after);
   const field = ORDER_FIELDS[args.orderBy?.field ?? FeedbackOrderField.RECEIVED_AT];
@@ -81,7 +82,7 @@ export async function listFeedback(em: EntityManager, access: RequestAccess, cry
     });
   }
   const where = cursor ? { $and: [filtered, afterCursor(field, desc, cursor)] } : filtered;
-  const rows = await em.find(FeedbackEntity, where, { orderBy: orderBy as never, limit: size + 1 });
+  const rows = await leanFind(em, FeedbackEntity, where, { orderBy: orderBy as never, limit: size + 1 });
   return toPage(rows, size, (r) => sortValue(r[field]), () => em.count(FeedbackEntity, filtered));
 }
 

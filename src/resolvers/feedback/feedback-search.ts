@@ -7,6 +7,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NIL_OWNER, type FieldCrypto } from '../../data/crypto/index.js';
 import { FeedbackEntity } from '../../data/entities/index.js';
+import { leanFind, type Lean } from '../../data/lean-rows.js';
+
+type FeedbackRow = Lean<FeedbackEntity>;
 import { BadUserInputError } from '../../schema/errors.js';
 import { encodeCursor, type Page, type SortValue } from '../pagination.js';
 
@@ -23,24 +26,24 @@ export interface SearchPlan {
   size: number;
   /** The SQL condition without the text, and the keyset condition after a row. */
   where: object;
-  after: (row: FeedbackEntity) => object;
+  after: (row: FeedbackRow) => object;
   start: object | null;
   orderBy: object[];
-  sortValue: (row: FeedbackEntity) => SortValue;
+  sortValue: (row: FeedbackRow) => SortValue;
 }
 
 const fold = (s: string) => s.normalize('NFKC').toLowerCase();
 
-export async function searchFeedback(plan: SearchPlan): Promise<Page<FeedbackEntity>> {
+export async function searchFeedback(plan: SearchPlan): Promise<Page<FeedbackRow>> {
   const needle = fold(plan.text);
-  const matched: FeedbackEntity[] = [];
+  const matched: FeedbackRow[] = [];
   let position = plan.start;
   let scanned = 0;
-  let last: FeedbackEntity | null = null;
+  let last: FeedbackRow | null = null;
   let exhausted = false;
   while (matched.length <= plan.size && scanned < SCAN_LIMIT) {
     const where = position ? { $and: [plan.where, position] } : plan.where;
-    const rows = await plan.em.find(FeedbackEntity, where, { orderBy: plan.orderBy as never, limit: BATCH });
+    const rows = await leanFind(plan.em, FeedbackEntity, where, { orderBy: plan.orderBy as never, limit: BATCH });
     const keys = await plan.crypto.loadKeys(plan.em, [...new Set(rows.map(ownerOf))]);
     for (const row of rows) {
       scanned++;
@@ -74,7 +77,7 @@ async function countMatches(plan: SearchPlan, needle: string): Promise<number> {
   let position: object | null = null;
   for (;;) {
     const where = position ? { $and: [plan.where, position] } : plan.where;
-    const rows = await plan.em.find(FeedbackEntity, where, { orderBy: plan.orderBy as never, limit: 1000 });
+    const rows = await leanFind(plan.em, FeedbackEntity, where, { orderBy: plan.orderBy as never, limit: 1000 });
     const keys = await plan.crypto.loadKeys(plan.em, [...new Set(rows.map(ownerOf))]);
     for (const row of rows) if (matches(plan.crypto, keys, row, needle)) count++;
     scanned += rows.length;
@@ -86,11 +89,11 @@ async function countMatches(plan: SearchPlan, needle: string): Promise<number> {
   }
 }
 
-function ownerOf(row: FeedbackEntity): string {
+function ownerOf(row: FeedbackRow): string {
   return row.customer?.id ?? NIL_OWNER;
 }
 
-function matches(crypto: FieldCrypto, keys: Map<string, Buffer>, row: FeedbackEntity, needle: string): boolean {
+function matches(crypto: FieldCrypto, keys: Map<string, Buffer>, row: FeedbackRow, needle: string): boolean {
   if (row.subject && fold(row.subject).includes(needle)) return true;
   const key = keys.get(ownerOf(row));
   // A shredded customer's feedback has no readable body: it cannot match.

@@ -3,11 +3,12 @@ import DataLoader from 'dataloader';
 import { FeedbackEntity } from '../../data/entities/index.js';
 import { withRows, type RequestAccess } from '../access.js';
 import { groupBy } from '../group-by.js';
+import { leanFind, leanRows, type Lean } from '../../data/lean-rows.js';
 
 export function feedbackByIdLoader(em: EntityManager, access: RequestAccess) {
-  return new DataLoader<string, FeedbackEntity | null>(async (ids) => {
+  return new DataLoader<string, Lean<FeedbackEntity> | null>(async (ids) => {
     const where = withRows(access, 'Feedback', { id: { $in: [...ids] } });
-    const rows = where === null ? [] : await em.find(FeedbackEntity, where);
+    const rows = where === null ? [] : await leanFind(em, FeedbackEntity, where);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   });
@@ -25,9 +26,9 @@ export interface CustomerFeedbackKey {
  * each customer's feedback newest first and the outer query keeps the first `limit` per customer.
  */
 export function feedbackPageByCustomerLoader(em: EntityManager, access: RequestAccess) {
-  return new DataLoader<CustomerFeedbackKey, FeedbackEntity[], string>(
+  return new DataLoader<CustomerFeedbackKey, Array<Lean<FeedbackEntity>>, string>(
     async (keys) => {
-      const results = new Map<string, FeedbackEntity[]>();
+      const results = new Map<string, Array<Lean<FeedbackEntity>>>();
       // Keys that share (limit, after) are one statement; in practice a whole list shares them.
       for (const [shape, group] of groupBy(keys, shapeKey)) {
         const { limit, after } = group[0]!;
@@ -50,7 +51,7 @@ function shapeKey(k: CustomerFeedbackKey): string {
   return `${k.limit}|${k.after ? `${k.after.value}|${k.after.id}` : ''}`;
 }
 
-async function windowed(em: EntityManager, where: object, limit: number): Promise<FeedbackEntity[]> {
+async function windowed(em: EntityManager, where: object, limit: number): Promise<Array<Lean<FeedbackEntity>>> {
   const inner = em
     .createQueryBuilder(FeedbackEntity, 'f')
     .select(['f.*'])
@@ -63,10 +64,8 @@ async function windowed(em: EntityManager, where: object, limit: number): Promis
     .where({ [raw('w.rn')]: { $lte: limit } } as object)
     .orderBy({ receivedAt: 'desc', id: 'desc' })
     .execute('all', false);
-  return rows.map((row) => {
-    delete row.rn;
-    return em.map(FeedbackEntity, row);
-  });
+  for (const row of rows) delete row.rn;
+  return leanRows(em, FeedbackEntity, rows);
 }
 
 export function feedbackCountByCustomerLoader(em: EntityManager, access: RequestAccess) {

@@ -8,6 +8,7 @@ import { BadUserInputError, ForbiddenError } from '../../schema/errors.js';
 import { SubmitFeedbackInput } from '../../schema/inputs/feedback.input.js';
 import { Feedback } from '../../schema/types/feedback.type.js';
 import type { KoeContext } from '../context.js';
+import { withRows } from '../access.js';
 import { uuidArg } from '../ids.js';
 import { validateFeedbackInput } from './feedback.validation.js';
 
@@ -48,7 +49,9 @@ export class FeedbackMutationResolver {
     @Arg('status', () => FeedbackStatus) status: FeedbackStatus,
   ): Promise<FeedbackEntity> {
     ctx.access.assertCanMutate('updateFeedbackStatus');
-    const feedback = await ctx.loaders.feedbackById.load(uuidArg('id', id));
+    // An entity to change, under the caller's row filter (the read loaders return plain rows).
+    const where = withRows(ctx.access, 'Feedback', { id: uuidArg('id', id) });
+    const feedback = where === null ? null : await ctx.em.findOne(FeedbackEntity, where);
     // A row the caller cannot see and a row it cannot change look the same: no existence oracle.
     if (!feedback || !ctx.access.canUpdate('Feedback', feedback, 'status')) {
       throw new ForbiddenError('You may not change the status of this feedback');

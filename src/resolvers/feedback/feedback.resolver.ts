@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { FeedbackEntity } from '../../data/entities/index.js';
+import type { Lean } from '../../data/lean-rows.js';
 import { FeedbackFilter, FeedbackOrder } from '../../schema/inputs/feedback.input.js';
 import { CustomerRef, Feedback, FeedbackConnection } from '../../schema/types/feedback.type.js';
 import type { KoeContext } from '../context.js';
@@ -16,25 +17,25 @@ export class FeedbackResolver {
     @Arg('orderBy', () => FeedbackOrder, { nullable: true }) orderBy: FeedbackOrder | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-  ): Promise<Page<FeedbackEntity>> {
+  ): Promise<Page<Lean<FeedbackEntity>>> {
     return listFeedback(ctx.em, ctx.access, ctx.crypto, { filter, orderBy, first, after });
   }
 
   @Query(() => Feedback, { nullable: true })
-  feedback(@Ctx() ctx: KoeContext, @Arg('id', () => ID) id: string): Promise<FeedbackEntity | null> {
+  feedback(@Ctx() ctx: KoeContext, @Arg('id', () => ID) id: string): Promise<Lean<FeedbackEntity> | null> {
     return ctx.loaders.feedbackById.load(uuidArg('id', id));
   }
 
   /** Only the key: the customers subgraph resolves it, with its own row filter. */
   @FieldResolver(() => CustomerRef, { nullable: true })
-  customer(@Root() feedback: FeedbackEntity): CustomerRef | null {
+  customer(@Root() feedback: Lean<FeedbackEntity>): CustomerRef | null {
     return feedback.customer ? { id: feedback.customer.id } : null;
   }
 }
 
 export const feedbackReference = {
   Feedback: {
-    __resolveReference(ref: { id: string }, ctx: KoeContext): Promise<FeedbackEntity | null> | null {
+    __resolveReference(ref: { id: string }, ctx: KoeContext): Promise<Lean<FeedbackEntity> | null> | null {
       return typeof ref.id === 'string' ? ctx.loaders.feedbackById.load(uuidArg('representations.id', ref.id)) : null;
     },
   },

@@ -1,0 +1,21 @@
+/** The platform as the benchmarks start it: on the bench database, any free ports, rate limits off, silent. */
+import type { PlatformOptions, Platform } from '../../src/server/platform.js';
+import { startPlatform } from '../../src/server/platform.js';
+import { silentLogger } from '../../src/server/ops/logger.js';
+import { BENCH_PSEUDONYM_KEY, type BenchDb } from './bench-db.js';
+
+export const BENCH_JWT_SECRET = new TextEncoder().encode('koe-bench-secret-0123456789abcdef0123456789');
+
+export function startBenchPlatform(db: BenchDb, opts: Pick<PlatformOptions, 'accessFor'> & Partial<PlatformOptions>): Promise<Platform> {
+  return startPlatform({
+    orm: db.orm,
+    crypto: db.crypto,
+    jwtSecret: BENCH_JWT_SECRET,
+    pseudonymKey: BENCH_PSEUDONYM_KEY,
+    ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 },
+    // One principal far above any per-minute limit by design.
+    limits: { requestsPerMinute: 0, plainReadsPerMinute: 0 },
+    logger: silentLogger,
+    ...opts,
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * Rows for the read paths as plain objects: the entity's properties (formulas included), a
+ * many-to-one as `{ id }`, and no identity map, change tracking or collections. On a 100-row page
+ * MikroORM's entity construction cost more than the query itself (`npm run bench -- subgraph-profile`),
+ * and a read never flushes. Writes still load entities through the EntityManager.
+ *
+ * The rows each EntityManager read are remembered (`leanRowsRead`), so the audit still names every
+ * record a request touched, as it does for the entities in the identity map.
+ */
+import type { Collection, EntityClass, EntityManager, EntityMetadata, QueryOrderMap } from '@mikro-orm/postgresql';
+
+type LeanValue<V> = V extends Date | string | number | boolean | readonly unknown[] ? V : V extends { id: string } ? { id: string } : V;
+
+/** An entity's row as the read paths see it: collections left out, references reduced to their id. */
+export type Lean<T> = { [K in keyof T as NonNullable<T[K]> extends Collection<object> ? never : K]: LeanValue<T[K]> };
+
+export interface LeanFindOptions {
+  orderBy?: QueryOrderMap<object> | Array<QueryOrderMap<object>>;
+  limit?: number;
+}
+
+/** MikroORM's own row mapping (AbstractSqlDriver.mapResult): property names, dates and JSON as the entity has them. */
+interface Mapper {
+  mapResult(row: Record<string, unknown>, meta: EntityMetadata): Record<string, unknown> | null;
+}
+
+/** Per entity: its many-to-one properties, whose mapped value (the key) becomes `{ id }`. */
+const references = new WeakMap<EntityMetadata, string[]>();
+const reads = new WeakMap<EntityManager, Array<{ entity: string; rows: ReadonlyArray<{ id: string }> }>>();
+
+export async function leanFind<T extends object>(em: EntityManager, entity: EntityClass<T>, where: object, opts: LeanFindOptions = {}): Promise<Array<Lean<T>>> {
+  const qb = em.createQueryBuilder(entity, 'e0').select('*').where(where as never);
+  if (opts.orderBy) qb.orderBy(opts.orderBy as never);
+  if (opts.limit !== undefined) qb.limit(opts.limit);
+  const raw = (await qb.execute('all', false)) as unknown as Array<Record<string, unknown>>;
+  return leanRows(em, entity, raw);
+}
+
+/** Plain rows from raw column-named rows of `entity`'s table (for statements built by hand). */
+export function leanRows<T extends object>(em: EntityManager, entity: EntityClass<T>, raw: ReadonlyArray<Record<string, unknown>>): Array<Lean<T>> {
+  const meta = em.getMetadata().get(entity.name);
+  const refs = referencesOf(meta);
+  const driver = em.getDriver() as unknown as Mapper;
+  const rows = raw.map((r) => {
+    const row = driver.mapResult(r, meta)!;
+    for (const property of refs) {
+      const id = row[property];
+      row[property] = id === null || id === undefined ? null : { id };
+    }
+    return row as Lean<T>;
+  });
+  let list = reads.get(em);
+  if (!list) reads.set(em, (list = []));
+  list.push({ entity: meta.className, rows: rows as unknown as Array<{ id: string }> });
+  return rows;
+}
+
+/** Every row `em` read through this module, by entity class name. */
+export function* leanRowsRead(em: EntityManager): Generator<{ entity: string; id: string }> {
+  for (const { entity, rows } of reads.get(em) ?? []) for (const row of rows) yield { entity, id: row.id };
+}
+
+function referencesOf(meta: EntityMetadata): string[] {
+  let refs = references.get(meta);
+  if (!refs) references.set(meta, (refs = meta.props.filter((p) => p.kind === 'm:1' || (p.kind === '1:1' && p.owner)).map((p) => p.name)));
+  return refs;
+}
