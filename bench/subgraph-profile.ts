@@ -5,7 +5,7 @@
  * own work stays out of the profile, keeps one request in flight for --seconds. Prints self time
  * by package and function, then Koe's own functions by total time.
  *
- *   npm run bench -- subgraph-profile [--rounds 300] [--seconds 10] [--role analyst] [--query customers|dashboard]
+ *   npm run bench -- subgraph-profile [--rounds 300] [--seconds 10] [--role analyst] [--query customers|dashboard|entities]
  */
 import 'reflect-metadata';
 import { Session } from 'node:inspector/promises';
@@ -25,6 +25,8 @@ const seconds = Number(args.get('seconds') ?? 10);
 const QUERIES = {
   customers: { subgraph: 'customers', query: 'query Customers { customers(first: 100) { edges { node { id customerKey name nameKana email phone address birthDate prefecture } } } }' },
   dashboard: { subgraph: 'feedback', query: 'query Dashboard { feedbacks(first: 100) { edges { node { id channel body receivedAt } } } }' },
+  // What the gateway sends for the dashboard's customers: 100 references, four personal fields.
+  entities: { subgraph: 'customers', query: 'query E($representations: [_Any!]!) { _entities(representations: $representations) { ... on Customer { name email phone address } } }' },
 } as const;
 const chosen = QUERIES[(args.get('query') ?? 'customers') as keyof typeof QUERIES];
 
@@ -34,7 +36,8 @@ async function main(): Promise<void> {
   const platform = await startBenchPlatform(db, { accessFor: accessFromPolicy(policy) });
   const url = platform.subgraphUrls[chosen.subgraph];
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${await issueToken(secret, `p-${role}`)}` };
-  const body = JSON.stringify({ query: chosen.query });
+  const ids = (await db.orm.em.getConnection().execute<Array<{ id: string }>>('select id from customer order by id limit 100')).map((r) => r.id);
+  const body = JSON.stringify({ query: chosen.query, variables: { representations: ids.map((id) => ({ __typename: 'Customer', id })) } });
   const run = async () => {
     const res = await fetch(url, { method: 'POST', headers, body });
     const text = await res.text();

@@ -8,7 +8,8 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../../src/auth/api-key-
 import { changeAccess } from '../../src/auth/access-change.js';
 import type { AccessActor } from '../../src/auth/access-event.js';
 import { ApiKeyEntity, AuditEventEntity, PrincipalEntity } from '../../src/data/entities/index.js';
-import { postGraphQL, startTestKoe, type TestKoe } from '../support/koe.js';
+import { issueToken } from '../../src/auth/jwt.js';
+import { postGraphQL, startTestKoe, TEST_JWT_SECRET, type TestKoe } from '../support/koe.js';
 
 let koe: TestKoe;
 beforeAll(async () => {
@@ -82,5 +83,22 @@ describe(createApiKey.name, () => {
 
   it.each(['koe_short', `koe_${'A'.repeat(8)}_${'B'.repeat(43)}`, 'not-a-key'])('refuses the malformed or unknown key %s with 401', async (key) => {
     expect((await call(koe.platform.gatewayUrl, key)).status).toBe(401);
+  });
+});
+
+describe('a principal past its expiry', () => {
+  it("refuses the principal's still-valid bearer token with 401 everywhere, and accepts it while the expiry is ahead", async () => {
+    const id = await newPrincipal(['bi_readonly']);
+    const authorization = `Bearer ${await issueToken(TEST_JWT_SECRET, id)}`;
+    const bearer = (url: string) => postGraphQL(url, { query: '{ me { id } }' }, { authorization });
+    await koe.orm.em.fork().nativeUpdate(PrincipalEntity, { id }, { expiresAt: new Date(Date.now() + 3600_000) });
+    expect((await bearer(koe.platform.gatewayUrl)).json.data).toEqual({ me: { id } });
+    await koe.orm.em.fork().nativeUpdate(PrincipalEntity, { id }, { expiresAt: new Date(Date.now() - 1000) });
+    for (const [where, url] of Object.entries(urls())) {
+      const res = await bearer(url);
+      expect(res.status, where).toBe(401);
+      expect(res.json.errors?.[0]?.extensions?.code, where).toBe('UNAUTHENTICATED');
+      expect(JSON.stringify(res.json), where).not.toContain('"me"');
+    }
   });
 });

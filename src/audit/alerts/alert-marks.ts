@@ -11,10 +11,34 @@ const BUCKETS_PER_WINDOW = 10;
 const SWEEP_EVERY = 500;
 const ALERTED = '!alerted';
 
+/**
+ * What this process already knows cannot fire again, so the check needs no statement at all:
+ * a threshold-0 rule (after hours) whose aligned window was claimed, and a first-seen item already
+ * known (learned items are kept for good). Both only skip work whose answer is settled; bounded.
+ */
+const settled = new Map<string, number>();
+const MAX_SETTLED = 10_000;
+
+function remember(key: string, value: number): void {
+  if (settled.size >= MAX_SETTLED) settled.clear();
+  settled.set(key, value);
+}
+
 /** The count the check reaches, or null when it does not fire (or another instance fired it). */
 export async function markAndCount(sql: Sql, check: AlertCheck, at: Date): Promise<number | null> {
   const size = Math.max(1, Math.floor(check.window / BUCKETS_PER_WINDOW));
   const seconds = Math.floor(at.getTime() / 1000);
+  const windowStart = Math.floor(seconds / Math.max(1, check.window)) * Math.max(1, check.window);
+  const claimKey = check.threshold === 0 && !check.firstSeen ? `${check.rule}\u0000${check.subject}` : null;
+  if (claimKey !== null && settled.get(claimKey) === windowStart) return null;
+  if (check.firstSeen && check.items.length === 1 && settled.has(`${check.rule}\u0000${check.subject}\u0000${check.items[0]}`)) return null;
+  const count = await markAndCountInDb(sql, check, seconds, size, windowStart);
+  if (claimKey !== null) remember(claimKey, windowStart);
+  if (check.firstSeen) for (const item of check.items) remember(`${check.rule}\u0000${check.subject}\u0000${item}`, 0);
+  return count;
+}
+
+async function markAndCountInDb(sql: Sql, check: AlertCheck, seconds: number, size: number, windowStart: number): Promise<number | null> {
   const bucket = check.firstSeen ? 0 : Math.floor(seconds / size);
   if (!check.firstSeen && Math.random() * SWEEP_EVERY < 1) {
     // Counts only look one window back; learned addresses (firstSeen) are kept for good.
@@ -30,7 +54,6 @@ export async function markAndCount(sql: Sql, check: AlertCheck, at: Date): Promi
   if (n <= check.threshold) return null;
   if (check.firstSeen) return n;
   // One alert per subject per aligned window, whichever instance crosses the threshold first.
-  const windowStart = Math.floor(seconds / Math.max(1, check.window)) * Math.max(1, check.window);
   const claimed = await sql('insert into audit_alert_mark (rule, subject, bucket, item) values (?, ?, ?, ?) on conflict do nothing returning item', [check.rule, check.subject, -windowStart, ALERTED]);
   return claimed.length ? n : null;
 }
