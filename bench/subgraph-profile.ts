@@ -5,9 +5,10 @@
  * own work stays out of the profile, keeps one request in flight for --seconds. Prints self time
  * by package and function, then Koe's own functions by total time.
  *
- *   npm run bench -- subgraph-profile [--rounds 300] [--seconds 10] [--role analyst] [--query customers|dashboard|entities]
+ *   npm run bench -- subgraph-profile [--rounds 300] [--seconds 10] [--role analyst] [--query customers|dashboard|entities|gateway] [--save file.cpuprofile]
  */
 import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { issueToken } from '../src/auth/jwt.js';
 import { PROJECT_ROOT } from '../src/cli/runtime.js';
@@ -26,6 +27,8 @@ const QUERIES = {
   customers: { subgraph: 'customers', query: 'query Customers { customers(first: 100) { edges { node { id customerKey name nameKana email phone address birthDate prefecture } } } }' },
   dashboard: { subgraph: 'feedback', query: 'query Dashboard { feedbacks(first: 100) { edges { node { id channel body receivedAt } } } }' },
   // What the gateway sends for the dashboard's customers: 100 references, four personal fields.
+  // The dashboard through the gateway (the profile then holds the gateway and both subgraphs).
+  gateway: { subgraph: 'gateway', query: 'query Dashboard { feedbacks(first: 100) { edges { node { id channel body receivedAt customer { id name email phone address } } } } }' },
   entities: { subgraph: 'customers', query: 'query E($representations: [_Any!]!) { _entities(representations: $representations) { ... on Customer { name email phone address } } }' },
 } as const;
 const chosen = QUERIES[(args.get('query') ?? 'customers') as keyof typeof QUERIES];
@@ -34,7 +37,7 @@ async function main(): Promise<void> {
   const db = await openBenchDb({ customers: 10_000, feedback: 100_000 }, (l) => console.error(l));
   const policy = await loadPolicy(policyDir(PROJECT_ROOT));
   const platform = await startBenchPlatform(db, { accessFor: accessFromPolicy(policy) });
-  const url = platform.subgraphUrls[chosen.subgraph];
+  const url = chosen.subgraph === 'gateway' ? platform.gatewayUrl : platform.subgraphUrls[chosen.subgraph];
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${await issueToken(secret, `p-${role}`)}` };
   const ids = (await db.orm.em.getConnection().execute<Array<{ id: string }>>('select id from customer order by id limit 100')).map((r) => r.id);
   const body = JSON.stringify({ query: chosen.query, variables: { representations: ids.map((id) => ({ __typename: 'Customer', id })) } });
@@ -53,6 +56,8 @@ async function main(): Promise<void> {
   await session.post('Profiler.start');
   const loaded = await load('profiled', url, body, { authorization: headers.authorization }, 1, seconds);
   const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
+  // A .cpuprofile opens in Chrome DevTools or speedscope.
+  if (args.get('save')) writeFileSync(args.get('save')!, JSON.stringify(profile));
   console.log(`under autocannon c=1 for ${seconds} s: ${loaded.requests} requests, mean ${loaded.mean.toFixed(2)} ms, ${loaded.errors + loaded.non2xx} failed`);
   console.log(selfTime(profile, 40));
   console.log(inclusiveTime(profile));

@@ -17,6 +17,7 @@ import { MASKERS } from '../../policies/maskers/index.js';
 import { PII_DIRECTIVE } from '../../schema/pii.directive.js';
 import { ForbiddenError } from '../../schema/errors.js';
 import type { KoeContext } from '../context.js';
+import { maskMemoised } from './masked-memo.js';
 
 export function guardPiiFields(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
@@ -44,8 +45,9 @@ function guarded(typeName: string, fieldName: string, resolve: GraphQLFieldResol
     // Not even the resolver runs for a DENIED field: no load, no timing difference to observe.
     const value = resolve(source, args, ctx, info);
     if (outcome.decision === 'PLAIN') return value;
-    const mask = MASKERS[outcome.masker!];
+    const name = outcome.masker!;
+    const mask = MASKERS[name];
     const maskCtx = ctx.maskContext;
-    return value instanceof Promise ? value.then((v) => mask(v, maskCtx)) : mask(value, maskCtx);
+    return value instanceof Promise ? value.then((v) => maskMemoised(name, mask, v, maskCtx)) : maskMemoised(name, mask, value, maskCtx);
   };
 }
