@@ -14,6 +14,7 @@ import { Migration20261128192000_Lifecycle } from './Migration20261128192000_Lif
 import { Migration20261128194000_AuditAppendFn } from './Migration20261128194000_AuditAppendFn.js';
 import { Migration20261128195000_UseRestriction } from './Migration20261128195000_UseRestriction.js';
 import { Migration20261128196000_DescendingPageIndexes } from './Migration20261128196000_DescendingPageIndexes.js';
+import { Migration20261128197000_AuditLz4 } from './Migration20261128197000_AuditLz4.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261128144138', class: Migration20261128144138 },
@@ -30,4 +31,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261128194000_AuditAppendFn', class: Migration20261128194000_AuditAppendFn },
   { name: 'Migration20261128195000_UseRestriction', class: Migration20261128195000_UseRestriction },
   { name: 'Migration20261128196000_DescendingPageIndexes', class: Migration20261128196000_DescendingPageIndexes },
+  { name: 'Migration20261128197000_AuditLz4', class: Migration20261128197000_AuditLz4 },
 ];

@@ -6,7 +6,6 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { recordingRefusals } from '../audit/refusal-recorder.js';
 import { markingDatabaseFailure } from './ops/database-failure.js';
 import { authenticate } from '../auth/authenticate.js';
@@ -22,9 +21,8 @@ import { readinessOf } from './ops/readiness.js';
 import { requestObserver } from './ops/request-observer.js';
 import { opsOf, type ServerOps } from './ops/server-ops.js';
 import { requestMeta, type RequestMeta } from './request-meta.js';
+import { subgraphFetcher } from './subgraph-fetcher.js';
 import { trustedCa, type TlsMaterial } from './tls.js';
-
-type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
 
 interface GatewayContext extends RequestMeta {
   principalId: string;
@@ -45,13 +43,13 @@ export interface GatewayDeps {
 export async function startGateway(deps: GatewayDeps, host: string, port: number): Promise<RunningHttp> {
   const ops = opsOf(deps);
   const counting = ops.limits.requestsPerMinute > 0 || ops.limits.plainReadsPerMinute > 0;
-  const fetcher = deps.tls ? trustingFetcher(trustedCa(deps.tls)) : undefined;
+  const fetcher = subgraphFetcher(deps.tls ? trustedCa(deps.tls) : undefined);
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl,
     buildService: ({ url }) =>
       new RemoteGraphQLDataSource<GatewayContext>({
         url,
-        ...(fetcher ? { fetcher } : {}),
+        fetcher,
         willSendRequest({ request, context }) {
           const headers = request.http?.headers;
           if (!headers || !context.requestId) return;
@@ -97,13 +95,4 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     })),
   });
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };
-}
-
-/**
- * A fetch for the subgraph calls that trusts only `ca`: the subgraphs' certificate is usually
- * self-signed or from a private CA, and the process-wide trust store must not be widened for it.
- */
-function trustingFetcher(ca: Buffer): Fetcher {
-  const dispatcher = new Agent({ connect: { ca } });
-  return (url, init) => undiciFetch(url, { ...init, dispatcher });
 }

@@ -116,3 +116,19 @@ describe('credentials', () => {
     expect(entities.map((e) => e.id)).toEqual(ids);
   });
 });
+
+describe('caching of answers', () => {
+  it('marks every answer no-store, on the gateway and a subgraph, for data and for refusals alike', async () => {
+    const token = await koe.token('p-admin');
+    const ask = (url: string, authorization?: string) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify({ query: '{ customers(first: 1) { edges { node { name } } } }' }) });
+    for (const url of [koe.platform.gatewayUrl, koe.platform.subgraphUrls.customers]) {
+      const ok = await ask(url, `Bearer ${token}`);
+      expect(ok.status, url).toBe(200);
+      expect(ok.headers.get('cache-control'), url).toBe('no-store');
+      const refused = await ask(url);
+      expect(refused.status, url).toBe(401);
+      expect(refused.headers.get('cache-control'), url).toBe('no-store');
+    }
+  });
+});
