@@ -111,6 +111,12 @@ describe('koe migrate (encryptExistingRows)', () => {
     const key = (await db.crypto.loadKeys(db.orm.em.fork(), [alice.id])).get(alice.id)!;
     expect(() => db.crypto.decrypt(key, 'customer', 'phone', alice.id, aliceEmail)).toThrow();
     expect(() => db.crypto.decrypt(key, 'customer', 'email', bob.id, aliceEmail)).toThrow();
+    // The opened-value cache answers only for the same place and ciphertext: a rewritten value is opened afresh.
+    const before = db.crypto.decrypt(key, 'customer', 'email', alice.id, aliceEmail);
+    const rewritten = db.crypto.encrypt(key, 'customer', 'email', alice.id, 'rewritten@example.jp')!;
+    expect(db.crypto.decrypt(key, 'customer', 'email', alice.id, rewritten)).toBe('rewritten@example.jp');
+    expect(db.crypto.decrypt(key, 'customer', 'email', alice.id, aliceEmail)).toBe(before);
+    expect(() => db.crypto.decrypt(key, 'customer', 'name', alice.id, rewritten)).toThrow();
   });
 
   it('sets the blind indexes from the plaintext, so exact lookups find migrated customers', async () => {

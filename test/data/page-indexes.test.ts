@@ -39,7 +39,7 @@ describe('page indexes', () => {
 describe('audit row storage', () => {
   it('compresses the large audit columns with lz4 where the server has it (pglz made every append wait about 1 ms)', async () => {
     const conn = orm.em.fork().getConnection();
-    const [{ lz4 }] = await conn.execute<Array<{ lz4: boolean }>>(`select exists (select 1 from pg_config() where name = 'CONFIGURE' and setting like '%--with-lz4%') as lz4`);
+    const [{ lz4 } = { lz4: false }] = await conn.execute<Array<{ lz4: boolean }>>(`select exists (select 1 from pg_config() where name = 'CONFIGURE' and setting like '%--with-lz4%') as lz4`);
     const rows = await conn.execute<Array<{ attname: string; attcompression: string }>>(
       `select attname, attcompression from pg_attribute where attrelid = 'audit_event'::regclass and attname in ('resources', 'fields', 'detail') order by attname`,
     );

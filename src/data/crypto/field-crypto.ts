@@ -25,7 +25,7 @@ export interface FieldCryptoOptions {
   cacheSize?: number;
   /** How long an unwrapped key may be reused (env `KOE_KEY_CACHE_TTL_MS`, default 60 s). */
   cacheTtlMs?: number;
-  /** Decrypted values kept in memory (env `KOE_VALUE_CACHE_SIZE`, default 20,000; same time limit). */
+  /** Records whose decrypted values are kept in memory (env `KOE_VALUE_CACHE_SIZE`, default 20,000; same time limit). */
   valueCacheSize?: number;
 }
 
@@ -40,21 +40,23 @@ function envInt(name: string, fallback: number): number {
 type Row = Record<string, unknown>;
 
 interface OpenedValue {
-  table: EncryptedTable;
-  column: string;
-  recordId: string;
-  plain: string;
+  readonly table: EncryptedTable;
+  readonly column: string;
+  readonly stored: string;
+  readonly plain: string;
 }
 
 export class FieldCrypto {
   private readonly cache: KeyCache<Buffer>;
   /**
-   * Opened values, keyed by their ciphertext (unique: a fresh nonce each) and remembering where it
-   * was opened, bounded like the keys. Creating an AES-GCM decipher costs ~4 µs, so a 100-row page
-   * of six fields would spend ~2.5 ms on it every time. Only reached after the owner's key was
-   * found: a shredded owner reads as erased.
+   * Opened values by record: per record id, the table, column, ciphertext and plaintext of each
+   * value opened, bounded like the keys. Creating an AES-GCM decipher costs ~4 µs, so a 100-row page
+   * of six fields would spend ~2.5 ms on it every time. A hit needs the same place and the same
+   * ciphertext: a moved or rewritten value misses and is opened (or fails to). Keyed by record, one
+   * probe of a large map per row rather than per field (the probes were the cost). Only reached
+   * after the owner's key was found: a shredded owner reads as erased.
    */
-  private readonly opened: KeyCache<OpenedValue>;
+  private readonly opened: KeyCache<OpenedValue[]>;
 
   private constructor(
     readonly provider: KeyProvider,
@@ -186,12 +188,19 @@ export class FieldCrypto {
   /** Values written before encryption existed (not yet migrated) are returned as they are. */
   decrypt(key: Uint8Array, table: EncryptedTable, column: string, recordId: string, stored: string | null): string | null {
     if (stored === null) return null;
+    const values = this.opened.get(recordId);
+    let at = -1;
+    if (values) {
+      at = values.findIndex((v) => v.column === column && v.table === table);
+      // Only sealed values are ever remembered, so a hit needs no format check.
+      if (at >= 0 && values[at]!.stored === stored) return values[at]!.plain;
+    }
     if (!isSealedField(stored)) return stored;
-    // A hit must be for the same place: a ciphertext moved to another row misses and fails to open.
-    const hit = this.opened.get(stored);
-    if (hit && hit.recordId === recordId && hit.column === column && hit.table === table) return hit.plain;
     const plain = decryptField(key, stored, fieldAad(table, column, recordId));
-    this.opened.set(stored, { table, column, recordId, plain });
+    const opened: OpenedValue = { table, column, stored, plain };
+    if (!values) this.opened.set(recordId, [opened]);
+    else if (at >= 0) values[at] = opened;
+    else values.push(opened);
     return plain;
   }
 

@@ -12,8 +12,11 @@ import type { KoeContext } from '../context.js';
 interface Stored {
   id: string;
   customer?: { id: string } | null;
-  [property: string]: unknown;
+  [property: string | symbol]: unknown;
 }
+
+/** Where a row read in this request keeps its owner's unwrapped key (rows are per request). */
+const ROW_KEY = Symbol('koe.dataKey');
 
 /** Whose data key seals a record: a customer's own, or the customer its purchase or feedback belongs to. */
 const OWNER: Record<string, (s: Stored) => string> = {
@@ -49,9 +52,15 @@ function decrypting(path: string, spec: EncryptedField, ownerOf: (s: Stored) => 
   return (source, _args, ctx) => {
     const stored = source[spec.property];
     if (stored === null || stored === undefined) return null;
+    // The row carries its owner's key for the rest of this request: one cache probe per row, not per field.
+    const carried = source[ROW_KEY] as Buffer | undefined;
+    if (carried) return open(ctx, carried, source, stored as string);
     const owner = ownerOf(source);
     const cached = ctx.crypto.cachedKey(owner);
-    if (cached) return open(ctx, cached, source, stored as string);
+    if (cached) {
+      source[ROW_KEY] = cached;
+      return open(ctx, cached, source, stored as string);
+    }
     return ctx.loaders.dataKey.load(owner).then(
       (key) => open(ctx, key, source, stored as string),
       (e: unknown) => {
