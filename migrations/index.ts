@@ -15,6 +15,7 @@ import { Migration20261128194000_AuditAppendFn } from './Migration20261128194000
 import { Migration20261128195000_UseRestriction } from './Migration20261128195000_UseRestriction.js';
 import { Migration20261128196000_DescendingPageIndexes } from './Migration20261128196000_DescendingPageIndexes.js';
 import { Migration20261128197000_AuditLz4 } from './Migration20261128197000_AuditLz4.js';
+import { Migration20261128198000_AuditHeadIndexScan } from './Migration20261128198000_AuditHeadIndexScan.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261128144138', class: Migration20261128144138 },
@@ -32,4 +33,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261128195000_UseRestriction', class: Migration20261128195000_UseRestriction },
   { name: 'Migration20261128196000_DescendingPageIndexes', class: Migration20261128196000_DescendingPageIndexes },
   { name: 'Migration20261128197000_AuditLz4', class: Migration20261128197000_AuditLz4 },
+  { name: 'Migration20261128198000_AuditHeadIndexScan', class: Migration20261128198000_AuditHeadIndexScan },
 ];

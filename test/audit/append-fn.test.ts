@@ -80,4 +80,18 @@ describe('koe_audit_append', () => {
     await expect(appendAuditEvents(db.orm.em.fork(), [sampleEvent(8), poison])).rejects.toThrow();
     expect(await verifyChain(db.sql)).toMatchObject({ ok: true, events: 2 });
   });
+
+  it('reads the head from the seq index whatever the statistics say (no sequential scan under the chain lock)', async () => {
+    const [fn] = (await db.sql(`select proconfig from pg_proc where proname = 'koe_audit_append'`)) as Array<{ proconfig: string[] | null }>;
+    expect(fn?.proconfig).toContain('enable_seqscan=off');
+    // The plan the function gets for its head read, on statistics that call the table empty.
+    const plan = JSON.stringify(
+      await db.orm.em.fork().getConnection().getKnex().transaction(async (trx) => {
+        await trx.raw('set local enable_seqscan = off');
+        return (await trx.raw('explain (format json) select a.seq, a.hash from audit_event a order by a.seq desc limit 1')).rows;
+      }),
+    );
+    expect(plan).toContain('audit_event_seq_unique');
+    expect(plan).not.toContain('Seq Scan');
+  });
 });
