@@ -6,7 +6,7 @@ import type { FieldCrypto } from '../../src/data/crypto/index.js';
 import { seedDemoData } from '../../src/data/demo-seed.js';
 import { migrateAll } from '../../src/data/migrate.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
-import { createScratchDatabase, resolveDatabase } from '../../src/data/postgres/index.js';
+import { createScratchDatabase, dropStaleScratchDatabases, resolveDatabase } from '../../src/data/postgres/index.js';
 
 export const BENCH_PSEUDONYM_KEY = 'koe-bench-pseudonym-key';
 /** The scratch database's key-encryption key: base64 of 32 fixed bytes, not a secret (the data is generated and dropped). */
@@ -24,6 +24,9 @@ export interface BenchDb {
 export async function openBenchDb(scale: { customers: number; feedback: number }, log: (l: string) => void): Promise<BenchDb> {
   const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
   const server = await resolveDatabase({ purpose: 'test', projectRoot, log });
+  // A benchmark killed mid-run leaves its database behind; left there, it slows every later run.
+  const stale = await dropStaleScratchDatabases(server.url, 'koe_bench', 60 * 60 * 1000, server.ssl);
+  if (stale.length) log(`dropped ${stale.length} benchmark database(s) left by earlier runs`);
   const scratch = await createScratchDatabase(server.url, 'koe_bench', server.ssl);
   const orm = await openOrm({ url: scratch.url, ssl: server.ssl, poolMax: 20 });
   let crypto: FieldCrypto;
