@@ -58,7 +58,8 @@ function decrypting(path: string, spec: EncryptedField, ownerOf: (s: Stored) => 
     const owner = ownerOf(source);
     const cached = ctx.crypto.cachedKey(owner);
     if (cached) {
-      source[ROW_KEY] = cached;
+      // Not enumerable: a spread, an inspect or a log of the row never carries the key along.
+      Object.defineProperty(source, ROW_KEY, { value: cached, configurable: true });
       return open(ctx, cached, source, stored as string);
     }
     return ctx.loaders.dataKey.load(owner).then(
