@@ -8,9 +8,9 @@
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { issueToken } from '../src/auth/jwt.js';
-import { startPlatform } from '../src/server/platform.js';
 import { accessFromPolicy, loadPolicy, policyDir } from '../src/server/policy.js';
-import { openBenchDb, BENCH_PSEUDONYM_KEY } from './support/bench-db.js';
+import { openBenchDb } from './support/bench-db.js';
+import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
 import { interleave, stats, table } from './support/measure.js';
 import { noPolicy } from './support/no-policy.js';
 import { PROJECT_ROOT } from '../src/cli/runtime.js';
@@ -18,7 +18,6 @@ import { PROJECT_ROOT } from '../src/cli/runtime.js';
 const args = new Map(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1] ?? '']] : [])));
 const rounds = Number(args.get('rounds') ?? 300);
 const scale = Number(args.get('scale') ?? 1);
-const secret = new TextEncoder().encode('koe-bench-secret-0123456789abcdef0123456789');
 
 const CUSTOMERS_WITH_FEEDBACK = `{
   customers(first: 100) { edges { node { id customerKey name nameKana email phone address birthDate prefecture
@@ -30,9 +29,9 @@ async function main(): Promise<void> {
   const log = (l: string) => console.error(l);
   const db = await openBenchDb({ customers: 10_000 * scale, feedback: 100_000 * scale }, log);
   const policy = await loadPolicy(policyDir(PROJECT_ROOT));
-  const base = { orm: db.orm, crypto: db.crypto, jwtSecret: secret, pseudonymKey: BENCH_PSEUDONYM_KEY, ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 } };
-  const on = await startPlatform({ ...base, accessFor: accessFromPolicy(policy) });
-  const off = await startPlatform({ ...base, accessFor: () => noPolicy, unguarded: true });
+  // Rate limits off and no request log (startBenchPlatform): one principal far above 600 requests a minute.
+  const on = await startBenchPlatform(db, { accessFor: accessFromPolicy(policy) });
+  const off = await startBenchPlatform(db, { accessFor: () => noPolicy, unguarded: true });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${await issueToken(secret, 'p-analyst')}` };
   const post = (url: string, query: string) => async () => {
     const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query }) });
