@@ -15,12 +15,10 @@ import type { NewAuditEvent } from '../src/audit/event.js';
 import { verifyChain } from '../src/audit/verify.js';
 import { issueToken } from '../src/auth/jwt.js';
 import { PROJECT_ROOT } from '../src/cli/runtime.js';
-import type { FieldCrypto } from '../src/data/crypto/index.js';
 import { openOrm, type MikroORM } from '../src/data/orm.js';
-import { startPlatform } from '../src/server/platform.js';
-import { silentLogger } from '../src/server/ops/logger.js';
 import { accessFromPolicy, loadPolicy, policyDir } from '../src/server/policy.js';
-import { BENCH_PSEUDONYM_KEY, openBenchDb } from './support/bench-db.js';
+import { openBenchDb, type BenchDb } from './support/bench-db.js';
+import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
 import { interleave, stats, table } from './support/measure.js';
 
 const args = new Map(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1] ?? '']] : [])));
@@ -28,7 +26,6 @@ const seconds = Number(args.get('seconds') ?? 10);
 const writers = Number(args.get('writers') ?? 32);
 const rounds = Number(args.get('rounds') ?? 200);
 const only = args.get('only');
-const secret = new TextEncoder().encode('koe-bench-secret-0123456789abcdef0123456789');
 const log = (l: string) => console.error(l);
 
 /** A typical read event: one principal, 20 customers, two fields decided. */
@@ -69,15 +66,10 @@ const QUERY = `{
 }`;
 const SUBGRAPH_QUERY = `{ customers(first: 100) { edges { node { id customerKey name nameKana email phone address birthDate prefecture } } } }`;
 
-async function latency(orm: MikroORM, crypto: FieldCrypto): Promise<ReturnType<typeof stats>[]> {
+async function latency(db: BenchDb): Promise<ReturnType<typeof stats>[]> {
   const accessFor = accessFromPolicy(await loadPolicy(policyDir(PROJECT_ROOT)));
-  // The rate limit would refuse a benchmark's pace; request log lines would drown the report.
-  const base = {
-    orm, crypto, jwtSecret: secret, pseudonymKey: BENCH_PSEUDONYM_KEY, accessFor, logger: silentLogger,
-    limits: { requestsPerMinute: 1_000_000 }, ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 },
-  };
-  const on = await startPlatform(base);
-  const off = await startPlatform({ ...base, unrecorded: true });
+  const on = await startBenchPlatform(db, { accessFor });
+  const off = await startBenchPlatform(db, { accessFor, unrecorded: true });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${await issueToken(secret, 'p-analyst')}` };
   const post = (url: string, query: string) => async () => {
     const json = (await (await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query }) })).json()) as { errors?: unknown[]; data?: { customers: { edges: unknown[] } } };
@@ -111,7 +103,7 @@ async function main(): Promise<void> {
     let rows: Awaited<ReturnType<typeof latency>> = [];
     let added: { gateway: number; subgraph: number } | null = null;
     if (only !== 'appends') {
-      rows = await latency(db.orm, db.crypto);
+      rows = await latency(db);
       console.log(table(rows, 'gateway, recorder off'));
       added = { gateway: rows[1]!.median - rows[0]!.median, subgraph: rows[3]!.median - rows[2]!.median };
       console.log(`\naudit write adds (median on − off): gateway ${added.gateway.toFixed(2)} ms, subgraph ${added.subgraph.toFixed(2)} ms (target ≤ 2 ms)`);

@@ -12,10 +12,9 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { issueToken } from '../src/auth/jwt.js';
 import { PROJECT_ROOT } from '../src/cli/runtime.js';
-import { silentLogger } from '../src/server/ops/logger.js';
-import { startPlatform } from '../src/server/platform.js';
 import { accessFromPolicy, loadPolicy, policyDir } from '../src/server/policy.js';
-import { openBenchDb, BENCH_PSEUDONYM_KEY } from './support/bench-db.js';
+import { openBenchDb } from './support/bench-db.js';
+import { BENCH_JWT_SECRET as secret, benchPlatformOptions, startBenchPlatform } from './support/platform.js';
 import { failures, load, type LoadResult } from './support/load.js';
 import { noPolicy } from './support/no-policy.js';
 import { startRawBaseline } from './support/raw-baseline.js';
@@ -26,7 +25,6 @@ const seconds = Number(args.get('seconds') ?? 5);
 const levels = (args.get('concurrency') ?? '1,8,32').split(',').map(Number);
 const scale = Number(args.get('scale') ?? 1);
 const only = args.get('only')?.split('|');
-const secret = new TextEncoder().encode('koe-bench-secret-0123456789abcdef0123456789');
 
 const DASHBOARD = 'query Dashboard { feedbacks(first: 100) { edges { node { id channel body receivedAt customer { id name email phone address } } } } }';
 const CUSTOMERS = 'query Customers { customers(first: 100) { edges { node { id customerKey name nameKana email phone address birthDate prefecture } } } }';
@@ -37,10 +35,9 @@ async function main(): Promise<void> {
   const db = await openBenchDb({ customers: 10_000 * scale, feedback: 100_000 * scale }, log);
   const policy = await loadPolicy(policyDir(PROJECT_ROOT));
   // Rate limits off: a load test is one principal far above 600 requests a minute by design.
-  const base = { orm: db.orm, crypto: db.crypto, jwtSecret: secret, pseudonymKey: BENCH_PSEUDONYM_KEY, ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 }, limits: { requestsPerMinute: 0, plainReadsPerMinute: 0 }, logger: silentLogger };
-  const on = await startPlatform({ ...base, accessFor: accessFromPolicy(policy) });
-  const off = await startPlatform({ ...base, accessFor: () => noPolicy, unguarded: true });
-  const shield = await startShieldCustomers({ ...base, accessFor: accessFromPolicy(policy) });
+  const on = await startBenchPlatform(db, { accessFor: accessFromPolicy(policy) });
+  const off = await startBenchPlatform(db, { accessFor: () => noPolicy, unguarded: true });
+  const shield = await startShieldCustomers({ ...benchPlatformOptions(db), accessFor: accessFromPolicy(policy) });
   const raw = await startRawBaseline(db.url, 20);
   const auth = { authorization: `Bearer ${await issueToken(secret, 'p-analyst')}` };
   const variants = [

@@ -20,11 +20,10 @@ import { PROJECT_ROOT } from '../src/cli/runtime.js';
 import { FIELD_PREFIX } from '../src/crypto/index.js';
 import { ENCRYPTED_FIELDS } from '../src/data/crypto/index.js';
 import { subgraphSchema } from '../src/schema/subgraphs.js';
-import { silentLogger } from '../src/server/ops/logger.js';
-import { startPlatform } from '../src/server/platform.js';
 import { accessFromPolicy, loadPolicy, policyDir } from '../src/server/policy.js';
 import { ciphertextCustomersSchema, startBareCustomers } from './support/bare-customers.js';
-import { BENCH_PSEUDONYM_KEY, openBenchDb } from './support/bench-db.js';
+import { openBenchDb } from './support/bench-db.js';
+import { BENCH_JWT_SECRET as secret, benchPlatformOptions, startBenchPlatform } from './support/platform.js';
 import { failures, load, type LoadResult } from './support/load.js';
 import { interleave, stats, type Stats } from './support/measure.js';
 
@@ -35,7 +34,6 @@ const seconds = Number(args.get('seconds') ?? 5);
 const passes = Number(args.get('passes') ?? 2);
 const levels = (args.get('concurrency') ?? '1,8').split(',').map(Number);
 const scale = Number(args.get('scale') ?? 1);
-const secret = new TextEncoder().encode('koe-bench-secret-0123456789abcdef0123456789');
 const log = (l: string) => console.error(l);
 
 const QUERY = '{ customers(first: 100) { edges { node { id name nameKana email phone address birthDate } } } }';
@@ -53,9 +51,8 @@ type Node = Record<(typeof ENCRYPTED)[number] | 'id', string | null>;
 async function main(): Promise<void> {
   const db = await openBenchDb({ customers: 10_000 * scale, feedback: 20_000 * scale }, log);
   const accessFor = accessFromPolicy(await loadPolicy(policyDir(PROJECT_ROOT)));
-  const deps = { orm: db.orm, crypto: db.crypto, jwtSecret: secret, pseudonymKey: BENCH_PSEUDONYM_KEY, accessFor };
-  // Rate limits off: a load test is one principal far above 600 requests a minute by design.
-  const platform = await startPlatform({ ...deps, ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 }, limits: { requestsPerMinute: 0, plainReadsPerMinute: 0 }, logger: silentLogger });
+  const deps = { ...benchPlatformOptions(db), accessFor };
+  const platform = await startBenchPlatform(db, { accessFor });
   const plain = await startBareCustomers(deps, await ciphertextCustomersSchema());
   const decrypting = await startBareCustomers(deps, await subgraphSchema('customers'));
   const auth = { authorization: `Bearer ${await issueToken(secret, 'p-admin')}` };

@@ -6,8 +6,9 @@ import { BENCH_PSEUDONYM_KEY, type BenchDb } from './bench-db.js';
 
 export const BENCH_JWT_SECRET = new TextEncoder().encode('koe-bench-secret-0123456789abcdef0123456789');
 
-export function startBenchPlatform(db: BenchDb, opts: Pick<PlatformOptions, 'accessFor'> & Partial<PlatformOptions>): Promise<Platform> {
-  return startPlatform({
+/** What every benchmark server gets: the bench database and its keys, free ports, no rate limits, no request log. */
+export function benchPlatformOptions(db: BenchDb) {
+  return {
     orm: db.orm,
     crypto: db.crypto,
     jwtSecret: BENCH_JWT_SECRET,
@@ -16,6 +17,9 @@ export function startBenchPlatform(db: BenchDb, opts: Pick<PlatformOptions, 'acc
     // One principal far above any per-minute limit by design.
     limits: { requestsPerMinute: 0, plainReadsPerMinute: 0 },
     logger: silentLogger,
-    ...opts,
-  });
+  };
+}
+
+export function startBenchPlatform(db: BenchDb, opts: Pick<PlatformOptions, 'accessFor'> & Partial<PlatformOptions>): Promise<Platform> {
+  return startPlatform({ ...benchPlatformOptions(db), ...opts });
 }

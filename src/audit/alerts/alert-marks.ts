@@ -24,6 +24,8 @@ function remember(key: string, value: number): void {
   settled.set(key, value);
 }
 
+const knownItem = (check: AlertCheck, item: string) => `${check.rule}\u0000${check.subject}\u0000${item}`;
+
 /** The count the check reaches, or null when it does not fire (or another instance fired it). */
 export async function markAndCount(sql: Sql, check: AlertCheck, at: Date): Promise<number | null> {
   const size = Math.max(1, Math.floor(check.window / BUCKETS_PER_WINDOW));
@@ -31,10 +33,10 @@ export async function markAndCount(sql: Sql, check: AlertCheck, at: Date): Promi
   const windowStart = Math.floor(seconds / Math.max(1, check.window)) * Math.max(1, check.window);
   const claimKey = check.threshold === 0 && !check.firstSeen ? `${check.rule}\u0000${check.subject}` : null;
   if (claimKey !== null && settled.get(claimKey) === windowStart) return null;
-  if (check.firstSeen && check.items.length === 1 && settled.has(`${check.rule}\u0000${check.subject}\u0000${check.items[0]}`)) return null;
+  if (check.firstSeen && check.items.length === 1 && settled.has(knownItem(check, check.items[0]!))) return null;
   const count = await markAndCountInDb(sql, check, seconds, size, windowStart);
   if (claimKey !== null) remember(claimKey, windowStart);
-  if (check.firstSeen) for (const item of check.items) remember(`${check.rule}\u0000${check.subject}\u0000${item}`, 0);
+  if (check.firstSeen) for (const item of check.items) remember(knownItem(check, item), 0);
   return count;
 }
 

@@ -191,7 +191,8 @@ export class FieldCrypto {
     const values = this.opened.get(recordId);
     let at = -1;
     if (values) {
-      at = values.findIndex((v) => v.column === column && v.table === table);
+      // A loop, not findIndex: this runs per decrypted field, and a closure per call is garbage.
+      for (let i = 0; i < values.length && at < 0; i++) if (values[i]!.column === column && values[i]!.table === table) at = i;
       // Only sealed values are ever remembered, so a hit needs no format check.
       if (at >= 0 && values[at]!.stored === stored) return values[at]!.plain;
     }
