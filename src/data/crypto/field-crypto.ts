@@ -144,22 +144,49 @@ export class FieldCrypto {
     }
     const lacking = missing.filter((id) => !shredded.has(id));
     if (lacking.length === 0) return have;
-    const version = await activeKekVersion(em);
-    // Chunked: PostgreSQL takes at most 65,535 parameters per statement.
-    for (let i = 0; i < lacking.length; i += 1000) {
-      const chunk = lacking.slice(i, i + 1000);
-      const values: unknown[] = [];
-      for (const id of chunk) {
-        const w = this.provider.wrap(randomBytes(KEY_BYTES), dataKeyAad(id), version);
-        values.push(id, w.wrapped.toString('base64'), w.kekVersion);
-      }
-      const placeholders = chunk.map(() => '(?::uuid, ?, ?)').join(', ');
-      // Two writers creating the same owner's key at once: the first wins, the second reads it back.
-      await em.getConnection().execute(`insert into data_key (owner_id, wrapped, kek_version) values ${placeholders} on conflict (owner_id) do nothing`, values);
-    }
-    const created = await this.loadKeys(em, lacking);
+    const created = await this.createKeys(em, lacking);
     for (const [id, key] of created) have.set(id, key);
     return have;
+  }
+
+  /**
+   * New data keys under the active KEK version. The version is read `for share` in the transaction
+   * that inserts the keys: a rotation's switch (`for update` on every version row) waits for it to
+   * commit, and it waits for a switch under way, so a key is never wrapped by a version that a
+   * concurrent rotation has already moved away from (and could retire before the key lands).
+   * Inside the caller's transaction when there is one (a savepoint), so a key of a write that rolls
+   * back is rolled back with it. Keys read back here are not cached: they may not be committed yet.
+   */
+  private async createKeys(em: EntityManager, owners: readonly string[]): Promise<Map<string, Buffer>> {
+    return em.transactional(async (tx) => {
+      const version = await lockActiveKekVersion(tx);
+      const out = new Map<string, Buffer>();
+      // Chunked: PostgreSQL takes at most 65,535 parameters per statement.
+      for (let i = 0; i < owners.length; i += 1000) {
+        const chunk = owners.slice(i, i + 1000);
+        const fresh = new Map<string, Buffer>();
+        const values: unknown[] = [];
+        for (const id of chunk) {
+          const key = randomBytes(KEY_BYTES);
+          fresh.set(id, key);
+          const w = this.provider.wrap(key, dataKeyAad(id), version);
+          values.push(id, w.wrapped.toString('base64'), w.kekVersion);
+        }
+        const placeholders = chunk.map(() => '(?::uuid, ?, ?)').join(', ');
+        // Two writers creating the same owner's key at once: the first wins, the second reads it back.
+        const inserted = await tx.execute<Row[]>(`insert into data_key (owner_id, wrapped, kek_version) values ${placeholders} on conflict (owner_id) do nothing returning owner_id`, values);
+        for (const r of inserted) out.set(String(r.owner_id), fresh.get(String(r.owner_id))!);
+        const lost = chunk.filter((id) => !out.has(id));
+        if (lost.length) {
+          const rows = await tx.execute<Row[]>(`select owner_id, wrapped, kek_version from data_key where owner_id in (${lost.map(() => '?').join(', ')})`, lost);
+          for (const r of rows) {
+            const id = String(r.owner_id);
+            out.set(id, this.provider.unwrap({ kekVersion: Number(r.kek_version), wrapped: Buffer.from(String(r.wrapped), 'base64') }, dataKeyAad(id)));
+          }
+        }
+      }
+      return out;
+    });
   }
 
   /** Crypto-shredding: the owner's key is deleted, so every ciphertext under it is unreadable for good. */
@@ -226,6 +253,20 @@ export class FieldCrypto {
     }
     return row;
   }
+}
+
+/**
+ * The active KEK version, its row locked `for share` until `tx` ends. A rotation's switch committed
+ * while this waited leaves the old row no longer active and the new one outside this statement's
+ * snapshot (READ COMMITTED): read again.
+ */
+async function lockActiveKekVersion(tx: EntityManager): Promise<number> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const rows = await tx.execute<Row[]>(`select version from kek_version where state = 'active' for share`);
+    if (rows.length === 1) return Number(rows[0]!.version);
+    if (rows.length > 1) break;
+  }
+  throw new Error('expected one active key-encryption key version');
 }
 
 export async function activeKekVersion(em: EntityManager): Promise<number> {
