@@ -1,6 +1,6 @@
 /**
  * Consents as the consent platform reports them (ingest) or an administrator corrects them: a
- * grant is a new row, a withdrawal closes the active row and keeps it as history, so
+ * grant is a new row (at most one active per customer and purpose, however many grants race), a withdrawal closes the active row and keeps it as history, so
  * `Customer.consents` shows what the customer agreed to and when. Rules conditioned on
  * `consentedPurposes` (marketing) follow from the next request on.
  */
@@ -32,9 +32,15 @@ export class ConsentMutationResolver {
     const { customer, active } = await target(ctx, customerId, purpose);
     // Idempotent: the consent platform may resend a grant; the first grant's time is what counts.
     if (active) return active;
-    const consent = ctx.em.create(ConsentEntity, { id: randomUUID(), customer, purpose, grantedAt: new Date(), withdrawnAt: null, source: sourceArg(source) });
-    await ctx.em.flush();
-    return consent;
+    // Concurrent grants: the partial unique index (one active consent per customer and purpose)
+    // turns every insert but the first into a no-op, and each caller returns the one active row.
+    // Waiting on the index, a losing insert reads the winner once it commits (READ COMMITTED).
+    await ctx.em.execute(
+      `insert into consent (id, customer_id, purpose, granted_at, withdrawn_at, source) values (?, ?, ?, ?, null, ?)
+       on conflict (customer_id, purpose) where withdrawn_at is null do nothing`,
+      [randomUUID(), customer.id, purpose, new Date(), sourceArg(source)],
+    );
+    return ctx.em.findOneOrFail(ConsentEntity, { customer: customer.id, purpose, withdrawnAt: null }, { refresh: true });
   }
 
   @Mutation(() => Consent, { description: 'Withdraws a customer’s active consent to a purpose; the row stays as history with withdrawnAt.' })
