@@ -17,6 +17,7 @@ import { Migration20261128196000_DescendingPageIndexes } from './Migration202611
 import { Migration20261128197000_AuditLz4 } from './Migration20261128197000_AuditLz4.js';
 import { Migration20261128198000_AuditHeadIndexScan } from './Migration20261128198000_AuditHeadIndexScan.js';
 import { Migration20261204110000_OneActiveConsent } from './Migration20261204110000_OneActiveConsent.js';
+import { Migration20261204111000_FeedbackPiiScan } from './Migration20261204111000_FeedbackPiiScan.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261128144138', class: Migration20261128144138 },
@@ -36,4 +37,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261128197000_AuditLz4', class: Migration20261128197000_AuditLz4 },
   { name: 'Migration20261128198000_AuditHeadIndexScan', class: Migration20261128198000_AuditHeadIndexScan },
   { name: 'Migration20261204110000_OneActiveConsent', class: Migration20261204110000_OneActiveConsent },
+  { name: 'Migration20261204111000_FeedbackPiiScan', class: Migration20261204111000_FeedbackPiiScan },
 ];

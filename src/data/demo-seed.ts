@@ -7,7 +7,7 @@ import { NIL_OWNER, type FieldCrypto } from './crypto/index.js';
 import { ConsentEntity, CustomerEntity, FeedbackEntity, PrincipalEntity, PurchaseEntity } from './entities/index.js';
 import { customerKey } from './pseudonym.js';
 import { generateDemoData, type DemoOptions } from './seed/demo-data.js';
-import { piiCategoriesIn } from '../policies/maskers/pii-categories.js';
+import { feedbackPiiFlags } from './feedback-pii-flags.js';
 
 const CHUNK = 1000;
 
@@ -31,7 +31,7 @@ export async function seedDemoData(orm: MikroORM, pseudonymKey: string, crypto: 
     await insertChunks(tx, CustomerEntity, data.customers.map((c) => crypto.sealRow(keyOf(c.id), 'customer', c.id, { ...c, customerKey: customerKey(pseudonymKey, c.id) })));
     await insertChunks(tx, PurchaseEntity, data.purchases.map(({ customerId, ...p }) => crypto.sealRow(keyOf(customerId), 'purchase', p.id, { ...p, customer: customerId })));
     await insertChunks(tx, ConsentEntity, data.consents.map(({ customerId, ...c }) => ({ ...c, customer: customerId })));
-    await insertChunks(tx, FeedbackEntity, data.feedback.map(({ customerId, ...f }) => crypto.sealRow(keyOf(customerId), 'feedback', f.id, { ...f, customer: customerId, piiFlags: piiCategoriesIn(f.body) })));
+    await insertChunks(tx, FeedbackEntity, data.feedback.map(({ customerId, ...f }) => crypto.sealRow(keyOf(customerId), 'feedback', f.id, { ...f, customer: customerId, piiFlags: feedbackPiiFlags(f.subject, f.body), piiScannedAt: now })));
   });
   return {
     seeded: true,

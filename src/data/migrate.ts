@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { KeyProvider } from '../crypto/index.js';
 import { encryptExistingRows, FieldCrypto, type EncryptedTable } from './crypto/index.js';
+import { backfillPiiFlags, type BackfillProgress } from './pii-flags-backfill.js';
 
 /** Applies pending migrations; returns the names applied (empty when the schema is current). */
 export async function migrateUp(orm: MikroORM): Promise<string[]> {
@@ -17,16 +18,25 @@ export interface Migrated {
   crypto: FieldCrypto;
   /** Rows found in plaintext (written before field encryption) and sealed now, per table. */
   encrypted: Record<EncryptedTable, number>;
+  /** Feedback rows whose `piiFlags` were computed now (stored before detection covered them). */
+  piiScanned: number;
+}
+
+export interface MigrateProgress {
+  sealed?: (table: EncryptedTable, done: number) => void;
+  piiFlags?: BackfillProgress;
 }
 
 /**
- * Schema migrations, then the key check and the data step a SQL migration cannot do: sealing rows
- * still in plaintext. Safe to run any number of times; an interrupted run resumes where it stopped.
+ * Schema migrations, then the key check and the data steps a SQL migration cannot do: sealing rows
+ * still in plaintext, then back-filling feedback's `piiFlags` from the sealed text. Safe to run any
+ * number of times; an interrupted run resumes where it stopped.
  */
-export async function migrateAll(orm: MikroORM, provider: KeyProvider, onProgress?: (table: EncryptedTable, done: number) => void): Promise<Migrated> {
+export async function migrateAll(orm: MikroORM, provider: KeyProvider, progress: MigrateProgress = {}): Promise<Migrated> {
   const applied = await migrateUp(orm);
   const em = orm.em.fork();
   const crypto = await FieldCrypto.open(em, provider);
-  const encrypted = await encryptExistingRows(em, crypto, onProgress);
-  return { applied, crypto, encrypted };
+  const encrypted = await encryptExistingRows(em, crypto, progress.sealed);
+  const piiScanned = await backfillPiiFlags(em, crypto, progress.piiFlags);
+  return { applied, crypto, encrypted, piiScanned };
 }

@@ -115,7 +115,7 @@ export async function subjectExport(em: EntityManager, crypto: FieldCrypto, cust
       id: f.id,
       channel: f.channel,
       receivedAt: iso(f.receivedAt)!,
-      subject: f.subject,
+      subject: open('feedback', col.feedback.subject, f.id, f.subject),
       body: open('feedback', col.feedback.body, f.id, f.body),
       rating: f.rating,
       sentiment: f.sentiment,

@@ -1,19 +1,30 @@
 import type { Command } from 'commander';
 import { migrateAll } from '../../data/migrate.js';
 import { openRuntime } from '../runtime.js';
+import { progressReporter } from './progress.js';
 
 export function registerMigrate(program: Command): void {
   program
     .command('migrate')
-    .description('apply pending database migrations, then seal any personal data still stored in plaintext (DATABASE_URL, else the embedded PostgreSQL)')
-    .action(async () => {
+    .description(
+      'apply pending database migrations, seal any personal data still stored in plaintext, and compute the piiFlags of feedback stored before them (DATABASE_URL, else the embedded PostgreSQL)',
+    )
+    .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
+    .action(async (flags: { progress?: boolean }) => {
       const rt = await openRuntime((l) => console.error(l));
+      const scan = progressReporter(flags.progress ?? false, 'scanning feedback for piiFlags', 'rows');
       try {
-        const done = await migrateAll(rt.orm, rt.keyRing().provider, (table, n) => console.error(`  sealed ${n} ${table} rows so far`));
+        const done = await migrateAll(rt.orm, rt.keyRing().provider, {
+          sealed: (table, n) => console.error(`  sealed ${n} ${table} rows so far`),
+          piiFlags: (n, total) => scan.update(n, total),
+        });
+        scan.stop();
         console.log(done.applied.length ? `Applied: ${done.applied.join(', ')}` : 'Schema is current; nothing to apply.');
         const sealed = Object.entries(done.encrypted).filter(([, n]) => n > 0);
         if (sealed.length) console.log(`Encrypted rows stored in plaintext: ${sealed.map(([t, n]) => `${t} ${n}`).join(', ')}`);
+        if (done.piiScanned) console.log(`Computed piiFlags of feedback stored before them: ${done.piiScanned} rows`);
       } finally {
+        scan.stop();
         await rt.close();
       }
     });

@@ -37,10 +37,11 @@ export function registerStart(program: Command): void {
         return stopping;
       };
       try {
-        const { applied, crypto, encrypted } = await migrateAll(rt.orm, rt.keyRing().provider);
+        const { applied, crypto, encrypted, piiScanned } = await migrateAll(rt.orm, rt.keyRing().provider);
         if (applied.length) say(`Migrations applied: ${applied.join(', ')}`);
         const sealed = Object.entries(encrypted).filter(([, n]) => n > 0);
         if (sealed.length) say(`Encrypted rows stored in plaintext: ${sealed.map(([t, n]) => `${t} ${n}`).join(', ')}`);
+        if (piiScanned) say(`Computed piiFlags of feedback stored before them: ${piiScanned} rows`);
         if (opts.seed) {
           const seeded = await seedDemoData(rt.orm, rt.secrets.pseudonymKey, crypto);
           if (seeded.seeded) say(`Demo data seeded: ${JSON.stringify(seeded.counts)}`);

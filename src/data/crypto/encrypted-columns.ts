@@ -11,7 +11,7 @@ export type EncryptedTable = 'customer' | 'purchase' | 'feedback';
 export const ENCRYPTED_COLUMNS = {
   customer: { name: 'name', nameKana: 'name_kana', email: 'email', phone: 'phone', address: 'address', birthDate: 'birth_date' },
   purchase: { productName: 'product_name', store: 'store' },
-  feedback: { body: 'body', note: 'note' },
+  feedback: { subject: 'subject', body: 'body', note: 'note' },
 } as const satisfies Record<EncryptedTable, Record<string, string>>;
 
 export type EncryptedProperty<T extends EncryptedTable> = keyof (typeof ENCRYPTED_COLUMNS)[T];

@@ -19,6 +19,7 @@ export class FeedbackEntity {
   @Property({ type: 'datetime' })
   receivedAt!: Date;
 
+  /** Sealed like the body: customers type names, e-mails and phone numbers into subjects. */
   @Property({ type: 'text', nullable: true })
   subject!: string | null;
 
@@ -35,10 +36,14 @@ export class FeedbackEntity {
   @Property({ type: 'text[]' })
   tags!: string[];
 
-  /** Kinds of personal data detected in the body at intake (`piiCategoriesIn`); plain, values never. */
+  /** Kinds of personal data detected in subject and body at intake (`feedbackPiiFlags`); plain, values never. */
   @Index({ type: 'gin' })
   @Property({ type: 'text[]', default: '{}' })
   piiFlags!: string[];
+
+  /** When `piiFlags` were computed; null for rows `koe migrate` has yet to back-fill. */
+  @Property({ type: 'datetime', nullable: true })
+  piiScannedAt?: Date | null;
 
   @Index()
   @Property({ type: 'string', length: 16 })

@@ -38,8 +38,9 @@ function conditionsOf(access: RequestAccess, f: FeedbackFilter | null | undefine
   if (f.receivedAfter) out.push({ receivedAt: { $gte: f.receivedAfter } });
   if (f.receivedBefore) out.push({ receivedAt: { $lt: f.receivedBefore } });
   if (f.text !== undefined && f.text !== null) {
-    // A search is a read of every row's body: an oracle unless the body is PLAIN for the caller.
+    // A search reads every row's subject and body: an oracle unless both are PLAIN for the caller.
     access.assertCanFilter('Feedback', 'body', 'filter.text');
+    access.assertCanFilter('Feedback', 'subject', 'filter.text');
     if (f.text.trim().length < 2) throw new BadUserInputError('filter.text', 'search text needs at least 2 characters');
   }
   return out;

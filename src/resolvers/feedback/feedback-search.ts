@@ -1,5 +1,5 @@
 /**
- * Text search over encrypted bodies: the database cannot look inside ciphertext, so candidate rows
+ * Text search over encrypted subjects and bodies: the database cannot look inside ciphertext, so candidate rows
  * (every other filter and the row policy already applied in SQL) are read in keyset order, opened
  * here and matched. A page stops at `first` matches or after SCAN_LIMIT rows; then its end cursor
  * points at the last row read, so the next page goes on from there instead of starting over.
@@ -94,13 +94,17 @@ function ownerOf(row: FeedbackRow): string {
 }
 
 function matches(crypto: FieldCrypto, keys: Map<string, Buffer>, row: FeedbackRow, needle: string): boolean {
-  if (row.subject && fold(row.subject).includes(needle)) return true;
   const key = keys.get(ownerOf(row));
-  // A shredded customer's feedback has no readable body: it cannot match.
-  if (!key || row.body === null) return false;
-  try {
-    return fold(crypto.decrypt(key, 'feedback', 'body', row.id, row.body)!).includes(needle);
-  } catch {
-    return false;
+  // A shredded customer's feedback has no readable subject or body: it cannot match.
+  if (!key) return false;
+  for (const column of ['subject', 'body'] as const) {
+    const stored = row[column];
+    if (stored === null || stored === undefined) continue;
+    try {
+      if (fold(crypto.decrypt(key, 'feedback', column, row.id, stored)!).includes(needle)) return true;
+    } catch {
+      // A value that fails its integrity check matches nothing; the other column may still.
+    }
   }
+  return false;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { NIL_OWNER } from '../../data/crypto/index.js';
 import { CustomerEntity, FeedbackEntity } from '../../data/entities/index.js';
-import { piiCategoriesIn } from '../../policies/maskers/pii-categories.js';
+import { feedbackPiiFlags } from '../../data/feedback-pii-flags.js';
 import { FeedbackStatus } from '../../schema/enums.js';
 import { BadUserInputError, ForbiddenError } from '../../schema/errors.js';
 import { SubmitFeedbackInput } from '../../schema/inputs/feedback.input.js';
@@ -30,8 +30,9 @@ export class FeedbackMutationResolver {
     const feedback = ctx.em.create(FeedbackEntity, {
       id,
       ...ctx.crypto.sealRow(key, 'feedback', id, { ...clean }),
-      // From the plaintext: once sealed, the body can no longer be scanned without its key.
-      piiFlags: piiCategoriesIn(clean.body),
+      // From the plaintext: once sealed, subject and body can no longer be scanned without their key.
+      piiFlags: feedbackPiiFlags(clean.subject, clean.body),
+      piiScannedAt: new Date(),
       customer,
       status: FeedbackStatus.OPEN,
       sentiment: null,

@@ -18,7 +18,7 @@ export class FeedbackFilter {
   @Field(() => ID, { nullable: true })
   customerId?: string;
 
-  @Field(() => String, { nullable: true, description: 'Searches subject and body; needs PLAIN read access to the body.' })
+  @Field(() => String, { nullable: true, description: 'Searches subject and body; needs PLAIN read access to both.' })
   text?: string;
 
   @Field(() => [String], {

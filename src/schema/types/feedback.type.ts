@@ -26,7 +26,8 @@ export class Feedback {
   @Field(() => Date)
   receivedAt!: Date;
 
-  @Field(() => String, { nullable: true })
+  @Pii('FREE_TEXT')
+  @Field(() => String, { nullable: true, description: 'The subject line the customer wrote; free text like the body, and masked like it.' })
   subject!: string | null;
 
   @Pii('FREE_TEXT')
@@ -44,8 +45,8 @@ export class Feedback {
 
   @Field(() => [String], {
     description:
-      'Kinds of personal data detected in the body when it was submitted (ADDRESS, CARD, EMAIL, MYNUMBER, PHONE, POSTAL): ' +
-      'categories only, never the values. Empty for feedback stored before detection at intake.',
+      'Kinds of personal data detected in the subject and body when it was submitted (ADDRESS, CARD, EMAIL, MYNUMBER, PHONE, POSTAL): ' +
+      'categories only, never the values. Feedback stored earlier is scanned by `koe migrate`.',
   })
   piiFlags!: string[];
 
