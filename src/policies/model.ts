@@ -71,6 +71,12 @@ export interface RoleDef {
   readonly department: string;
   readonly inherits: readonly string[];
   readonly readOnly: boolean;
+  /**
+   * The purpose the role's use of data serves when a request declares none (`defaultPurpose:`).
+   * It makes use restrictions bind without the header; it never satisfies a rule's `purposes:`.
+   * Null (not written): every restrictable purpose binds the role, so an undeclared role fails closed.
+   */
+  readonly defaultPurpose: string | null;
   readonly source: SourceLoc;
   /** Own rules and, before them, those of every inherited role (once each). */
   readonly rules: readonly CompiledRule[];

@@ -9,7 +9,7 @@ import { placeholderValue, type PlaceholderResolver, type PlaceholderValues } fr
 import type { CompiledRule, PolicySet, PrincipalInput, RequestInput } from '../model.js';
 import { KoeAbility, type CaslAbility } from './koe-ability.js';
 import { buildRawRules, type PurposeMode } from './raw-rules.js';
-import { restrictingPurpose } from './use-restriction.js';
+import { bindingPurposes } from './use-restriction.js';
 
 const NO_ATTRIBUTES: Readonly<Record<string, unknown>> = Object.freeze({});
 
@@ -53,7 +53,9 @@ export function buildAbility(set: PolicySet, roles: readonly string[], resolve: 
   const raw = buildRawRules(rules, resolve, purpose) as unknown as RawRuleFrom<AbilityTuple, MongoQuery>[];
   const casl: CaslAbility = createMongoAbility<AbilityTuple, MongoQuery>(raw);
   const readOnly = roles.every((r) => set.roles.get(r)!.readOnly);
-  return new KoeAbility(casl, set.catalog, roles, readOnly, purpose.kind === 'actual' ? restrictingPurpose(purpose.purpose) : null);
+  // Tools deciding without a request (symbolic) know no restriction; a request is bound by its roles' purposes too.
+  const binding = purpose.kind === 'actual' ? bindingPurposes(purpose.purpose, roles.map((r) => set.roles.get(r)!.defaultPurpose), set.purposes.keys()) : [];
+  return new KoeAbility(casl, set.catalog, roles, readOnly, binding);
 }
 
 function knownRoles(set: PolicySet, roles: readonly string[]): string[] {

@@ -51,8 +51,8 @@ export class KoeAbility {
     /** The principal's roles that the policy knows, sorted; unknown ones were dropped. */
     readonly roles: readonly string[],
     private readonly readOnly: boolean,
-    /** The request's purpose when use restrictions apply to it (use-restriction.ts), else null. */
-    private readonly restrictedFor: string | null = null,
+    /** The purposes whose use restrictions bind the request (use-restriction.ts); empty: none. */
+    private readonly restrictedFor: readonly string[] = [],
   ) {}
 
   /** Decided once per ability and field; `conditional` means ask `decide` per record. */
@@ -169,7 +169,7 @@ export class KoeAbility {
   }
 }
 
-/** The rows the rules show, less those whose customer is restricted for the request's purpose. */
+/** The rows the rules show, less those whose customer is restricted for a purpose binding the request. */
 function withRestriction(filter: RowFilter, restriction: CondNode | null): RowFilter {
   if (restriction === null || filter.kind === 'none') return filter;
   if (filter.kind === 'all') return { kind: 'where', where: restriction };

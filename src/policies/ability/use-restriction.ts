@@ -1,11 +1,19 @@
 /**
  * Cessation of use (APPI Art. 35): once the DPO restricts a customer for a purpose, a request that
- * declares that purpose sees neither the customer nor the rows that belong to them, whatever the
- * roles' rules say. It is one condition AND-ed into the row filter of every customer-owned type,
+ * is judged under that purpose sees neither the customer nor the rows that belong to them, whatever
+ * the roles' rules say. It is one condition AND-ed into the row filter of every customer-owned type,
  * so lists, counts, loaders and references all lose the rows, and `decide` denies any such record
- * that reaches it another way. Requests without a declared purpose are untouched: the rules'
- * `purposes:` decide what those may do. `compliance` is never restricted (the DPO must still be
- * able to disclose and erase), here and in `restrictUse`.
+ * that reaches it another way.
+ *
+ * A request is judged under the purpose it declares (`X-Koe-Purpose`) AND the purpose each of its
+ * roles serves (`defaultPurpose:` in the policy): the header can add restrictions, never drop one, so
+ * marketing staff leaving the header out (or declaring `compliance`) are still bound by a marketing
+ * restriction. A role without a default purpose is bound by every restriction (fail closed). A
+ * principal with several roles is bound by the restrictions of each: the roles' grants are merged
+ * into one ability, so a narrower bind would let one role's rows leak through another's purpose.
+ * Default purposes bind; they never grant: a rule's `purposes:` still needs the declared header.
+ * `compliance` is never restricted (the DPO must still be able to disclose and erase), here and in
+ * `restrictUse`.
  */
 import type { CondNode } from '../conditions/cond-node.js';
 
@@ -18,20 +26,31 @@ export const RESTRICTED_TYPES: ReadonlySet<string> = new Set(['Customer', 'Feedb
 /** Purposes a restriction may not name, and under which restrictions do not apply. */
 export const UNRESTRICTABLE_PURPOSES: readonly string[] = ['compliance'];
 
-/** The purpose whose restrictions apply to a request, or null when none do. */
-export function restrictingPurpose(purpose: string | null): string | null {
-  return purpose !== null && !UNRESTRICTABLE_PURPOSES.includes(purpose) ? purpose : null;
+/**
+ * The purposes whose restrictions bind a request, sorted: the declared one and each role's default
+ * (`null` for a role without one: every purpose in `all`), less those that cannot be restricted.
+ */
+export function bindingPurposes(declared: string | null, roleDefaults: readonly (string | null)[], all: Iterable<string>): string[] {
+  const out = new Set<string>();
+  if (declared !== null) out.add(declared);
+  for (const d of roleDefaults) {
+    if (d !== null) out.add(d);
+    else for (const p of all) out.add(p);
+  }
+  return [...out].filter((p) => !UNRESTRICTABLE_PURPOSES.includes(p)).sort();
 }
 
-/** `restrictedPurposes ≠ purpose` (a list: "does not contain"); null when the type is not restricted. */
-export function restrictionCond(type: string, purpose: string | null): CondNode | null {
-  if (purpose === null || !RESTRICTED_TYPES.has(type)) return null;
-  return { kind: 'cmp', field: RESTRICTED_PURPOSES, op: 'ne', value: purpose };
+/** `restrictedPurposes` holds none of `purposes` (a list attribute); null when nothing binds or the type is not restricted. */
+export function restrictionCond(type: string, purposes: readonly string[]): CondNode | null {
+  if (purposes.length === 0 || !RESTRICTED_TYPES.has(type)) return null;
+  return purposes.length === 1
+    ? { kind: 'cmp', field: RESTRICTED_PURPOSES, op: 'ne', value: purposes[0]! }
+    : { kind: 'cmp', field: RESTRICTED_PURPOSES, op: 'nin', value: [...purposes] };
 }
 
-/** In memory: a record carrying the attribute is restricted when it lists the purpose. */
-export function isRestricted(type: string, record: object, purpose: string | null): boolean {
-  if (purpose === null || !RESTRICTED_TYPES.has(type)) return false;
+/** In memory: a record carrying the attribute is restricted when it lists any of the purposes. */
+export function isRestricted(type: string, record: object, purposes: readonly string[]): boolean {
+  if (purposes.length === 0 || !RESTRICTED_TYPES.has(type)) return false;
   const value = (record as Record<string, unknown>)[RESTRICTED_PURPOSES];
-  return Array.isArray(value) && value.includes(purpose);
+  return Array.isArray(value) && purposes.some((p) => value.includes(p));
 }

@@ -43,8 +43,15 @@ export function compileRoles(raw: ReadonlyMap<string, RawRole>, ctx: RolesContex
     const rules = effectiveRules(role.name, raw, own);
     const def: RoleDef = {
       name: role.name, description: role.body.description, department: role.body.department,
-      inherits: role.body.inherits ?? [], readOnly: role.body.readOnly ?? false, source: role.source, rules,
+      inherits: role.body.inherits ?? [], readOnly: role.body.readOnly ?? false, defaultPurpose: role.body.defaultPurpose ?? null,
+      source: role.source, rules,
     };
+    if (def.defaultPurpose !== null && !ctx.purposes.has(def.defaultPurpose)) {
+      problems.push({
+        loc: locate(role.file, ['roles', role.name, 'defaultPurpose']),
+        message: `unknown purpose "${def.defaultPurpose}" as defaultPurpose: declare it in purposes.policy.yaml ${suggest(def.defaultPurpose, ctx.purposes)}`,
+      });
+    }
     if (def.readOnly) checkReadOnly(def, role, problems);
     out.set(role.name, def);
   }

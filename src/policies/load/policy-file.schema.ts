@@ -33,6 +33,7 @@ const role = {
     department: { enum: DEPARTMENTS },
     inherits: { type: 'array', items: { type: 'string' } },
     readOnly: { type: 'boolean' },
+    defaultPurpose: { type: 'string', minLength: 1 },
     rules: { type: 'array', items: rule },
   },
 };

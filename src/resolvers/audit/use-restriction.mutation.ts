@@ -1,12 +1,14 @@
 /**
  * Cessation of use (APPI Art. 35), a compliance act of the DPO: `restrictUse` records that one
  * customer's data may no longer be used for the given purposes. From the next request on, a
- * request declaring one of them sees neither the customer nor their feedback, purchases or
- * consents (src/policies/ability/use-restriction.ts). The restriction and its audit event are
- * written in one transaction: no restriction without its record.
+ * request judged under one of them (declared in X-Koe-Purpose, or served by one of its roles) sees
+ * neither the customer nor their feedback, purchases or consents
+ * (src/policies/ability/use-restriction.ts). `liftRestriction` ends a restriction the same way. Each change and its audit event are
+ * written in one transaction: no change without its record.
  */
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import { appendAuditEvents } from '../../audit/append.js';
+import { LockMode } from '@mikro-orm/core';
+import { appendAuditEventsIn } from '../../audit/append-in-transaction.js';
 import { maskReason } from '../../audit/mutation-detail.js';
 import { auditAccessEvent } from '../../auth/access-event.js';
 import { CustomerEntity, UseRestrictionEntity } from '../../data/entities/index.js';
@@ -29,27 +31,60 @@ export class UseRestrictionResolver {
     @Arg('reason', () => String) reason: string,
   ): Promise<UseRestriction> {
     ctx.access.assertCanMutate('restrictUse');
-    const id = uuidArg('customerId', customerId);
-    if (!reason.trim()) throw new BadUserInputError('reason', 'say why the use is stopped (the request, its date and reference)');
-    if (!purposes.length) throw new BadUserInputError('purposes', 'name at least one purpose to stop');
-    for (const p of purposes) {
-      declaredPurposeArg(ctx.access, 'purposes', p);
-      if (UNRESTRICTABLE_PURPOSES.includes(p)) throw new BadUserInputError('purposes', `"${p}" cannot be restricted: the DPO must still be able to disclose and erase`);
-    }
-    if (!(await ctx.em.findOne(CustomerEntity, { id }))) throw new BadUserInputError('customerId', `no customer "${customerId}"`);
-    const actor = { id: ctx.principal.id, roles: ctx.principal.roles, policyVersion: ctx.access.policyVersion, requestId: ctx.requestId, subgraph: ctx.subgraph, clientAddress: ctx.clientAddress, via: 'graphql' as const };
+    const { id, unique } = await checkedArgs(ctx, customerId, purposes, reason, 'stopped');
     const restrictedAt = new Date();
-    const unique = [...new Set(purposes)].sort();
-    const now = await ctx.em.fork().transactional(async (tx) => {
+    // One transaction (nested in the request's when it has one): no restriction without its record.
+    const now = await ctx.em.transactional(async (tx) => {
       // A purpose already restricted keeps its first time, reason and DPO.
       await tx.upsertMany(
         UseRestrictionEntity,
         unique.map((purpose) => ({ customer: id, purpose, restrictedAt, reason: maskReason(reason), restrictedBy: ctx.principal.id })),
         { onConflictFields: ['customer', 'purpose'], onConflictAction: 'ignore' },
       );
-      await appendAuditEvents(tx, [{ ...auditAccessEvent(actor, 'subject.restriction', [`Customer:${id}`], { customerId: id, purposes: unique, reason: maskReason(reason) }), purpose: ctx.purpose }]);
+      await appendAuditEventsIn(tx, [{ ...auditAccessEvent(actorOf(ctx), 'subject.restriction', [`Customer:${id}`], { customerId: id, purposes: unique, reason: maskReason(reason) }), purpose: ctx.purpose }]);
       return tx.find(UseRestrictionEntity, { customer: id }, { orderBy: { purpose: 'asc' } });
     });
     return { customerId: id, purposes: now.map((r) => r.purpose), restrictedAt };
   }
+
+  @Mutation(() => UseRestriction, {
+    description: 'Lets a customer’s data be used again for the given purposes from the next request on (the ground for restricting them ended); the restrictions left are returned.',
+  })
+  async liftRestriction(
+    @Ctx() ctx: KoeContext,
+    @Arg('customerId', () => ID) customerId: string,
+    @Arg('purposes', () => [String]) purposes: string[],
+    @Arg('reason', () => String) reason: string,
+  ): Promise<UseRestriction> {
+    ctx.access.assertCanMutate('liftRestriction');
+    const { id, unique } = await checkedArgs(ctx, customerId, purposes, reason, 'lifted');
+    const liftedAt = new Date();
+    const left = await ctx.em.transactional(async (tx) => {
+      // Locked, so two DPOs lifting and restricting at once cannot both judge from a stale list.
+      const current = await tx.find(UseRestrictionEntity, { customer: id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const notRestricted = unique.filter((p) => !current.some((r) => r.purpose === p));
+      if (notRestricted.length) throw new BadUserInputError('purposes', `the customer is not restricted for ${notRestricted.map((p) => `"${p}"`).join(', ')}`);
+      await tx.nativeDelete(UseRestrictionEntity, { customer: id, purpose: { $in: unique } });
+      await appendAuditEventsIn(tx, [{ ...auditAccessEvent(actorOf(ctx), 'subject.restrictionLifted', [`Customer:${id}`], { customerId: id, purposes: unique, reason: maskReason(reason) }), purpose: ctx.purpose }]);
+      return current.filter((r) => !unique.includes(r.purpose)).map((r) => r.purpose).sort();
+    });
+    return { customerId: id, purposes: left, restrictedAt: liftedAt };
+  }
+}
+
+/** The arguments both mutations share, checked before anything is written (BAD_USER_INPUT naming the argument). */
+async function checkedArgs(ctx: KoeContext, customerId: string, purposes: string[], reason: string, verb: 'stopped' | 'lifted'): Promise<{ id: string; unique: string[] }> {
+  const id = uuidArg('customerId', customerId);
+  if (!reason.trim()) throw new BadUserInputError('reason', `say why the use is ${verb} (the request, its date and reference)`);
+  if (!purposes.length) throw new BadUserInputError('purposes', `name at least one purpose`);
+  for (const p of purposes) {
+    declaredPurposeArg(ctx.access, 'purposes', p);
+    if (UNRESTRICTABLE_PURPOSES.includes(p)) throw new BadUserInputError('purposes', `"${p}" cannot be restricted: the DPO must still be able to disclose and erase`);
+  }
+  if (!(await ctx.em.findOne(CustomerEntity, { id }))) throw new BadUserInputError('customerId', `no customer "${customerId}"`);
+  return { id, unique: [...new Set(purposes)].sort() };
+}
+
+function actorOf(ctx: KoeContext) {
+  return { id: ctx.principal.id, roles: ctx.principal.roles, policyVersion: ctx.access.policyVersion, requestId: ctx.requestId, subgraph: ctx.subgraph, clientAddress: ctx.clientAddress, via: 'graphql' as const };
 }

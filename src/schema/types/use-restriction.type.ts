@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 
-/** What `restrictUse` left in place; the reason stays in the audit trail, not in the answer. */
+/** What `restrictUse` or `liftRestriction` left in place; the reason stays in the audit trail, not in the answer. */
 @ObjectType({ description: 'The purposes one customer’s data may no longer be used for (APPI Art. 35, cessation of use).' })
 export class UseRestriction {
   @Field(() => ID)
@@ -9,6 +9,6 @@ export class UseRestriction {
   @Field(() => [String], { description: 'Every purpose the customer is restricted for now, this request’s and earlier ones.' })
   purposes!: string[];
 
-  @Field(() => Date, { description: 'When this request’s restriction took effect (an earlier one for the same purpose keeps its time).' })
+  @Field(() => Date, { description: 'When this request took effect: its restriction (an earlier one for the same purpose keeps its time), or its lift.' })
   restrictedAt!: Date;
 }
