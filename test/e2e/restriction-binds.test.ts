@@ -45,7 +45,7 @@ async function seesR(principal: string, purpose: string | undefined): Promise<bo
 
 const NONE = '(no header)';
 /** [principal, declared purpose (NONE: no X-Koe-Purpose), sees R while R is restricted for marketing and analytics]. */
-const WHILE_RESTRICTED: Array<[string, string | NONE, boolean]> = [
+const WHILE_RESTRICTED: Array<[string, string, boolean]> = [
   ['p-marketing', NONE, false],
   ['p-marketing', 'marketing', false],
   ['p-marketing', 'compliance', false],
