@@ -14,8 +14,12 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 function setWithCondition(when: string): PolicySet {
   const dir = mkdtempSync(join(tmpdir(), 'koe-policy-cond-'));
   dirs.push(dir);
-  writeFileSync(join(dir, 'purposes.policy.yaml'), 'purposes:\n  marketing:\n    description: { ja: 販促, en: Marketing }\n    legalBasis: consent\n');
-  writeFileSync(join(dir, 'roles.policy.yaml'), `roles:\n  r:\n    description: d\n    department: IT\n    rules:\n      - { on: Customer, fields: [email], decision: PLAIN, when: ${when} }\n`);
+  writeFileSync(
+    join(dir, 'purposes.policy.yaml'),
+    'purposes:\n  marketing:\n    description: { ja: 販促, en: Marketing }\n    legalBasis: consent\n  compliance:\n    description: { ja: 法令, en: Law }\n    legalBasis: law\n',
+  );
+  // defaultPurpose compliance: no use restriction binds the role, so row filters show the condition alone.
+  writeFileSync(join(dir, 'roles.policy.yaml'), `roles:\n  r:\n    description: d\n    department: IT\n    defaultPurpose: compliance\n    rules:\n      - { on: Customer, fields: [email], decision: PLAIN, when: ${when} }\n`);
   return loadPolicySet(dir, contractCatalog);
 }
 

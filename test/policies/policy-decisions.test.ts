@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { abilityFor, KoeAbility, loadPolicySet, type Decision, type PrincipalInput, type RowFilter } from '../../src/policies/index.js';
+import { abilityFor, KoeAbility, loadPolicySet, type CondNode, type Decision, type PrincipalInput, type RowFilter } from '../../src/policies/index.js';
 import { contractCatalog } from '../fixtures/catalog.fixture.js';
 
 const POLICY_DIR = fileURLToPath(new URL('../../policies', import.meta.url));
@@ -122,18 +122,23 @@ describe(`${KoeAbility.name}.${KoeAbility.prototype.fieldPlan.name}`, () => {
 });
 
 describe(`${KoeAbility.name}.${KoeAbility.prototype.rowFilter.name}`, () => {
+  // Without a declared purpose, each role's default purpose binds: its restrictions are in the row filter.
+  const unrestricted = (purpose: string): CondNode => ({ kind: 'cmp', field: 'restrictedPurposes', op: 'ne', value: purpose });
+  const bound = (purpose: string, rule?: CondNode): RowFilter => ({ kind: 'where', where: rule ? { kind: 'and', items: [rule, unrestricted(purpose)] } : unrestricted(purpose) });
   const cases: Array<[string, string, RowFilter]> = [
-    ['admin', 'Customer', { kind: 'all' }],
-    ['support_agent', 'Customer', { kind: 'all' }],
-    ['support_agent', 'Feedback', { kind: 'all' }],
-    ['analyst', 'Purchase', { kind: 'all' }],
+    ['admin', 'Customer', bound('support')],
+    ['support_agent', 'Customer', bound('support')],
+    ['support_agent', 'Feedback', bound('support')],
+    ['analyst', 'Purchase', bound('analytics')],
     ['bi_readonly', 'Purchase', { kind: 'none' }],
-    ['marketing', 'Customer', { kind: 'where', where: { kind: 'cmp', field: 'consentedPurposes', op: 'eq', value: 'marketing' } }],
+    ['marketing', 'Customer', bound('marketing', { kind: 'cmp', field: 'consentedPurposes', op: 'eq', value: 'marketing' })],
     ['marketing', 'Feedback', { kind: 'none' }],
     [
       'marketing', 'Consent',
-      { kind: 'where', where: { kind: 'and', items: [{ kind: 'cmp', field: 'purpose', op: 'eq', value: 'marketing' }, { kind: 'cmp', field: 'withdrawnAt', op: 'eq', value: null }] } },
+      bound('marketing', { kind: 'and', items: [{ kind: 'cmp', field: 'purpose', op: 'eq', value: 'marketing' }, { kind: 'cmp', field: 'withdrawnAt', op: 'eq', value: null }] }),
     ],
+    // The DPO's default (compliance) binds no restriction: restricted customers stay findable for a case.
+    ['dpo', 'Customer', { kind: 'all' }],
     ['auditor', 'Customer', { kind: 'none' }],
     ['auditor', 'AuditEvent', { kind: 'all' }],
     ['ingest', 'Customer', { kind: 'none' }],
@@ -144,8 +149,17 @@ describe(`${KoeAbility.name}.${KoeAbility.prototype.rowFilter.name}`, () => {
     expect(ability(role).rowFilter(type)).toEqual(expected);
   });
 
-  it('gives the union of rows for several roles', () => {
-    expect(ability(['marketing', 'analyst']).rowFilter('Customer')).toEqual({ kind: 'all' });
+  it('gives the union of rows for several roles, bound by the restrictions of each role’s purpose', () => {
+    expect(ability(['marketing', 'analyst']).rowFilter('Customer')).toEqual({
+      kind: 'where', where: { kind: 'cmp', field: 'restrictedPurposes', op: 'nin', value: ['analytics', 'marketing'] },
+    });
+  });
+
+  it('adds the declared purpose’s restrictions to the role’s own, never drops them', () => {
+    expect(ability('analyst', { purpose: 'compliance' }).rowFilter('Purchase')).toEqual(bound('analytics'));
+    expect(ability('analyst', { purpose: 'marketing' }).rowFilter('Purchase')).toEqual({
+      kind: 'where', where: { kind: 'cmp', field: 'restrictedPurposes', op: 'nin', value: ['analytics', 'marketing'] },
+    });
   });
 });
 
@@ -236,7 +250,7 @@ describe(`${KoeAbility.name}.${KoeAbility.prototype.decisions.name}`, () => {
     expect(ability('bi_readonly').decisions(contractCatalog)).toContainEqual({ field: 'Customer.name', decision: 'DENIED' });
     expect(ability('admin').decisions(contractCatalog).every((d) => d.decision === 'PLAIN')).toBe(true);
     expect(ability('intern').decisions(contractCatalog).every((d) => d.decision === 'DENIED')).toBe(true);
-    expect(ability('admin').decisions(contractCatalog)).toHaveLength(8);
+    expect(ability('admin').decisions(contractCatalog)).toHaveLength(9);
   });
 });
 

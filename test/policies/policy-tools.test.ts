@@ -46,7 +46,7 @@ describe(matrix.name, () => {
 
   it('has a row per role and a column per @pii field', () => {
     expect([...m.roles].sort()).toEqual(['admin', 'analyst', 'auditor', 'bi_readonly', 'dpo', 'ingest', 'marketing', 'support_agent']);
-    expect(m.fields).toHaveLength(8);
+    expect(m.fields).toHaveLength(9);
   });
 
   it('decides purpose-bound rules when given a purpose', () => {
@@ -165,7 +165,7 @@ describe(schemaFilterFor.name, () => {
     ['bi_readonly', ['Customer.email', 'Customer.name', 'AuditEvent.hash'], ['Customer.customerKey', 'Feedback.body'], []],
     ['analyst', ['AuditEvent.hash', 'Principal.roles'], ['Customer.email', 'Feedback.body'], []],
     ['support_agent', ['AuditEvent.hash'], ['Customer.email'], ['updateFeedbackStatus']],
-    ['dpo', [], ['Customer.email', 'Purchase.amount'], ['requestErasure', 'recordProvision', 'restrictUse']],
+    ['dpo', [], ['Customer.email', 'Purchase.amount'], ['requestErasure', 'recordProvision', 'restrictUse', 'liftRestriction']],
     ['ingest', ['Customer.email', 'Customer.customerKey'], [], ['submitFeedback', 'upsertCustomer', 'recordConsent', 'withdrawConsent']],
     ['intern', ['Customer.customerKey', 'Feedback.body'], [], []],
   ];
