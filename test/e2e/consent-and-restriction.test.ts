@@ -201,7 +201,8 @@ describe('restrictUse', () => {
     };
     expect(exported.restrictions.map((r) => r.purpose)).toEqual(['analytics', 'marketing']);
     // Both shipped recipients receive data for analytics: consent to the provision cannot override the restriction.
-    await db.sql(`insert into consent (id, customer_id, purpose, granted_at, source) values (gen_random_uuid(), ?, 'third_party', now() - interval '1 day', 'test') `, [restricted.id]);
+    // One active consent per purpose: a customer already consenting keeps that grant.
+    await db.sql(`insert into consent (id, customer_id, purpose, granted_at, source) values (gen_random_uuid(), ?, 'third_party', now() - interval '1 day', 'test') on conflict do nothing`, [restricted.id]);
     const res = await as('p-dpo', `mutation($ids: [ID!]) { recordProvision(recipientId: "jp_research", purpose: "analytics", customerIds: $ids) { id customerCount excludedCount } }`, { ids: [restricted.id] }, 'compliance');
     expect(res.errors).toBeUndefined();
     const [included] = await db.sql<{ n: number }>('select count(*)::int as n from provision_customer where customer_id = ?', [restricted.id]);
