@@ -269,6 +269,7 @@ async function lockActiveKekVersion(tx: EntityManager): Promise<number> {
   throw new Error('expected one active key-encryption key version');
 }
 
+/** For reports: a writer wrapping keys must use the locked read above, or race a rotation. */
 export async function activeKekVersion(em: EntityManager): Promise<number> {
   const rows = await em.getConnection().execute<Row[]>(`select version from kek_version where state = 'active'`);
   if (rows.length !== 1) throw new Error(`expected one active key-encryption key version, found ${rows.length}`);
