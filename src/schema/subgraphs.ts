@@ -16,6 +16,7 @@ import { FeedbackMutationResolver } from '../resolvers/feedback/feedback.mutatio
 import { FeedbackResolver, feedbackReference } from '../resolvers/feedback/feedback.resolver.js';
 import { decryptEncryptedFields } from '../resolvers/crypto/decrypting-fields.js';
 import { guardPiiFields } from '../resolvers/guard/pii-guard.js';
+import { atomicMutationFields } from '../resolvers/mutation-savepoint.js';
 import { buildSubgraph, type SubgraphDefinition } from './build-subgraph.js';
 import { Principal } from './types/principal.type.js';
 
@@ -40,7 +41,7 @@ export function subgraphSchema(name: SubgraphName, opts: { guard?: boolean } = {
   let schema = built.get(key);
   if (!schema) {
     // Decryption wraps the stored value first; the guard wraps that, so DENIED never decrypts.
-    const raw = buildSubgraph(SUBGRAPHS[name]).then(decryptEncryptedFields);
+    const raw = buildSubgraph(SUBGRAPHS[name]).then(decryptEncryptedFields).then(atomicMutationFields);
     built.set(key, (schema = guard ? raw.then(guardPiiFields) : raw));
   }
   return schema;

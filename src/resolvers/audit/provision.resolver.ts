@@ -38,7 +38,7 @@ export class ProvisionResolver {
     if (since && until && since >= until) throw new BadUserInputError('until', 'must be after since');
     const actor = { id: ctx.principal.id, roles: ctx.principal.roles, policyVersion: ctx.access.policyVersion, requestId: ctx.requestId, subgraph: ctx.subgraph, clientAddress: ctx.clientAddress, via: 'graphql' as const };
     try {
-      const done = await exportProvision(ctx.em.fork(), ctx.crypto, {
+      const done = await exportProvision(ctx.em, ctx.crypto, {
         recipient, purpose, since, until, customerIds, actorId: ctx.principal.id, via: 'graphql',
         maskContext: recipientMaskContext(ctx.maskContext.pseudonymKey, recipient.id),
         onRecorded: (tx, r) => appendAuditEvents(tx, [{ ...auditAccessEvent(actor, 'provision.record', [`ProvisionRecord:${r.record.id}`], provisionDetail(r)), purpose: ctx.purpose }]).then(() => undefined),
