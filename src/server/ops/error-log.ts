@@ -16,6 +16,8 @@ export interface ErrorFields {
   error: string;
   errorClass: string;
   sqlState?: string;
+  /** The statement a database error came from (knex writes "<sql> - <reason>"), values redacted. */
+  statement?: string;
 }
 
 /** Logs every error this request raised that the client sees only as INTERNAL_SERVER_ERROR. */
@@ -44,13 +46,19 @@ function originalOf(e: GraphQLError): unknown {
 /** What a log line may say about an error: its class, SQLSTATE, and redacted message. */
 export function errorFields(err: unknown): ErrorFields {
   const e = err instanceof Error ? err : new Error(String(err));
-  const sqlState = (e as { code?: unknown; sqlState?: unknown }).sqlState ?? (e as { code?: unknown }).code;
+  const code = (e as { sqlState?: unknown }).sqlState ?? (e as { code?: unknown }).code;
+  const sqlState = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  const cut = e.message.lastIndexOf(' - ');
+  const fromSql = sqlState !== undefined && cut > 0 && SQL_START.test(e.message);
   return {
-    error: redactMessage(e.message),
+    error: redactMessage(fromSql ? e.message.slice(cut + 3) : e.message),
     errorClass: e.constructor?.name ?? 'Error',
-    ...(typeof sqlState === 'string' && /^[0-9A-Z]{5}$/.test(sqlState) ? { sqlState } : {}),
+    ...(sqlState ? { sqlState } : {}),
+    ...(fromSql ? { statement: redactMessage(e.message.slice(0, cut)) } : {}),
   };
 }
+
+const SQL_START = /^\s*(select|insert|update|delete|with|call|create|alter|drop|lock)\b/i;
 
 const MAX_MESSAGE = 400;
 // An SQL identifier as PostgreSQL quotes it (column, relation, constraint): safe and useful to keep.
