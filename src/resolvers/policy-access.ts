@@ -3,7 +3,7 @@
  * (a condition that cannot be pushed down means no rows, never all rows); filters, orders and
  * mutations are refused with FORBIDDEN unless the policy allows them.
  */
-import { condToMikroOrmWhere, liftingPurpose, PushDownError, type FieldDecision, type KoeAbility, type PolicySet, type PrincipalInput } from '../policies/index.js';
+import { condToMikroOrmWhere, liftingPurpose, otherPurposeAbilities, PushDownError, type FieldDecision, type KoeAbility, type PolicySet, type PrincipalInput } from '../policies/index.js';
 import { VIRTUAL_TRANSLATORS } from '../data/virtual-translators.js';
 import { ForbiddenError } from '../schema/errors.js';
 import { purposeHint, type GuardedType, type RequestAccess } from './access.js';
@@ -48,9 +48,13 @@ export class PolicyAccess implements RequestAccess {
     this.policyVersion = policy.version;
   }
 
-  /** Refusals are the rare path: the other purposes' abilities are only looked at there. */
+  private others: ReadonlyArray<readonly [string, KoeAbility]> | null = null;
+
+  /** Refusals are the rare path: the other purposes' abilities are built there, once per request. */
   private lifting(lifts: (ability: KoeAbility) => boolean): string | null {
-    return this.request ? liftingPurpose(this.policy, this.request.principal, this.request.purpose, lifts) : null;
+    if (!this.request) return null;
+    this.others ??= otherPurposeAbilities(this.policy, this.request.principal, this.request.purpose);
+    return liftingPurpose(this.others, lifts);
   }
 
   liftingPurpose(type: string, field: string, record: object): string | null {
