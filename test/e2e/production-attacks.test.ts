@@ -9,6 +9,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey, revokeApiKey } from '../../src/auth/api-key-admin.js';
 import { AuditEventEntity } from '../../src/data/entities/index.js';
 import { countedProof, gatewayProof } from '../../src/server/limits/counted-proof.js';
 import { postGraphQL, startTestKoe, TEST_JWT_SECRET, type GraphQLBody, type TestKoe } from '../support/koe.js';
@@ -205,6 +206,16 @@ describe('refused genuine credentials name the principal they claimed (item 13)'
     expect(unknown!.detail).toMatchObject({ claimedPrincipalId: ghost, verified: false });
     const [expired] = await refusal(`Bearer ${await koe.token('p-leaver', -120)}`, koe.platform.gatewayUrl);
     expect(expired!.detail).toMatchObject({ claimedPrincipalId: 'p-leaver', verified: false });
+  });
+
+  it('records the owner of a revoked API key, and nothing for a made-up key', async () => {
+    const actor = { id: 'p-admin', roles: ['admin'], policyVersion: 'test', via: 'cli' as const };
+    const { key, row } = await createApiKey(koe.orm.em, { principalId: 'p-bi', name: `claim-${randomUUID()}`, expiresAt: null }, actor);
+    await revokeApiKey(koe.orm.em, row.id, actor);
+    const [revoked] = await refusal(`ApiKey ${key}`, koe.platform.subgraphUrls.customers);
+    expect(revoked).toMatchObject({ actorId: null, detail: { claimedPrincipalId: 'p-bi', verified: false } });
+    const [madeUp] = await refusal(`ApiKey ${key.slice(0, 13)}${'A'.repeat(43)}`, koe.platform.subgraphUrls.customers);
+    expect(JSON.stringify(madeUp!.detail)).not.toContain('p-bi');
   });
 
   it("does not record the subject of a forged token (anyone could write someone else's id)", async () => {
