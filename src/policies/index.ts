@@ -12,7 +12,7 @@ export {
   type CompiledRule, type Decision, type MaskSpec, type MaskerAliasDef, type PolicySet, type PrincipalInput,
   type PurposeDef, type RequestInput, type RoleDef,
 } from './model.js';
-export { isDeclaredPurpose } from './purposes.js';
+export { isDeclaredPurpose, liftingPurpose, otherPurposeAbilities } from './purposes.js';
 
 export { loadPolicySet, loadedPolicySet, policyVersion } from './load/load-policy-set.js';
 export { parseDuration } from './load/audit-policy.js';

@@ -25,10 +25,17 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export const KOE_ERROR_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
 
 export class UnauthenticatedError extends GraphQLError {
-  constructor(reason: string) {
+  /**
+   * The principal a genuine credential (valid signature, or a stored API key) named although it was
+   * refused: for the audit trail only, never in `extensions`, so the caller is told nothing more.
+   */
+  readonly claimedPrincipalId: string | null;
+
+  constructor(reason: string, claimedPrincipalId: string | null = null) {
     super(`Not authenticated: ${reason}`, {
       extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
     });
+    this.claimedPrincipalId = claimedPrincipalId;
   }
 }
 

@@ -25,6 +25,8 @@ export interface HttpOptions<C extends BaseContext> {
   readiness?: () => Promise<Readiness>;
   /** Called once per request when its response is done (logs, metrics). Must not throw. */
   onResponse?: (ev: ResponseEvent) => void;
+  /** Called when a request failed outside Apollo (it is answered 500, or cut): for the ops log. Must not throw. */
+  onError?: (err: unknown, requestId: string | undefined) => void;
   /** How long closing waits for in-flight requests before cutting connections (default 10 s). */
   shutdownGraceMs?: number;
   /** Serve HTTPS only, with this certificate and key; absent or null: plain HTTP. */
@@ -55,8 +57,9 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
       res.once('finish', () => report({ req, status: res.statusCode, ms: performance.now() - t0, context: seen.context as ResponseEvent['context'] }));
     }
     handle(apollo, opts, maxBody, req, res, seen).catch((e: unknown) => {
-      if (!res.headersSent && isDatabaseUnavailable(e)) sendServiceUnavailable(res);
-      else if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent && isDatabaseUnavailable(e)) return sendServiceUnavailable(res);
+      opts.onError?.(e, (seen.context as { requestId?: string } | undefined)?.requestId ?? requestIdHeader(req));
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy();
     });
   };
@@ -140,6 +143,11 @@ async function handle<C extends BaseContext>(
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+function requestIdHeader(req: IncomingMessage): string | undefined {
+  const v = req.headers['x-request-id'];
+  return Array.isArray(v) ? v[0] : v;
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<string | null> {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { issueToken } from '../../auth/jwt.js';
+import { DEFAULT_TOKEN_TTL_SECONDS, issueToken } from '../../auth/jwt.js';
+import { maxTokenTtlFromEnv } from '../../server/limits/settings.js';
 import { seedDemoData } from '../../data/demo-seed.js';
 import { migrateAll } from '../../data/migrate.js';
 import { DEMO_PRINCIPALS } from '../../data/seed/demo-data.js';
@@ -16,6 +17,8 @@ export function registerStart(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action(async (opts: { seed: boolean; host: string }) => {
       const say = (l: string) => console.log(l);
+      // A malformed KOE_MAX_TOKEN_TTL stops start-up here, before anything listens.
+      const tokenTtl = Math.min(DEFAULT_TOKEN_TTL_SECONDS, maxTokenTtlFromEnv());
       // A bad policy file stops start-up before anything listens (the error names file and line).
       const policy = await loadPolicy(policyDir(PROJECT_ROOT));
       say(`Policy ${policy.version} loaded from ${policyDir(PROJECT_ROOT)}`);
@@ -63,7 +66,7 @@ export function registerStart(program: Command): void {
         const onSignal = () => void shutdown(platform.stop).then(() => process.exit(0));
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
-        await printWelcome(platform.gatewayUrl, { ...platform.subgraphUrls, ...(platform.metricsUrl ? { metrics: platform.metricsUrl } : {}) }, rt.secrets.jwtSecret, rt.databaseSource, say);
+        await printWelcome(platform.gatewayUrl, { ...platform.subgraphUrls, ...(platform.metricsUrl ? { metrics: platform.metricsUrl } : {}) }, rt.secrets.jwtSecret, tokenTtl, rt.databaseSource, say);
       } catch (e) {
         await rt.close();
         throw e;
@@ -75,6 +78,7 @@ async function printWelcome(
   gatewayUrl: string,
   subgraphs: Record<string, string>,
   secret: Uint8Array,
+  tokenTtl: number,
   dbSource: string,
   say: (l: string) => void,
 ): Promise<void> {
@@ -83,10 +87,10 @@ async function printWelcome(
   say(`  gateway    ${gatewayUrl}`);
   for (const [name, url] of Object.entries(subgraphs)) say(`  ${name.padEnd(10)} ${url}`);
   say('');
-  say('Demo tokens (valid 12 h; `npx koe token <principal>` mints more):');
+  say(`Demo tokens (valid ${Math.round((tokenTtl / 3600) * 10) / 10} h; \`npx koe token <principal>\` mints more):`);
   let sample = '';
   for (const p of DEMO_PRINCIPALS.filter((d) => d.status === 'active')) {
-    const token = await issueToken(secret, p.id);
+    const token = await issueToken(secret, p.id, tokenTtl);
     sample ||= token;
     say(`  ${p.roles.join(',').padEnd(14)} ${p.id.padEnd(16)} ${token}`);
   }

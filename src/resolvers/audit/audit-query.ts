@@ -16,6 +16,7 @@ function conditionsOf(f: AuditEventFilter | null | undefined): object[] {
   if (!f) return [];
   const out: object[] = [];
   if (f.actorId) out.push({ actorId: f.actorId });
+  if (f.claimedActorId) out.push({ [raw(`detail->>'claimedPrincipalId' = ?`, [f.claimedActorId])]: [] } as object);
   if (f.action) out.push({ action: f.action });
   if (f.outcome) out.push({ outcome: f.outcome });
   if (f.after) out.push({ at: { $gte: f.after } });

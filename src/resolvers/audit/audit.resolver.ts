@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { AuditEventEntity } from '../../data/entities/index.js';
 import { AuditEventFilter } from '../../schema/inputs/audit.input.js';
 import { AuditEvent, AuditEventConnection } from '../../schema/types/audit-event.type.js';
@@ -21,5 +21,12 @@ export class AuditEventResolver {
   @FieldResolver(() => Int)
   seq(@Root() event: AuditEventEntity): number {
     return Number(event.seq);
+  }
+
+  // Kept in `detail` (hash-chained with the rest of the event), apart from the verified `actorId`.
+  @FieldResolver(() => ID, { nullable: true })
+  claimedActorId(@Root() event: AuditEventEntity): string | null {
+    const claimed = event.detail?.claimedPrincipalId;
+    return typeof claimed === 'string' ? claimed : null;
   }
 }
