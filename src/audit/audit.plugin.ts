@@ -29,7 +29,7 @@ export interface AuditRecorderOptions {
   /** Called when a checkpoint could not be written (the event itself is committed). */
   onCheckpointError?: (err: unknown) => void;
   /** Called when the event could not be written (the caller got AUDIT_UNAVAILABLE); for the ops log. */
-  onAppendError?: (err: unknown) => void;
+  onAppendError?: (err: unknown, ctx: KoeContext) => void;
   /** Suspicious-access alerts, run after the event is committed (default: policy rules, no log). */
   alerts?: AlertOptions;
 }
@@ -101,7 +101,7 @@ export function useAuditRecorder(opts: AuditRecorderOptions): ApolloServerPlugin
               mutation = null;
               await endMutation(rc.contextValue.em, open, false).catch(() => {});
             }
-            onAppendError(err);
+            onAppendError(err, rc.contextValue);
             rc.response.body = { kind: 'single', singleResult: { data: null, errors: [UNAVAILABLE] } };
             rc.response.http.status = 503;
           }
