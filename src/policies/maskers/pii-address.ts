@@ -15,7 +15,12 @@ const SUFFIX = '[市区町村郡]';
 // Hiragana municipalities (さいたま市, つくば市): a run reaching 市区町村郡 within three kanji and
 // not starting with a particle, so 東京都にある市場 is not read as a city.
 const HIRAGANA_CITY = `(?![のにでをはがへやと])\\p{Script=Hiragana}{2,8}(?=\\p{Script=Han}{0,3}${SUFFIX})`;
-const UNIT = `(?:[${JP}0-9\\-]|${HIRAGANA_CITY})`;
+// A town in hiragana (おもろまち1-2-3, ひばりが丘1丁目) after the municipality, when a block number
+// follows it and it is not a particle (から2-3日).
+const HIRAGANA_TOWN =
+  '(?!から|まで|より|には|では|など|ので|[のにでをはがへやとも])\\p{Script=Hiragana}{2,8}(?=[0-9]{1,5}(?:-[0-9]|丁目|番))';
+// 宛 and 在住 end an address: …1-2-3宛, …2番3号在住.
+const UNIT = `(?:(?!宛|在住)[${JP}0-9\\-]|${HIRAGANA_CITY}|${HIRAGANA_TOWN})`;
 // A building only counts after a block number and when it looks like one (katakana, ○○, Latin or
 // 館荘棟寮 somewhere in it); otherwise `2-8-1 今日3時に` would swallow the time.
 const BUILDING_CHAR = `[${JP}・○◯A-Za-z\\-]`;
@@ -28,19 +33,21 @@ const PREFECTURE = `(?:${PREFECTURES.join('|')})`;
 // Words that make a prefecture a product's origin, an institution or a region, never a place to live.
 const NOT_A_PLACE_AFTER = '(?!産|風|限定|民|警|知事|庁|議会|内|外|全|立|版|発|名物|代表)';
 const MUNICIPALITY = `(?:[${JP}]|${HIRAGANA_CITY}){1,10}?${SUFFIX}`;
-const WITH_PREFECTURE = `${PREFECTURE}${NOT_A_PLACE_AFTER}${MUNICIPALITY}${TAIL}${BUILDING}`;
 const BLOCK = '(?:[0-9]{1,5}(?:丁目|番地|番|号)|[0-9]{1,5}-[0-9]|[〇一二三四五六七八九十]{1,3}丁目)';
-// A city-only address starts where its run of kanji/katakana starts (住所新宿区… keeps 住所 in the
-// span); trying every position inside a long run was quadratic.
-const CITY_ONLY = `(?<![${JP}])[${JP}]{1,16}?${SUFFIX}${TAIL}?${BLOCK}${TAIL}${BUILDING}`;
-// A municipality named on its own: two characters before the suffix, or a one-character ward or
-// city (港区, 津市), so 下町 or 地区 are not taken for one.
-const LONE_MUNICIPALITY = `(?<![${JP}])(?:[${JP}]{2,8}?${SUFFIX}|[${JP}][市区])`;
 const LIVES_THERE = '(?=在住|に住|に在住|に引っ越|へ引っ越|に転居|へ転居)';
-const MAIL_GOES_THERE = '(?<=(?:住所|現住所|届け先|送り先|送付先|配送先|自宅|実家)(?:は|が|も|:)? ?)';
-const NAMED_HOME = `${MAIL_GOES_THERE}(?:${PREFECTURE}|${LONE_MUNICIPALITY})(?![${JP}])|(?:${PREFECTURE}|${LONE_MUNICIPALITY})${LIVES_THERE}`;
+// Checked behind the place once it matched (a lookbehind in front would run at every position).
+const MAIL_GOES_THERE = `(?<=(?:住所|届け先|送り先|送付先|配送先|自宅|実家)(?:は|が|も|:)? ?[${JP}]{2,9})(?![${JP}])`;
+const NAMED_HOME = `(?:${LIVES_THERE}|${MAIL_GOES_THERE})`;
+// After a prefecture: the municipality and the rest of the address, or nothing where it is home.
+const WITH_PREFECTURE = `${PREFECTURE}(?:${NOT_A_PLACE_AFTER}${MUNICIPALITY}${TAIL}${BUILDING}|${NAMED_HOME})`;
+// Without one, an address starts where its run of kanji/katakana starts (住所新宿区… keeps 住所 in
+// the span; trying every position inside a long run was quadratic) and needs a block number, or
+// is a municipality named as home: two characters before the suffix, or a one-character ward or
+// city (港区, 津市), so 下町 or 地区 are not taken for one.
+const CITY_ONLY = `[${JP}]{1,16}?${SUFFIX}${TAIL}?${BLOCK}${TAIL}${BUILDING}`;
+const LONE_MUNICIPALITY = `(?:[${JP}]{2,8}?${SUFFIX}|[${JP}][市区])${NAMED_HOME}`;
 
-export const ADDRESS = new RegExp(`${WITH_PREFECTURE}|${CITY_ONLY}|${NAMED_HOME}`, 'gu');
+export const ADDRESS = new RegExp(`${WITH_PREFECTURE}|(?<![${JP}])(?:${CITY_ONLY}|${LONE_MUNICIPALITY})`, 'gu');
 
 // A postal code needs a sign that it is one: 〒, 郵便番号, or the address written right after it.
 export const POSTAL = new RegExp(

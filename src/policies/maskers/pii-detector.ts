@@ -27,7 +27,7 @@
  * birth dates given as an age or a year only.
  */
 import { ADDRESS, mayHoldAddress, POSTAL } from './pii-address.js';
-import { BIRTH_DATE, isPersonName, mayHoldBirthDate, NAME } from './pii-person.js';
+import { BIRTH_DATE, isPersonName, mayHoldBirthDate, mayHoldName, NAME } from './pii-person.js';
 
 export type PiiKind = 'EMAIL' | 'PHONE' | 'POSTAL' | 'CARD' | 'MYNUMBER' | 'ADDRESS' | 'NAME' | 'BIRTH_DATE';
 
@@ -74,7 +74,7 @@ const CARD = new RegExp(
 const SEP = '(?: ?[-.] ?| )';
 const PHONE = new RegExp(
   [
-    `${START}\\(?0[0-9]{1,4}(?:${SEP}|\\) ?|\\()?[0-9]{1,4}(?:${SEP}|\\))?[0-9]{3,4}${END}`,
+    `${START}(?:\\(0[0-9]{1,4}\\) ?|0[0-9]{1,4}(?:${SEP}|\\()?)[0-9]{1,4}(?:${SEP}|\\))?[0-9]{3,4}${END}`,
     `(?<![0-9A-Za-z])\\+81[- ]?(?:\\(0\\)[- ]?)?[0-9]{1,4}[- ]?[0-9]{1,4}[- ]?[0-9]{3,4}${END}`,
     `(?<![0-9A-Za-z])\\+(?!81)[1-9][0-9]{0,2}(?:[- ]?[0-9]{1,4}){2,5}${END}`,
   ].join('|'),
@@ -183,7 +183,7 @@ const DETECTORS: readonly Detector[] = [
   { kind: 'POSTAL', pattern: POSTAL, applies: hasDigit, numeric: true },
   { kind: 'PHONE', pattern: PHONE, applies: hasDigit, accept: isPhone, numeric: true },
   { kind: 'ADDRESS', pattern: ADDRESS, applies: mayHoldAddress },
-  { kind: 'NAME', pattern: NAME, applies: () => true, accept: (_m, _at, _f, original) => isPersonName(original) },
+  { kind: 'NAME', pattern: NAME, applies: mayHoldName, accept: (_m, _at, _f, original) => isPersonName(original) },
 ];
 
 /**

@@ -16,19 +16,30 @@ import { JP } from './pii-address.js';
 const HAN = '\\p{Script=Han}々';
 const KANA = '\\p{Script=Katakana}';
 // Katakana's long-vowel mark is folded to '-' with the other dash look-alikes.
-const KANJI_NAME = `[${HAN}]{1,6}(?:[ ][${HAN}]{1,4})?`;
+// 様 and 殿 end a name even where a field label lets the name run on (宛名が小林様に).
+const NAME_KANJI = `(?:(?![様殿])[${HAN}])`;
+const KANJI_NAME = `${NAME_KANJI}{1,6}(?:[ ]${NAME_KANJI}{1,4})?`;
 const KANA_NAME = `[${KANA}][${KANA}\\-]{1,9}(?:[ ・][${KANA}][${KANA}\\-]{1,9})?`;
 const RUN_START = `(?<![${JP}\\-おご御])`;
 // 様子/様々/様式…, 氏名, ちゃんと, さんぽ: the honorific's characters starting another word.
 const HONORIFIC = '(?:様(?![子々式相変態])|さま|さん(?!ぽ)|氏(?!名)|殿|君|くん|ちゃん(?!と))';
-const LABEL = '(?<=(?:氏名|名前|名義|宛名|受取人|契約者|フリガナ|ふりがな)(?:は|が|:) ?)';
-const LABELLED_END = `(?=$|[、。,.!?()「」 ]|です|でした|に|と|の|様|さん|氏)`;
 const NAMEISH = `(?:${KANJI_NAME}|${KANA_NAME})`;
+// The field label is checked behind the name once it matched: a lookbehind in front of the pattern
+// would run at every position of every text.
+const AFTER_LABEL = `(?<=(?:氏名|名前|名義|宛名|受取人|契約者|フリガナ|ふりがな)(?:は|が|:) ?${NAMEISH})`;
+const LABELLED_END = `(?=$|[、。,.!?()「」 ]|です|でした|に|と|の|様|さん|氏)`;
 
 export const NAME = new RegExp(
-  `${RUN_START}${NAMEISH}(?=${HONORIFIC})|${RUN_START}${NAMEISH}(?=と申|といいます|と言います)|${LABEL}${NAMEISH}${LABELLED_END}`,
+  `${RUN_START}${NAMEISH}(?:(?=${HONORIFIC}|と申|といいます|と言います)|${AFTER_LABEL}${LABELLED_END})`,
   'gu',
 );
+
+const MAY_HOLD_NAME = /様|さま|さん|氏|殿|君|くん|ちゃん|と申|といいます|と言います|名前|名義|宛名|受取人|契約者|フリガナ|ふりがな/u;
+
+/** Cheap test before the name pattern runs: no honorific, label or 申します, no name. */
+export function mayHoldName(folded: string): boolean {
+  return MAY_HOLD_NAME.test(folded);
+}
 
 // Words before an honorific that name a role, a relative or a crowd rather than a person: a run
 // ending in one of these is not a name. Kept to words no common surname ends with (井上 ends in 上,
@@ -46,12 +57,18 @@ const WHOLE_WORDS = new Set([
   '上', '多', '異', '模', '各', '貴', '一', '今', '奥', '子', '王', '今日', '皆々', '諸', '不明', '未定', '非公開', '匿名',
   '無記名', '未記入', '空欄', '本名', '仮名', '別', '同じ', '漢字', '変更',
 ]);
-const ROLE_ENDING = new RegExp(`(?:${ROLE_ENDINGS.join('|')})$`, 'u');
+const ROLE_SET = new Set(ROLE_ENDINGS);
+const LONGEST_ROLE = Math.max(...ROLE_ENDINGS.map((w) => w.length));
+
+function endsInRole(word: string): boolean {
+  for (let n = 1; n <= Math.min(LONGEST_ROLE, word.length); n++) if (ROLE_SET.has(word.slice(-n))) return true;
+  return false;
+}
 
 /** `run` is a stretch of the original text (not folded, so katakana keeps its ー). */
 export function isPersonName(run: string): boolean {
   const family = run.split(/[ \u3000・]/u)[0] ?? run;
-  return !WHOLE_WORDS.has(family) && !WHOLE_WORDS.has(run) && !ROLE_ENDING.test(family) && !ROLE_ENDING.test(run);
+  return !WHOLE_WORDS.has(family) && !WHOLE_WORDS.has(run) && !endsInRole(family) && !endsInRole(run);
 }
 
 const YEAR = '(?:(?:19|20)[0-9]{2}|(?:[SHRT]|昭和|平成|令和|大正) ?(?:[0-9]{1,2}|元))';
