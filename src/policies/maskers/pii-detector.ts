@@ -189,16 +189,26 @@ const DETECTORS: readonly Detector[] = [
 /**
  * Adds `span` unless it starts inside one already taken. An address runs on into whatever text
  * follows it, so one that reaches into a later span is cut short there; numbers have hard edges
- * and are dropped instead.
+ * and are dropped instead. `taken` stays sorted and non-overlapping, so only the neighbours on
+ * either side of `span` need a look (a text with thousands of spans stays linear).
  */
 function place(taken: PiiSpan[], span: PiiSpan): void {
-  let end = span.end;
-  for (const t of taken) {
-    if (t.start >= end || t.end <= span.start) continue;
-    if (t.start <= span.start || span.kind !== 'ADDRESS') return;
-    end = t.start;
+  let lo = 0;
+  let hi = taken.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (taken[mid]!.start <= span.start) lo = mid + 1;
+    else hi = mid;
   }
-  taken.push(end === span.end ? span : { ...span, end });
+  const before = taken[lo - 1];
+  if (before !== undefined && before.end > span.start) return;
+  const after = taken[lo];
+  let end = span.end;
+  if (after !== undefined && after.start < end) {
+    if (span.kind !== 'ADDRESS') return;
+    end = after.start;
+  }
+  taken.splice(lo, 0, end === span.end ? span : { ...span, end });
 }
 
 export function detectPii(text: string): PiiSpan[] {
@@ -218,5 +228,5 @@ export function detectPii(text: string): PiiSpan[] {
       place(taken, { start, end, kind });
     }
   }
-  return taken.sort((a, b) => a.start - b.start);
+  return taken;
 }

@@ -12,6 +12,7 @@
  * own (1985年生まれ) is not reported: it is what a masked birth date shows anyway.
  */
 import { JP } from './pii-address.js';
+import { ROLE_ENDINGS, WHOLE_WORDS } from './pii-name-words.js';
 
 const HAN = '\\p{Script=Han}々';
 const KANA = '\\p{Script=Katakana}';
@@ -41,22 +42,6 @@ export function mayHoldName(folded: string): boolean {
   return MAY_HOLD_NAME.test(folded);
 }
 
-// Words before an honorific that name a role, a relative or a crowd rather than a person: a run
-// ending in one of these is not a name. Kept to words no common surname ends with (井上 ends in 上,
-// 本多 in 多, 花子 in 子: those are stopped only as whole runs, below).
-const ROLE_ENDINGS = [
-  '員', '者', '師', '客', '屋', '長', '主', '嬢', '姫', '神', '仏', '皆', '殿', '仕', '同', '隣', '官', '士', '係',
-  '先生', '学生', '生徒', '主人', '息子', '娘', '旦那', '両親', '家族', '母', '父', '兄', '姉', '弟', '妹', '孫', '嫁', '婿',
-  '友達', '友人', '知人', '運転手', '相手', '担当', '先方', '奥方', '職人', '常連', '先輩', '後輩', '同僚', '上司', '部下',
-  '女性', '男性', '外国人', '年配', '高齢', '新人', '本人', '大家', '大工', '農家', '一般', '作家', '住人', '素人',
-  'スタッフ', 'ドライバー', 'パート', 'バイト', 'オペレーター', 'オペレータ', 'クルー', 'キャスト', 'ママ', 'パパ',
-  'ガイド', 'コンシェルジュ', 'サポート', 'メーカー', 'ショップ', 'ユーザー', 'ゲスト', 'メンバー', 'マネージャー',
-  'トレーナー', 'セラピスト', 'ペット', 'サンタ', 'ファン', 'プロ', 'ヘルパー', 'デザイナー', 'カメラマン', 'チーム',
-];
-const WHOLE_WORDS = new Set([
-  '上', '多', '異', '模', '各', '貴', '一', '今', '奥', '子', '王', '今日', '皆々', '諸', '不明', '未定', '非公開', '匿名',
-  '無記名', '未記入', '空欄', '本名', '仮名', '別', '同じ', '漢字', '変更',
-]);
 const ROLE_SET = new Set(ROLE_ENDINGS);
 const LONGEST_ROLE = Math.max(...ROLE_ENDINGS.map((w) => w.length));
 
