@@ -23,7 +23,7 @@ const KANJI_NAME = `${NAME_KANJI}{1,6}(?:[ ]${NAME_KANJI}{1,4})?`;
 const KANA_NAME = `[${KANA}][${KANA}\\-]{1,9}(?:[ ・][${KANA}][${KANA}\\-]{1,9})?`;
 const RUN_START = `(?<![${JP}\\-おご御])`;
 // 様子/様々/様式…, 氏名, ちゃんと, さんぽ: the honorific's characters starting another word.
-const HONORIFIC = '(?:様(?![子々式相変態])|さま|さん(?!ぽ)|氏(?!名)|殿|君|くん|ちゃん(?!と))';
+const HONORIFIC = '(?:様(?![子々式相変態])|さま|さん(?!ぽ)|氏(?!名)|殿(?!場)|君|くん|ちゃん(?!と))';
 const NAMEISH = `(?:${KANJI_NAME}|${KANA_NAME})`;
 // The field label is checked behind the name once it matched: a lookbehind in front of the pattern
 // would run at every position of every text.
