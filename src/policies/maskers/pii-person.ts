@@ -4,7 +4,8 @@
  * NAME: a kanji or katakana run right before an honorific (山田様, 田中さん, 長谷川氏, 千葉君), or
  * after a field label (氏名は, お名前:, 名義は, 受取人は) or before と申します. The span is the name;
  * the honorific stays visible ([NAME]さん). A run is not a name when it is a role or kin word
- * (店員さん, 配達員さん, 担当者様, 店長さん, 息子さん, ドライバーさん), when お/ご makes it polite
+ * (店員さん, 配達員さん, 担当者様, 店長さん, 息子さん, ドライバーさん), a company, an office, a
+ * child or a pet (郵便局さん, ヤマトさん, 子供さん, 猫ちゃん: pii-name-words.ts), when お/ご makes it polite
  * speech (お客様, お母さん, ご馳走様), or when 様 belongs to a word (仕様, 同様, 様子, 様々).
  *
  * BIRTH_DATE: a date with month and day (year optional: 1985年4月1日, S60.4.1, 平成元年5月5日,
