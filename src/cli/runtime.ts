@@ -20,8 +20,9 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openRuntime(log: (line: string) => void = () => {}): Promise<Runtime> {
-  const db = await resolveDatabase({ purpose: 'dev', projectRoot: PROJECT_ROOT, log });
+/** `role`: `server` for `koe start` (its embedded database is supervised), else a tool that never stops a database another process uses. */
+export async function openRuntime(log: (line: string) => void = () => {}, role: 'server' | 'tool' = 'tool'): Promise<Runtime> {
+  const db = await resolveDatabase({ purpose: 'dev', projectRoot: PROJECT_ROOT, log, role });
   try {
     const orm = await openOrm({ url: db.url, ssl: db.ssl });
     let closed = false;

@@ -33,7 +33,7 @@ export function subgraphPlugins(name: SubgraphName, deps: SubgraphDeps): ApolloS
     ApolloServerPluginInlineTraceDisabled(),
     // Answers are never cacheable (the HTTP front says no-store), and its per-field hook wraps every resolver.
     ApolloServerPluginCacheControlDisabled(),
-    ...(deps.unrecorded ? [] : [useAuditRecorder({ subgraph: name, alerts })]),
+    ...(deps.unrecorded ? [] : [useAuditRecorder({ subgraph: name, alerts, ...(deps.checkpointKey !== undefined ? { checkpointKey: deps.checkpointKey } : {}) })]),
     useQueryLimits(ops.limits),
     ...(ops.limits.production ? [useIntrospectionPolicy<KoeContext>((ctx) => ctx.principal.roles)] : []),
     useRateLimit(ops.limits, ops.rateLimits, subgraphRateHooks(deps.jwtSecret)),
