@@ -6,7 +6,7 @@
 import { startEmbeddedPostgres, type EmbeddedHandle, type EmbeddedOptions } from './embedded.js';
 
 export interface SupervisorOptions extends EmbeddedOptions {
-  /** First wait before a restart; doubles per failed attempt (default 250 ms). */
+  /** First wait before a restart; doubles per failed attempt (default 500 ms: long enough for `pg_ctl restart` by hand to win, so its server is shared, not raced). */
   initialBackoffMs?: number;
   /** Cap of the wait between attempts (default 10 s). */
   maxBackoffMs?: number;
@@ -18,7 +18,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Like startEmbeddedPostgres, but the handle's server is restarted whenever it exits unasked. */
 export async function superviseEmbeddedPostgres(opts: SupervisorOptions): Promise<EmbeddedHandle> {
   const log = opts.log ?? (() => undefined);
-  const initial = opts.initialBackoffMs ?? 250;
+  const initial = opts.initialBackoffMs ?? 500;
   const max = opts.maxBackoffMs ?? 10_000;
   let current = await startEmbeddedPostgres(opts);
   // The pool's URL holds this port: a restart on another one would never be found.
