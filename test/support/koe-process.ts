@@ -73,13 +73,14 @@ export interface KoeProcess {
 }
 
 /** Starts `koe start --no-seed` on the scratch and resolves once it prints its gateway URL. */
-export async function startKoeProcess(scratch: KoeScratch, timeoutMs = 120_000): Promise<KoeProcess> {
+export async function startKoeProcess(scratch: KoeScratch, timeoutMs = 120_000, extraEnv: NodeJS.ProcessEnv = {}): Promise<KoeProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.json'), PORT: '0', KOE_ADMIN_PORT: '0' };
-  for (const [k, v] of Object.entries(scratch.env)) {
+  for (const [k, v] of Object.entries({ ...scratch.env, ...extraEnv })) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const argv = [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'src/cli/main.ts'), 'start', '--no-seed'];
+  // `node --import tsx`, not the tsx CLI: one process, so a SIGKILL hits Koe itself, not a wrapper.
+  const argv = ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'start', '--no-seed'];
   const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const waiters = new Set<{ re: RegExp; resolve: (l: string) => void }>();
