@@ -9,7 +9,7 @@ import type { Op, Outcome } from './load.js';
 export interface Tally {
   responses: number;
   withData: number;
-  /** responses with data whose every expected event (gateway edge + owning subgraph) is in audit_event */
+  /** responses with data whose subgraph event (the subgraph owning the root field) is in audit_event */
   withAllEvents: number;
   /** mutation rows in the database with no event of their subgraph for their request id (must be 0) */
   unauditedWrites: number;
@@ -21,7 +21,9 @@ export interface Tally {
   writesCommitted: number;
 }
 
-const OWNER: Record<Op, string> = { read: '', submitFeedback: 'feedback', upsertCustomer: 'customers', recordConsent: 'customers' };
+/** The subgraph whose event must exist for a root field (a gateway edge event, where one is written, is extra). */
+const OWNER: Record<string, string> = { customers: 'customers', feedbacks: 'feedback', submitFeedback: 'feedback', upsertCustomer: 'customers', recordConsent: 'customers' };
+const OP_ROOT: Record<Exclude<Op, 'read'>, string> = { submitFeedback: 'submitFeedback', upsertCustomer: 'upsertCustomer', recordConsent: 'recordConsent' };
 
 export async function tally(dbUrl: string, prefix: string, outcomes: Outcome[]): Promise<Tally> {
   const client = new pg.Client({ connectionString: dbUrl });
@@ -35,7 +37,7 @@ export async function tally(dbUrl: string, prefix: string, outcomes: Outcome[]):
       if (!s) events.set(r.request_id, (s = new Set()));
       s.add(r.subgraph ?? 'gateway');
     }
-    const rows = await client.query<{ rid: string; op: Op }>(
+    const rows = await client.query<{ rid: string; op: Exclude<Op, 'read'> }>(
       `select t as rid, 'submitFeedback' as op from feedback, unnest(tags) t where t like $1
        union all select segment, 'upsertCustomer' from customer where segment like $1
        union all select source, 'recordConsent' from consent where source like $1`,
@@ -47,16 +49,13 @@ export async function tally(dbUrl: string, prefix: string, outcomes: Outcome[]):
     let withAllEvents = 0;
     for (const o of outcomes) {
       if (!o.withData) continue;
-      const got = events.get(o.requestId) ?? new Set();
-      // The read mix touches one subgraph; whichever it was, it and the gateway must have an event.
-      const owner = OWNER[o.op] || (got.has('customers') ? 'customers' : 'feedback');
-      if (got.has('gateway') && got.has(owner)) withAllEvents++;
+      if (events.get(o.requestId)?.has(OWNER[o.root] ?? '?')) withAllEvents++;
     }
     let unauditedWrites = 0;
     let failedWritesLeftChange = 0;
     let unansweredWritesCommitted = 0;
     for (const [rid, op] of written) {
-      if (!events.get(rid)?.has(OWNER[op])) unauditedWrites++;
+      if (!events.get(rid)?.has(OWNER[OP_ROOT[op]]!)) unauditedWrites++;
       const o = byId.get(rid);
       if (!o) continue;
       if (o.status === 0) unansweredWritesCommitted++;

@@ -11,6 +11,8 @@ export type Op = 'read' | 'submitFeedback' | 'upsertCustomer' | 'recordConsent';
 export interface Outcome {
   requestId: string;
   op: Op;
+  /** the operation's root field */
+  root: string;
   /** HTTP status; 0 when no response came (connection refused or reset, client timeout) */
   status: number;
   /** the root field came back non-null */
@@ -46,6 +48,7 @@ async function send(target: Target, requestId: string, query: string, variables:
     return {
       requestId,
       op,
+      root,
       status: res.status,
       withData: value !== undefined && value !== null,
       code: body.errors?.[0]?.extensions?.code ?? null,
@@ -53,7 +56,7 @@ async function send(target: Target, requestId: string, query: string, variables:
       ...(body.data ? { data: body.data } : {}),
     };
   } catch {
-    return { requestId, op, status: 0, withData: false, code: null, at };
+    return { requestId, op, root, status: 0, withData: false, code: null, at };
   }
 }
 

@@ -72,6 +72,8 @@ async function main(): Promise<number> {
       done = true;
       const outcomes = await load;
       const counts = await tally(await databaseUrl(scratch), prefix, outcomes);
+      // What the supervisor said during this scenario (restarts, attempts), for the reader of the table.
+      for (const l of koe.lines.splice(0).filter((x) => /PostgreSQL|orphan/.test(x) && !/^\d{4}-/.test(x))) console.log(`  koe: ${l.slice(0, 160)}`);
       rows.push({ scenario: `${fault.key} ${fault.name}`, ...counts, recoverMs, rssBeforeMb, rssAfterMb: await rssMb(koe.pid), koeRestarts: koeRestarts - before });
       console.log(`chaos: ${fault.key} done (${outcomes.length} requests)`);
     }
