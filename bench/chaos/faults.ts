@@ -95,7 +95,7 @@ export const FAULTS: Fault[] = [
   },
   {
     key: 'e',
-    name: 'audit chain lock held 12 s',
-    inject: ({ scratch }) => holdFor(scratch, `select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`, 12_000),
+    name: 'audit chain lock held 20 s',
+    inject: ({ scratch }) => holdFor(scratch, `select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`, 20_000),
   },
 ];
