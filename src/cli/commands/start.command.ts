@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { checkpointKeyFromRing } from '../../audit/checkpoint.js';
 import { issueToken } from '../../auth/jwt.js';
 import { seedDemoData } from '../../data/demo-seed.js';
 import { migrateAll } from '../../data/migrate.js';
@@ -54,7 +53,7 @@ export function registerStart(program: Command): void {
           pseudonymKey: rt.secrets.pseudonymKey,
           accessFor: accessFromPolicy(policy),
           // Checkpoints are signed with the key ring's key, KOE_MASTER_KEY or the development key file alike.
-          checkpointKey: checkpointKeyFromRing(rt.keyRing().source.keys),
+          checkpointKey: rt.checkpointKey(),
           host: opts.host,
           // PORT=0: every server on a free port (tests, the fault suite); the banner prints them.
           ports: port === 0 ? { gateway: 0, customers: 0, feedback: 0, audit: 0 } : { gateway: port },
