@@ -62,11 +62,24 @@ export class AuditUnavailableError extends GraphQLError {
   }
 }
 
-/** The database is unreachable: the request is answered with this alone, no data (HTTP 503). */
+/**
+ * Why a request got SERVICE_UNAVAILABLE, in `extensions.reason`: the database could not be reached,
+ * or it was reached but did not answer in time (a statement timeout, e.g. behind a lock; a pool full
+ * of such statements). Either way nothing was returned or written, and a retry may succeed.
+ */
+export const DatabaseFailure = { UNREACHABLE: 'DATABASE_UNREACHABLE', TIMEOUT: 'DATABASE_TIMEOUT' } as const;
+export type DatabaseFailure = (typeof DatabaseFailure)[keyof typeof DatabaseFailure];
+
+const UNAVAILABLE_MESSAGES: Record<DatabaseFailure, string> = {
+  DATABASE_UNREACHABLE: 'The service is temporarily unavailable (database unreachable); no data was returned, try again later',
+  DATABASE_TIMEOUT: 'The service is temporarily unavailable (the database did not answer in time: statement timeout); no data was returned, try again later',
+};
+
+/** The database failed us: the request is answered with this alone, no data (HTTP 503). */
 export class ServiceUnavailableError extends GraphQLError {
-  constructor() {
-    super('The service is temporarily unavailable (database unreachable); no data was returned, try again later', {
-      extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, http: { status: 503 } },
+  constructor(reason: DatabaseFailure = DatabaseFailure.UNREACHABLE) {
+    super(UNAVAILABLE_MESSAGES[reason], {
+      extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, reason, http: { status: 503 } },
     });
   }
 }

@@ -40,7 +40,7 @@ export function subgraphPlugins(name: SubgraphName, deps: SubgraphDeps): ApolloS
     ApolloServerPluginInlineTraceDisabled(),
     // Answers are never cacheable (the HTTP front says no-store), and its per-field hook wraps every resolver.
     ApolloServerPluginCacheControlDisabled(),
-    ...(deps.unrecorded ? [] : [useAuditRecorder({ subgraph: name, alerts, onAppendError })]),
+    ...(deps.unrecorded ? [] : [useAuditRecorder({ subgraph: name, alerts, onAppendError, ...(deps.checkpointKey !== undefined ? { checkpointKey: deps.checkpointKey } : {}) })]),
     useQueryLimits(ops.limits),
     ...(ops.limits.production
       ? [

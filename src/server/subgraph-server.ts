@@ -2,6 +2,7 @@
 import { ApolloServer } from '@apollo/server';
 import type { IncomingMessage } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { CheckpointKey } from '../audit/checkpoint.js';
 import { authenticate } from '../auth/authenticate.js';
 import { recordingRefusals } from '../audit/refusal-recorder.js';
 import type { AuthenticatedPrincipal } from '../auth/principal.js';
@@ -38,6 +39,8 @@ export interface SubgraphDeps {
   ops?: ServerOps;
   /** Serve HTTPS only (certificate and key); absent or null: plain HTTP. */
   tls?: TlsMaterial | null;
+  /** Signs audit checkpoints (the CLI passes its key ring's); absent: from KOE_MASTER_KEY, if set. */
+  checkpointKey?: CheckpointKey | null;
 }
 
 export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host: string, port: number): Promise<RunningHttp> {

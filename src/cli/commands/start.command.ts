@@ -25,7 +25,7 @@ export function registerStart(program: Command): void {
       // Likewise a half-set or mismatched KOE_TLS_CERT/KOE_TLS_KEY: never fall back to plain HTTP.
       const tls = tlsFromEnv();
       if (tls) say(`HTTPS on: certificate ${process.env.KOE_TLS_CERT}${process.env.KOE_TLS_CA ? `, subgraphs trusted via ${process.env.KOE_TLS_CA}` : ''}`);
-      const rt = await openRuntime(say);
+      const rt = await openRuntime(say, 'server');
       let stopping: Promise<void> | null = null;
       // The embedded database stops on the same signal by itself, so a step here may find its
       // connection gone: each step is tried on its own and shutdown always finishes.
@@ -55,8 +55,11 @@ export function registerStart(program: Command): void {
           jwtSecret: rt.secrets.jwtSecret,
           pseudonymKey: rt.secrets.pseudonymKey,
           accessFor: accessFromPolicy(policy),
+          // Checkpoints are signed with the key ring's key, KOE_MASTER_KEY or the development key file alike.
+          checkpointKey: rt.checkpointKey(),
           host: opts.host,
-          ports: { gateway: port },
+          // PORT=0: every server on a free port (tests, the fault suite); the banner prints them.
+          ports: port === 0 ? { gateway: 0, customers: 0, feedback: 0, audit: 0 } : { gateway: port },
           tls,
           // Prometheus scrapes here; request logs go to stdout as JSON lines (LOG_LEVEL).
           adminPort: process.env.KOE_ADMIN_PORT ? Number.parseInt(process.env.KOE_ADMIN_PORT, 10) : DEFAULT_ADMIN_PORT,
