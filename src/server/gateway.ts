@@ -13,6 +13,7 @@ import { formatErrorFor } from './format-error.js';
 import { limitParseOptions } from './limits/query-limits.plugin.js';
 import { serveHttp, type RunningHttp } from './http.js';
 import { COUNTED_HEADER, countedProof } from './limits/counted-proof.js';
+import { useInputGuard } from './input/input-guard.plugin.js';
 import { useIntrospectionPolicy } from './limits/introspection.plugin.js';
 import { useQueryLimits } from './limits/query-limits.plugin.js';
 import { useRateLimit } from './limits/rate-limit.plugin.js';
@@ -69,6 +70,8 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     // The process owner (the CLI) decides how to stop on a signal: Apollo must not re-raise it.
     stopOnTerminationSignals: false,
     plugins: [
+      // First: bad input is refused before the limits estimate it or the executor plans it.
+      useInputGuard<GatewayContext>(),
       // Answers are per principal: the HTTP front sends no-store, and no hints are merged.
       ApolloServerPluginCacheControlDisabled(),
       useQueryLimits(ops.limits),

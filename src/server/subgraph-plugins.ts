@@ -8,6 +8,7 @@ import { alertSink, type AlertOptions } from '../audit/alerts/alert-evaluator.js
 import { useAuditRecorder } from '../audit/audit.plugin.js';
 import { alertOnRefusals } from '../audit/refusal-recorder.js';
 import type { KoeContext, SubgraphName } from '../resolvers/context.js';
+import { useInputGuard } from './input/input-guard.plugin.js';
 import { useIntrospectionPolicy } from './limits/introspection.plugin.js';
 import { useQueryLimits } from './limits/query-limits.plugin.js';
 import { useRateLimit } from './limits/rate-limit.plugin.js';
@@ -29,6 +30,8 @@ export function subgraphPlugins(name: SubgraphName, deps: SubgraphDeps): ApolloS
   const alerts: AlertOptions = { log: (msg, fields) => ops.log.warn(fields, msg) };
   alertOnRefusals(deps.orm, alertSink(alerts));
   return [
+    // First: bad input is refused before any other plugin estimates, counts or records it.
+    useInputGuard<KoeContext>(),
     // Traces would carry timing per field to whoever asks; Koe reports nothing to Apollo's cloud.
     ApolloServerPluginInlineTraceDisabled(),
     // Answers are never cacheable (the HTTP front says no-store), and its per-field hook wraps every resolver.
