@@ -21,7 +21,8 @@ import { useObserver } from './ops/observe.plugin.js';
 import { readinessOf } from './ops/readiness.js';
 import { requestObserver } from './ops/request-observer.js';
 import { opsOf, type ServerOps } from './ops/server-ops.js';
-import { requestMeta, type RequestMeta } from './request-meta.js';
+import { refuseMalformedHeaders, requestMeta, type RequestMeta } from './request-meta.js';
+import { errorFromSubgraph } from './subgraph-errors.js';
 import { subgraphFetcher } from './subgraph-fetcher.js';
 import { trustedCa, type TlsMaterial } from './tls.js';
 
@@ -51,6 +52,7 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
       new RemoteGraphQLDataSource<GatewayContext>({
         url,
         fetcher,
+        errorFromResponse: errorFromSubgraph,
         willSendRequest({ request, context }) {
           const headers = request.http?.headers;
           if (!headers || !context.requestId) return;
@@ -92,6 +94,7 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     // A credential the gateway refuses never reaches a subgraph: the refusal is audited here. As on
     // the subgraphs, a database outage is marked first so the answer is 503 SERVICE_UNAVAILABLE.
     context: recordingRefusals(deps.orm, 'gateway', markingDatabaseFailure(async (req) => {
+      refuseMalformedHeaders(req);
       const meta = requestMeta(req);
       const principal = await authenticate(meta.authorization, deps.orm.em.fork(), { jwtSecret: deps.jwtSecret });
       return { ...meta, principalId: principal.id, roles: principal.roles };
