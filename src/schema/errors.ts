@@ -45,10 +45,11 @@ export class ForbiddenError extends GraphQLError {
   }
 }
 
+/** The caller's input is wrong: HTTP 400 wherever it is raised (GraphQL over HTTP), so a client need not read the body to know. */
 export class BadUserInputError extends GraphQLError {
   constructor(argument: string, reason: string) {
     super(`Invalid value for "${argument}": ${reason}`, {
-      extensions: { code: ErrorCode.BAD_USER_INPUT, argument, reason },
+      extensions: { code: ErrorCode.BAD_USER_INPUT, argument, reason, http: { status: 400 } },
     });
   }
 }

@@ -13,6 +13,7 @@ import { formatErrorFor } from './format-error.js';
 import { limitParseOptions } from './limits/query-limits.plugin.js';
 import { serveHttp, type RunningHttp } from './http.js';
 import { COUNTED_HEADER, countedProof, GATEWAY_HEADER, gatewayProof } from './limits/counted-proof.js';
+import { useInputGuard } from './input/input-guard.plugin.js';
 import { useIntrospectionPolicy } from './limits/introspection.plugin.js';
 import { useQueryLimits } from './limits/query-limits.plugin.js';
 import { useRateLimit } from './limits/rate-limit.plugin.js';
@@ -21,7 +22,8 @@ import { useObserver } from './ops/observe.plugin.js';
 import { readinessOf } from './ops/readiness.js';
 import { requestObserver } from './ops/request-observer.js';
 import { opsOf, type ServerOps } from './ops/server-ops.js';
-import { requestMeta, type RequestMeta } from './request-meta.js';
+import { refuseMalformedHeaders, requestMeta, type RequestMeta } from './request-meta.js';
+import { errorFromSubgraph } from './subgraph-errors.js';
 import { subgraphFetcher } from './subgraph-fetcher.js';
 import { trustedCa, type TlsMaterial } from './tls.js';
 
@@ -51,6 +53,7 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
       new RemoteGraphQLDataSource<GatewayContext>({
         url,
         fetcher,
+        errorFromResponse: errorFromSubgraph,
         willSendRequest({ request, context }) {
           const headers = request.http?.headers;
           if (!headers || !context.requestId) return;
@@ -73,6 +76,8 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     // The process owner (the CLI) decides how to stop on a signal: Apollo must not re-raise it.
     stopOnTerminationSignals: false,
     plugins: [
+      // First: bad input is refused before the limits estimate it or the executor plans it.
+      useInputGuard<GatewayContext>(),
       // Answers are per principal: the HTTP front sends no-store, and no hints are merged.
       ApolloServerPluginCacheControlDisabled(),
       useQueryLimits(ops.limits),
@@ -95,6 +100,7 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     // A credential the gateway refuses never reaches a subgraph: the refusal is audited here. As on
     // the subgraphs, a database outage is marked first so the answer is 503 SERVICE_UNAVAILABLE.
     context: recordingRefusals(deps.orm, 'gateway', markingDatabaseFailure(async (req) => {
+      refuseMalformedHeaders(req);
       const meta = requestMeta(req);
       const principal = await authenticate(meta.authorization, deps.orm.em.fork(), { jwtSecret: deps.jwtSecret, maxTokenTtlSeconds: ops.limits.maxTokenTtlSeconds });
       return { ...meta, principalId: principal.id, roles: principal.roles };

@@ -10,6 +10,7 @@ import { alertOnRefusals } from '../audit/refusal-recorder.js';
 import type { KoeContext, SubgraphName } from '../resolvers/context.js';
 import { ErrorCode } from '../schema/errors.js';
 import { GATEWAY_HEADER, isGatewayProof } from './limits/counted-proof.js';
+import { useInputGuard } from './input/input-guard.plugin.js';
 import { useIntrospectionPolicy } from './limits/introspection.plugin.js';
 import { useQueryLimits } from './limits/query-limits.plugin.js';
 import { useRateLimit } from './limits/rate-limit.plugin.js';
@@ -36,6 +37,8 @@ export function subgraphPlugins(name: SubgraphName, deps: SubgraphDeps): ApolloS
   const onAppendError = (err: unknown, ctx?: Partial<Pick<KoeContext, 'requestId'>>) =>
     ops.log.error({ requestId: ctx?.requestId, server: name, subgraph: name, code: ErrorCode.AUDIT_UNAVAILABLE, ...errorFields(err) }, 'audit write failed');
   return [
+    // First: bad input is refused before any other plugin estimates, counts or records it.
+    useInputGuard<KoeContext>(),
     // Traces would carry timing per field to whoever asks; Koe reports nothing to Apollo's cloud.
     ApolloServerPluginInlineTraceDisabled(),
     // Answers are never cacheable (the HTTP front says no-store), and its per-field hook wraps every resolver.

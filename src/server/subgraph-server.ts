@@ -12,6 +12,7 @@ import type { KoeContext, SubgraphName } from '../resolvers/context.js';
 import { DecisionCounter } from '../resolvers/guard/decision-counter.js';
 import { createLoaders } from '../resolvers/loaders.js';
 import { customerKey } from '../data/pseudonym.js';
+import { Cursors } from '../resolvers/pagination.js';
 import { subgraphSchema } from '../schema/subgraphs.js';
 import { formatErrorFor } from './format-error.js';
 import { limitParseOptions } from './limits/query-limits.plugin.js';
@@ -22,7 +23,7 @@ import { httpErrorLogger, refusalAppendLogger } from './ops/error-log.js';
 import { opsOf, type ServerOps } from './ops/server-ops.js';
 import { subgraphPlugins } from './subgraph-plugins.js';
 import { serveHttp, type RunningHttp } from './http.js';
-import { requestMeta } from './request-meta.js';
+import { refuseMalformedHeaders, requestMeta } from './request-meta.js';
 import type { TlsMaterial } from './tls.js';
 
 export interface SubgraphDeps {
@@ -79,7 +80,9 @@ export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm
   const pseudonym = (id: string) => customerKey(deps.pseudonymKey, id);
   const maskContext = { pseudonymKey: deps.pseudonymKey };
   const auth = { jwtSecret: deps.jwtSecret, maxTokenTtlSeconds: opsOf(deps).limits.maxTokenTtlSeconds };
+  const cursors = new Cursors(deps.jwtSecret);
   return async (req) => {
+    refuseMalformedHeaders(req);
     const meta = requestMeta(req);
     const em = deps.orm.em.fork();
     const principal = await authenticate(meta.authorization, em, auth);
@@ -97,6 +100,7 @@ export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm
       maskContext,
       decisions: new DecisionCounter(),
       crypto: deps.crypto,
+      cursors,
     };
   };
 }

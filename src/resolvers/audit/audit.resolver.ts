@@ -15,7 +15,7 @@ export class AuditEventResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<Page<AuditEventEntity>> {
-    return listAuditEvents(ctx.em, ctx.access, { filter, first, after });
+    return listAuditEvents(ctx.em, ctx.access, ctx.cursors, { filter, first, after });
   }
 
   @FieldResolver(() => Int)
