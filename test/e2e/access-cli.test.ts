@@ -63,7 +63,7 @@ const events = (action: string, principalId: string) =>
   orm.em.fork().find(AuditEventEntity, { action, resources: { $contains: [`Principal:${principalId}`] } }, { orderBy: { seq: 'asc' } });
 
 describe('koe access review', () => {
-  it('flags stale, expired, unreviewed and privileged access and leavers holding keys; keys lists them without secrets', async () => {
+  it('flags stale, expired, unreviewed and privileged access and leavers holding keys; keys lists them without secrets', { timeout: 90_000 }, async () => {
     const [report, keys] = await Promise.all([koe('review', '--format', 'json', '--unused-days', '90'), koe('keys')]);
     expect(keys.stdout).toMatch(new RegExp(`${goneKey.slice(4, 12)}\\s+t-gone\\s+etl\\s.*active`));
     expect(keys.stdout).not.toContain(goneKey.slice(13));
@@ -78,7 +78,7 @@ describe('koe access review', () => {
     expect(rows.get('t-admin2')?.conflicts).toEqual([]);
   });
 
-  it('applies a decisions file: each decision changes access, sets reviewedAt and is audited with the reviewer', async () => {
+  it('applies a decisions file: each decision changes access, sets reviewedAt and is audited with the reviewer', { timeout: 90_000 }, async () => {
     const file = join(dir, 'decisions.yaml');
     writeFileSync(file, 'decisions:\n  - { principal: t-stale, action: "revoke:analyst" }\n  - { principal: t-expired, action: disable }\n  - { principal: p-admin, action: keep }\n');
     const run = await koe('review', '--apply', '--decisions', file, '--reviewer', 'p-admin');
