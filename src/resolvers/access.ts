@@ -4,7 +4,7 @@
  */
 import type { FieldDecision } from '../policies/index.js';
 
-export type GuardedType = 'Customer' | 'Purchase' | 'Consent' | 'Feedback' | 'AuditEvent' | 'Principal' | 'ProvisionRecord';
+export type GuardedType = 'Customer' | 'Purchase' | 'Consent' | 'Feedback' | 'AuditEvent' | 'Principal' | 'ProvisionRecord' | 'GrantRequest';
 
 export interface RequestAccess {
   /** The version (hash) of the policy files that decides this request. */

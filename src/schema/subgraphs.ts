@@ -1,6 +1,7 @@
 /** Which types and resolvers make up each subgraph. */
 import type { GraphQLSchema } from 'graphql';
 import { AuditEventResolver } from '../resolvers/audit/audit.resolver.js';
+import { GrantRequestResolver } from '../resolvers/audit/grant-request.resolver.js';
 import { MeResolver } from '../resolvers/audit/me.resolver.js';
 import { PrincipalMutationResolver } from '../resolvers/audit/principal.mutation.js';
 import { PrincipalResolver } from '../resolvers/audit/principal.resolver.js';
@@ -23,7 +24,7 @@ import { Principal } from './types/principal.type.js';
 export const SUBGRAPHS: Record<SubgraphName, SubgraphDefinition> = {
   customers: { resolvers: [CustomerResolver, CustomerMutationResolver, ConsentMutationResolver], references: customerReference },
   feedback: { resolvers: [FeedbackResolver, FeedbackMutationResolver, CustomerFeedbackResolver], references: feedbackReference },
-  audit: { resolvers: [AuditEventResolver, MeResolver, PrincipalResolver, PrincipalMutationResolver, SubjectRequestResolver, ProvisionResolver, UseRestrictionResolver], references: {}, orphanedTypes: [Principal] },
+  audit: { resolvers: [AuditEventResolver, MeResolver, PrincipalResolver, PrincipalMutationResolver, GrantRequestResolver, SubjectRequestResolver, ProvisionResolver, UseRestrictionResolver], references: {}, orphanedTypes: [Principal] },
 };
 
 export const SUBGRAPH_NAMES = Object.keys(SUBGRAPHS) as SubgraphName[];

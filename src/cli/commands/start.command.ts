@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { dutyWarnings, separationOfDutiesViolations } from '../../auth/access-review.js';
 import { DEFAULT_TOKEN_TTL_SECONDS, issueToken } from '../../auth/jwt.js';
 import { maxTokenTtlFromEnv } from '../../server/limits/settings.js';
 import { seedDemoData } from '../../data/demo-seed.js';
@@ -48,6 +49,8 @@ export function registerStart(program: Command): void {
           const seeded = await seedDemoData(rt.orm, rt.secrets.pseudonymKey, crypto);
           if (seeded.seeded) say(`Demo data seeded: ${JSON.stringify(seeded.counts)}`);
         }
+        // Grants that predate a separation-of-duties rule: warned about, never a reason to stay down.
+        for (const line of dutyWarnings(await separationOfDutiesViolations(rt.orm.em.fork(), policy))) console.error(line);
         const port = process.env.PORT ? Number.parseInt(process.env.PORT, 10) : DEFAULT_PORTS.gateway;
         const platform = await startPlatform({
           orm: rt.orm,

@@ -15,7 +15,7 @@ export function toPrincipal(e: PrincipalEntity): Principal {
     status: e.status,
     expiresAt: e.expiresAt,
     lastSeenAt: e.lastSeenAt,
-    grants: e.roleGrants.map((g) => ({ role: g.role, grantedBy: g.grantedBy, grantedAt: new Date(g.grantedAt) })),
+    grants: e.roleGrants.map((g) => ({ role: g.role, grantedBy: g.grantedBy, grantedAt: new Date(g.grantedAt), approvedBy: g.approvedBy ?? null })),
     reviewedAt: e.reviewedAt,
     reviewedBy: e.reviewedBy,
     createdAt: e.createdAt,
