@@ -19,6 +19,7 @@ export interface RawRole {
     inherits?: string[];
     readOnly?: boolean;
     defaultPurpose?: string;
+    privileged?: boolean;
     rules: RawRule[];
   };
 }

@@ -8,7 +8,7 @@
  */
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { LockMode } from '@mikro-orm/core';
-import { appendAuditEventsIn } from '../../audit/append-in-transaction.js';
+import { appendAuditEvents } from '../../audit/append.js';
 import { maskReason } from '../../audit/mutation-detail.js';
 import { auditAccessEvent } from '../../auth/access-event.js';
 import { CustomerEntity, UseRestrictionEntity } from '../../data/entities/index.js';
@@ -41,7 +41,7 @@ export class UseRestrictionResolver {
         unique.map((purpose) => ({ customer: id, purpose, restrictedAt, reason: maskReason(reason), restrictedBy: ctx.principal.id })),
         { onConflictFields: ['customer', 'purpose'], onConflictAction: 'ignore' },
       );
-      await appendAuditEventsIn(tx, [{ ...auditAccessEvent(actorOf(ctx), 'subject.restriction', [`Customer:${id}`], { customerId: id, purposes: unique, reason: maskReason(reason) }), purpose: ctx.purpose }]);
+      await appendAuditEvents(tx, [{ ...auditAccessEvent(actorOf(ctx), 'subject.restriction', [`Customer:${id}`], { customerId: id, purposes: unique, reason: maskReason(reason) }), purpose: ctx.purpose }]);
       return tx.find(UseRestrictionEntity, { customer: id }, { orderBy: { purpose: 'asc' } });
     });
     return { customerId: id, purposes: now.map((r) => r.purpose), restrictedAt };
@@ -65,7 +65,7 @@ export class UseRestrictionResolver {
       const notRestricted = unique.filter((p) => !current.some((r) => r.purpose === p));
       if (notRestricted.length) throw new BadUserInputError('purposes', `the customer is not restricted for ${notRestricted.map((p) => `"${p}"`).join(', ')}`);
       await tx.nativeDelete(UseRestrictionEntity, { customer: id, purpose: { $in: unique } });
-      await appendAuditEventsIn(tx, [{ ...auditAccessEvent(actorOf(ctx), 'subject.restrictionLifted', [`Customer:${id}`], { customerId: id, purposes: unique, reason: maskReason(reason) }), purpose: ctx.purpose }]);
+      await appendAuditEvents(tx, [{ ...auditAccessEvent(actorOf(ctx), 'subject.restrictionLifted', [`Customer:${id}`], { customerId: id, purposes: unique, reason: maskReason(reason) }), purpose: ctx.purpose }]);
       return current.filter((r) => !unique.includes(r.purpose)).map((r) => r.purpose).sort();
     });
     return { customerId: id, purposes: left, restrictedAt: liftedAt };

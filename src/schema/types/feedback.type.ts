@@ -45,7 +45,7 @@ export class Feedback {
 
   @Field(() => [String], {
     description:
-      'Kinds of personal data detected in the subject and body when it was submitted (ADDRESS, CARD, EMAIL, MYNUMBER, PHONE, POSTAL): ' +
+      'Kinds of personal data detected in the subject and body when it was submitted (ADDRESS, BIRTH_DATE, CARD, EMAIL, MYNUMBER, NAME, PHONE, POSTAL): ' +
       'categories only, never the values. Feedback stored earlier is scanned by `koe migrate`.',
   })
   piiFlags!: string[];
