@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditAppendBatcher } from '../../src/audit/append-batcher.js';
 import { verifyChain } from '../../src/audit/verify.js';
-import { buildChain, sampleEvent } from '../support/audit-chain.js';
+import { asSuperuser, buildChain, sampleEvent } from '../support/audit-chain.js';
 import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
 let db: ScratchKoeDb;
@@ -24,8 +24,16 @@ describe(AuditAppendBatcher.name, () => {
   it('fails only the event the database refuses, not the others in its batch', async () => {
     await buildChain(db, 0);
     const batcher = new AuditAppendBatcher();
-    const poison = { ...sampleEvent(2), requestId: 'x'.repeat(200) }; // longer than the column
-    const settled = await Promise.allSettled([sampleEvent(1), poison, sampleEvent(3)].map((e) => batcher.append(db.orm.em.fork(), e)));
+    // Events are fitted to their columns before the append, so the refusal comes from a trigger.
+    await asSuperuser(db, `create function koe_test_poison() returns trigger language plpgsql as $$ begin raise exception 'poisoned'; end $$;
+      create trigger koe_test_poison before insert on audit_event for each row when (new.request_id = 'poison') execute function koe_test_poison();`);
+    let settled: PromiseSettledResult<unknown>[];
+    try {
+      const poison = { ...sampleEvent(2), requestId: 'poison' };
+      settled = await Promise.allSettled([sampleEvent(1), poison, sampleEvent(3)].map((e) => batcher.append(db.orm.em.fork(), e)));
+    } finally {
+      await asSuperuser(db, 'drop trigger koe_test_poison on audit_event; drop function koe_test_poison()');
+    }
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await verifyChain(db.sql)).toMatchObject({ ok: true, events: 2 });
   });

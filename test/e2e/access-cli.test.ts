@@ -148,6 +148,6 @@ describe('koe access grant and keys', () => {
 
     const revoke = await koe('revoke-key', stored.prefix, '--actor', 'p-admin');
     expect(revoke.code, revoke.stderr).toBe(0);
-    expect(await verifyApiKey(orm.em.fork(), key, new Date())).toEqual({ error: 'API key revoked' });
+    expect(await verifyApiKey(orm.em.fork(), key, new Date())).toEqual({ error: 'API key revoked', claimedPrincipalId: 'p-bi' });
   });
 });

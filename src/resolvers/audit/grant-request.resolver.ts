@@ -12,6 +12,7 @@ import type { GrantRequestStatus as StoredStatus } from '../../data/entities/ind
 import { BadUserInputError } from '../../schema/errors.js';
 import { GrantRequest, GrantRequestConnection, GrantRequestStatus } from '../../schema/types/grant-request.type.js';
 import type { KoeContext } from '../context.js';
+import { uuidArg } from '../ids.js';
 import { pageSize, toPage, type Page } from '../pagination.js';
 
 const actorOf = (ctx: KoeContext): AccessActor => ({
@@ -26,7 +27,7 @@ export function toGrantRequest(r: GrantRequestView): GrantRequest {
 async function decide(ctx: KoeContext, mutation: string, id: string, decision: GrantDecision, reason: string | null): Promise<GrantRequest> {
   ctx.access.assertCanMutate(mutation);
   const { set } = await policyRoles();
-  return toGrantRequest(viewOf(await decideGrantRequest(ctx.em, id, decision, actorOf(ctx), set, reason)));
+  return toGrantRequest(viewOf(await decideGrantRequest(ctx.em, uuidArg('id', id), decision, actorOf(ctx), set, reason)));
 }
 
 @Resolver(() => GrantRequest)
@@ -42,8 +43,9 @@ export class GrantRequestResolver {
     @Arg('id', () => ID) id: string,
     @Arg('reason', () => String, { nullable: true }) reason: string | null,
   ): Promise<GrantRequest> {
-    if (reason !== null && reason.length > 500) throw new BadUserInputError('reason', 'at most 500 characters');
-    return decide(ctx, 'rejectGrant', id, 'reject', reason);
+    // An omitted nullable argument arrives as undefined.
+    if (reason != null && reason.length > 500) throw new BadUserInputError('reason', 'at most 500 characters');
+    return decide(ctx, 'rejectGrant', id, 'reject', reason ?? null);
   }
 
   @Mutation(() => GrantRequest, { description: 'Withdraws a pending grant request; only its requester may.' })
