@@ -39,6 +39,8 @@ export interface TestKoeOptions {
   logger?: import('../../src/server/ops/logger.js').Logger;
   /** Serve HTTPS with this material; `client()` then trusts its certificate (or CA). */
   tls?: TlsMaterial;
+  /** Limits that differ from the defaults (e.g. a rate limit a test can reach in a few requests). */
+  limits?: Partial<import('../../src/server/limits/settings.js').LimitSettings>;
 }
 
 export async function startTestKoe(
@@ -56,6 +58,7 @@ export async function startTestKoe(
     accessFor,
     ...(opts.logger ? { logger: opts.logger } : {}),
     ...(opts.tls ? { tls: opts.tls } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
     ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 },
   });
   const token = (id: string, ttl?: number) => issueToken(TEST_JWT_SECRET, id, ttl);
