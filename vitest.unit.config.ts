@@ -18,6 +18,7 @@ export const UNIT_TESTS = [
   'test/audit/request-event.test.ts',
   'test/audit/*.unit.test.ts',
   'test/resolvers/*.unit.test.ts',
+  'test/server/*.unit.test.ts',
 ];
 
 export default defineConfig({
