@@ -25,7 +25,7 @@ const config = {
     'src/audit/canonical.ts',
   ],
   // Only what the unit project loads: the sandbox copy stays small.
-  ignorePatterns: ['bench', 'docs', 'examples', 'schema', 'coverage', 'reports', '.koe', 'bin'],
+  ignorePatterns: ['/bench', '/docs', '/examples', '/schema', '/coverage', '/reports', '/.koe', '/bin'],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

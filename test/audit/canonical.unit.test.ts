@@ -43,6 +43,16 @@ describe(eventHash.name, () => {
     expect(eventHash('7', reordered, PREV)).toBe(eventHash('7', EVENT, PREV));
   });
 
+  it('encodes undefined in a list as null, as JSON does', () => {
+    expect(eventHash('7', { ...EVENT, detail: { list: [1, undefined] } }, PREV)).toBe(eventHash('7', { ...EVENT, detail: { list: [1, null] } }, PREV));
+  });
+
+  it('sorts keys given in reverse order', () => {
+    const forward = { ...EVENT, detail: { a: 1, b: 2, c: 3, d: { e: 1, f: 2 } } };
+    const reverse = { ...EVENT, detail: { d: { f: 2, e: 1 }, c: 3, b: 2, a: 1 } };
+    expect(eventHash('7', reverse, PREV)).toBe(eventHash('7', forward, PREV));
+  });
+
   it('encodes a missing detail, null and undefined alike as null', () => {
     const none = { ...EVENT, detail: null };
     expect(eventHash('7', { ...EVENT, detail: undefined }, PREV)).toBe(eventHash('7', none, PREV));

@@ -92,6 +92,8 @@ describe('normalisation before blind indexing', () => {
     ['＋８１ ９０-１２３４-５６７８', '09012345678'],
     ['+81 (0)90 1234 5678', '09012345678'],
     ['  03-1234-5678 ', '0312345678'],
+    [' +81 90-1234-5678', '09012345678'],
+    [' +44 20 7946 0000', '+442079460000'],
   ])('phone %s → %s', (input, out) => {
     expect(normalizePhone(input)).toBe(out);
   });
@@ -172,6 +174,13 @@ describe('the development key file', () => {
     writeFileSync(file, content);
     chmodSync(file, 0o600);
     expect(() => loadMasterKeys({ env: {}, keyFile: file })).toThrow(message);
+  });
+
+  it('names the bad key in its error, never its value', () => {
+    expect(() => loadMasterKeys({ env: {}, keyFile: join(dir, 'init.json'), initialKey: 'c2hvcnQ=' })).toThrow('the development master key must be base64 of 32 bytes (it decodes to 5)');
+    const file = join(dir, 'short-key.json');
+    writeFileSync(file, JSON.stringify({ versions: [{ version: 2, key: 'c2hvcnQ=', createdAt: '' }] }));
+    expect(() => loadMasterKeys({ env: {}, keyFile: file })).toThrow(`${file} version 2 must be base64 of 32 bytes (it decodes to 5)`);
   });
 
   it('prefers KOE_MASTER_KEY to any key file', () => {
