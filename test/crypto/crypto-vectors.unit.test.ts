@@ -133,12 +133,16 @@ describe(parseMasterKeyEnv.name, () => {
     expect([...parseMasterKeyEnv(` ${b64(1)} `)]).toEqual([[1, Buffer.alloc(32, 1)]]);
     expect([...parseMasterKeyEnv(`12:${b64(2)}, 3:${b64(3)}`)]).toEqual([[12, Buffer.alloc(32, 2)], [3, Buffer.alloc(32, 3)]]);
     expect([...parseMasterKeyEnv(`7:${b64(4)}`)]).toEqual([[7, Buffer.alloc(32, 4)]]);
+    expect([...parseMasterKeyEnv(`12:${b64(5)}`)]).toEqual([[12, Buffer.alloc(32, 5)]]);
   });
 
   it.each([
     ['', 'KOE_MASTER_KEY is empty'],
     [`1:${b64(1)},x${b64(2)}`, 'each must be "<version>:<base64>"'],
     [`1:${b64(1)},1:${b64(2)}`, 'version 1 is invalid or repeated'],
+    [`${b64(1)},2:${b64(2)}`, 'each must be "<version>:<base64>"'],
+    [`1:${b64(1)},x2:${b64(2)}`, 'each must be "<version>:<base64>"'],
+    [`x1:${b64(1)}`, 'KOE_MASTER_KEY must be base64 of 32 bytes'],
     [`1:${Buffer.alloc(8).toString("base64")}`, "KOE_MASTER_KEY version 1 must be base64 of 32 bytes (it decodes to 8)"],
     [Buffer.alloc(16).toString('base64'), 'KOE_MASTER_KEY must be base64 of 32 bytes (it decodes to 16)'],
   ])('refuses %j', (value, message) => {

@@ -63,6 +63,7 @@ describe('cursors', () => {
     ['JSON null', b64('null')],
   ])('refuses %s with BAD_USER_INPUT naming after', (_what, cursor) => {
     expect(() => decodeCursor(cursor)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', argument: 'after' }) }));
+    expect(() => decodeCursor(cursor)).toThrow('malformed cursor');
   });
 });
 
