@@ -16,6 +16,7 @@ import { Migration20261128195000_UseRestriction } from './Migration2026112819500
 import { Migration20261128196000_DescendingPageIndexes } from './Migration20261128196000_DescendingPageIndexes.js';
 import { Migration20261128197000_AuditLz4 } from './Migration20261128197000_AuditLz4.js';
 import { Migration20261128198000_AuditHeadIndexScan } from './Migration20261128198000_AuditHeadIndexScan.js';
+import { Migration20261204120000_GrantRequest } from './Migration20261204120000_GrantRequest.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261128144138', class: Migration20261128144138 },
@@ -34,4 +35,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261128196000_DescendingPageIndexes', class: Migration20261128196000_DescendingPageIndexes },
   { name: 'Migration20261128197000_AuditLz4', class: Migration20261128197000_AuditLz4 },
   { name: 'Migration20261128198000_AuditHeadIndexScan', class: Migration20261128198000_AuditHeadIndexScan },
+  { name: 'Migration20261204120000_GrantRequest', class: Migration20261204120000_GrantRequest },
 ];

@@ -9,4 +9,5 @@ export const noPolicy: RequestAccess = {
   assertCanFilter: () => {},
   assertCanMutate: () => {},
   canUpdate: () => true,
+  liftingPurpose: () => null,
 };

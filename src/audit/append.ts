@@ -5,11 +5,14 @@
  *
  * One statement, one round trip: `koe_audit_append` (migrations/Migration20261128194000_AuditAppendFn.ts)
  * locks, reads the head, assigns seq and prevHash and hashes in the database, from the canonical
- * body computed here (`eventHashParts`), and commits as its own transaction.
+ * body computed here (`eventHashParts`). Given an entity manager inside a transaction, the append
+ * joins it: the events commit or roll back with the change they record, and the chain lock is held
+ * until that transaction ends (keep it short). Otherwise the statement commits on its own.
  */
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { eventHashParts } from './canonical.js';
+import { fitAuditEvent } from './fit-event.js';
 import type { ChainedAuditEvent, NewAuditEvent } from './event.js';
 
 /** An arbitrary constant naming "the audit chain" among Postgres advisory locks. */
@@ -23,25 +26,25 @@ interface ChainPosition {
 
 export async function appendAuditEvents(em: EntityManager, events: readonly NewAuditEvent[]): Promise<ChainedAuditEvent[]> {
   if (events.length === 0) return [];
-  const ids = events.map(() => randomUUID());
+  const fitted = events.map(fitAuditEvent);
+  const ids = fitted.map(() => randomUUID());
   // Named as the table's columns: the function reads them with jsonb_populate_record.
-  const rows = events.map((e, i) => ({
+  const rows = fitted.map((e, i) => ({
     ...eventHashParts(e),
     id: ids[i], at: e.at, actor_id: e.actorId, roles: e.roles, action: e.action, outcome: e.outcome, operation_name: e.operationName,
     operation_hash: e.operationHash, purpose: e.purpose, subgraph: e.subgraph, resources: e.resources, fields: e.fields,
     policy_version: e.policyVersion, request_id: e.requestId, client_address: e.clientAddress, detail: e.detail ?? null,
   }));
-  // The connection, not the entity manager: outside any transaction of the caller, so the
-  // statement commits on its own (a caller's transaction would hold the chain lock until it ends).
-  // A bound parameter, not `execute`: that inlines the batch (kilobytes per event) into the SQL text,
-  // which costs more than the append itself.
-  const result = await em.getConnection().getKnex().raw<{ rows: ChainPosition[] }>(
+  // A bound parameter through knex, not `execute`: that inlines the batch (kilobytes per event) into
+  // the SQL text, which costs more than the append itself.
+  const knex = (em.getTransactionContext<Knex.Transaction>() ?? em.getConnection().getKnex());
+  const result = await knex.raw<{ rows: ChainPosition[] }>(
     'select chain_seq::text as chain_seq, chain_prev_hash, chain_hash from koe_audit_append(?::jsonb)',
     [JSON.stringify(rows)],
   );
   const positions = result.rows;
   if (positions.length !== events.length) throw new Error(`audit append returned ${positions.length} positions for ${events.length} events`);
-  return events.map((event, i) => {
+  return fitted.map((event, i) => {
     const at = positions[i]!;
     return { ...event, id: ids[i]!, seq: at.chain_seq, prevHash: at.chain_prev_hash, hash: at.chain_hash };
   });

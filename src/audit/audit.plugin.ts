@@ -3,7 +3,8 @@
  * chain in `willSendResponse`, the last hook before Apollo serialises the body. The append is
  * awaited (group-committed with concurrent requests' events), so the event is committed before a
  * byte leaves; if it fails, the body is replaced by an AUDIT_UNAVAILABLE error and no data (fail
- * closed: nothing goes out unrecorded).
+ * closed: nothing goes out unrecorded). A mutation's event is appended inside the transaction its
+ * change was written in, and commits with it (src/audit/mutation-transaction.ts).
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
@@ -11,8 +12,11 @@ import type { KoeContext, SubgraphName } from '../resolvers/context.js';
 import { AuditUnavailableError, ErrorCode } from '../schema/errors.js';
 import { alertSink, type AlertOptions } from './alerts/alert-evaluator.js';
 import { alertQueue } from './alerts/alert-queue.js';
+import { appendAuditEvents } from './append.js';
+import type { ChainedAuditEvent } from './event.js';
 import { AuditAppendBatcher } from './append-batcher.js';
 import { checkpointKeyFromEnv, writeCheckpoint, type CheckpointKey } from './checkpoint.js';
+import { beginMutation, endMutation, MutationGate } from './mutation-transaction.js';
 import { operationHash } from './operation-hash.js';
 import { requestEvent } from './request-event.js';
 
@@ -25,7 +29,7 @@ export interface AuditRecorderOptions {
   /** Called when a checkpoint could not be written (the event itself is committed). */
   onCheckpointError?: (err: unknown) => void;
   /** Called when the event could not be written (the caller got AUDIT_UNAVAILABLE); for the ops log. */
-  onAppendError?: (err: unknown) => void;
+  onAppendError?: (err: unknown, ctx: KoeContext) => void;
   /** Suspicious-access alerts, run after the event is committed (default: policy rules, no log). */
   alerts?: AlertOptions;
 }
@@ -42,9 +46,18 @@ export function useAuditRecorder(opts: AuditRecorderOptions): ApolloServerPlugin
   const onAppendError = opts.onAppendError ?? (() => {});
   const batcher = new AuditAppendBatcher();
   const alerts = alertQueue(alertSink(opts.alerts));
+  let gate: MutationGate | undefined;
   return {
     async requestDidStart() {
+      /** Set while this request's mutation transaction is open. */
+      let mutation: MutationGate | null = null;
       return {
+        async executionDidStart(rc) {
+          if (rc.operation?.operation !== 'mutation') return;
+          const g = (gate ??= MutationGate.forPool(rc.contextValue.em));
+          await beginMutation(rc.contextValue.em, g);
+          mutation = g;
+        },
         async willSendResponse(rc) {
           const body = rc.response.body;
           // Koe serves no @defer/@stream; an incremental body is refused rather than sent unrecorded.
@@ -60,7 +73,21 @@ export function useAuditRecorder(opts: AuditRecorderOptions): ApolloServerPlugin
               data: result.data,
               errors: result.errors,
             });
-            const chained = await batcher.append(ctx.em, event);
+            let chained: ChainedAuditEvent;
+            if (mutation) {
+              const open = mutation;
+              mutation = null;
+              let committed = false;
+              try {
+                chained = (await appendAuditEvents(ctx.em, [event]))[0]!;
+                committed = true;
+              } finally {
+                // Commits the change with its event, or rolls both back when the append failed.
+                await endMutation(ctx.em, open, committed);
+              }
+            } else {
+              chained = await batcher.append(ctx.em, event);
+            }
             if (key && every > 0n && BigInt(chained.seq) % every === 0n) {
               // A lost checkpoint weakens nothing already written: the next one covers the chain.
               await writeCheckpoint(ctx.em.fork(), key, chained).catch(onCheckpointError);
@@ -68,7 +95,13 @@ export function useAuditRecorder(opts: AuditRecorderOptions): ApolloServerPlugin
             // Evaluated after the response: it is recorded; alerting must not delay or fail it.
             alerts.push(ctx.em.fork(), chained);
           } catch (err) {
-            onAppendError(err);
+            if (mutation) {
+              // The event was never built: nothing of the change may commit without it.
+              const open = mutation;
+              mutation = null;
+              await endMutation(rc.contextValue.em, open, false).catch(() => {});
+            }
+            onAppendError(err, rc.contextValue);
             rc.response.body = { kind: 'single', singleResult: { data: null, errors: [UNAVAILABLE] } };
             rc.response.http.status = 503;
           }

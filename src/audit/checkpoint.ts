@@ -35,7 +35,20 @@ function signingEntry(masterKey: string): string {
   return [...entries].sort((a, b) => Number(a![1]) - Number(b![1]))[0]![2]!;
 }
 
-/** The recorder's key: only from the environment, so a server never writes secrets to disk. */
+/**
+ * The checkpoint key of a key ring (KOE_MASTER_KEY, or the development key file): derived from its
+ * oldest key-encryption key, exactly as checkpointKey() derives it from KOE_MASTER_KEY's oldest
+ * version. So a server signs with the key ring it encrypts with, in development as in production,
+ * and `koe audit verify` checks with the same ring.
+ */
+export function checkpointKeyFromRing(keys: ReadonlyMap<number, Buffer>): CheckpointKey {
+  const oldest = Math.min(...keys.keys());
+  const key = keys.get(oldest);
+  if (!key) throw new Error('the key ring holds no key to sign checkpoints with');
+  return checkpointKey(key.toString('base64'));
+}
+
+/** The recorder's default key when a server is given none: KOE_MASTER_KEY only. */
 export function checkpointKeyFromEnv(env: NodeJS.ProcessEnv = process.env): CheckpointKey | null {
   return env.KOE_MASTER_KEY ? checkpointKey(env.KOE_MASTER_KEY) : null;
 }

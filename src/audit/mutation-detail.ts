@@ -17,15 +17,19 @@ export function maskReason(value: string): string {
   return MASKERS.freeText(value, { pseudonymKey: '' }) as string;
 }
 
+// Text jsonb cannot hold (NUL, an unpaired surrogate): a refused mutation's event must still be written.
+const UNENCODABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const encodable = (s: string) => s.replace(UNENCODABLE, '\ufffd');
+
 export function maskArgument(key: string, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (Array.isArray(value)) return value.map((v) => maskArgument(key, v));
   if (typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskArgument(k, v)]));
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [encodable(k), maskArgument(k, v)]));
   }
   if (typeof value === 'number' || typeof value === 'boolean') return value;
-  if (key === 'reason') return maskReason(String(value));
-  return KEPT.test(key) ? value : MASKERS.redact(value, { pseudonymKey: '' });
+  if (key === 'reason') return encodable(maskReason(String(value)));
+  return KEPT.test(key) ? encodable(String(value)) : MASKERS.redact(value, { pseudonymKey: '' });
 }
 
 export function mutationDetail(operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): Record<string, unknown> {

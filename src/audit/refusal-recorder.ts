@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
-import { AuditUnavailableError, ErrorCode } from '../schema/errors.js';
+import { AuditUnavailableError, ErrorCode, UnauthenticatedError } from '../schema/errors.js';
 import { requestMeta } from '../server/request-meta.js';
 import type { AlertSink } from './alerts/alert-evaluator.js';
 import { appendAuditEvents } from './append.js';
@@ -36,8 +36,18 @@ export function refusalEvent(err: unknown, req: IncomingMessage, subgraph: strin
     requestId: meta.requestId,
     clientAddress: meta.clientAddress,
     // Only messages Koe wrote itself (they never echo a credential); anything else stays generic.
-    detail: { reason: err instanceof GraphQLError ? err.message : 'context creation failed', code: code ?? null },
+    detail: { reason: err instanceof GraphQLError ? err.message : 'context creation failed', code: code ?? null, ...claimOf(err) },
   };
+}
+
+/**
+ * A genuine credential (our signature, a stored API key) refused because of whom it names (a
+ * leaver, an unknown id) or its state: the id it claims is kept apart from `actorId` and marked
+ * unverified, so an incident report finds a leaver's attempts. A forged token's subject is never
+ * recorded: anyone can write one, and it would let an attacker put words in someone's mouth.
+ */
+function claimOf(err: unknown): { claimedPrincipalId: string; verified: false } | Record<string, never> {
+  return err instanceof UnauthenticatedError && err.claimedPrincipalId ? { claimedPrincipalId: err.claimedPrincipalId, verified: false } : {};
 }
 
 /**
@@ -50,15 +60,25 @@ export function alertOnRefusals(orm: MikroORM, sink: AlertSink): void {
   refusalSinks.set(orm, sink);
 }
 
-export function recordingRefusals<C>(orm: MikroORM, subgraph: string, context: (req: IncomingMessage) => Promise<C>): (req: IncomingMessage) => Promise<C> {
+/** Called when a refusal could not be recorded (the caller got AUDIT_UNAVAILABLE); for the ops log. */
+export type RefusalAppendError = (err: unknown, event: NewAuditEvent) => void;
+
+export function recordingRefusals<C>(
+  orm: MikroORM,
+  subgraph: string,
+  context: (req: IncomingMessage) => Promise<C>,
+  onAppendError: RefusalAppendError = () => {},
+): (req: IncomingMessage) => Promise<C> {
   return async (req) => {
     try {
       return await context(req);
     } catch (err) {
+      const event = refusalEvent(err, req, subgraph);
       try {
-        const [chained] = await appendAuditEvents(orm.em.fork(), [refusalEvent(err, req, subgraph)]);
+        const [chained] = await appendAuditEvents(orm.em.fork(), [event]);
         void refusalSinks.get(orm)?.(orm.em.fork(), [chained!]);
-      } catch {
+      } catch (appendErr) {
+        onAppendError(appendErr, event);
         throw new AuditUnavailableError();
       }
       throw err;

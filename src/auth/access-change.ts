@@ -1,16 +1,19 @@
 /**
  * Every change to who may do what: grant and revoke a role, disable and enable a principal, move
- * it to another team, record a review. Each runs in one transaction that locks the principal row,
- * and appends its audit event (actor, target, before and after) before committing: if the event
- * cannot be written, the change is rolled back (the chain commits separately, so a change whose own
- * commit then fails leaves an event behind; never a change without one). GraphQL and the CLI both
- * come here.
+ * it to another team, record a review. Each runs in one transaction (a savepoint inside a
+ * request's transaction) that locks the principal row and appends its audit event (actor, target,
+ * before and after): if the event cannot be written, the change is rolled back. GraphQL and the
+ * CLI both come here, so both refuse the same grants: to oneself, and any that breaks the policy's
+ * separation of duties. A privileged role is not granted here but requested (grant-request.ts).
  */
-import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAuditEvents } from '../audit/append.js';
-import { PrincipalEntity } from '../data/entities/index.js';
+import { type GrantRequestEntity, PrincipalEntity } from '../data/entities/index.js';
+import { isPrivilegedRole, type PolicySet } from '../policies/index.js';
 import { BadUserInputError } from '../schema/errors.js';
+import { assertKnownRole, assertNoDutyConflict, assertNotSelfGrant, lockPrincipal, stateOf, type PrincipalState } from './access-checks.js';
 import { auditAccessEvent, type AccessActor } from './access-event.js';
+import { openGrantRequest } from './grant-request.js';
 
 export type AccessChange =
   | { readonly kind: 'grantRole'; readonly role: string }
@@ -21,24 +24,9 @@ export type AccessChange =
   /** An access review decided on the principal (`keep`, `revoke:<role>`, `disable`); sets reviewedAt. */
   | { readonly kind: 'review'; readonly decision: string };
 
-export interface PrincipalState {
-  roles: string[];
-  status: string;
-  teamId: string | null;
-}
-
 const ADMIN_ROLE = 'admin';
 /** An arbitrary constant naming "removing an admin" among Postgres advisory locks. */
 const LAST_ADMIN_LOCK = 0x4b6f6541 + 1;
-
-const stateOf = (p: PrincipalEntity): PrincipalState => ({ roles: [...p.roles], status: p.status, teamId: p.teamId });
-
-/** Refuses a role the loaded policy does not define: granting it would silently grant nothing. */
-export function assertKnownRole(role: string, knownRoles: ReadonlySet<string>): void {
-  if (!knownRoles.has(role)) {
-    throw new BadUserInputError('role', `no role "${role}" in the policy; known roles: ${[...knownRoles].sort().join(', ')}`);
-  }
-}
 
 function apply(p: PrincipalEntity, change: AccessChange, actor: AccessActor, now: Date): void {
   switch (change.kind) {
@@ -78,17 +66,30 @@ async function assertAdminRemains(tx: EntityManager, p: PrincipalEntity, before:
   if (others === 0) throw new BadUserInputError('principalId', `${p.id} is the last active ${ADMIN_ROLE}; grant ${ADMIN_ROLE} to someone else first`);
 }
 
+export interface AccessChangeResult {
+  principal: PrincipalEntity;
+  /** A privileged role asked for: the request now waiting for a second admin (the principal is unchanged). */
+  request: GrantRequestEntity | null;
+}
+
 export async function changeAccess(
   em: EntityManager,
   principalId: string,
   change: AccessChange,
   actor: AccessActor,
-  knownRoles: ReadonlySet<string>,
-): Promise<PrincipalEntity> {
-  if (change.kind === 'grantRole') assertKnownRole(change.role, knownRoles);
-  return em.fork().transactional(async (tx) => {
-    const p = await tx.findOne(PrincipalEntity, { id: principalId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!p) throw new BadUserInputError('principalId', `no principal "${principalId}"`);
+  policy: PolicySet,
+): Promise<AccessChangeResult> {
+  if (change.kind === 'grantRole') {
+    assertKnownRole(change.role, new Set(policy.roles.keys()));
+    assertNotSelfGrant(actor, principalId, change.role);
+  }
+  // Joins the request's transaction as a savepoint when there is one, opens one otherwise.
+  return em.transactional(async (tx) => {
+    const p = await lockPrincipal(tx, principalId);
+    if (change.kind === 'grantRole' && !p.roles.includes(change.role)) {
+      assertNoDutyConflict(policy, p, change.role);
+      if (isPrivilegedRole(policy, change.role)) return { principal: p, request: await openGrantRequest(tx, p, change.role, actor, policy) };
+    }
     const before = stateOf(p);
     const now = new Date();
     apply(p, change, actor, now);
@@ -97,6 +98,6 @@ export async function changeAccess(
     const { kind: _kind, ...args } = change; // role, teamId or decision
     const detail = { principalId, ...args, before, after: stateOf(p) };
     await appendAuditEvents(tx, [auditAccessEvent(actor, `access.${change.kind}`, [`Principal:${principalId}`], detail, now)]);
-    return p;
+    return { principal: p, request: null };
   });
 }

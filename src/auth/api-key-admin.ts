@@ -1,6 +1,7 @@
 /**
  * Creating, revoking and listing API keys. Creation and revocation are access changes: each runs in
- * one transaction with its audit event. The key itself is returned once and never stored.
+ * one transaction with its audit event (a savepoint inside the request's transaction when there
+ * is one). The key itself is returned once and never stored.
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -16,7 +17,7 @@ export async function createApiKey(
   actor: AccessActor,
 ): Promise<{ key: string; row: ApiKeyEntity }> {
   if (!args.name.trim()) throw new BadUserInputError('name', 'must not be empty');
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     if (!(await tx.findOne(PrincipalEntity, { id: args.principalId }))) {
       throw new BadUserInputError('principal', `no principal "${args.principalId}"`);
     }
@@ -43,7 +44,7 @@ export async function createApiKey(
 
 /** `idOrPrefix`: the key's id, or the 8-character prefix listings show. */
 export async function revokeApiKey(em: EntityManager, idOrPrefix: string, actor: AccessActor): Promise<ApiKeyEntity> {
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrPrefix);
     const row = await tx.findOne(ApiKeyEntity, isUuid ? { id: idOrPrefix } : { prefix: idOrPrefix });
     if (!row) throw new BadUserInputError('key', `no API key with id or prefix "${idOrPrefix}"`);

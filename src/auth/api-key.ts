@@ -27,12 +27,15 @@ export function generateApiKey(): NewApiKey {
   return { key, prefix, hash: hashApiKey(key) };
 }
 
-/** The principal a presented key stands for, or why it is refused (fit for a 401). */
+/**
+ * The principal a presented key stands for, or why it is refused (fit for a 401). A genuine key
+ * refused for its state (revoked, expired) names its owner as `claimedPrincipalId` for the audit.
+ */
 export async function verifyApiKey(
   em: EntityManager,
   key: string,
   now: Date,
-): Promise<{ principalId: string; keyId: string } | { error: string }> {
+): Promise<{ principalId: string; keyId: string } | { error: string; claimedPrincipalId?: string }> {
   const match = KEY_FORMAT.exec(key);
   if (!match) return { error: 'malformed API key' };
   const row = await em.findOne(ApiKeyEntity, { prefix: match[1]! }, { disableIdentityMap: true });
@@ -40,7 +43,7 @@ export async function verifyApiKey(
   // Compare even when no row matched, so timing does not tell a known prefix from an unknown one.
   const stored = Buffer.from(row?.hash ?? '0'.repeat(64), 'hex');
   if (!row || !timingSafeEqual(presented, stored)) return { error: 'unknown API key' };
-  if (row.revokedAt) return { error: 'API key revoked' };
-  if (row.expiresAt && row.expiresAt <= now) return { error: 'API key expired' };
+  if (row.revokedAt) return { error: 'API key revoked', claimedPrincipalId: row.principalId };
+  if (row.expiresAt && row.expiresAt <= now) return { error: 'API key expired', claimedPrincipalId: row.principalId };
   return { principalId: row.principalId, keyId: row.id };
 }

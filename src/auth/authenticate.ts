@@ -16,6 +16,8 @@ export interface AuthenticateOptions {
   jwtSecret: Uint8Array;
   /** The OIDC provider; when left out, taken from `KOE_JWKS_URL`, `KOE_JWT_ISSUER`, `KOE_JWT_AUDIENCE`. */
   oidc?: OidcConfig | null;
+  /** The longest bearer-token lifetime accepted, in seconds (`KOE_MAX_TOKEN_TTL`; default 24 h). */
+  maxTokenTtlSeconds?: number;
   now?: Date;
 }
 
@@ -25,13 +27,14 @@ async function principalIdOf(authorization: string | undefined, em: EntityManage
   if (!match) throw new UnauthenticatedError('unsupported authorization scheme');
   if (match[1]!.toLowerCase() === 'apikey') {
     const verified = await verifyApiKey(em, match[2]!, now);
-    if ('error' in verified) throw new UnauthenticatedError(verified.error);
+    if ('error' in verified) throw new UnauthenticatedError(verified.error, verified.claimedPrincipalId ?? null);
     touchLastSeen(em, 'api_key', verified.keyId);
     return verified.principalId;
   }
   const oidc = opts.oidc === undefined ? oidcFromEnv() : opts.oidc;
-  const verified = await verifyBearer(match[2]!, { secret: opts.jwtSecret, oidc });
-  if ('error' in verified) throw new UnauthenticatedError(verified.error);
+  const keys = { secret: opts.jwtSecret, oidc, ...(opts.maxTokenTtlSeconds ? { maxTtlSeconds: opts.maxTokenTtlSeconds } : {}) };
+  const verified = await verifyBearer(match[2]!, keys, now.getTime());
+  if ('error' in verified) throw new UnauthenticatedError(verified.error, verified.claimedSub ?? null);
   return verified.sub;
 }
 
@@ -45,9 +48,10 @@ export async function authenticate(
   // Plain SQL, not the identity map: a fork reused across calls must still see the row as it is now,
   // and this runs on every request (an entity costs more than the statement).
   const [row] = await em.getConnection().execute<PrincipalRow[]>(PRINCIPAL_SQL, [now, id]);
-  // One message for unknown, disabled and expired: the caller learns nothing about which.
+  // One message for unknown, disabled and expired: the caller learns nothing about which. The
+  // credential itself was genuine, so the audit keeps the id it named (a leaver's attempts).
   if (!row || row.status !== 'active' || row.expired) {
-    throw new UnauthenticatedError('unknown or disabled principal');
+    throw new UnauthenticatedError('unknown or disabled principal', id);
   }
   touchLastSeen(em, 'principal', row.id);
   return {

@@ -1,42 +1,67 @@
 /**
  * Bearer tokens: HS256 with the shared development secret, or, when an OIDC provider is configured,
- * RS256/ES256 against its JWKS with issuer, audience and expiry required. The algorithm list is
- * fixed per mode, so `alg: none` and algorithm confusion (HS256 signed with a public key) fail.
+ * RS256/ES256 against its JWKS with issuer and audience required. Either way a token must carry
+ * `exp` and live no longer than the maximum lifetime (`KOE_MAX_TOKEN_TTL`), so a stolen token cannot
+ * be a key for years. The algorithm list is fixed per mode, so `alg: none` and algorithm confusion
+ * (HS256 signed with a public key) fail.
  */
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { OIDC_ALGORITHMS, remoteKeys, type OidcConfig } from './oidc.js';
 
 export interface BearerKeys {
   readonly secret: Uint8Array;
   readonly oidc: OidcConfig | null;
+  /** The longest lifetime accepted, in seconds (default 24 h). */
+  readonly maxTtlSeconds?: number;
 }
 
+export const DEFAULT_TOKEN_TTL_SECONDS = 12 * 3600;
+const DEFAULT_MAX_TTL_SECONDS = 24 * 3600;
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+/**
+ * Why a token was refused. `claimedSub` is set only when the signature checked out (the token is
+ * ours, refused for its claims): the subject is then a genuine, if unverified, claim worth auditing.
+ */
+export type BearerRefusal = { error: string; claimedSub?: string };
+
 /** Verifies a bearer token and returns its subject; every failure is a reason fit for a 401. */
-export async function verifyBearer(token: string, keys: BearerKeys | Uint8Array): Promise<{ sub: string } | { error: string }> {
-  const { secret, oidc } = keys instanceof Uint8Array ? { secret: keys, oidc: null } : keys;
+export async function verifyBearer(token: string, keys: BearerKeys | Uint8Array, now = Date.now()): Promise<{ sub: string } | BearerRefusal> {
+  const { secret, oidc, maxTtlSeconds = DEFAULT_MAX_TTL_SECONDS } = keys instanceof Uint8Array ? { secret: keys, oidc: null } : keys;
+  const common = { requiredClaims: ['exp'], clockTolerance: CLOCK_TOLERANCE_SECONDS, currentDate: new Date(now) };
+  let payload: JWTPayload;
   try {
-    const { payload } = oidc
-      ? await jwtVerify(token, remoteKeys(oidc), {
-          algorithms: OIDC_ALGORITHMS,
-          issuer: oidc.issuer,
-          audience: oidc.audience,
-          requiredClaims: ['exp'],
-          clockTolerance: 5,
-        })
-      : await jwtVerify(token, secret, { algorithms: ['HS256'] });
-    if (typeof payload.sub !== 'string' || payload.sub.length === 0) return { error: 'token has no subject' };
-    return { sub: payload.sub };
+    ({ payload } = oidc
+      ? await jwtVerify(token, remoteKeys(oidc), { ...common, algorithms: OIDC_ALGORITHMS, issuer: oidc.issuer, audience: oidc.audience })
+      : await jwtVerify(token, secret, { ...common, algorithms: ['HS256'] }));
   } catch (e) {
-    if (e instanceof errors.JWTExpired) return { error: 'token expired' };
-    if (e instanceof errors.JWTClaimValidationFailed) return { error: `token ${e.claim} claim rejected` };
+    // jose checks the signature before the claims: a claim error means the token is genuinely ours.
+    if (e instanceof errors.JWTExpired) return withClaim('token expired', e.payload);
+    if (e instanceof errors.JWTClaimValidationFailed) return e.claim === 'exp' ? withClaim('token exp claim rejected', e.payload) : { error: `token ${e.claim} claim rejected` };
     if (e instanceof errors.JWKSNoMatchingKey) return { error: 'token signed by an unknown key' };
     if (e instanceof errors.JOSEError) return { error: 'invalid token' };
     if (e instanceof TypeError) return { error: 'invalid token' };
     throw e;
   }
+  const lifetime = lifetimeError(payload, maxTtlSeconds, Math.floor(now / 1000));
+  if (lifetime) return withClaim(lifetime, payload);
+  if (typeof payload.sub !== 'string' || payload.sub.length === 0) return { error: 'token has no subject' };
+  return { sub: payload.sub };
 }
 
-export async function issueToken(secret: Uint8Array, sub: string, ttlSeconds = 12 * 3600): Promise<string> {
+/** `exp` at most the maximum lifetime after `iat` and after now (a future `iat` buys nothing). */
+function lifetimeError(payload: JWTPayload, maxTtl: number, nowSeconds: number): string | null {
+  const exp = payload.exp!;
+  const fromIssue = typeof payload.iat === 'number' ? exp - payload.iat : 0;
+  if (fromIssue > maxTtl || exp - nowSeconds > maxTtl + CLOCK_TOLERANCE_SECONDS) return `token lifetime is over the ${maxTtl} s maximum`;
+  return null;
+}
+
+function withClaim(error: string, payload: JWTPayload): BearerRefusal {
+  return typeof payload.sub === 'string' && payload.sub.length > 0 ? { error, claimedSub: payload.sub } : { error };
+}
+
+export async function issueToken(secret: Uint8Array, sub: string, ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS): Promise<string> {
   return new SignJWT({})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(sub)

@@ -1,6 +1,7 @@
 /** What every CLI command that touches the database needs, opened and closed in one place. */
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
+import { checkpointKey, checkpointKeyFromRing, type CheckpointKey } from '../audit/checkpoint.js';
 import { loadSecrets, type Secrets } from '../auth/secrets.js';
 import type { KeyProvider, MasterKeySource } from '../crypto/index.js';
 import { FieldCrypto, keyProviderFor } from '../data/crypto/index.js';
@@ -15,13 +16,19 @@ export interface Runtime {
   databaseSource: string;
   /** The key-encryption keys (KOE_MASTER_KEY, else .koe/keyring.json), loaded on first use. */
   keyRing(): { provider: KeyProvider; source: MasterKeySource };
+  /**
+   * The key audit checkpoints are signed and verified with: from KOE_MASTER_KEY when set (as the
+   * servers derive it), else from the development key file's oldest key. Never absent.
+   */
+  checkpointKey(): CheckpointKey;
   /** Field encryption checked against the database (run after migrations), opened on first use. */
   crypto(): Promise<FieldCrypto>;
   close(): Promise<void>;
 }
 
-export async function openRuntime(log: (line: string) => void = () => {}): Promise<Runtime> {
-  const db = await resolveDatabase({ purpose: 'dev', projectRoot: PROJECT_ROOT, log });
+/** `role`: `server` for `koe start` (its embedded database is supervised), else a tool that never stops a database another process uses. */
+export async function openRuntime(log: (line: string) => void = () => {}, role: 'server' | 'tool' = 'tool'): Promise<Runtime> {
+  const db = await resolveDatabase({ purpose: 'dev', projectRoot: PROJECT_ROOT, log, role });
   try {
     const orm = await openOrm({ url: db.url, ssl: db.ssl });
     let closed = false;
@@ -34,6 +41,7 @@ export async function openRuntime(log: (line: string) => void = () => {}): Promi
       secrets,
       databaseSource: db.source,
       keyRing,
+      checkpointKey: () => (process.env.KOE_MASTER_KEY ? checkpointKey(process.env.KOE_MASTER_KEY) : checkpointKeyFromRing(keyRing().source.keys)),
       crypto: () => (crypto ??= FieldCrypto.open(orm.em.fork(), keyRing().provider)),
       close: async () => {
         if (closed) return;

@@ -49,10 +49,15 @@ export function leanRows<T extends object>(em: EntityManager, entity: EntityClas
     }
     return row as Lean<T>;
   });
+  rememberRowsRead(em, meta.className, rows as unknown as Array<{ id: string }>);
+  return rows;
+}
+
+/** Names rows `em` read by other means (entities about to be dropped from its identity map). */
+export function rememberRowsRead(em: EntityManager, entity: string, rows: ReadonlyArray<{ id: string }>): void {
   let list = reads.get(em);
   if (!list) reads.set(em, (list = []));
-  list.push({ entity: meta.className, rows: rows as unknown as Array<{ id: string }> });
-  return rows;
+  list.push({ entity, rows });
 }
 
 /** Every row `em` read through this module, by entity class name. */

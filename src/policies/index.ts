@@ -10,9 +10,10 @@ export {
   MUTATION_TYPE,
   type AfterHoursRule, type AlertRules, type AuditPolicy, type RetentionRule, type ThresholdRule,
   type CompiledRule, type Decision, type MaskSpec, type MaskerAliasDef, type PolicySet, type PrincipalInput,
-  type PurposeDef, type RequestInput, type RoleDef,
+  type GovernancePolicy, type PurposeDef, type RequestInput, type RoleDef, type SodRule,
 } from './model.js';
-export { isDeclaredPurpose } from './purposes.js';
+export { describeDutyRule, dutyConflicts, effectiveRoles, grantConflicts, isPrivilegedRole } from './governance.js';
+export { isDeclaredPurpose, liftingPurpose, otherPurposeAbilities } from './purposes.js';
 
 export { loadPolicySet, loadedPolicySet, policyVersion } from './load/load-policy-set.js';
 export { parseDuration } from './load/audit-policy.js';

@@ -71,6 +71,11 @@ export interface RoleDef {
   readonly department: string;
   readonly inherits: readonly string[];
   readonly readOnly: boolean;
+  /**
+   * Granting it needs a second admin's approval (`privileged: true`, or inherited from a
+   * privileged role: a role that includes admin's rules is as dangerous as admin).
+   */
+  readonly privileged: boolean;
   readonly source: SourceLoc;
   /** Own rules and, before them, those of every inherited role (once each). */
   readonly rules: readonly CompiledRule[];
@@ -115,6 +120,8 @@ export interface PolicySet {
   readonly lifecycle: LifecyclePolicy;
   /** `recipients:` (recipients.policy.yaml): third parties and what each receives; none declared, none known. */
   readonly recipients: ReadonlyMap<string, RecipientDef>;
+  /** `separationOfDuties:` and `grantApproval:` (access.policy.yaml): who may hold what together, and how grants are approved. */
+  readonly governance: GovernancePolicy;
   readonly sources: readonly PolicySource[];
   /** Placeholders the rules use: the ability cache keys only on the values that matter. */
   readonly placeholders: readonly string[];
@@ -213,4 +220,18 @@ export interface RecipientDef {
   readonly purpose: string;
   /** In file order; a field not listed is not given. */
   readonly fields: readonly RecipientField[];
+}
+
+/** A set of roles no principal may hold together (roles reached through `inherits` count). */
+export interface SodRule {
+  readonly roles: readonly string[];
+  /** Why, as the policy says it; quoted in every refusal and warning. */
+  readonly reason: string;
+  readonly source: SourceLoc;
+}
+
+export interface GovernancePolicy {
+  readonly separationOfDuties: readonly SodRule[];
+  /** How long a grant of a privileged role waits for a second admin before it expires. */
+  readonly grantApprovalTtl: Seconds;
 }

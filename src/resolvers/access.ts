@@ -4,7 +4,7 @@
  */
 import type { FieldDecision } from '../policies/index.js';
 
-export type GuardedType = 'Customer' | 'Purchase' | 'Consent' | 'Feedback' | 'AuditEvent' | 'Principal' | 'ProvisionRecord';
+export type GuardedType = 'Customer' | 'Purchase' | 'Consent' | 'Feedback' | 'AuditEvent' | 'Principal' | 'ProvisionRecord' | 'GrantRequest';
 
 export interface RequestAccess {
   /** The version (hash) of the policy files that decides this request. */
@@ -21,6 +21,16 @@ export interface RequestAccess {
   decide(type: string, field: string, record: object): FieldDecision;
   /** Whether the caller may write `field` of this record (row conditions included). */
   canUpdate(type: GuardedType, record: object, field: string): boolean;
+  /**
+   * For a field DENIED on this record: a purpose the caller did not declare under which its own
+   * roles would read it (PLAIN or MASKED), so the refusal can say "requires X-Koe-Purpose: …".
+   */
+  liftingPurpose(type: string, field: string, record: object): string | null;
+}
+
+/** The words a refusal adds when a purpose would lift it. */
+export function purposeHint(purpose: string | null): string {
+  return purpose ? ` (requires X-Koe-Purpose: ${purpose})` : '';
 }
 
 /** Combines a row condition with the caller's row filter; `null` means the query cannot match. */

@@ -5,6 +5,7 @@ import type { RequestAccess } from './access.js';
 import type { MaskContext } from '../policies/maskers/index.js';
 import type { DecisionCounter } from './guard/decision-counter.js';
 import type { Loaders } from './loaders.js';
+import type { Cursors } from './pagination.js';
 
 export type SubgraphName = 'customers' | 'feedback' | 'audit';
 
@@ -25,4 +26,6 @@ export interface KoeContext {
   readonly decisions: DecisionCounter;
   /** Field encryption: data keys, opening and sealing values, blind indexes. */
   readonly crypto: FieldCrypto;
+  /** Signs the cursors this subgraph hands out and checks the ones it is given back. */
+  readonly cursors: Cursors;
 }

@@ -3,10 +3,10 @@
  * (a condition that cannot be pushed down means no rows, never all rows); filters, orders and
  * mutations are refused with FORBIDDEN unless the policy allows them.
  */
-import { condToMikroOrmWhere, PushDownError, type FieldDecision, type KoeAbility, type PolicySet } from '../policies/index.js';
+import { condToMikroOrmWhere, liftingPurpose, otherPurposeAbilities, PushDownError, type FieldDecision, type KoeAbility, type PolicySet, type PrincipalInput } from '../policies/index.js';
 import { VIRTUAL_TRANSLATORS } from '../data/virtual-translators.js';
 import { ForbiddenError } from '../schema/errors.js';
-import type { GuardedType, RequestAccess } from './access.js';
+import { purposeHint, type GuardedType, type RequestAccess } from './access.js';
 
 /** Row SQL per ability: abilities are cached per principal shape, so this is computed once each. */
 const rowSql = new WeakMap<KoeAbility, Map<string, object | null>>();
@@ -31,14 +31,34 @@ function rowWhereOf(ability: KoeAbility, type: string): object | null {
   return where;
 }
 
+/** Who asks and under which declared purpose: what a refusal needs to say which purpose would lift it. */
+export interface AccessRequest {
+  readonly principal: PrincipalInput;
+  readonly purpose: string | null;
+}
+
 export class PolicyAccess implements RequestAccess {
   readonly policyVersion: string;
 
   constructor(
     readonly ability: KoeAbility,
-    policy: PolicySet,
+    private readonly policy: PolicySet,
+    private readonly request: AccessRequest | null = null,
   ) {
     this.policyVersion = policy.version;
+  }
+
+  private others: ReadonlyArray<readonly [string, KoeAbility]> | null = null;
+
+  /** Refusals are the rare path: the other purposes' abilities are built there, once per request. */
+  private lifting(lifts: (ability: KoeAbility) => boolean): string | null {
+    if (!this.request) return null;
+    this.others ??= otherPurposeAbilities(this.policy, this.request.principal, this.request.purpose);
+    return liftingPurpose(this.others, lifts);
+  }
+
+  liftingPurpose(type: string, field: string, record: object): string | null {
+    return this.lifting((a) => a.decide(type, record, field).decision !== 'DENIED');
   }
 
   decisions(): Array<{ field: string; decision: string }> {
@@ -51,12 +71,18 @@ export class PolicyAccess implements RequestAccess {
 
   assertCanFilter(type: GuardedType, field: string, argument: string): void {
     if (!this.ability.canFilterOrSort(type, field)) {
-      throw new ForbiddenError(`Filtering, ordering or searching on ${type}.${field} needs PLAIN read access to it`, { argument });
+      const purpose = this.lifting((a) => a.canFilterOrSort(type, field));
+      throw new ForbiddenError(`Filtering, ordering or searching on ${type}.${field} needs PLAIN read access to it${purposeHint(purpose)}`, {
+        argument,
+        ...(purpose ? { requiredPurpose: purpose } : {}),
+      });
     }
   }
 
   assertCanMutate(mutation: string): void {
-    if (!this.ability.canMutate(mutation)) throw new ForbiddenError(`Your roles may not run ${mutation}`);
+    if (this.ability.canMutate(mutation)) return;
+    const purpose = this.lifting((a) => a.canMutate(mutation));
+    throw new ForbiddenError(`Your roles may not run ${mutation}${purposeHint(purpose)}`, purpose ? { requiredPurpose: purpose } : {});
   }
 
   canUpdate(type: GuardedType, record: object, field: string): boolean {

@@ -25,10 +25,17 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export const KOE_ERROR_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
 
 export class UnauthenticatedError extends GraphQLError {
-  constructor(reason: string) {
+  /**
+   * The principal a genuine credential (valid signature, or a stored API key) named although it was
+   * refused: for the audit trail only, never in `extensions`, so the caller is told nothing more.
+   */
+  readonly claimedPrincipalId: string | null;
+
+  constructor(reason: string, claimedPrincipalId: string | null = null) {
     super(`Not authenticated: ${reason}`, {
       extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
     });
+    this.claimedPrincipalId = claimedPrincipalId;
   }
 }
 
@@ -38,10 +45,11 @@ export class ForbiddenError extends GraphQLError {
   }
 }
 
+/** The caller's input is wrong: HTTP 400 wherever it is raised (GraphQL over HTTP), so a client need not read the body to know. */
 export class BadUserInputError extends GraphQLError {
   constructor(argument: string, reason: string) {
     super(`Invalid value for "${argument}": ${reason}`, {
-      extensions: { code: ErrorCode.BAD_USER_INPUT, argument, reason },
+      extensions: { code: ErrorCode.BAD_USER_INPUT, argument, reason, http: { status: 400 } },
     });
   }
 }
@@ -55,11 +63,24 @@ export class AuditUnavailableError extends GraphQLError {
   }
 }
 
-/** The database is unreachable: the request is answered with this alone, no data (HTTP 503). */
+/**
+ * Why a request got SERVICE_UNAVAILABLE, in `extensions.reason`: the database could not be reached,
+ * or it was reached but did not answer in time (a statement timeout, e.g. behind a lock; a pool full
+ * of such statements). Either way nothing was returned or written, and a retry may succeed.
+ */
+export const DatabaseFailure = { UNREACHABLE: 'DATABASE_UNREACHABLE', TIMEOUT: 'DATABASE_TIMEOUT' } as const;
+export type DatabaseFailure = (typeof DatabaseFailure)[keyof typeof DatabaseFailure];
+
+const UNAVAILABLE_MESSAGES: Record<DatabaseFailure, string> = {
+  DATABASE_UNREACHABLE: 'The service is temporarily unavailable (database unreachable); no data was returned, try again later',
+  DATABASE_TIMEOUT: 'The service is temporarily unavailable (the database did not answer in time: statement timeout); no data was returned, try again later',
+};
+
+/** The database failed us: the request is answered with this alone, no data (HTTP 503). */
 export class ServiceUnavailableError extends GraphQLError {
-  constructor() {
-    super('The service is temporarily unavailable (database unreachable); no data was returned, try again later', {
-      extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, http: { status: 503 } },
+  constructor(reason: DatabaseFailure = DatabaseFailure.UNREACHABLE) {
+    super(UNAVAILABLE_MESSAGES[reason], {
+      extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, reason, http: { status: 503 } },
     });
   }
 }

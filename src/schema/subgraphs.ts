@@ -1,6 +1,7 @@
 /** Which types and resolvers make up each subgraph. */
 import type { GraphQLSchema } from 'graphql';
 import { AuditEventResolver } from '../resolvers/audit/audit.resolver.js';
+import { GrantRequestResolver } from '../resolvers/audit/grant-request.resolver.js';
 import { MeResolver } from '../resolvers/audit/me.resolver.js';
 import { PrincipalMutationResolver } from '../resolvers/audit/principal.mutation.js';
 import { PrincipalResolver } from '../resolvers/audit/principal.resolver.js';
@@ -16,13 +17,14 @@ import { FeedbackMutationResolver } from '../resolvers/feedback/feedback.mutatio
 import { FeedbackResolver, feedbackReference } from '../resolvers/feedback/feedback.resolver.js';
 import { decryptEncryptedFields } from '../resolvers/crypto/decrypting-fields.js';
 import { guardPiiFields } from '../resolvers/guard/pii-guard.js';
+import { atomicMutationFields } from '../resolvers/mutation-savepoint.js';
 import { buildSubgraph, type SubgraphDefinition } from './build-subgraph.js';
 import { Principal } from './types/principal.type.js';
 
 export const SUBGRAPHS: Record<SubgraphName, SubgraphDefinition> = {
   customers: { resolvers: [CustomerResolver, CustomerMutationResolver, ConsentMutationResolver], references: customerReference },
   feedback: { resolvers: [FeedbackResolver, FeedbackMutationResolver, CustomerFeedbackResolver], references: feedbackReference },
-  audit: { resolvers: [AuditEventResolver, MeResolver, PrincipalResolver, PrincipalMutationResolver, SubjectRequestResolver, ProvisionResolver, UseRestrictionResolver], references: {}, orphanedTypes: [Principal] },
+  audit: { resolvers: [AuditEventResolver, MeResolver, PrincipalResolver, PrincipalMutationResolver, GrantRequestResolver, SubjectRequestResolver, ProvisionResolver, UseRestrictionResolver], references: {}, orphanedTypes: [Principal] },
 };
 
 export const SUBGRAPH_NAMES = Object.keys(SUBGRAPHS) as SubgraphName[];
@@ -40,7 +42,7 @@ export function subgraphSchema(name: SubgraphName, opts: { guard?: boolean } = {
   let schema = built.get(key);
   if (!schema) {
     // Decryption wraps the stored value first; the guard wraps that, so DENIED never decrypts.
-    const raw = buildSubgraph(SUBGRAPHS[name]).then(decryptEncryptedFields);
+    const raw = buildSubgraph(SUBGRAPHS[name]).then(decryptEncryptedFields).then(atomicMutationFields);
     built.set(key, (schema = guard ? raw.then(guardPiiFields) : raw));
   }
   return schema;

@@ -26,13 +26,16 @@ export function formatErrorFor(opts: { production: boolean }): (formatted: Graph
   };
 }
 
+/** Whether an error with this `extensions.code` reaches the client as written (else it is masked, and logged). */
+export function isClientFacingCode(code: unknown): boolean {
+  return typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR && (KOE_ERROR_CODES.has(code) || APOLLO_CLIENT_CODES.has(code));
+}
+
 export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   try {
     const code = formatted.extensions?.code;
     const { stacktrace: _drop, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
-    if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR && (KOE_ERROR_CODES.has(code) || APOLLO_CLIENT_CODES.has(code))) {
-      return { ...formatted, extensions };
-    }
+    if (isClientFacingCode(code)) return { ...formatted, extensions };
     if (code === 'GRAPHQL_VALIDATION_FAILED') {
       const bad = VALUE_ERROR.test(formatted.message);
       return { ...formatted, extensions: { ...extensions, code: bad ? ErrorCode.BAD_USER_INPUT : code } };

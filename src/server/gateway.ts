@@ -12,15 +12,18 @@ import { authenticate } from '../auth/authenticate.js';
 import { formatErrorFor } from './format-error.js';
 import { limitParseOptions } from './limits/query-limits.plugin.js';
 import { serveHttp, type RunningHttp } from './http.js';
-import { COUNTED_HEADER, countedProof } from './limits/counted-proof.js';
+import { COUNTED_HEADER, countedProof, GATEWAY_HEADER, gatewayProof } from './limits/counted-proof.js';
+import { useInputGuard } from './input/input-guard.plugin.js';
 import { useIntrospectionPolicy } from './limits/introspection.plugin.js';
 import { useQueryLimits } from './limits/query-limits.plugin.js';
 import { useRateLimit } from './limits/rate-limit.plugin.js';
+import { httpErrorLogger, refusalAppendLogger, useErrorLog } from './ops/error-log.js';
 import { useObserver } from './ops/observe.plugin.js';
 import { readinessOf } from './ops/readiness.js';
 import { requestObserver } from './ops/request-observer.js';
 import { opsOf, type ServerOps } from './ops/server-ops.js';
-import { requestMeta, type RequestMeta } from './request-meta.js';
+import { refuseMalformedHeaders, requestMeta, type RequestMeta } from './request-meta.js';
+import { errorFromSubgraph } from './subgraph-errors.js';
 import { subgraphFetcher } from './subgraph-fetcher.js';
 import { trustedCa, type TlsMaterial } from './tls.js';
 
@@ -50,12 +53,14 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
       new RemoteGraphQLDataSource<GatewayContext>({
         url,
         fetcher,
+        errorFromResponse: errorFromSubgraph,
         willSendRequest({ request, context }) {
           const headers = request.http?.headers;
           if (!headers || !context.requestId) return;
           if (context.authorization) headers.set(FORWARDED.authorization, context.authorization);
           if (context.purpose) headers.set(FORWARDED.purpose, context.purpose);
           headers.set(FORWARDED.requestId, context.requestId);
+          headers.set(GATEWAY_HEADER, gatewayProof(deps.jwtSecret, context.requestId));
           // The gateway counted this request: the subgraphs add its PLAIN reads but not the request.
           if (counting) headers.set(COUNTED_HEADER, countedProof(deps.jwtSecret, context.requestId));
         },
@@ -66,15 +71,20 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     formatError: formatErrorFor(ops.limits),
     parseOptions: limitParseOptions(ops.limits),
     includeStacktraceInErrorResponses: false,
+    // Under NODE_ENV=production Apollo would refuse introspection to admins too: the policy plugin decides.
+    introspection: true,
     // The process owner (the CLI) decides how to stop on a signal: Apollo must not re-raise it.
     stopOnTerminationSignals: false,
     plugins: [
+      // First: bad input is refused before the limits estimate it or the executor plans it.
+      useInputGuard<GatewayContext>(),
       // Answers are per principal: the HTTP front sends no-store, and no hints are merged.
       ApolloServerPluginCacheControlDisabled(),
       useQueryLimits(ops.limits),
-      ...(ops.limits.production ? [useIntrospectionPolicy<GatewayContext>((ctx) => ctx.roles)] : []),
+      ...(ops.limits.production ? [useIntrospectionPolicy<GatewayContext>({ rolesOf: (ctx) => ctx.roles })] : []),
       useRateLimit<GatewayContext>(ops.limits, ops.rateLimits, { principalId: (c) => c.principalId, countsRequest: () => true, plainReads: () => 0 }),
       useObserver<GatewayContext>(),
+      useErrorLog<GatewayContext>(ops.log, 'gateway'),
     ],
   });
   await apollo.start();
@@ -86,13 +96,15 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     tls: deps.tls ?? null,
     readiness: readinessOf(deps.orm, () => true),
     onResponse: requestObserver('gateway', ops.log, ops.metrics),
+    onError: httpErrorLogger('gateway', ops.log),
     // A credential the gateway refuses never reaches a subgraph: the refusal is audited here. As on
     // the subgraphs, a database outage is marked first so the answer is 503 SERVICE_UNAVAILABLE.
     context: recordingRefusals(deps.orm, 'gateway', markingDatabaseFailure(async (req) => {
+      refuseMalformedHeaders(req);
       const meta = requestMeta(req);
-      const principal = await authenticate(meta.authorization, deps.orm.em.fork(), { jwtSecret: deps.jwtSecret });
+      const principal = await authenticate(meta.authorization, deps.orm.em.fork(), { jwtSecret: deps.jwtSecret, maxTokenTtlSeconds: ops.limits.maxTokenTtlSeconds });
       return { ...meta, principalId: principal.id, roles: principal.roles };
-    })),
+    }), refusalAppendLogger('gateway', ops.log)),
   });
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };
 }

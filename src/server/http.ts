@@ -9,9 +9,9 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { isDatabaseUnavailable, markingDatabaseFailure, sendServiceUnavailable, wasDatabaseDown } from './ops/database-failure.js';
+import { databaseFailureOf, markingDatabaseFailure, sendServiceUnavailable, wasDatabaseDown } from './ops/database-failure.js';
 import { observationOf, withObservation } from './ops/observe.plugin.js';
-import type { Readiness } from './ops/readiness.js';
+import { publicReadiness, type Readiness } from './ops/readiness.js';
 import type { ResponseEvent } from './ops/request-observer.js';
 import { HSTS, listenHttpsOnly } from './tls-front.js';
 import type { TlsMaterial } from './tls.js';
@@ -21,10 +21,12 @@ export interface HttpOptions<C extends BaseContext> {
   port: number;
   maxBodyBytes?: number;
   context: (req: IncomingMessage) => Promise<C>;
-  /** `/readyz`: 200 when ready, 503 with the failing checks otherwise. */
+  /** `/readyz`: 200 when ready, 503 with the failing checks' reasons (no details) otherwise. */
   readiness?: () => Promise<Readiness>;
   /** Called once per request when its response is done (logs, metrics). Must not throw. */
   onResponse?: (ev: ResponseEvent) => void;
+  /** Called when a request failed outside Apollo (it is answered 500, or cut): for the ops log. Must not throw. */
+  onError?: (err: unknown, requestId: string | undefined) => void;
   /** How long closing waits for in-flight requests before cutting connections (default 10 s). */
   shutdownGraceMs?: number;
   /** Serve HTTPS only, with this certificate and key; absent or null: plain HTTP. */
@@ -55,8 +57,10 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
       res.once('finish', () => report({ req, status: res.statusCode, ms: performance.now() - t0, context: seen.context as ResponseEvent['context'] }));
     }
     handle(apollo, opts, maxBody, req, res, seen).catch((e: unknown) => {
-      if (!res.headersSent && isDatabaseUnavailable(e)) sendServiceUnavailable(res);
-      else if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      const why = databaseFailureOf(e);
+      if (!res.headersSent && why) return sendServiceUnavailable(res, undefined, why);
+      opts.onError?.(e, (seen.context as { requestId?: string } | undefined)?.requestId ?? requestIdHeader(req));
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy();
     });
   };
@@ -102,7 +106,7 @@ async function handle<C extends BaseContext>(
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
   if (url.pathname === '/readyz') {
-    const r = opts.readiness ? await opts.readiness() : { ready: true, checks: {} };
+    const r = publicReadiness(opts.readiness ? await opts.readiness() : { ready: true, checks: {} });
     return sendJson(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', checks: r.checks });
   }
   if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found; GraphQL is served at /graphql' });
@@ -128,9 +132,10 @@ async function handle<C extends BaseContext>(
   });
   // The database failed somewhere in this request: whatever Apollo built (a masked 500, partial
   // data with field errors, an audit refusal) is replaced by a bare 503.
-  if (wasDatabaseDown(req) || observationOf(seen.context)?.databaseDown) {
+  const down = wasDatabaseDown(req) ?? observationOf(seen.context)?.databaseDown;
+  if (down) {
     const requestId = (seen.context as { requestId?: unknown } | undefined)?.requestId;
-    return sendServiceUnavailable(res, typeof requestId === 'string' ? requestId : undefined);
+    return sendServiceUnavailable(res, typeof requestId === 'string' ? requestId : undefined, down);
   }
   for (const [k, v] of result.headers) res.setHeader(k, v);
   res.statusCode = result.status ?? 200;
@@ -140,6 +145,11 @@ async function handle<C extends BaseContext>(
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+function requestIdHeader(req: IncomingMessage): string | undefined {
+  const v = req.headers['x-request-id'];
+  return Array.isArray(v) ? v[0] : v;
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<string | null> {

@@ -5,6 +5,7 @@ import { SUBGRAPH_NAMES } from '../schema/subgraphs.js';
 import { startGateway } from './gateway.js';
 import type { RunningHttp } from './http.js';
 import { DEFAULT_ADMIN_PORT, startAdminServer } from './ops/admin-server.js';
+import { readinessOf } from './ops/readiness.js';
 import { serverOps, type OpsOptions } from './ops/server-ops.js';
 import { startSubgraph, type SubgraphDeps } from './subgraph-server.js';
 import { composeSupergraph } from './supergraph.js';
@@ -55,7 +56,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const gateway = await startGateway({ orm: opts.orm, jwtSecret: opts.jwtSecret, supergraphSdl, ops, tls: opts.tls ?? null }, host, ports.gateway);
     tiers[0]!.push(gateway);
     // The admin port stays plain HTTP even with TLS: it is for loopback scrapes and ops only.
-    const admin = opts.adminPort == null ? null : await startAdminServer(ops.metrics, opts.orm, host, opts.adminPort);
+    const readiness = readinessOf(opts.orm, () => typeof opts.accessFor === 'function');
+    const admin = opts.adminPort == null ? null : await startAdminServer(ops.metrics, opts.orm, host, opts.adminPort, readiness);
     if (admin) tiers[2]!.push(admin);
     ops.log.info({ gateway: gateway.url, subgraphs: subgraphUrls, metrics: admin?.url ?? null }, 'platform started');
     return { gatewayUrl: gateway.url, subgraphUrls, metricsUrl: admin?.url ?? null, stop };

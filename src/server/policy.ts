@@ -29,6 +29,6 @@ export function accessFromPolicy(policy: PolicySet): (p: AuthenticatedPrincipal,
       Object.assign(err.extensions, { http: { status: 400 } });
       throw err;
     }
-    return new PolicyAccess(abilityFor(policy, principal, { purpose }), policy);
+    return new PolicyAccess(abilityFor(policy, principal, { purpose }), policy, { principal, purpose });
   };
 }

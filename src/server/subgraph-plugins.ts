@@ -8,11 +8,15 @@ import { alertSink, type AlertOptions } from '../audit/alerts/alert-evaluator.js
 import { useAuditRecorder } from '../audit/audit.plugin.js';
 import { alertOnRefusals } from '../audit/refusal-recorder.js';
 import type { KoeContext, SubgraphName } from '../resolvers/context.js';
+import { ErrorCode } from '../schema/errors.js';
+import { GATEWAY_HEADER, isGatewayProof } from './limits/counted-proof.js';
+import { useInputGuard } from './input/input-guard.plugin.js';
 import { useIntrospectionPolicy } from './limits/introspection.plugin.js';
 import { useQueryLimits } from './limits/query-limits.plugin.js';
 import { useRateLimit } from './limits/rate-limit.plugin.js';
 import { subgraphRateHooks } from './limits/subgraph-rate-hooks.js';
 import { recordDecisions } from './ops/decision-metrics.js';
+import { errorFields, useErrorLog } from './ops/error-log.js';
 import { useObserver } from './ops/observe.plugin.js';
 import { opsOf } from './ops/server-ops.js';
 import type { SubgraphDeps } from './subgraph-server.js';
@@ -28,15 +32,29 @@ export function subgraphPlugins(name: SubgraphName, deps: SubgraphDeps): ApolloS
   const ops = opsOf(deps);
   const alerts: AlertOptions = { log: (msg, fields) => ops.log.warn(fields, msg) };
   alertOnRefusals(deps.orm, alertSink(alerts));
+  // The caller got AUDIT_UNAVAILABLE and no data; the operator gets the cause. A context, when the
+  // recorder passes one, names the request.
+  const onAppendError = (err: unknown, ctx?: Partial<Pick<KoeContext, 'requestId'>>) =>
+    ops.log.error({ requestId: ctx?.requestId, server: name, subgraph: name, code: ErrorCode.AUDIT_UNAVAILABLE, ...errorFields(err) }, 'audit write failed');
   return [
+    // First: bad input is refused before any other plugin estimates, counts or records it.
+    useInputGuard<KoeContext>(),
     // Traces would carry timing per field to whoever asks; Koe reports nothing to Apollo's cloud.
     ApolloServerPluginInlineTraceDisabled(),
     // Answers are never cacheable (the HTTP front says no-store), and its per-field hook wraps every resolver.
     ApolloServerPluginCacheControlDisabled(),
-    ...(deps.unrecorded ? [] : [useAuditRecorder({ subgraph: name, alerts })]),
+    ...(deps.unrecorded ? [] : [useAuditRecorder({ subgraph: name, alerts, onAppendError, ...(deps.checkpointKey !== undefined ? { checkpointKey: deps.checkpointKey } : {}) })]),
     useQueryLimits(ops.limits),
-    ...(ops.limits.production ? [useIntrospectionPolicy<KoeContext>((ctx) => ctx.principal.roles)] : []),
+    ...(ops.limits.production
+      ? [
+          useIntrospectionPolicy<KoeContext>({
+            rolesOf: (ctx) => ctx.principal.roles,
+            fromGateway: (ctx, headers) => isGatewayProof(deps.jwtSecret, ctx.requestId, headers?.get(GATEWAY_HEADER)),
+          }),
+        ]
+      : []),
     useRateLimit(ops.limits, ops.rateLimits, subgraphRateHooks(deps.jwtSecret)),
     useObserver<KoeContext>(recordDecisions(ops.metrics)),
+    useErrorLog<KoeContext>(ops.log, name),
   ];
 }

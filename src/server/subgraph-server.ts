@@ -2,6 +2,7 @@
 import { ApolloServer } from '@apollo/server';
 import type { IncomingMessage } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { CheckpointKey } from '../audit/checkpoint.js';
 import { authenticate } from '../auth/authenticate.js';
 import { recordingRefusals } from '../audit/refusal-recorder.js';
 import type { AuthenticatedPrincipal } from '../auth/principal.js';
@@ -11,16 +12,18 @@ import type { KoeContext, SubgraphName } from '../resolvers/context.js';
 import { DecisionCounter } from '../resolvers/guard/decision-counter.js';
 import { createLoaders } from '../resolvers/loaders.js';
 import { customerKey } from '../data/pseudonym.js';
+import { Cursors } from '../resolvers/pagination.js';
 import { subgraphSchema } from '../schema/subgraphs.js';
 import { formatErrorFor } from './format-error.js';
 import { limitParseOptions } from './limits/query-limits.plugin.js';
 import { markingDatabaseFailure } from './ops/database-failure.js';
 import { readinessOf } from './ops/readiness.js';
 import { requestObserver } from './ops/request-observer.js';
+import { httpErrorLogger, refusalAppendLogger } from './ops/error-log.js';
 import { opsOf, type ServerOps } from './ops/server-ops.js';
 import { subgraphPlugins } from './subgraph-plugins.js';
 import { serveHttp, type RunningHttp } from './http.js';
-import { requestMeta } from './request-meta.js';
+import { refuseMalformedHeaders, requestMeta } from './request-meta.js';
 import type { TlsMaterial } from './tls.js';
 
 export interface SubgraphDeps {
@@ -37,6 +40,8 @@ export interface SubgraphDeps {
   ops?: ServerOps;
   /** Serve HTTPS only (certificate and key); absent or null: plain HTTP. */
   tls?: TlsMaterial | null;
+  /** Signs audit checkpoints (the CLI passes its key ring's); absent: from KOE_MASTER_KEY, if set. */
+  checkpointKey?: CheckpointKey | null;
 }
 
 export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host: string, port: number): Promise<RunningHttp> {
@@ -46,6 +51,9 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
     formatError: formatErrorFor(ops.limits),
     parseOptions: limitParseOptions(ops.limits),
     includeStacktraceInErrorResponses: false,
+    // Apollo would refuse introspection to everyone under NODE_ENV=production; who may introspect
+    // is decided by useIntrospectionPolicy (admins), so Apollo's switch stays on.
+    introspection: true,
     // The process owner (the CLI) decides how to stop on a signal: Apollo must not re-raise it.
     stopOnTerminationSignals: false,
     plugins: subgraphPlugins(name, deps),
@@ -59,21 +67,25 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
     tls: deps.tls ?? null,
     readiness: readinessOf(deps.orm, () => typeof deps.accessFor === 'function'),
     onResponse: requestObserver(name, ops.log, ops.metrics),
+    onError: httpErrorLogger(name, ops.log),
     // Innermost: a database outage is marked before the refusal recorder (which cannot write either)
     // turns it into AUDIT_UNAVAILABLE; the HTTP front then answers 503 SERVICE_UNAVAILABLE.
-    context: recordingRefusals(deps.orm, name, markingDatabaseFailure(requestContext(name, deps))),
+    context: recordingRefusals(deps.orm, name, markingDatabaseFailure(requestContext(name, deps)), refusalAppendLogger(name, ops.log)),
   });
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };
 }
 
 /** One request's context: the caller authenticated against the database, its policy view, fresh loaders. */
-export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm' | 'jwtSecret' | 'pseudonymKey' | 'accessFor' | 'crypto'>): (req: IncomingMessage) => Promise<KoeContext> {
+export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm' | 'jwtSecret' | 'pseudonymKey' | 'accessFor' | 'crypto' | 'ops'>): (req: IncomingMessage) => Promise<KoeContext> {
   const pseudonym = (id: string) => customerKey(deps.pseudonymKey, id);
   const maskContext = { pseudonymKey: deps.pseudonymKey };
+  const auth = { jwtSecret: deps.jwtSecret, maxTokenTtlSeconds: opsOf(deps).limits.maxTokenTtlSeconds };
+  const cursors = new Cursors(deps.jwtSecret);
   return async (req) => {
+    refuseMalformedHeaders(req);
     const meta = requestMeta(req);
     const em = deps.orm.em.fork();
-    const principal = await authenticate(meta.authorization, em, { jwtSecret: deps.jwtSecret });
+    const principal = await authenticate(meta.authorization, em, auth);
     const access = deps.accessFor(principal, meta.purpose);
     return {
       requestId: meta.requestId,
@@ -88,6 +100,7 @@ export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm
       maskContext,
       decisions: new DecisionCounter(),
       crypto: deps.crypto,
+      cursors,
     };
   };
 }

@@ -10,7 +10,7 @@ import { eventHash, eventHashParts } from '../../src/audit/canonical.js';
 import type { NewAuditEvent } from '../../src/audit/event.js';
 import { verifyChain } from '../../src/audit/verify.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
-import { buildChain, sampleEvent } from '../support/audit-chain.js';
+import { asSuperuser, buildChain, sampleEvent } from '../support/audit-chain.js';
 import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
 /** Text that trips naive encodings: multibyte, astral, quotes, backslashes, control characters, a nested "seq". */
@@ -76,8 +76,15 @@ describe('koe_audit_append', () => {
 
   it('writes nothing of a batch the database refuses', async () => {
     await buildChain(db, 2);
-    const poison = { ...sampleEvent(9), requestId: 'x'.repeat(200) }; // longer than the column
-    await expect(appendAuditEvents(db.orm.em.fork(), [sampleEvent(8), poison])).rejects.toThrow();
+    // Events are fitted to their columns before the append, so the refusal comes from a trigger.
+    await asSuperuser(db, `create function koe_test_poison() returns trigger language plpgsql as $$ begin raise exception 'poisoned'; end $$;
+      create trigger koe_test_poison before insert on audit_event for each row when (new.request_id = 'poison') execute function koe_test_poison();`);
+    try {
+      const poison = { ...sampleEvent(9), requestId: 'poison' };
+      await expect(appendAuditEvents(db.orm.em.fork(), [sampleEvent(8), poison])).rejects.toThrow();
+    } finally {
+      await asSuperuser(db, 'drop trigger koe_test_poison on audit_event; drop function koe_test_poison()');
+    }
     expect(await verifyChain(db.sql)).toMatchObject({ ok: true, events: 2 });
   });
 

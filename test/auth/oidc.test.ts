@@ -55,6 +55,7 @@ interface Claims {
   iss?: string;
   aud?: string;
   exp?: number | null;
+  iat?: number;
   nbf?: number;
   sub?: string;
 }
@@ -62,7 +63,7 @@ interface Claims {
 function token(s: Signer, claims: Claims = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const jwt = new SignJWT({}).setProtectedHeader({ alg: s.alg, kid: s.kid }).setSubject(claims.sub ?? 'p-analyst');
-  jwt.setIssuer(claims.iss ?? ISSUER).setAudience(claims.aud ?? AUDIENCE).setIssuedAt(now);
+  jwt.setIssuer(claims.iss ?? ISSUER).setAudience(claims.aud ?? AUDIENCE).setIssuedAt(claims.iat ?? now);
   if (claims.exp !== null) jwt.setExpirationTime(claims.exp ?? now + 300);
   if (claims.nbf) jwt.setNotBefore(claims.nbf);
   return jwt.sign(s.privateKey);
@@ -86,15 +87,18 @@ describe(verifyBearer.name, () => {
   it.each([
     ['a wrong issuer', () => token(rsa, { iss: 'https://evil.example.test/' }), 'token iss claim rejected'],
     ['a wrong audience', () => token(rsa, { aud: 'another-app' }), 'token aud claim rejected'],
-    ['an expired token', () => token(rsa, { exp: now() - 60 }), 'token expired'],
+    // Genuine (signed by the provider for us) but refused for its claims: the subject is kept as a claim for the audit.
+    ['an expired token', () => token(rsa, { exp: now() - 60 }), { error: 'token expired', claimedSub: 'p-analyst' }],
     ['a token not yet valid', () => token(ec, { nbf: now() + 120 }), 'token nbf claim rejected'],
-    ['a token without expiry', () => token(rsa, { exp: null }), 'token exp claim rejected'],
+    ['a token without expiry', () => token(rsa, { exp: null }), { error: 'token exp claim rejected', claimedSub: 'p-analyst' }],
+    ['a token valid for ten years', () => token(rsa, { exp: now() + 10 * 365 * 86_400 }), { error: 'token lifetime is over the 86400 s maximum', claimedSub: 'p-analyst' }],
+    ['a token issued an hour ago for 25 hours', () => token(ec, { iat: now() - 3600, exp: now() + 24 * 3600 }), { error: 'token lifetime is over the 86400 s maximum', claimedSub: 'p-analyst' }],
     ['an alg:none token', async () => `${b64({ alg: 'none' })}.${b64({ sub: 'p-admin', iss: ISSUER, aud: AUDIENCE, exp: now() + 60 })}.`, 'invalid token'],
     ['an HS256 token signed with the development secret', () => issueToken(SECRET, 'p-admin'), 'invalid token'],
     ['a token signed by a key the provider never published', async () => token(await signer('rogue', 'RS256')), 'token signed by an unknown key'],
     ['garbage', async () => 'not.a.jwt', 'invalid token'],
-  ])('refuses %s', async (_name, make, error) => {
-    expect(await verify(await make())).toEqual({ error });
+  ] as Array<[string, () => Promise<string>, string | { error: string; claimedSub: string }]>)('refuses %s', async (_name, make, refusal) => {
+    expect(await verify(await make())).toEqual(typeof refusal === 'string' ? { error: refusal } : refusal);
   });
 
   it('accepts a rotated-in key once the provider publishes it (refetched on an unknown kid)', async () => {

@@ -2,13 +2,14 @@
 // choice of server. Runs as root here (the postgres OS user then runs the server).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { inspectPostmaster, OWNER_FILE, waitForExit, writeOwner } from '../../src/data/postgres/postmaster-pid.js';
 import {
   createScratchDatabase,
   DEFAULT_EMBEDDED_PORT,
@@ -144,6 +145,41 @@ describe('embedded PostgreSQL', () => {
     await second.stop();
     expect(await query(first.url, 'select 1 as one')).toEqual([{ one: 1 }]);
     await first.stop();
+  });
+
+  // Guards against a CLI command calling the running Koe's server "orphaned" and stopping it: the
+  // owner is a live process identified by pid and start time, not the server's parent.
+  it('the owner is the recorded live process (pid and start time); a recycled pid with another start time is not', async () => {
+    const { h } = await start();
+    try {
+      expect(await inspectPostmaster(h.dataDir)).toMatchObject({ kind: 'running', pid: h.pid, ownerPid: process.pid });
+      const [pid, startedAt] = (await readFile(path.join(h.dataDir, OWNER_FILE), 'utf8')).split('\n');
+      expect(Number(pid)).toBe(process.pid);
+      expect(startedAt).toMatch(/^\d+$/);
+      await writeFile(path.join(h.dataDir, OWNER_FILE), `${process.pid}\n1\n`); // same pid, another process
+      expect(await inspectPostmaster(h.dataDir)).toMatchObject({ kind: 'orphan', pid: h.pid });
+      await writeOwner(h.dataDir);
+      expect((await inspectPostmaster(h.dataDir)).kind).toBe('running');
+    } finally {
+      await h.stop();
+    }
+    expect(existsSync(path.join(dataDir, OWNER_FILE))).toBe(false);
+  });
+
+  it('a tool leaves its server running when another client connected meanwhile (a Koe that started after it)', async () => {
+    const h = await startEmbeddedPostgres({ dataDir, tool: true });
+    const other = new pg.Client({ connectionString: h.url });
+    await other.connect();
+    try {
+      await h.stop();
+      expect(serverPids(dataDir)).toEqual([h.pid]);
+      expect((await other.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await other.end();
+    }
+    // Nobody uses it now and its owner is gone: the next start takes it over.
+    process.kill(h.pid, 'SIGINT');
+    await waitForExit(h.pid, 10_000);
   });
 
   it('stop() returns when the server already died', async () => {

@@ -44,6 +44,10 @@ beforeAll(async () => {
     { ...base, id: 't-stale', displayName: 'stale', roles: ['analyst'], roleGrants: [grant('analyst', 300)], lastSeenAt: ago(120), reviewedAt: ago(250) },
     { ...base, id: 't-expired', displayName: 'contractor', roles: ['marketing'], roleGrants: [grant('marketing', 100)], lastSeenAt: ago(2), expiresAt: ago(1), reviewedAt: ago(10) },
     { ...base, id: 't-gone', displayName: 'leaver', roles: ['ingest'], roleGrants: [grant('ingest', 50)], status: 'disabled', lastSeenAt: ago(40), reviewedAt: ago(10) },
+    // Granted before separationOfDuties said admin and dpo may not be held together.
+    { ...base, id: 't-both', displayName: 'both', roles: ['admin', 'dpo'], roleGrants: [grant('admin', 500), grant('dpo', 400)], lastSeenAt: ago(1), reviewedAt: ago(10) },
+    // A second admin of this database alone, to approve what p-admin requests.
+    { ...base, id: 't-admin2', displayName: 'second admin', roles: ['admin'], roleGrants: [grant('admin', 30)], lastSeenAt: ago(1), reviewedAt: ago(10) },
   ]);
   goneKey = (await createApiKey(orm.em, { principalId: 't-gone', name: 'etl', expiresAt: null }, ADMIN)).key;
   dir = mkdtempSync(join(tmpdir(), 'koe-access-'));
@@ -59,7 +63,7 @@ const events = (action: string, principalId: string) =>
   orm.em.fork().find(AuditEventEntity, { action, resources: { $contains: [`Principal:${principalId}`] } }, { orderBy: { seq: 'asc' } });
 
 describe('koe access review', () => {
-  it('flags stale, expired, unreviewed and privileged access and leavers holding keys; keys lists them without secrets', async () => {
+  it('flags stale, expired, unreviewed and privileged access and leavers holding keys; keys lists them without secrets', { timeout: 90_000 }, async () => {
     const [report, keys] = await Promise.all([koe('review', '--format', 'json', '--unused-days', '90'), koe('keys')]);
     expect(keys.stdout).toMatch(new RegExp(`${goneKey.slice(4, 12)}\\s+t-gone\\s+etl\\s.*active`));
     expect(keys.stdout).not.toContain(goneKey.slice(13));
@@ -70,9 +74,11 @@ describe('koe access review', () => {
     expect(rows.get('t-gone')?.flags).toEqual(['disabled-with-keys']);
     expect(rows.get('p-admin')?.flags).toEqual(['never-used', 'privileged', 'not-reviewed']);
     expect(rows.get('t-stale')?.grants).toEqual([expect.objectContaining({ role: 'analyst', grantedBy: 'p-admin' })]);
+    expect(rows.get('t-both')).toMatchObject({ flags: ['privileged', 'separation-of-duties'], conflicts: ['admin+dpo'] });
+    expect(rows.get('t-admin2')?.conflicts).toEqual([]);
   });
 
-  it('applies a decisions file: each decision changes access, sets reviewedAt and is audited with the reviewer', async () => {
+  it('applies a decisions file: each decision changes access, sets reviewedAt and is audited with the reviewer', { timeout: 90_000 }, async () => {
     const file = join(dir, 'decisions.yaml');
     writeFileSync(file, 'decisions:\n  - { principal: t-stale, action: "revoke:analyst" }\n  - { principal: t-expired, action: disable }\n  - { principal: p-admin, action: keep }\n');
     const run = await koe('review', '--apply', '--decisions', file, '--reviewer', 'p-admin');
@@ -91,6 +97,35 @@ describe('koe access review', () => {
     writeFileSync(file, '- { principal: p-bi, action: disable }\n- { principal: nobody, action: keep }\n- { principal: p-bi, action: "revoke:root" }\n');
     const read = () => readDecisions(file, new Set(['analyst']), new Set(['p-bi']));
     expect(read).toThrow(/nothing applied:\n.*decision 2: unknown principal "nobody"\n.*decision 3: .*no role "root" in the policy/);
+  });
+});
+
+describe('koe access grant of a privileged role, and who may grant', () => {
+  it('opens a request that only a second admin approves; refuses non-admin and self grants', { timeout: 300_000 }, async () => {
+    const [request, byAnalyst, self] = await Promise.all([
+      koe('grant', 'p-support-east', 'admin', '--actor', 'p-admin'),
+      koe('grant', 'p-bi', 'analyst', '--actor', 'p-analyst'),
+      koe('grant', 't-admin2', 'analyst', '--actor', 't-admin2'),
+    ]);
+    expect(request.code, request.stderr).toBe(0);
+    const id = /grant request ([0-9a-f-]{36}) waits until/.exec(request.stdout)?.[1];
+    expect(id, request.stdout).toBeDefined();
+    expect(byAnalyst.code).not.toBe(0);
+    expect(byAnalyst.stderr).toContain('--actor p-analyst (roles: analyst) may not do this: the policy allows grantRole to admin');
+    expect(self.code).not.toBe(0);
+    expect(self.stderr).toContain('No principal may grant a role to itself');
+    expect((await orm.em.fork().findOneOrFail(PrincipalEntity, { id: 'p-bi' })).roles).toEqual(['bi_readonly']);
+    expect((await orm.em.fork().findOneOrFail(PrincipalEntity, { id: 't-admin2' })).roles).toEqual(['admin']);
+    expect((await orm.em.fork().findOneOrFail(PrincipalEntity, { id: 'p-support-east' })).roles).toEqual(['support_agent']);
+
+    const own = await koe('approve', id!, '--actor', 'p-admin');
+    expect(own.code).not.toBe(0);
+    expect(own.stderr).toContain('The requester cannot approve its own request');
+    const approved = await koe('approve', id!, '--actor', 't-admin2');
+    expect(approved.code, approved.stderr).toBe(0);
+    expect((await orm.em.fork().findOneOrFail(PrincipalEntity, { id: 'p-support-east' })).roles).toEqual(['support_agent', 'admin']);
+    expect((await events('access.grantRequested', 'p-support-east'))[0]).toMatchObject({ actorId: 'p-admin', detail: { via: 'cli' } });
+    expect((await events('access.grantApproved', 'p-support-east'))[0]).toMatchObject({ actorId: 't-admin2', detail: { requestedBy: 'p-admin', via: 'cli' } });
   });
 });
 

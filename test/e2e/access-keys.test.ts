@@ -9,7 +9,8 @@ import { changeAccess } from '../../src/auth/access-change.js';
 import type { AccessActor } from '../../src/auth/access-event.js';
 import { ApiKeyEntity, AuditEventEntity, PrincipalEntity } from '../../src/data/entities/index.js';
 import { issueToken } from '../../src/auth/jwt.js';
-import { postGraphQL, startTestKoe, TEST_JWT_SECRET, type TestKoe } from '../support/koe.js';
+import { loadPolicy } from '../../src/server/policy.js';
+import { POLICY_DIR, postGraphQL, startTestKoe, TEST_JWT_SECRET, type TestKoe } from '../support/koe.js';
 
 let koe: TestKoe;
 beforeAll(async () => {
@@ -68,7 +69,7 @@ describe(createApiKey.name, () => {
   it.each([
     ['revoked', (_id: string, prefix: string) => revokeApiKey(koe.orm.em, prefix, ACTOR)],
     ['expired', (id: string) => koe.orm.em.fork().nativeUpdate(ApiKeyEntity, { principalId: id }, { expiresAt: new Date(Date.now() - 1000) })],
-    ['of a disabled principal', (id: string) => changeAccess(koe.orm.em, id, { kind: 'disablePrincipal' }, ACTOR, new Set())],
+    ['of a disabled principal', async (id: string) => changeAccess(koe.orm.em, id, { kind: 'disablePrincipal' }, ACTOR, await loadPolicy(POLICY_DIR))],
   ] as Array<[string, (id: string, prefix: string) => Promise<unknown>]>)('refuses a key %s with 401 on the next request everywhere', async (_name, spoil) => {
     const id = await newPrincipal(['bi_readonly']);
     const { key, row } = await createApiKey(koe.orm.em, { principalId: id, name: 'k', expiresAt: new Date(Date.now() + 3600_000) }, ACTOR);

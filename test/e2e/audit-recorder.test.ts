@@ -62,7 +62,8 @@ describe('useAuditRecorder', () => {
   });
 
   it('records one event per subgraph for a query planned across two, under the gateway request id', async () => {
-    const { res, events } = await audited('p-admin', 'query Inbox { feedbacks(first: 3) { edges { node { id body customer { email } } } } }');
+    // Team feedback has a customer (anonymous feedback, which other files submit, has none): the plan needs _entities.
+    const { res, events } = await audited('p-admin', 'query Inbox { feedbacks(first: 3, filter: { teamId: "team-east" }) { edges { node { id body customer { email } } } } }');
     expect(events.map((e) => [e.subgraph, e.action, e.operationName])).toEqual(expect.arrayContaining([['feedback', 'query', 'Inbox'], ['customers', 'entities', 'Inbox']]));
     expect(events).toHaveLength(2);
     const ids = (res.json.data as { feedbacks: { edges: Array<{ node: { id: string } }> } }).feedbacks.edges.map((e) => `Feedback:${e.node.id}`);

@@ -74,7 +74,7 @@ describe('PII flags on feedback', () => {
     expect((await analyst.request<Page>(FLAGGED, { kinds: [] })).feedbacks.totalCount).toBe(0);
   });
 
-  it.each([['phone'], ['NAME'], ['PHONE', 'CONTACT']])('refuses the unknown kind in %j with BAD_USER_INPUT', async (...kinds) => {
+  it.each([['phone'], ['FREE_TEXT'], ['PHONE', 'CONTACT']])('refuses the unknown kind in %j with BAD_USER_INPUT', async (...kinds) => {
     const token = await koe.token('p-analyst');
     const { json } = await postGraphQL(koe.platform.gatewayUrl, { query: FLAGGED, variables: { kinds } }, { authorization: `Bearer ${token}` });
     expect(json.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.containsPii' });

@@ -5,7 +5,7 @@
  * years; the DPO (compliance) and auditors find it by customer, analysts may not; a subject export
  * of an included customer lists it; `recordProvision` records a domestic provision on third_party.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,13 +172,34 @@ describe('koe provision export, to a recipient abroad', () => {
   });
 
   it('refuses a purpose other than the recipient’s and an unknown recipient (exit 2), recording nothing', async () => {
-    const wrong = await koeCli(['provision', 'export', '--recipient', 'sg_analytics', '--purpose', 'marketing', '--out', join(dir, 'x.jsonl')]);
+    const wrong = await koeCli(['provision', 'export', '--recipient', 'sg_analytics', '--purpose', 'marketing', '--out', join(dir, 'x.jsonl'), '--actor', 'p-dpo']);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('receives data for the purpose "analytics" only');
-    const unknown = await koeCli(['provision', 'export', '--recipient', 'nobody', '--purpose', 'analytics']);
+    const unknown = await koeCli(['provision', 'export', '--recipient', 'nobody', '--purpose', 'analytics', '--actor', 'p-dpo']);
     expect(unknown.code).toBe(2);
     const n = (await db.sql(`select count(*)::int as n from provision_record`)) as Array<{ n: number }>;
     expect(n[0]!.n).toBe(1);
+  }, 60_000);
+});
+
+describe('koe provision export, by whom', () => {
+  // Guards against provision by any active principal: an analyst exported customer data to a third party.
+  it('refuses an active analyst as --actor with a message naming the rule, exporting and recording nothing', async () => {
+    const count = async () => ((await db.sql(`select (select count(*) from provision_record)::int as records, (select count(*) from audit_event where action = 'provision.export')::int as events`)) as Array<{ records: number; events: number }>)[0]!;
+    const before = await count();
+    const out = join(dir, 'analyst.jsonl');
+    const run = await koeCli(['provision', 'export', '--recipient', 'jp_research', '--purpose', 'analytics', '--out', out, '--actor', 'p-analyst']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--actor p-analyst (roles: analyst) may not do this: the policy allows recordProvision to dpo');
+    expect(run.stdout).toBe('');
+    expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
+    expect(await count()).toEqual(before);
+  }, 60_000);
+
+  it('refuses an export without --actor: a provision is always someone’s', async () => {
+    const run = await koeCli(['provision', 'export', '--recipient', 'jp_research', '--purpose', 'analytics', '--out', join(dir, 'anon.jsonl')]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain("required option '--actor <principal>' not specified");
   }, 60_000);
 });
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { issueToken } from '../../src/auth/jwt.js';
 import { DEFAULT_ACQUIRE_TIMEOUT_MS } from '../../src/data/orm.js';
 import { urlForDatabase } from '../../src/data/postgres/index.js';
-import { isDatabaseUnavailable } from '../../src/server/ops/database-failure.js';
+import { databaseFailureOf, isDatabaseUnavailable } from '../../src/server/ops/database-failure.js';
 import { postGraphQL, TEST_JWT_SECRET, type TestKoe } from '../support/koe.js';
 import { seededScratchKoe, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
@@ -113,4 +113,16 @@ describe('what counts as the database being unavailable', () => {
     ['an audit refusal from a subgraph (503 AUDIT_UNAVAILABLE)', new GraphQLError('503', { extensions: { response: { status: 503, body: { errors: [{ message: 'm', extensions: { code: 'AUDIT_UNAVAILABLE' } }] } } } })],
     ['nothing', undefined],
   ])('not %s', (_name, err) => expect(isDatabaseUnavailable(err)).toBe(false));
+});
+
+describe('timed out or unreachable (extensions.reason)', () => {
+  const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
+  it.each([
+    ['statement timeout (57014)', pgError('57014', 'canceling statement due to statement timeout'), 'DATABASE_TIMEOUT'],
+    ['pool acquire timeout', Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), { name: 'KnexTimeoutError' }), 'DATABASE_TIMEOUT'],
+    ['a subgraph that answered 503 DATABASE_TIMEOUT', new GraphQLError('503', { extensions: { response: { status: 503, body: { errors: [{ message: 'm', extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'DATABASE_TIMEOUT' } }] } } } }), 'DATABASE_TIMEOUT'],
+    ['refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }), 'DATABASE_UNREACHABLE'],
+    ['session terminated (57P01)', pgError('57P01', 'terminating connection due to administrator command'), 'DATABASE_UNREACHABLE'],
+    ['a subgraph that answered 503 without a reason', new GraphQLError('503', { extensions: { response: { status: 503, body: { errors: [{ message: 'm', extensions: { code: 'SERVICE_UNAVAILABLE' } }] } } } }), 'DATABASE_UNREACHABLE'],
+  ])('%s', (_name, err, reason) => expect(databaseFailureOf(err)).toBe(reason));
 });

@@ -52,6 +52,25 @@ const FOUND: ReadonlyArray<readonly [PiiKind, string, string]> = [
   ['ADDRESS', '自宅は新宿区西新宿2-8-1です', '新宿区西新宿2-8-1'],
   ['ADDRESS', '京都市左京区下鴨１－２の近く', '京都市左京区下鴨１－２'],
   ['ADDRESS', '町田市原町田3丁目に', '町田市原町田3丁目'],
+  ['ADDRESS', '大阪府在住です', '大阪府'],
+  ['ADDRESS', '横浜市に住んでいます', '横浜市'],
+  ['ADDRESS', '住所は福岡県です', '福岡県'],
+  ['ADDRESS', '新宿区西新宿二丁目8番1号', '新宿区西新宿二丁目8番1号'],
+  ['ADDRESS', '沖縄県那覇市おもろまち1-2-3宛', '沖縄県那覇市おもろまち1-2-3'],
+  ['PHONE', '急ぎは090.1234.5678へ', '090.1234.5678'],
+  ['PHONE', '電話090 - 1234 - 5678まで', '090 - 1234 - 5678'],
+  ['PHONE', '電話（0859-22-1234）まで', '0859-22-1234'],
+  ['EMAIL', '連絡先：nakamura (at) example.co.jp', 'nakamura (at) example.co.jp'],
+  ['NAME', '店員の佐藤さんが親切でした', '佐藤'],
+  ['NAME', '担当の長谷川様から', '長谷川'],
+  ['NAME', '山田太郎と申します', '山田太郎'],
+  ['NAME', '氏名：山口　健一', '山口　健一'],
+  ['NAME', '宛名が小林様になっていました', '小林'],
+  ['NAME', 'スミス様から', 'スミス'],
+  ['BIRTH_DATE', '生年月日は1985年4月1日です', '1985年4月1日'],
+  ['BIRTH_DATE', '生年月日 S60.4.1', 'S60.4.1'],
+  ['BIRTH_DATE', '平成元年5月5日生まれ', '平成元年5月5日'],
+  ['BIRTH_DATE', '誕生日：１９８８年１１月３日', '１９８８年１１月３日'],
 ];
 
 /** Numbers and words that are not personal data and must come through untouched. */
@@ -71,6 +90,28 @@ const KEPT: readonly string[] = [
   '1234 5678 9012 3456',
   '番号は160-0023です',
   'アプリのv4.2で修正予定。',
+  // A prefecture is a place to live only where an address or home follows it (issue 13, item 18).
+  '北海道産じゃがいもが小さかった',
+  '東京都限定パッケージ',
+  '千葉県民の日のセール',
+  '沖縄県産もずくと静岡県産の緑茶',
+  '東京都内の店舗',
+  // Numbers labelled as the shop's or the carrier's, and ids in links.
+  '注文番号：0312345678の件',
+  '品番 0123-456-789 の交換',
+  '伝票番号456789012346の荷物',
+  'JANコード4901234567894の商品',
+  'バーコードは4900012345747です',
+  'https://example.jp/support?ref=0312345678',
+  // Role words, polite speech and words with 様 in them are not names.
+  'お客様窓口の店員さんと配達員さんとドライバーさん',
+  '担当者様、店長さん、お母さん、皆様、息子さん',
+  '仕様が変わり、以前と同様に、様々な模様',
+  'ヤマトさんと郵便局さんと運送会社さん、子供さんと猫ちゃんとワンちゃん',
+  '彼氏と御殿場へ、ひどい有様、受取人が不在の場合',
+  '1985年創業、誕生日プレゼント、1990年生まれ',
+  '12月3日生産分のヨーグルト',
+  '名前の漢字が違います',
   '東京の店舗で1-2回購入',
   '地区大会で2-3位でした',
   '商品を2-3個購入',
@@ -112,6 +153,10 @@ describe(detectPii.name, () => {
     ['repeated prefectures', '東京都1'.repeat(1000)],
     ['a long local part without a domain', 'a'.repeat(5000) + '@'],
     ['spaced digits', '0 '.repeat(2500)],
+    ['a name before every honorific', '山さん'.repeat(2000)],
+    ['a field label before every name', '氏名は山'.repeat(1500)],
+    ['a long hiragana run after a city', `東京都渋谷区${'あ'.repeat(5000)}1-2`],
+    ['birth-date labels', '生年月日は1'.repeat(1500)],
   ])('scans %s in linear time', (_shape, text) => {
     const started = performance.now();
     detectPii(text);
@@ -132,6 +177,9 @@ describe(maskFreeText.name, () => {
     ['郵便番号は〒160-0023です。住所は東京都新宿区本町2-8-1です。', '郵便番号は[POSTAL]です。住所は[ADDRESS]です。'],
     ['{date}に注文した商品が3日遅れ。注文番号 A-10023、¥12,800。', '{date}に注文した商品が3日遅れ。注文番号 A-10023、¥12,800。'],
     ['個人番号1234-5678-9018とカード5500-0000-0000-0004', '個人番号[MYNUMBER]とカード[CARD]'],
+    // A postal code without 〒 is one when the address follows it; the prefecture in a product is not one.
+    ['150-0041 東京都渋谷区神南1-2-3に北海道産じゃがいもを', '[POSTAL] [ADDRESS]に北海道産じゃがいもを'],
+    ['氏名：山田太郎、生年月日：1985年4月1日、担当の佐藤さん', '氏名：[NAME]、生年月日：[BIRTH_DATE]、担当の[NAME]さん'],
   ])('masks %s as %s', (text, expected) => {
     expect(maskFreeText(text)).toBe(expected);
   });

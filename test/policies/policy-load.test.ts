@@ -90,6 +90,21 @@ describe(loadPolicySet.name, () => {
       { 'a.policy.yaml': roleFile('      - { on: Customer, fields: [], decision: PLAIN }'), 'b.policy.yaml': roleFile('      - { on: Customer, fields: [], decision: PLAIN }') },
       /b\.policy\.yaml:2:3: role "agent" is declared twice \(first at .*a\.policy\.yaml:2\)/,
     ],
+    [
+      'an unknown role in separationOfDuties',
+      { 'roles.policy.yaml': roleFile('      - { on: Customer, fields: [], decision: PLAIN }'), 'access.policy.yaml': 'separationOfDuties:\n  - { roles: [agent, admn], reason: r }\n' },
+      /access\.policy\.yaml:2:22: unknown role "admn" in separationOfDuties/,
+    ],
+    [
+      'a role that inherits both sides of a separation-of-duties rule',
+      {
+        'roles.policy.yaml': `${roleFile('      - { on: Customer, fields: [], decision: PLAIN }')}  other:\n    description: o\n    department: IT\n    rules: []\n  both:\n    description: b\n    department: IT\n    inherits: [agent, other]\n    rules: []\n`,
+        'access.policy.yaml': 'separationOfDuties:\n  - { roles: [agent, other], reason: r }\n',
+      },
+      /role "both" holds agent \+ other through inherits, which separationOfDuties at .*access\.policy\.yaml:2 forbids together/,
+    ],
+    ['a separation-of-duties rule of one role', { 'access.policy.yaml': 'separationOfDuties:\n  - { roles: [agent], reason: r }\n' }, /access\.policy\.yaml:2:\d+: "separationOfDuties\.0\.roles" must NOT have fewer than 2 items/],
+    ['a malformed grant approval expiry', { 'access.policy.yaml': 'grantApproval: { expiresAfter: 3 days }\n' }, /access\.policy\.yaml:1:\d+: "grantApproval\.expiresAfter" is not valid: expiresAfter is a number and a unit/],
     ['an alias of an unknown masker', { 'maskers.policy.yaml': 'maskers:\n  pseudonym: { masker: hsh }\n' }, /maskers\.policy\.yaml:2:24: unknown masker "hsh" .*did you mean "hash"\?/],
   ];
 

@@ -39,7 +39,7 @@ export interface TestKoeOptions {
   logger?: import('../../src/server/ops/logger.js').Logger;
   /** Serve HTTPS with this material; `client()` then trusts its certificate (or CA). */
   tls?: TlsMaterial;
-  /** Limits that differ from the defaults (e.g. a rate limit a test can reach in a few requests). */
+  /** Limit overrides (e.g. rate limits off for a test that sends thousands of requests). */
   limits?: Partial<import('../../src/server/limits/settings.js').LimitSettings>;
 }
 

@@ -1,6 +1,7 @@
 /** `koe access …`: grants, leavers, API keys and the periodic access review, from the shell. */
 import type { Command } from 'commander';
 import { registerAccessChanges } from './access/change.js';
+import { registerGrantRequests } from './access/grant-requests.js';
 import { registerAccessKeys } from './access/keys.js';
 import { registerAccessReview } from './access/review.js';
 
@@ -9,6 +10,7 @@ export function registerAccess(program: Command): void {
     .command('access')
     .description('who may use Koe: grant and revoke roles, disable leavers, API keys, access reviews (each change audited)');
   registerAccessChanges(access);
+  registerGrantRequests(access);
   registerAccessKeys(access);
   registerAccessReview(access);
 }

@@ -6,7 +6,6 @@
  */
 import type { Command } from 'commander';
 import { appendAuditEvents } from '../../audit/append.js';
-import { appendAuditEventsIn } from '../../audit/append-in-transaction.js';
 import { auditAccessEvent } from '../../auth/access-event.js';
 import { applyLifecycle, DEFAULT_LIFECYCLE_BATCH, findDue, type CategoryResult, type DueCategory } from '../../data/lifecycle/index.js';
 import { pendingMigrations } from '../../data/migrate.js';
@@ -79,7 +78,7 @@ async function run(flags: RunFlags): Promise<void> {
         onProgress: ({ category, done, total }) => progress.update(done, total, category),
         onBatch: async (tx, b) => {
           const detail = { category: b.category, action: b.action, keep: b.keep, cutoff: b.cutoff.toISOString(), count: b.ids.length, batch: b.number, asOf: now.toISOString() };
-          await appendAuditEventsIn(tx, [{ ...auditAccessEvent(actor, 'lifecycle.dispose', [...b.resources], detail), purpose: 'compliance' }]);
+          await appendAuditEvents(tx, [{ ...auditAccessEvent(actor, 'lifecycle.dispose', [...b.resources], detail), purpose: 'compliance' }]);
         },
       });
     } catch (e) {

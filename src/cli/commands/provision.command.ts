@@ -4,6 +4,8 @@
  * customers without the consent the provision relies on (third_party in Japan, transfer_abroad
  * abroad, APPI Art. 27–28) and writes the provision record (Art. 29) and a `provision.export` audit
  * event in the same transaction. The file appears only once that transaction has committed.
+ * `--actor` must hold a role the policy allows to record a provision (`recordProvision`: the DPO),
+ * as over GraphQL: being an active principal is not enough, and nobody provides anonymously.
  */
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Writable } from 'node:stream';
@@ -14,7 +16,7 @@ import { auditAccessEvent } from '../../auth/access-event.js';
 import { pendingMigrations } from '../../data/migrate.js';
 import { exportProvision, provisionDetail, ProvisionPurposeError, recipientMaskContext } from '../../data/provision/provision-export.js';
 import { openRuntime } from '../runtime.js';
-import { cliActor } from './cli-actor.js';
+import { assertActorMay, cliActor } from './cli-actor.js';
 import { checkPurpose, cliAction, CliError, EXIT_USAGE, loadPolicyFrom } from './policy/cli-support.js';
 
 interface ExportFlags {
@@ -24,7 +26,7 @@ interface ExportFlags {
   until?: string;
   channel?: string;
   out?: string;
-  actor?: string;
+  actor: string;
   dir?: string;
 }
 
@@ -42,13 +44,13 @@ export function registerProvision(program: Command): void {
     .option('--until <date>', 'feedback received before this ISO date or time')
     .option('--channel <channel>', 'only feedback of this channel (EMAIL, PHONE, WEB, SNS, STORE, SURVEY)')
     .option('--out <file>', 'write the JSON lines to this file (created once the record is written) instead of standard output')
-    .option('--actor <principal>', 'principal id recorded as the provider (default: cli:<OS user>)')
+    .requiredOption('--actor <principal>', 'principal id recorded as the provider; its roles must allow recordProvision (the DPO)')
     .option('--dir <dir>', 'policy directory (default: $KOE_POLICY_DIR, else policies/)')
     .addHelpText(
       'after',
       '\nThe counts (feedback exported, customers included, customers excluded for want of consent) go to standard error.' +
         '\nRecords are kept at least 3 years; list them with the provisionRecords query (dpo, auditor).' +
-        '\nExit codes: 0 exported, 1 failed (nothing recorded, no file), 2 bad input.',
+        '\nExit codes: 0 exported, 1 failed (nothing recorded, no file), 2 bad input or an --actor the policy does not allow to provide.',
     )
     .action(cliAction(exportCommand));
 }
@@ -78,6 +80,7 @@ async function exportCommand(flags: ExportFlags): Promise<void> {
     if (pending.length) throw new CliError(`the database lacks ${pending.length} migration(s): run koe migrate first`);
     const em = rt.orm.em.fork();
     const actor = await cliActor(em, flags.actor, set.version);
+    assertActorMay(set, actor, 'recordProvision');
     out = partial ? createWriteStream(partial, { mode: 0o600 }) : process.stdout;
     const result = await exportProvision(em, await rt.crypto(), {
       recipient, purpose: flags.purpose, since, until, channel: flags.channel ?? null, actorId: actor.id, via: 'cli', out,

@@ -162,11 +162,14 @@ export class FieldCrypto {
     return have;
   }
 
-  /** Crypto-shredding: the owner's key is deleted, so every ciphertext under it is unreadable for good. */
+  /**
+   * Crypto-shredding: the owner's key is deleted, so every ciphertext under it is unreadable for good.
+   * Through `em`, so inside the caller's transaction: an erasure whose audit event fails keeps its key.
+   */
   async shred(em: EntityManager, ownerId: string): Promise<boolean> {
     this.cache.delete(ownerId);
-    await em.getConnection().execute(`insert into shredded_owner (owner_id) values (?) on conflict (owner_id) do nothing`, [ownerId]);
-    const res = await em.getConnection().execute<{ affectedRows?: number }>(`delete from data_key where owner_id = ?`, [ownerId], 'run');
+    await em.execute(`insert into shredded_owner (owner_id) values (?) on conflict (owner_id) do nothing`, [ownerId]);
+    const res = await em.execute<{ affectedRows?: number }>(`delete from data_key where owner_id = ?`, [ownerId], 'run');
     return (res.affectedRows ?? 0) > 0;
   }
 

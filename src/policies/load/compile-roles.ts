@@ -43,12 +43,25 @@ export function compileRoles(raw: ReadonlyMap<string, RawRole>, ctx: RolesContex
     const rules = effectiveRules(role.name, raw, own);
     const def: RoleDef = {
       name: role.name, description: role.body.description, department: role.body.department,
-      inherits: role.body.inherits ?? [], readOnly: role.body.readOnly ?? false, source: role.source, rules,
+      inherits: role.body.inherits ?? [], readOnly: role.body.readOnly ?? false, privileged: inheritsPrivilege(role.name, raw),
+      source: role.source, rules,
     };
     if (def.readOnly) checkReadOnly(def, role, problems);
     out.set(role.name, def);
   }
   return out;
+}
+
+/** Privileged when the role, or any role it inherits, says `privileged: true`. */
+function inheritsPrivilege(name: string, raw: ReadonlyMap<string, RawRole>): boolean {
+  const seen = new Set<string>();
+  const visit = (role: string): boolean => {
+    if (seen.has(role) || !raw.has(role)) return false;
+    seen.add(role);
+    const body = raw.get(role)!.body;
+    return body.privileged === true || (body.inherits ?? []).some(visit);
+  };
+  return visit(name);
 }
 
 /** Inherited rules first (depth first, each once), own rules last: later rules win masker ties. */

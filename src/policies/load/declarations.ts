@@ -18,6 +18,7 @@ export interface RawRole {
     department: string;
     inherits?: string[];
     readOnly?: boolean;
+    privileged?: boolean;
     rules: RawRule[];
   };
 }

@@ -11,6 +11,7 @@ import type { PolicySet, PolicySource, RoleDef } from '../model.js';
 import { compileRoles } from './compile-roles.js';
 import { compileAuditPolicy } from './audit-policy.js';
 import { collectDeclarations } from './declarations.js';
+import { compileGovernancePolicy } from './governance-policy.js';
 import { compileKeyPolicy } from './key-policy.js';
 import { compileLifecyclePolicy } from './lifecycle-policy.js';
 import { compileRecipients } from './recipient-policy.js';
@@ -63,10 +64,11 @@ export function compilePolicySources(dir: string, sources: readonly PolicySource
   const keys = compileKeyPolicy(files, problems);
   const lifecycle = compileLifecyclePolicy(files, problems);
   const recipients = compileRecipients(files, { catalog, purposes: new Set(decl.purposes.keys()) }, problems);
+  const governance = compileGovernancePolicy(files, decl.roles, problems);
   if (problems.length) return { set: null, problems: sortProblems(problems) };
 
   const set: PolicySet = {
-    version, dir, catalog, roles, purposes: decl.purposes, maskers: decl.maskers, audit, keys, lifecycle, recipients, sources,
+    version, dir, catalog, roles, purposes: decl.purposes, maskers: decl.maskers, audit, keys, lifecycle, recipients, governance, sources,
     placeholders: placeholdersUsed(roles), abilities: new Lru(ABILITY_CACHE_SIZE),
   };
   let byVersion = compiledSets.get(catalog);

@@ -33,6 +33,8 @@ const role = {
     department: { enum: DEPARTMENTS },
     inherits: { type: 'array', items: { type: 'string' } },
     readOnly: { type: 'boolean' },
+    // Granting it needs a second admin's approval (src/auth/grant-request.ts).
+    privileged: { type: 'boolean' },
     rules: { type: 'array', items: rule },
   },
 };
@@ -136,5 +138,15 @@ export const policyFileSchema = {
     lifecycle,
     // Third parties data is provided to (`koe provision export`); fields and maskers checked by name later.
     recipients: { type: 'object', propertyNames: id, additionalProperties: recipient },
+    // Sets of roles no principal may hold together; role names checked later.
+    separationOfDuties: {
+      type: 'array', minItems: 1,
+      items: {
+        type: 'object', additionalProperties: false, required: ['roles', 'reason'],
+        properties: { roles: { type: 'array', items: { type: 'string' }, minItems: 2, uniqueItems: true }, reason: { type: 'string', minLength: 1 } },
+      },
+    },
+    // How long a grant of a privileged role waits for a second admin.
+    grantApproval: { type: 'object', additionalProperties: false, required: ['expiresAfter'], properties: { expiresAfter: duration } },
   },
 } as const;

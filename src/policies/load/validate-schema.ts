@@ -38,6 +38,7 @@ const PATTERN_HINTS: Readonly<Record<string, string>> = {
   retention: 'a period is a number and a unit (90d, 1y); keys are actions, prefixes like access.* or default',
   lifecycle: 'keep is an ISO-8601 period of years, months, weeks or days (P3Y, P18M, P1Y6M, P90D)',
   recipients: 'a country is an ISO 3166-1 alpha-2 code in capitals (JP, SG, US)',
+  grantApproval: 'expiresAfter is a number and a unit (72h, 3d)',
 };
 
 function describe(e: ErrorObject, path: readonly string[]): string {

@@ -5,7 +5,9 @@
 import { detectPii, type PiiKind } from './pii-detector.js';
 
 // A record, not a list, so a kind added to the detector fails to compile until it is listed here.
-const KINDS: Readonly<Record<PiiKind, true>> = { ADDRESS: true, CARD: true, EMAIL: true, MYNUMBER: true, PHONE: true, POSTAL: true };
+const KINDS: Readonly<Record<PiiKind, true>> = {
+  ADDRESS: true, BIRTH_DATE: true, CARD: true, EMAIL: true, MYNUMBER: true, NAME: true, PHONE: true, POSTAL: true,
+};
 
 /** Every kind `detectPii` reports, sorted; the only names a `piiFlags` filter accepts. */
 export const PII_KINDS: readonly PiiKind[] = Object.freeze((Object.keys(KINDS) as PiiKind[]).sort());

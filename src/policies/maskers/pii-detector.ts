@@ -3,28 +3,33 @@
  * original string, sorted and non-overlapping.
  *
  * Caught:
- * - EMAIL: ASCII addresses, also typed in full-width (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ).
+ * - EMAIL: ASCII addresses, also typed in full-width (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ) or with the @
+ *   spelled (at) / [at].
  * - MYNUMBER: 12 digits, plain or 4-4-4, whose last digit is the official check digit.
- * - CARD: 13–19 digits, plain or grouped 4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4, passing Luhn.
- * - POSTAL: 123-4567 / 1234567 after 〒 (the 〒 is part of the span) or after 郵便番号(は|:).
- * - PHONE: domestic numbers starting with 0 and 10–11 digits long, split by hyphens, spaces or
- *   parentheses (090-1234-5678, 03(1234)5678, 0120-123-456, 09012345678); +81 forms; other
- *   +country numbers of 8–15 digits.
- * - ADDRESS: a prefecture and whatever municipality/town/block text follows it (a prefecture on
- *   its own counts too), plus a building name with a room number after the block number; and,
- *   without a prefecture, a kanji/katakana municipality (…市/区/町/村/郡) followed by a block
- *   number in 丁目/番/号 or digit-hyphen-digit form.
+ * - CARD: 13–19 digits, plain or grouped 4-4-4-4, 4-6-5, 4-6-4, passing Luhn; a 13-digit number
+ *   that is a valid JAN/EAN-13 is a product code (13-digit cards are no longer issued).
+ * - POSTAL: 123-4567 / 1234567 after 〒 (the 〒 is part of the span) or after 郵便番号(は|:);
+ *   123-4567 right before an address.
+ * - PHONE: domestic numbers starting with 0 and 10–11 digits long, split by hyphens, dots, spaces
+ *   or parentheses (090-1234-5678, 090.1234.5678, 03(1234)5678, 0120-123-456, 09012345678); +81
+ *   forms; other +country numbers of 8–15 digits.
+ * - ADDRESS, POSTAL: see pii-address.ts. NAME, BIRTH_DATE: see pii-person.ts.
  * All of these also in full-width digits, with ー－‐−– as hyphens and U+3000 as space.
  *
- * Missed (best effort): kanji-numeral block numbers without a prefecture (新宿区西新宿二丁目),
- * towns written in hiragana (ひばりが丘) and municipalities starting with a particle-like kana
- * (にかほ市) beyond their kanji part, bare postal codes without 〒/郵便番号, domestic phones missing
- * their leading 0, phone numbers spelled in kanji, and e-mail addresses with non-ASCII local parts.
- * A bare 10–11 digit number starting with 0 (some order numbers) is reported as a PHONE.
+ * Not personal data, whatever they look like: a number labelled as an order, parcel, receipt or
+ * product number (注文番号, 伝票番号, 追跡番号, 品番, JANコード…), and numbers inside a URL.
+ *
+ * Missed (best effort): towns written in hiragana (ひばりが丘) and municipalities starting with a
+ * particle-like kana (にかほ市) beyond their kanji part, bare postal codes without 〒/郵便番号 or an
+ * address after them, domestic phones missing their leading 0, phone numbers spelled in kanji,
+ * e-mail addresses with non-ASCII local parts, names in hiragana or written with no honorific or
+ * label (山田です), surnames ending in a role word (土屋さん reads as a shop like 本屋さん), and
+ * birth dates given as an age or a year only.
  */
-import { PREFECTURES } from './prefectures.js';
+import { ADDRESS, mayHoldAddress, POSTAL } from './pii-address.js';
+import { BIRTH_DATE, isPersonName, mayHoldBirthDate, mayHoldName, NAME } from './pii-person.js';
 
-export type PiiKind = 'EMAIL' | 'PHONE' | 'POSTAL' | 'CARD' | 'MYNUMBER' | 'ADDRESS';
+export type PiiKind = 'EMAIL' | 'PHONE' | 'POSTAL' | 'CARD' | 'MYNUMBER' | 'ADDRESS' | 'NAME' | 'BIRTH_DATE';
 
 export interface PiiSpan {
   readonly start: number;
@@ -42,11 +47,11 @@ function foldChar(c: string): string {
   return code === 0x3000 || code === 0xa0 ? ' ' : '-';
 }
 
-// A number must not be the tail of a code (A-10023) or of a longer number (2024-05-12).
-const START = '(?<![0-9A-Za-z]-?)';
+// A number must not be the tail of a code (A-10023) or of a longer number (2024-05-12, 1.2.3).
+const START = '(?<![0-9A-Za-z][-.]?)';
 // …and a space-grouped one must not be the second half of a longer space-grouped run.
-const START_SPACED = '(?<![0-9A-Za-z]-?|[0-9] )';
-const END = '(?![0-9]|-[0-9])';
+const START_SPACED = '(?<![0-9A-Za-z][-.]?|[0-9] )';
+const END = '(?![0-9]|[-.][0-9])';
 
 function grouped(sizes: readonly number[]): string {
   const body = (sep: string): string => sizes.map((n) => `[0-9]{${n}}`).join(sep);
@@ -54,7 +59,9 @@ function grouped(sizes: readonly number[]): string {
 }
 
 // Starting only where a run of local-part characters starts keeps a long run before a lone @ linear.
-const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/gu;
+// People hiding their address from spam bots write the @ as (at) or [at].
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}(?:@| ?[([][aA][tT][)\]] ?)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/gu;
+const SPELLED_AT = /[([][aA][tT][)\]]/u;
 
 const MY_NUMBER = new RegExp(`${START}[0-9]{12}${END}|${grouped([4, 4, 4])}`, 'gu');
 
@@ -63,40 +70,18 @@ const CARD = new RegExp(
   'gu',
 );
 
-const POSTAL = new RegExp(`(?:〒 ?|(?<=郵便番号(?:は|:)? ?))[0-9]{3}-?[0-9]{4}${END}`, 'gu');
-
+// Hyphens and dots, with or without spaces around them (090 - 1234 - 5678), or a space alone.
+const SEP = '(?: ?[-.] ?| )';
 const PHONE = new RegExp(
   [
-    `${START}\\(?0[0-9]{1,4}(?:[- ]|\\) ?|\\()?[0-9]{1,4}(?:[- ]|\\))?[0-9]{3,4}${END}`,
+    `${START}(?:\\(0[0-9]{1,4}\\) ?|0[0-9]{1,4}(?:${SEP}|\\()?)[0-9]{1,4}(?:${SEP}|\\))?[0-9]{3,4}${END}`,
     `(?<![0-9A-Za-z])\\+81[- ]?(?:\\(0\\)[- ]?)?[0-9]{1,4}[- ]?[0-9]{1,4}[- ]?[0-9]{3,4}${END}`,
     `(?<![0-9A-Za-z])\\+(?!81)[1-9][0-9]{0,2}(?:[- ]?[0-9]{1,4}){2,5}${END}`,
   ].join('|'),
   'gu',
 );
 
-const JP = '\\p{Script=Han}\\p{Script=Katakana}々〆ヶ';
-const SUFFIX = '[市区町村郡]';
-// Hiragana municipalities (さいたま市, つくば市): a run reaching 市区町村郡 within three kanji and
-// not starting with a particle, so 東京都にある市場 is not read as a city.
-const HIRAGANA_CITY = `(?![のにでをはがへやと])\\p{Script=Hiragana}{2,8}(?=\\p{Script=Han}{0,3}${SUFFIX})`;
-const UNIT = `(?:[${JP}0-9\\-]|${HIRAGANA_CITY})`;
-// A building only counts after a block number and when it looks like one (katakana, ○○, Latin or
-// 館荘棟寮 somewhere in it); otherwise `2-8-1 今日3時に` would swallow the time.
-const BUILDING_CHAR = `[${JP}・○◯A-Za-z\\-]`;
-const BUILDING =
-  `(?:(?<=[0-9号地目]) ?(?=${BUILDING_CHAR}{0,30}?[\\p{Script=Katakana}○◯A-Za-z館荘棟寮])` +
-  `${BUILDING_CHAR}{1,30} ?[0-9]+(?:号室|号|階|F)?)?`;
-// Every repetition is bounded (addresses are short): unbounded ones made `市市市…1` take seconds.
-const TAIL = `${UNIT}{0,40}`;
-const WITH_PREFECTURE = `(?:${PREFECTURES.join('|')})(?:${TAIL}?(?:${SUFFIX}|[0-9])${TAIL}${BUILDING})?`;
-// A city-only address starts where its run of kanji/katakana starts (住所新宿区… keeps 住所 in the
-// span); trying every position inside a long run was quadratic.
-const CITY_ONLY =
-  `(?<![${JP}])[${JP}]{1,16}?${SUFFIX}${TAIL}?(?:[0-9]{1,5}(?:丁目|番地|番|号)|[0-9]{1,5}-[0-9])${TAIL}${BUILDING}`;
-const ADDRESS = new RegExp(`${WITH_PREFECTURE}|${CITY_ONLY}`, 'gu');
-
 const HAS_DIGIT = /[0-9]/u;
-const HAS_PREFECTURE_SUFFIX = /[都道府県]/u;
 
 function digitsOf(s: string): string {
   let out = '';
@@ -130,8 +115,17 @@ function isMyNumber(match: string): boolean {
   return d.length === 12 && myNumberCheckDigit(d) === d.charCodeAt(11) - 48;
 }
 
+/** A JAN/EAN-13 product code: weights 1 and 3 from the left, check digit last. */
+function isEan13(digits: string): boolean {
+  if (digits.length !== 13) return false;
+  let sum = 0;
+  for (let i = 0; i < 12; i++) sum += (digits.charCodeAt(i) - 48) * (i % 2 === 0 ? 1 : 3);
+  return (10 - (sum % 10)) % 10 === digits.charCodeAt(12) - 48;
+}
+
 function isCard(match: string): boolean {
-  return passesLuhn(digitsOf(match));
+  const digits = digitsOf(match);
+  return passesLuhn(digits) && !isEan13(digits);
 }
 
 function isPhone(match: string): boolean {
@@ -144,53 +138,95 @@ function isPhone(match: string): boolean {
   return count >= 10 && count <= 11;
 }
 
+// A number right after one of these labels is the shop's or the carrier's, not the customer's:
+// 伝票番号 (a 12-digit parcel number) can pass the My Number check, 注文番号 0312345678 looks like a
+// phone. 電話番号, 個人番号 and カード番号 are not among them.
+const NOT_PERSONAL_NUMBER = new RegExp(
+  '(?:(?:注文|伝票|追跡|問い?合わ?せ|受付|予約|会員|管理|製造|レシート|整理|商品|製品|部品|お客様|請求書?|領収書)番号' +
+    '|品番|型番|(?:商品|JAN|バー)コード|JAN|SKU|シリアル(?:番号)?)(?: ?[#:] ?| ?(?:は|が) ?| )?$',
+  'u',
+);
+const LABEL_WINDOW = 16;
+
+function isLabelledNotPersonal(folded: string, at: number): boolean {
+  return NOT_PERSONAL_NUMBER.test(folded.slice(Math.max(0, at - LABEL_WINDOW), at));
+}
+
+// Ids in a link (…/items/4901234567894, ?ref=0312345678) are the site's; an e-mail in one still counts.
+const URL = /(?:https?:\/\/|www\.)[!#-;=?-~]+/gu;
+
+function urlRanges(folded: string): Array<{ start: number; end: number }> {
+  if (!folded.includes('://') && !folded.includes('www.')) return [];
+  return [...folded.matchAll(URL)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+}
+
 interface Detector {
   readonly kind: PiiKind;
   readonly pattern: RegExp;
   readonly applies: (folded: string) => boolean;
-  readonly accept?: (match: string) => boolean;
+  /** `match` is in the folded text, `original` the same stretch of the text as typed. */
+  readonly accept?: (match: string, at: number, folded: string, original: string) => boolean;
+  /** Numbers: dropped inside a URL or after a label that makes them an order or product number. */
+  readonly numeric?: true;
 }
 
 const hasDigit = (t: string): boolean => HAS_DIGIT.test(t);
 
 // Priority order: a span found earlier wins. E-mail first so digits in a local part stay e-mail;
-// My Number and cards before phones so a 12–16 digit number is not half-eaten as a phone.
+// birth dates before numbers so 19850401 is a date; My Number and cards before phones so a 12–16
+// digit number is not half-eaten as a phone; names last, as the loosest pattern.
 const DETECTORS: readonly Detector[] = [
-  { kind: 'EMAIL', pattern: EMAIL, applies: (t) => t.includes('@') },
-  { kind: 'MYNUMBER', pattern: MY_NUMBER, applies: hasDigit, accept: isMyNumber },
-  { kind: 'CARD', pattern: CARD, applies: hasDigit, accept: isCard },
-  { kind: 'POSTAL', pattern: POSTAL, applies: hasDigit },
-  { kind: 'PHONE', pattern: PHONE, applies: hasDigit, accept: isPhone },
-  { kind: 'ADDRESS', pattern: ADDRESS, applies: (t) => hasDigit(t) || HAS_PREFECTURE_SUFFIX.test(t) },
+  { kind: 'EMAIL', pattern: EMAIL, applies: (t) => t.includes('@') || SPELLED_AT.test(t) },
+  { kind: 'BIRTH_DATE', pattern: BIRTH_DATE, applies: (t) => hasDigit(t) && mayHoldBirthDate(t) },
+  { kind: 'MYNUMBER', pattern: MY_NUMBER, applies: hasDigit, accept: isMyNumber, numeric: true },
+  { kind: 'CARD', pattern: CARD, applies: hasDigit, accept: isCard, numeric: true },
+  { kind: 'POSTAL', pattern: POSTAL, applies: hasDigit, numeric: true },
+  { kind: 'PHONE', pattern: PHONE, applies: hasDigit, accept: isPhone, numeric: true },
+  { kind: 'ADDRESS', pattern: ADDRESS, applies: mayHoldAddress },
+  { kind: 'NAME', pattern: NAME, applies: mayHoldName, accept: (_m, _at, _f, original) => isPersonName(original) },
 ];
 
 /**
  * Adds `span` unless it starts inside one already taken. An address runs on into whatever text
  * follows it, so one that reaches into a later span is cut short there; numbers have hard edges
- * and are dropped instead.
+ * and are dropped instead. `taken` stays sorted and non-overlapping, so only the neighbours on
+ * either side of `span` need a look (a text with thousands of spans stays linear).
  */
 function place(taken: PiiSpan[], span: PiiSpan): void {
-  let end = span.end;
-  for (const t of taken) {
-    if (t.start >= end || t.end <= span.start) continue;
-    if (t.start <= span.start || span.kind !== 'ADDRESS') return;
-    end = t.start;
+  let lo = 0;
+  let hi = taken.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (taken[mid]!.start <= span.start) lo = mid + 1;
+    else hi = mid;
   }
-  taken.push(end === span.end ? span : { ...span, end });
+  const before = taken[lo - 1];
+  if (before !== undefined && before.end > span.start) return;
+  const after = taken[lo];
+  let end = span.end;
+  if (after !== undefined && after.start < end) {
+    if (span.kind !== 'ADDRESS') return;
+    end = after.start;
+  }
+  taken.splice(lo, 0, end === span.end ? span : { ...span, end });
 }
 
 export function detectPii(text: string): PiiSpan[] {
   if (typeof text !== 'string' || text.length === 0) return [];
   const folded = text.replace(FOLDABLE, foldChar);
+  const urls = urlRanges(folded);
   const taken: PiiSpan[] = [];
-  for (const { kind, pattern, applies, accept } of DETECTORS) {
+  for (const { kind, pattern, applies, accept, numeric } of DETECTORS) {
     if (!applies(folded)) continue;
     // Shared global regexes: resetting lastIndex is all the per-call state they need.
     pattern.lastIndex = 0;
     for (let m = pattern.exec(folded); m !== null; m = pattern.exec(folded)) {
-      if (accept && !accept(m[0])) continue;
-      place(taken, { start: m.index, end: m.index + m[0].length, kind });
+      const start = m.index;
+      const end = start + m[0].length;
+      if (accept && !accept(m[0], start, folded, text.slice(start, end))) continue;
+      if (numeric && (isLabelledNotPersonal(folded, start) || urls.some((u) => u.start < end && start < u.end))) continue;
+      place(taken, { start, end, kind });
     }
   }
-  return taken.sort((a, b) => a.start - b.start);
+  return taken;
 }

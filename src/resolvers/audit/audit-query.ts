@@ -3,7 +3,7 @@ import { raw, type EntityManager } from '@mikro-orm/postgresql';
 import { AuditEventEntity } from '../../data/entities/index.js';
 import type { AuditEventFilter } from '../../schema/inputs/audit.input.js';
 import { withRows, type RequestAccess } from '../access.js';
-import { decodeCursor, pageSize, toPage, type Page } from '../pagination.js';
+import { pageSize, toPage, type Cursors, type Page } from '../pagination.js';
 import { BadUserInputError } from '../../schema/errors.js';
 
 export interface AuditListArgs {
@@ -16,6 +16,7 @@ function conditionsOf(f: AuditEventFilter | null | undefined): object[] {
   if (!f) return [];
   const out: object[] = [];
   if (f.actorId) out.push({ actorId: f.actorId });
+  if (f.claimedActorId) out.push({ [raw(`detail->>'claimedPrincipalId' = ?`, [f.claimedActorId])]: [] } as object);
   if (f.action) out.push({ action: f.action });
   if (f.outcome) out.push({ outcome: f.outcome });
   if (f.after) out.push({ at: { $gte: f.after } });
@@ -28,9 +29,10 @@ function conditionsOf(f: AuditEventFilter | null | undefined): object[] {
   return out;
 }
 
-export async function listAuditEvents(em: EntityManager, access: RequestAccess, args: AuditListArgs): Promise<Page<AuditEventEntity>> {
+export async function listAuditEvents(em: EntityManager, access: RequestAccess, cursors: Cursors, args: AuditListArgs): Promise<Page<AuditEventEntity>> {
   const size = pageSize(args.first);
-  const cursor = decodeCursor(args.after);
+  const list = cursors.of('auditEvents:seq:desc');
+  const cursor = list.decode(args.after);
   if (cursor && (typeof cursor.value !== 'string' || !/^\d+$/.test(cursor.value))) {
     throw new BadUserInputError('after', 'cursor is not from this list');
   }
@@ -40,8 +42,8 @@ export async function listAuditEvents(em: EntityManager, access: RequestAccess, 
     return withRows(access, 'AuditEvent', conditions.length ? { $and: conditions } : {});
   };
   const first = filtered();
-  if (first === null) return toPage([], size, () => null, async () => 0);
+  if (first === null) return toPage([], size, () => null, async () => 0, list);
   const where = cursor ? { $and: [first, { seq: { $lt: cursor.value } }] } : first;
   const rows = await em.find(AuditEventEntity, where, { orderBy: { seq: 'desc' }, limit: size + 1 });
-  return toPage(rows, size, (r) => String(r.seq), () => em.count(AuditEventEntity, filtered()!));
+  return toPage(rows, size, (r) => String(r.seq), () => em.count(AuditEventEntity, filtered()!), list);
 }

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { AuditEventEntity } from '../../data/entities/index.js';
 import { AuditEventFilter } from '../../schema/inputs/audit.input.js';
 import { AuditEvent, AuditEventConnection } from '../../schema/types/audit-event.type.js';
@@ -15,11 +15,18 @@ export class AuditEventResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<Page<AuditEventEntity>> {
-    return listAuditEvents(ctx.em, ctx.access, { filter, first, after });
+    return listAuditEvents(ctx.em, ctx.access, ctx.cursors, { filter, first, after });
   }
 
   @FieldResolver(() => Int)
   seq(@Root() event: AuditEventEntity): number {
     return Number(event.seq);
+  }
+
+  // Kept in `detail` (hash-chained with the rest of the event), apart from the verified `actorId`.
+  @FieldResolver(() => ID, { nullable: true })
+  claimedActorId(@Root() event: AuditEventEntity): string | null {
+    const claimed = event.detail?.claimedPrincipalId;
+    return typeof claimed === 'string' ? claimed : null;
   }
 }

@@ -4,7 +4,7 @@ import { PrincipalEntity } from '../../data/entities/index.js';
 import { BadUserInputError } from '../../schema/errors.js';
 import type { Principal } from '../../schema/types/principal.type.js';
 import { withRows, type RequestAccess } from '../access.js';
-import { decodeCursor, pageSize, toPage, type Page } from '../pagination.js';
+import { pageSize, toPage, type Cursors, type Page } from '../pagination.js';
 
 export function toPrincipal(e: PrincipalEntity): Principal {
   return {
@@ -15,7 +15,7 @@ export function toPrincipal(e: PrincipalEntity): Principal {
     status: e.status,
     expiresAt: e.expiresAt,
     lastSeenAt: e.lastSeenAt,
-    grants: e.roleGrants.map((g) => ({ role: g.role, grantedBy: g.grantedBy, grantedAt: new Date(g.grantedAt) })),
+    grants: e.roleGrants.map((g) => ({ role: g.role, grantedBy: g.grantedBy, grantedAt: new Date(g.grantedAt), approvedBy: g.approvedBy ?? null })),
     reviewedAt: e.reviewedAt,
     reviewedBy: e.reviewedBy,
     createdAt: e.createdAt,
@@ -25,16 +25,18 @@ export function toPrincipal(e: PrincipalEntity): Principal {
 export async function listPrincipals(
   em: EntityManager,
   access: RequestAccess,
+  cursors: Cursors,
   args: { first?: number | null; after?: string | null },
 ): Promise<Page<Principal>> {
   const size = pageSize(args.first);
-  const cursor = decodeCursor(args.after);
+  const list = cursors.of('principals:id:asc');
+  const cursor = list.decode(args.after);
   if (cursor && cursor.value !== null) throw new BadUserInputError('after', 'cursor is not from this list');
   const filtered = withRows(access, 'Principal', {});
-  if (filtered === null) return toPage([], size, () => null, async () => 0);
+  if (filtered === null) return toPage([], size, () => null, async () => 0, list);
   const where = cursor ? { $and: [filtered, { id: { $gt: cursor.id } }] } : filtered;
   const rows = await em.find(PrincipalEntity, where, { orderBy: { id: 'asc' }, limit: size + 1 });
-  return toPage(rows.map(toPrincipal), size, () => null, () => em.count(PrincipalEntity, filtered));
+  return toPage(rows.map(toPrincipal), size, () => null, () => em.count(PrincipalEntity, filtered), list);
 }
 
 export async function findPrincipal(em: EntityManager, access: RequestAccess, id: string): Promise<Principal | null> {

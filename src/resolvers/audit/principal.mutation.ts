@@ -8,7 +8,7 @@ import { toPrincipal } from './principal-query.js';
 
 async function change(ctx: KoeContext, mutation: string, principalId: string, what: AccessChange): Promise<Principal> {
   ctx.access.assertCanMutate(mutation);
-  const { roles } = await policyRoles();
+  const { set } = await policyRoles();
   const actor = {
     id: ctx.principal.id,
     roles: ctx.principal.roles,
@@ -18,12 +18,16 @@ async function change(ctx: KoeContext, mutation: string, principalId: string, wh
     clientAddress: ctx.clientAddress,
     via: 'graphql' as const,
   };
-  return toPrincipal(await changeAccess(ctx.em, principalId, what, actor, roles));
+  return toPrincipal((await changeAccess(ctx.em, principalId, what, actor, set)).principal);
 }
 
 @Resolver(() => Principal)
 export class PrincipalMutationResolver {
-  @Mutation(() => Principal, { description: 'Grants a role the policy defines; effective on the principal’s next request.' })
+  @Mutation(() => Principal, {
+    description:
+      'Grants a role the policy defines; effective on the principal’s next request. Never to oneself, never against the policy’s separationOfDuties. ' +
+      'A privileged role is not granted at once: the principal comes back unchanged and a PENDING grantRequests entry waits for another admin’s approveGrant.',
+  })
   grantRole(@Ctx() ctx: KoeContext, @Arg('principalId', () => ID) principalId: string, @Arg('role', () => String) role: string): Promise<Principal> {
     return change(ctx, 'grantRole', principalId, { kind: 'grantRole', role });
   }

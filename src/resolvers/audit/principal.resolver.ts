@@ -12,7 +12,7 @@ export class PrincipalResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<Page<Principal>> {
-    return listPrincipals(ctx.em, ctx.access, { first, after });
+    return listPrincipals(ctx.em, ctx.access, ctx.cursors, { first, after });
   }
 
   @Query(() => Principal, { nullable: true })

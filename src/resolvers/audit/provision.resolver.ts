@@ -15,7 +15,7 @@ import { BadUserInputError, ForbiddenError } from '../../schema/errors.js';
 import { ProvisionRecordFilter } from '../../schema/inputs/provision.input.js';
 import { ProvisionRecord, ProvisionRecordConnection } from '../../schema/types/provision-record.type.js';
 import type { KoeContext } from '../context.js';
-import { decodeCursor, pageSize, toPage, type Page } from '../pagination.js';
+import { pageSize, toPage, type Page } from '../pagination.js';
 
 @Resolver(() => ProvisionRecord)
 export class ProvisionResolver {
@@ -38,7 +38,7 @@ export class ProvisionResolver {
     if (since && until && since >= until) throw new BadUserInputError('until', 'must be after since');
     const actor = { id: ctx.principal.id, roles: ctx.principal.roles, policyVersion: ctx.access.policyVersion, requestId: ctx.requestId, subgraph: ctx.subgraph, clientAddress: ctx.clientAddress, via: 'graphql' as const };
     try {
-      const done = await exportProvision(ctx.em.fork(), ctx.crypto, {
+      const done = await exportProvision(ctx.em, ctx.crypto, {
         recipient, purpose, since, until, customerIds, actorId: ctx.principal.id, via: 'graphql',
         maskContext: recipientMaskContext(ctx.maskContext.pseudonymKey, recipient.id),
         onRecorded: (tx, r) => appendAuditEvents(tx, [{ ...auditAccessEvent(actor, 'provision.record', [`ProvisionRecord:${r.record.id}`], provisionDetail(r)), purpose: ctx.purpose }]).then(() => undefined),
@@ -59,10 +59,11 @@ export class ProvisionResolver {
   ): Promise<Page<ProvisionRecordRow>> {
     if (ctx.access.rowWhere('ProvisionRecord') === null) throw new ForbiddenError('Your roles may not read provision records (the DPO declaring compliance, or an auditor)');
     const size = pageSize(first);
-    const cursor = decodeCursor(after);
+    const list = ctx.cursors.of('provisionRecords:providedAt:desc');
+    const cursor = list.decode(after);
     if (cursor && (typeof cursor.value !== 'string' || Number.isNaN(Date.parse(cursor.value)))) throw new BadUserInputError('after', 'cursor is not from this list');
     const rows = await listProvisionRecords(ctx.em, filter, size + 1, cursor ? { providedAt: cursor.value as string, id: cursor.id } : null);
-    return toPage(rows, size, (r) => r.providedAt.toISOString(), () => countProvisionRecords(ctx.em, filter));
+    return toPage(rows, size, (r) => r.providedAt.toISOString(), () => countProvisionRecords(ctx.em, filter), list);
   }
 }
 

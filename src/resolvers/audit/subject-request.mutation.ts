@@ -30,7 +30,7 @@ export class SubjectRequestResolver {
     // Loaded through the request's EntityManager so the request's audit event names the customer.
     if (!(await ctx.em.findOne(CustomerEntity, { id: customerId }))) throw new BadUserInputError('customerId', `no customer "${customerId}"`);
     const actor = { id: ctx.principal.id, roles: ctx.principal.roles, policyVersion: ctx.access.policyVersion, requestId: ctx.requestId, subgraph: ctx.subgraph, clientAddress: ctx.clientAddress, via: 'graphql' as const };
-    const done = await ctx.em.fork().transactional(async (tx) => {
+    const done = await ctx.em.transactional(async (tx) => {
       const counts = await eraseCustomer(tx, customerId);
       if (!counts) throw new BadUserInputError('customerId', `no customer "${customerId}"`);
       await appendAuditEvents(tx, [{ ...auditAccessEvent(actor, 'subject.erasure', [`Customer:${customerId}`], { customerId, reason: maskReason(reason), ...counts }), purpose: ctx.purpose }]);

@@ -40,7 +40,7 @@ export class UseRestrictionResolver {
     const actor = { id: ctx.principal.id, roles: ctx.principal.roles, policyVersion: ctx.access.policyVersion, requestId: ctx.requestId, subgraph: ctx.subgraph, clientAddress: ctx.clientAddress, via: 'graphql' as const };
     const restrictedAt = new Date();
     const unique = [...new Set(purposes)].sort();
-    const now = await ctx.em.fork().transactional(async (tx) => {
+    const now = await ctx.em.transactional(async (tx) => {
       // A purpose already restricted keeps its first time, reason and DPO.
       await tx.upsertMany(
         UseRestrictionEntity,

@@ -7,7 +7,7 @@ import { CustomerOrderField, OrderDirection } from '../../schema/enums.js';
 import { BadUserInputError } from '../../schema/errors.js';
 import type { CustomerFilter, CustomerOrder } from '../../schema/inputs/customer.input.js';
 import { withRows, type RequestAccess } from '../access.js';
-import { afterCursor, decodeCursor, pageSize, toPage, type Page, type SortValue } from '../pagination.js';
+import { afterCursor, pageSize, toPage, type Cursors, type Page, type SortValue } from '../pagination.js';
 
 const ORDER_FIELDS: Record<CustomerOrderField, 'createdAt' | 'name' | 'email' | 'prefecture'> = {
   [CustomerOrderField.CREATED_AT]: 'createdAt',
@@ -35,11 +35,12 @@ export interface CustomerListArgs {
   after?: string | null;
 }
 
-export async function listCustomers(em: EntityManager, access: RequestAccess, crypto: FieldCrypto, args: CustomerListArgs): Promise<Page<Lean<CustomerEntity>>> {
+export async function listCustomers(em: EntityManager, access: RequestAccess, crypto: FieldCrypto, cursors: Cursors, args: CustomerListArgs): Promise<Page<Lean<CustomerEntity>>> {
   const size = pageSize(args.first);
-  const cursor = decodeCursor(args.after);
   const field = ORDER_FIELDS[args.orderBy?.field ?? CustomerOrderField.CREATED_AT];
   const desc = (args.orderBy?.direction ?? OrderDirection.ASC) === OrderDirection.DESC;
+  const list = cursors.of(`customers:${field}:${desc ? 'desc' : 'asc'}`);
+  const cursor = list.decode(args.after);
   if (args.orderBy) access.assertCanFilter('Customer', field, 'orderBy');
   // After the policy check, so a role that may not read the field still learns only FORBIDDEN.
   if (ENCRYPTED_ORDER.has(field)) {
@@ -55,11 +56,11 @@ export async function listCustomers(em: EntityManager, access: RequestAccess, cr
     conditions.push(blind ? { [blind.column]: crypto.blind(blind.kind, value) } : { [name]: value });
   }
   const filtered = withRows(access, 'Customer', conditions.length ? { $and: conditions } : {});
-  if (filtered === null) return toPage([], size, () => null, async () => 0);
+  if (filtered === null) return toPage([], size, () => null, async () => 0, list);
   const where = cursor ? { $and: [filtered, afterCursor(field, desc, cursor)] } : filtered;
   const dir = desc ? 'desc nulls last' : 'asc nulls last';
   const rows = await leanFind(em, CustomerEntity, where, { orderBy: [{ [field]: dir }, { id: desc ? 'desc' : 'asc' }], limit: size + 1 });
-  return toPage(rows, size, (c) => sortValue(c[field]), () => em.count(CustomerEntity, filtered));
+  return toPage(rows, size, (c) => sortValue(c[field]), () => em.count(CustomerEntity, filtered), list);
 }
 
 function sortValue(v: string | Date | null): SortValue {

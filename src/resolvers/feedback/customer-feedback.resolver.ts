@@ -4,7 +4,7 @@ import type { Lean } from '../../data/lean-rows.js';
 import { CustomerRef, FeedbackConnection } from '../../schema/types/feedback.type.js';
 import { BadUserInputError } from '../../schema/errors.js';
 import type { KoeContext } from '../context.js';
-import { decodeCursor, pageSize, toPage, type Page } from '../pagination.js';
+import { pageSize, toPage, type Page } from '../pagination.js';
 
 /** `Customer.feedback`, contributed by the feedback subgraph: newest first, batched across customers. */
 @Resolver(() => CustomerRef)
@@ -17,13 +17,14 @@ export class CustomerFeedbackResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<Page<Lean<FeedbackEntity>>> {
     const size = pageSize(first);
-    const cursor = decodeCursor(after);
+    const list = ctx.cursors.of('Customer.feedback:receivedAt:desc');
+    const cursor = list.decode(after);
     if (cursor && typeof cursor.value !== 'string') throw new BadUserInputError('after', 'cursor is not from this list');
     const rows = await ctx.loaders.feedbackPageByCustomer.load({
       customerId: customer.id,
       limit: size + 1,
       after: cursor ? { value: cursor.value as string, id: cursor.id } : null,
     });
-    return toPage(rows, size, (r) => r.receivedAt.toISOString(), () => ctx.loaders.feedbackCountByCustomer.load(customer.id));
+    return toPage(rows, size, (r) => r.receivedAt.toISOString(), () => ctx.loaders.feedbackCountByCustomer.load(customer.id), list);
   }
 }

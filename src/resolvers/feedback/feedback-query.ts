@@ -9,7 +9,7 @@ import { BadUserInputError } from '../../schema/errors.js';
 import type { FeedbackFilter, FeedbackOrder } from '../../schema/inputs/feedback.input.js';
 import { withRows, type RequestAccess } from '../access.js';
 import { uuidArg } from '../ids.js';
-import { afterCursor, decodeCursor, pageSize, toPage, type Page, type SortValue } from '../pagination.js';
+import { afterCursor, pageSize, toPage, type Cursors, type Page, type SortValue } from '../pagination.js';
 import { searchFeedback } from './feedback-search.js';
 
 const ORDER_FIELDS: Record<FeedbackOrderField, 'receivedAt' | 'rating'> = {
@@ -55,16 +55,17 @@ function piiKindsArg(access: RequestAccess, kinds: readonly string[]): string[] 
   return [...new Set(kinds)];
 }
 
-export async function listFeedback(em: EntityManager, access: RequestAccess, crypto: FieldCrypto, args: FeedbackListArgs): Promise<Page<Lean<FeedbackEntity>>> {
+export async function listFeedback(em: EntityManager, access: RequestAccess, crypto: FieldCrypto, cursors: Cursors, args: FeedbackListArgs): Promise<Page<Lean<FeedbackEntity>>> {
   const size = pageSize(args.first);
-  const cursor = decodeCursor(args.after);
   const field = ORDER_FIELDS[args.orderBy?.field ?? FeedbackOrderField.RECEIVED_AT];
   const desc = (args.orderBy?.direction ?? OrderDirection.DESC) === OrderDirection.DESC;
+  const list = cursors.of(`feedbacks:${field}:${desc ? 'desc' : 'asc'}`);
+  const cursor = list.decode(args.after);
   if (args.orderBy) access.assertCanFilter('Feedback', field, 'orderBy');
 
   const conditions = conditionsOf(access, args.filter);
   const filtered = withRows(access, 'Feedback', conditions.length ? { $and: conditions } : {});
-  if (filtered === null) return toPage([], size, () => null, async () => 0);
+  if (filtered === null) return toPage([], size, () => null, async () => 0, list);
   const dir = desc ? 'desc nulls last' : 'asc nulls last';
   const orderBy = [{ [field]: dir }, { id: desc ? 'desc' : 'asc' }];
   const text = args.filter?.text?.trim();
@@ -79,11 +80,12 @@ export async function listFeedback(em: EntityManager, access: RequestAccess, cry
       after: (r) => afterCursor(field, desc, { value: sortValue(r[field]), id: r.id }),
       orderBy,
       sortValue: (r) => sortValue(r[field]),
+      cursors: list,
     });
   }
   const where = cursor ? { $and: [filtered, afterCursor(field, desc, cursor)] } : filtered;
   const rows = await leanFind(em, FeedbackEntity, where, { orderBy: orderBy as never, limit: size + 1 });
-  return toPage(rows, size, (r) => sortValue(r[field]), () => em.count(FeedbackEntity, filtered));
+  return toPage(rows, size, (r) => sortValue(r[field]), () => em.count(FeedbackEntity, filtered), list);
 }
 
 function sortValue(v: Date | number | null): SortValue {

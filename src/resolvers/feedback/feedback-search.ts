@@ -11,7 +11,7 @@ import { leanFind, type Lean } from '../../data/lean-rows.js';
 
 type FeedbackRow = Lean<FeedbackEntity>;
 import { BadUserInputError } from '../../schema/errors.js';
-import { encodeCursor, type Page, type SortValue } from '../pagination.js';
+import type { ListCursors, Page, SortValue } from '../pagination.js';
 
 const BATCH = 250;
 /** Rows read for one page before it is returned short (with hasNextPage and a cursor to go on). */
@@ -30,6 +30,7 @@ export interface SearchPlan {
   start: object | null;
   orderBy: object[];
   sortValue: (row: FeedbackRow) => SortValue;
+  cursors: ListCursors;
 }
 
 const fold = (s: string) => s.normalize('NFKC').toLowerCase();
@@ -59,12 +60,12 @@ export async function searchFeedback(plan: SearchPlan): Promise<Page<FeedbackRow
   }
   const hasNextPage = matched.length > plan.size || !exhausted;
   const nodes = matched.slice(0, plan.size);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(plan.sortValue(node), node.id), node }));
+  const edges = nodes.map((node) => ({ cursor: plan.cursors.encode(plan.sortValue(node), node.id), node }));
   // Cut short by the scan limit: the cursor resumes after the last row read, matched or not.
   const resumeAt = matched.length > plan.size ? nodes.at(-1) : hasNextPage ? last : nodes.at(-1);
   return {
     edges,
-    pageInfo: { hasNextPage, endCursor: resumeAt ? encodeCursor(plan.sortValue(resumeAt), resumeAt.id) : null },
+    pageInfo: { hasNextPage, endCursor: resumeAt ? plan.cursors.encode(plan.sortValue(resumeAt), resumeAt.id) : null },
     get totalCount() {
       return countMatches(plan, needle);
     },

@@ -16,6 +16,7 @@ import {
 import { MASKERS } from '../../policies/maskers/index.js';
 import { PII_DIRECTIVE } from '../../schema/pii.directive.js';
 import { ForbiddenError } from '../../schema/errors.js';
+import { purposeHint } from '../access.js';
 import type { KoeContext } from '../context.js';
 import { maskMemoised } from './masked-memo.js';
 
@@ -36,12 +37,18 @@ function isPii(field: GraphQLField<unknown, unknown>): boolean {
   return field.astNode?.directives?.some((d) => d.name.value === PII_DIRECTIVE) ?? false;
 }
 
+/** FORBIDDEN for one field, saying which purpose would lift it when the caller's own roles have one. */
+function denied(ctx: KoeContext, typeName: string, fieldName: string, path: string, record: object): ForbiddenError {
+  const purpose = ctx.access.liftingPurpose(typeName, fieldName, record);
+  return new ForbiddenError(`Not permitted to read ${path}${purposeHint(purpose)}`, { field: path, ...(purpose ? { requiredPurpose: purpose } : {}) });
+}
+
 function guarded(typeName: string, fieldName: string, resolve: GraphQLFieldResolver<unknown, KoeContext>): GraphQLFieldResolver<unknown, KoeContext> {
   const path = `${typeName}.${fieldName}`;
   return (source, args, ctx, info) => {
     const outcome = ctx.access.decide(typeName, fieldName, source as object);
     ctx.decisions.count(path, outcome.decision);
-    if (outcome.decision === 'DENIED') throw new ForbiddenError(`Not permitted to read ${path}`, { field: path });
+    if (outcome.decision === 'DENIED') throw denied(ctx, typeName, fieldName, path, source as object);
     // Not even the resolver runs for a DENIED field: no load, no timing difference to observe.
     const value = resolve(source, args, ctx, info);
     if (outcome.decision === 'PLAIN') return value;

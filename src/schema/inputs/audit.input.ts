@@ -5,6 +5,9 @@ export class AuditEventFilter {
   @Field(() => ID, { nullable: true })
   actorId?: string;
 
+  @Field(() => ID, { nullable: true, description: "Refused authentications whose genuine credential named this principal (unverified claims, e.g. a leaver's attempts)" })
+  claimedActorId?: string;
+
   @Field(() => String, { nullable: true })
   action?: string;
 

@@ -27,6 +27,13 @@ export class AuditEvent {
   @Field(() => ID, { nullable: true })
   actorId!: string | null;
 
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'UNVERIFIED: the principal a genuine credential named when authentication refused it (a disabled, unknown or expired principal, an expired token or key). Never an authenticated actor; null for forged credentials.',
+  })
+  claimedActorId!: string | null;
+
   @Field(() => [String])
   roles!: string[];
 

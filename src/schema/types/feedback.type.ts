@@ -44,7 +44,7 @@ export class Feedback {
 
   @Field(() => [String], {
     description:
-      'Kinds of personal data detected in the body when it was submitted (ADDRESS, CARD, EMAIL, MYNUMBER, PHONE, POSTAL): ' +
+      'Kinds of personal data detected in the body when it was submitted (ADDRESS, BIRTH_DATE, CARD, EMAIL, MYNUMBER, NAME, PHONE, POSTAL): ' +
       'categories only, never the values. Empty for feedback stored before detection at intake.',
   })
   piiFlags!: string[];

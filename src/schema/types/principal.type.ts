@@ -11,6 +11,9 @@ export class RoleGrant {
 
   @Field(() => Date)
   grantedAt!: Date;
+
+  @Field(() => ID, { nullable: true, description: 'A privileged role: the second admin who approved the grant request.' })
+  approvedBy!: string | null;
 }
 
 @ObjectType({ description: 'Someone or something that may call Koe; roles come from here, never from a token.' })

@@ -1,13 +1,15 @@
 /**
  * Estimated cost with graphql-query-complexity: 1 per field, and a field that takes `first`
  * multiplies what it selects by the page it asks for (default page when absent, capped at the most
- * a resolver will return). Fragments are expanded by the library at each use.
+ * a resolver will return); `_entities` multiplies it by the representations sent, which are a page
+ * the gateway asks for on the caller's behalf. Fragments are expanded by the library at each use.
  */
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 
 export function pageEstimator(defaultPageSize: number, maxPageSize: number): ComplexityEstimator {
   return ({ field, args, childComplexity }) => {
+    if (field.name === ENTITIES) return 1 + childComplexity * representationsIn(args.representations);
     if (!field.args.some((a) => a.name === 'first')) return 1 + childComplexity;
     const first = args.first;
     const page = typeof first === 'number' ? Math.min(Math.max(first, 0), maxPageSize) : defaultPageSize;
@@ -23,4 +25,12 @@ export function estimateCost(
   estimator: ComplexityEstimator,
 ): number {
   return getComplexity({ schema, query, operationName, variables: variables ?? {}, estimators: [estimator] });
+}
+
+const ENTITIES = '_entities';
+
+/** A list of representations counts its length; a lone one (GraphQL list coercion) counts 1. */
+export function representationsIn(value: unknown): number {
+  if (Array.isArray(value)) return value.length;
+  return value === undefined || value === null ? 0 : 1;
 }

@@ -5,11 +5,12 @@
  * error is turned into QUERY_TOO_COMPLEX here; the rest is measured once the operation is resolved.
  */
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import type { DocumentNode, GraphQLError, OperationDefinitionNode, ParseOptions } from 'graphql';
+import type { DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode, ParseOptions } from 'graphql';
 import { estimateCost, pageEstimator } from './cost.js';
 import { QueryTooComplexError } from './errors.js';
 import { countTokens, measureOperation, type Shape } from './measure.js';
-import type { LimitSettings } from './settings.js';
+import { countRepresentations, entityTypeCount } from './representations.js';
+import { representationCap, type LimitSettings } from './settings.js';
 
 export function useQueryLimits<C extends BaseContext>(limits: LimitSettings): ApolloServerPlugin<C> {
   const estimator = pageEstimator(limits.defaultPageSize, limits.maxPageSize);
@@ -23,6 +24,15 @@ export function useQueryLimits<C extends BaseContext>(limits: LimitSettings): Ap
     return s;
   };
   const costs = new WeakMap<Shape, number>();
+  const caps = new WeakMap<GraphQLSchema, number>();
+  const capOf = (schema: GraphQLSchema): number => {
+    let cap = caps.get(schema);
+    if (cap === undefined) {
+      const types = entityTypeCount(schema);
+      caps.set(schema, (cap = types ? representationCap(limits, types) : 0));
+    }
+    return cap;
+  };
   return {
     async requestDidStart() {
       return {
@@ -37,6 +47,8 @@ export function useQueryLimits<C extends BaseContext>(limits: LimitSettings): Ap
           check('depth', s.depth, limits.maxDepth);
           check('aliases', s.aliases, limits.maxAliases);
           check('rootFields', s.rootFields, limits.maxRootFields);
+          const cap = capOf(schema);
+          if (cap) check('representations', countRepresentations(document, operation, request.variables), cap);
           // Every field costs at least 1: past the limit there is no need to walk the fan-out again.
           check('cost', s.fields, limits.maxCost);
           if (!limits.maxCost) return;

@@ -1,8 +1,12 @@
-/** The admin port: Prometheus `/metrics` (and `/healthz`), kept off the client-facing ports. */
+/**
+ * The admin port: Prometheus `/metrics`, `/healthz` and `/readyz` with each failed check's detail
+ * (the driver's message, addresses included), kept off the client-facing ports.
+ */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { KoeMetrics } from './metrics.js';
+import type { Readiness } from './readiness.js';
 
 export interface RunningAdmin {
   url: string;
@@ -11,10 +15,23 @@ export interface RunningAdmin {
 
 export const DEFAULT_ADMIN_PORT = 9464;
 
-export async function startAdminServer(metrics: KoeMetrics, orm: MikroORM, host: string, port: number): Promise<RunningAdmin> {
+export async function startAdminServer(
+  metrics: KoeMetrics,
+  orm: MikroORM,
+  host: string,
+  port: number,
+  readiness?: () => Promise<Readiness>,
+): Promise<RunningAdmin> {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/healthz') return void res.end('ok');
+    if (path === '/readyz' && readiness) {
+      return void readiness().then((r) => {
+        res.statusCode = r.ready ? 200 : 503;
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+        res.end(JSON.stringify({ status: r.ready ? 'ready' : 'not ready', checks: r.checks }));
+      });
+    }
     if (path !== '/metrics') return void ((res.statusCode = 404), res.end('not found; try /metrics'));
     samplePool(metrics, orm);
     metrics.registry.metrics().then(

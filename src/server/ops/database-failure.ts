@@ -1,10 +1,11 @@
 /**
- * PostgreSQL down: every request is answered with HTTP 503 and `SERVICE_UNAVAILABLE`, no data and
- * no partial PII, instead of a hang or a masked 500. Nothing here holds state about the outage: the
- * pool opens a fresh connection for the next query, so service resumes when the database is back.
+ * PostgreSQL down or not answering in time: every request is answered with HTTP 503 and
+ * `SERVICE_UNAVAILABLE`, no data and no partial PII, instead of a hang or a masked 500; the message
+ * and `extensions.reason` say which of the two it was. Nothing here holds state about the outage:
+ * the pool opens a fresh connection for the next query, so service resumes when the database is back.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCode, ServiceUnavailableError } from '../../schema/errors.js';
+import { DatabaseFailure, ErrorCode, ServiceUnavailableError } from '../../schema/errors.js';
 
 // SQLSTATE classes and codes that mean "the database is not there for us" rather than a bad query:
 // 08 connection exception, 53 insufficient resources (too many connections), 57P01-57P05 shutdown /
@@ -13,34 +14,54 @@ import { ErrorCode, ServiceUnavailableError } from '../../schema/errors.js';
 const SQLSTATE = /^(08...|53...|57P0[1-5]|57014|55000|3D000)$/;
 const NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 const MESSAGES = /Connection terminated|connection error and is not queryable|Timeout acquiring a connection|Unable to acquire a connection|timeout exceeded when trying to connect|Connection ended unexpectedly|Client was closed and is not queryable|not currently accepting connections/i;
+// Reached but too slow: 57014 (statement timeout; also a cancel request, which only a timeout
+// sends here), and waiting for a pool connection held by such statements.
+const TIMED_OUT = /statement timeout|Timeout acquiring a connection|Query read timeout/i;
 
-/** True when an error (or what it wraps: originalError, cause, previous) says the database is unreachable. */
-export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
-  if (!err || typeof err !== 'object' || depth > 6) return false;
-  const e = err as { name?: unknown; code?: unknown; message?: unknown; extensions?: Record<string, unknown>; originalError?: unknown; cause?: unknown; previous?: unknown };
-  if (e.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE) return true;
+type ErrorLike = { name?: unknown; code?: unknown; message?: unknown; extensions?: Record<string, unknown>; originalError?: unknown; cause?: unknown; previous?: unknown };
+
+/** What an error (or what it wraps: originalError, cause, previous) says about the database, or null when it is not about reaching it. */
+export function databaseFailureOf(err: unknown, depth = 0): DatabaseFailure | null {
+  if (!err || typeof err !== 'object' || depth > 6) return null;
+  const e = err as ErrorLike;
+  if (e.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE) return e.extensions.reason === DatabaseFailure.TIMEOUT ? DatabaseFailure.TIMEOUT : DatabaseFailure.UNREACHABLE;
   // The gateway's view of a subgraph that answered 503 SERVICE_UNAVAILABLE.
-  if (downstreamUnavailable(e.extensions?.response)) return true;
-  if (e.name === 'KnexTimeoutError' || e.name === 'ConnectionException') return true;
-  if (typeof e.code === 'string' && (SQLSTATE.test(e.code) || NET_CODES.has(e.code))) return true;
-  if (typeof e.message === 'string' && MESSAGES.test(e.message)) return true;
-  return [e.originalError, e.cause, e.previous].some((inner) => inner !== err && isDatabaseUnavailable(inner, depth + 1));
+  const downstream = downstreamFailure(e.extensions?.response);
+  if (downstream) return downstream;
+  const timedOut = e.code === '57014' || e.name === 'KnexTimeoutError' || (typeof e.message === 'string' && TIMED_OUT.test(e.message));
+  if (timedOut) return DatabaseFailure.TIMEOUT;
+  if (e.name === 'ConnectionException') return DatabaseFailure.UNREACHABLE;
+  if (typeof e.code === 'string' && (SQLSTATE.test(e.code) || NET_CODES.has(e.code))) return DatabaseFailure.UNREACHABLE;
+  if (typeof e.message === 'string' && MESSAGES.test(e.message)) return DatabaseFailure.UNREACHABLE;
+  for (const inner of [e.originalError, e.cause, e.previous]) {
+    const found = inner !== err ? databaseFailureOf(inner, depth + 1) : null;
+    if (found) return found;
+  }
+  return null;
 }
 
-function downstreamUnavailable(response: unknown): boolean {
-  const r = response as { status?: number; body?: { errors?: Array<{ extensions?: { code?: unknown } }> } } | undefined;
-  return r?.status === 503 && !!r.body?.errors?.some((x) => x.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE);
+/** True when an error (or what it wraps) says the database is unreachable or timed out. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  return databaseFailureOf(err) !== null;
+}
+
+function downstreamFailure(response: unknown): DatabaseFailure | null {
+  const r = response as { status?: number; body?: { errors?: Array<{ extensions?: { code?: unknown; reason?: unknown } }> } } | undefined;
+  const hit = r?.status === 503 ? r.body?.errors?.find((x) => x.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE) : undefined;
+  if (!hit) return null;
+  return hit.extensions?.reason === DatabaseFailure.TIMEOUT ? DatabaseFailure.TIMEOUT : DatabaseFailure.UNREACHABLE;
 }
 
 // Requests whose context creation failed on the database (no context exists to carry the mark).
-const downRequests = new WeakSet<IncomingMessage>();
+const downRequests = new WeakMap<IncomingMessage, DatabaseFailure>();
 
-export function markDatabaseDown(req: IncomingMessage): void {
-  downRequests.add(req);
+export function markDatabaseDown(req: IncomingMessage, why: DatabaseFailure = DatabaseFailure.UNREACHABLE): void {
+  downRequests.set(req, why);
 }
 
-export function wasDatabaseDown(req: IncomingMessage): boolean {
-  return downRequests.has(req);
+/** Why the database failed this request, if it did. */
+export function wasDatabaseDown(req: IncomingMessage): DatabaseFailure | undefined {
+  return downRequests.get(req);
 }
 
 /**
@@ -52,20 +73,21 @@ export function markingDatabaseFailure<C>(context: (req: IncomingMessage) => Pro
     try {
       return await context(req);
     } catch (e) {
-      if (isDatabaseUnavailable(e)) {
-        markDatabaseDown(req);
-        throw new ServiceUnavailableError();
+      const why = databaseFailureOf(e);
+      if (why) {
+        markDatabaseDown(req, why);
+        throw new ServiceUnavailableError(why);
       }
       throw e;
     }
   };
 }
 
-/** The whole answer while the database is down: 503, one error, no data, a retry hint. */
-export function sendServiceUnavailable(res: ServerResponse, requestId?: string): void {
-  const err = new ServiceUnavailableError();
+/** The whole answer while the database is down or too slow: 503, one error, no data, a retry hint. */
+export function sendServiceUnavailable(res: ServerResponse, requestId?: string, why: DatabaseFailure = DatabaseFailure.UNREACHABLE): void {
+  const err = new ServiceUnavailableError(why);
   res.statusCode = 503;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('retry-after', '5');
-  res.end(JSON.stringify({ errors: [{ message: err.message, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, ...(requestId ? { requestId } : {}) } }] }));
+  res.end(JSON.stringify({ errors: [{ message: err.message, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, reason: why, ...(requestId ? { requestId } : {}) } }] }));
 }

@@ -4,14 +4,14 @@
  * the request id on masked internal errors so a caller can quote it to an operator.
  */
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { ErrorCode } from '../../schema/errors.js';
-import { isDatabaseUnavailable } from './database-failure.js';
+import { ErrorCode, type DatabaseFailure } from '../../schema/errors.js';
+import { databaseFailureOf } from './database-failure.js';
 
 export interface Observed {
   operation: string | null;
   errorCode: string | null;
-  /** An error in this request says PostgreSQL is unreachable: the HTTP front answers 503. */
-  databaseDown?: boolean;
+  /** An error in this request says PostgreSQL is unreachable or timed out: the HTTP front answers 503. */
+  databaseDown?: DatabaseFailure;
 }
 
 export interface ObservedContext extends BaseContext {
@@ -41,8 +41,9 @@ export function useObserver<C extends ObservedContext>(onDecisions?: (ctx: C) =>
           o.operation = operationName;
         },
         async willSendResponse({ response, errors }) {
-          if (errors?.some((e) => isDatabaseUnavailable(e))) {
-            o.databaseDown = true;
+          const down = errors?.map((e) => databaseFailureOf(e)).find((why) => why !== null);
+          if (down) {
+            o.databaseDown = down;
             o.errorCode = ErrorCode.SERVICE_UNAVAILABLE;
           } else if (errors?.length) o.errorCode = String(errors[0]!.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
           onDecisions?.(contextValue);

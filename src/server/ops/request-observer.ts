@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import { operationLabel, type KoeMetrics } from './metrics.js';
 import { wasDatabaseDown } from './database-failure.js';
 import { observationOf } from './observe.plugin.js';
+import { requestMeta } from '../request-meta.js';
 
 export interface ResponseEvent {
   req: IncomingMessage;
@@ -23,11 +24,8 @@ export function requestObserver(server: string, log: Logger, metrics: KoeMetrics
     const operation = operationLabel(o?.operation);
     metrics.requests.inc({ server, operation, outcome });
     metrics.duration.observe({ server, outcome }, ms / 1000);
-    const requestId = context?.requestId ?? firstHeader(req.headers['x-request-id']);
+    // Not the raw header: a refused request's id may be any length and hold control characters.
+    const requestId = context?.requestId ?? requestMeta(req).requestId;
     log.info({ requestId, server, operation, outcome, status, ms: Math.round(ms * 10) / 10 }, 'request');
   };
-}
-
-function firstHeader(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
 }

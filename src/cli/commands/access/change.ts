@@ -1,7 +1,11 @@
-/** `koe access grant|revoke|disable|enable|set-team`: one audited change each, as `--actor`. */
+/**
+ * `koe access grant|revoke|disable|enable|set-team`: one audited change each, as `--actor`, whose
+ * roles must allow the same mutation over GraphQL. A privileged role is requested, not granted:
+ * `koe access approve|reject|cancel <request>` (grant-requests.ts) decide it.
+ */
 import type { Command } from 'commander';
 import { changeAccess, type AccessChange } from '../../../auth/access-change.js';
-import { withAccessSession } from './session.js';
+import { fmtDate, withAccessSession } from './session.js';
 
 interface ActorOption {
   actor: string;
@@ -9,8 +13,14 @@ interface ActorOption {
 
 async function run(principal: string, change: AccessChange, opts: ActorOption): Promise<void> {
   await withAccessSession(async (s) => {
-    const p = await changeAccess(s.em, principal, change, await s.actor(opts.actor), s.knownRoles);
+    const { principal: p, request } = await changeAccess(s.em, principal, change, await s.actor(opts.actor, change.kind), s.policy);
     console.log(`${p.id}: status ${p.status}, roles [${p.roles.join(', ')}], team ${p.teamId ?? '-'} (recorded as ${change.kind} by ${opts.actor})`);
+    if (request) {
+      console.log(
+        `"${request.role}" is privileged: grant request ${request.id} waits until ${fmtDate(request.expiresAt)} UTC for another admin ` +
+          `(neither ${request.requestedBy} nor ${request.principalId}): koe access approve ${request.id} --actor <admin>`,
+      );
+    }
   });
 }
 
@@ -19,7 +29,7 @@ const ACTOR_HELP = 'principal id of whoever makes the change; recorded in the au
 export function registerAccessChanges(access: Command): void {
   access
     .command('grant <principal> <role>')
-    .description('grant a role the policy defines; effective on the principal’s next request')
+    .description('grant a role the policy defines; effective on the principal’s next request (a privileged role waits for a second admin)')
     .requiredOption('--actor <principal>', ACTOR_HELP)
     .action((principal: string, role: string, opts: ActorOption) => run(principal, { kind: 'grantRole', role }, opts));
   access

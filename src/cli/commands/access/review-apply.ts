@@ -54,7 +54,7 @@ export async function askDecisions(flagged: ReviewRow[], knownRoles: ReadonlySet
 
 export async function applyDecisions(s: AccessSession, decisions: ReviewDecision[], reviewer: AccessActor): Promise<void> {
   for (const d of decisions) {
-    await applyReviewDecision(s.em, d, reviewer, s.knownRoles);
+    await applyReviewDecision(s.em, d, reviewer, s.policy);
     const what = d.action.kind === 'revoke' ? `revoke:${d.action.role}` : d.action.kind;
     console.log(`${d.principal}: ${what} (reviewed by ${reviewer.id})`);
   }

@@ -15,7 +15,7 @@ function csvCell(value: string): string {
 
 export function formatReview(rows: ReviewRow[], format: ReviewFormat): string {
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
-  const header = ['principal', 'name', 'status', 'roles', 'granted', 'last use', 'expires', 'reviewed', 'active keys', 'flags'];
+  const header = ['principal', 'name', 'status', 'roles', 'granted', 'last use', 'expires', 'reviewed', 'active keys', 'flags', 'conflicts'];
   const cells = rows.map((r) => [
     r.principalId,
     r.displayName,
@@ -27,6 +27,7 @@ export function formatReview(rows: ReviewRow[], format: ReviewFormat): string {
     r.reviewedAt ? `${fmtDate(r.reviewedAt)} by ${r.reviewedBy ?? '?'}` : '-',
     String(r.activeKeys),
     r.flags.join(' '),
+    r.conflicts.join(' ') || '-',
   ]);
   // CSV leaves a missing value empty rather than the table's "-".
   if (format === 'csv') return `${[header, ...cells].map((row) => row.map((c) => csvCell(c === '-' ? '' : c)).join(',')).join('\n')}\n`;

@@ -35,7 +35,7 @@ export function registerAccessReview(access: Command): void {
     .option('--reviewer <principal>', 'principal id of the reviewer (required with --apply); recorded per decision')
     .action(async (opts: ReviewOptions) => {
       await withAccessSession(async (s) => {
-        const rows = await accessReview(s.em, { unusedDays: opts.unusedDays, reviewDays: opts.reviewDays });
+        const rows = await accessReview(s.em, { unusedDays: opts.unusedDays, reviewDays: opts.reviewDays, policy: s.policy });
         if (!opts.apply) {
           const text = formatReview(rows, opts.format);
           if (opts.out) writeFileSync(opts.out, text);

@@ -3,13 +3,19 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessActor } from '../../../auth/access-event.js';
 import { policyRoles } from '../../../auth/policy-roles.js';
 import { PrincipalEntity } from '../../../data/entities/index.js';
+import type { PolicySet } from '../../../policies/index.js';
 import { openRuntime } from '../../runtime.js';
+import { assertActorMay } from '../cli-actor.js';
 
 export interface AccessSession {
   em: EntityManager;
+  policy: PolicySet;
   knownRoles: ReadonlySet<string>;
-  /** The acting principal, which must exist and be active: every change is recorded under it. */
-  actor(id: string): Promise<AccessActor>;
+  /**
+   * The acting principal, which must exist and be active: every change is recorded under it.
+   * With `mutation`, its roles must also allow that mutation, as they would over GraphQL.
+   */
+  actor(id: string, mutation?: string): Promise<AccessActor>;
 }
 
 export async function withAccessSession<T>(work: (s: AccessSession) => Promise<T>): Promise<T> {
@@ -19,11 +25,14 @@ export async function withAccessSession<T>(work: (s: AccessSession) => Promise<T
     const em = rt.orm.em.fork();
     return await work({
       em,
+      policy: policy.set,
       knownRoles: policy.roles,
-      actor: async (id) => {
+      actor: async (id, mutation) => {
         const p = await em.fork().findOne(PrincipalEntity, { id });
         if (!p || p.status !== 'active') throw new Error(`--actor ${id}: no active principal with this id`);
-        return { id: p.id, roles: [...p.roles], policyVersion: policy.version, via: 'cli' };
+        const actor: AccessActor = { id: p.id, roles: [...p.roles], policyVersion: policy.version, via: 'cli' };
+        if (mutation) assertActorMay(policy.set, actor, mutation);
+        return actor;
       },
     });
   } finally {

@@ -1,6 +1,6 @@
 /** What the `koe audit` commands share: the database as plain SQL and the checkpoint key. */
 import type { Sql } from '../../../audit/chain-reader.js';
-import { checkpointKey, type CheckpointKey } from '../../../audit/checkpoint.js';
+import type { CheckpointKey } from '../../../audit/checkpoint.js';
 import { openRuntime, type Runtime } from '../../runtime.js';
 
 export interface AuditRuntime {
@@ -14,7 +14,7 @@ export async function withAuditRuntime<T>(fn: (a: AuditRuntime) => Promise<T>): 
   try {
     const em = rt.orm.em.fork();
     const sql: Sql = (q, params = []) => em.getConnection().execute(q, params);
-    return await fn({ rt, sql, key: checkpointKey(rt.secrets.masterKey) });
+    return await fn({ rt, sql, key: rt.checkpointKey() });
   } finally {
     await rt.close();
   }

@@ -6,7 +6,7 @@ import { withAuditRuntime } from './audit-runtime.js';
 export function registerAuditCheckpoint(audit: Command): void {
   audit
     .command('checkpoint')
-    .description('sign a checkpoint at the head of the audit chain (HMAC with a key derived from KOE_MASTER_KEY)')
+    .description('sign a checkpoint at the head of the audit chain (HMAC with a key derived from the key ring: KOE_MASTER_KEY, else the development key file)')
     .action(async () => {
       await withAuditRuntime(async ({ rt, key }) => {
         const cp = await writeCheckpoint(rt.orm.em.fork(), key);

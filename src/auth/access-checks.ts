@@ -1,0 +1,49 @@
+/**
+ * The checks every access change shares, GraphQL and CLI alike: the role exists, nobody grants
+ * to itself, no grant breaks the policy's separation of duties; and the principal row, locked.
+ */
+import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import { PrincipalEntity } from '../data/entities/index.js';
+import { describeDutyRule, grantConflicts, type PolicySet } from '../policies/index.js';
+import { BadUserInputError, ForbiddenError } from '../schema/errors.js';
+import type { AccessActor } from './access-event.js';
+
+export interface PrincipalState {
+  roles: string[];
+  status: string;
+  teamId: string | null;
+}
+
+export const stateOf = (p: PrincipalEntity): PrincipalState => ({ roles: [...p.roles], status: p.status, teamId: p.teamId });
+
+/** Refuses a role the loaded policy does not define: granting it would silently grant nothing. */
+export function assertKnownRole(role: string, knownRoles: ReadonlySet<string>): void {
+  if (!knownRoles.has(role)) {
+    throw new BadUserInputError('role', `no role "${role}" in the policy; known roles: ${[...knownRoles].sort().join(', ')}`);
+  }
+}
+
+/** Refuses a grant to oneself: every role is handed out by someone else, and recorded as such. */
+export function assertNotSelfGrant(actor: AccessActor, principalId: string, role: string): void {
+  if (actor.id === principalId) {
+    throw new ForbiddenError(`No principal may grant a role to itself: another admin must grant "${role}" to ${principalId}`, { argument: 'principalId' });
+  }
+}
+
+/** Refuses a role that, with those the principal holds, breaks a separation-of-duties rule. */
+export function assertNoDutyConflict(policy: PolicySet, p: PrincipalEntity, role: string): void {
+  const [rule] = grantConflicts(policy, p.roles, role);
+  if (!rule) return;
+  const others = rule.roles.filter((r) => r !== role).join(' and ');
+  throw new ForbiddenError(
+    `Separation of duties: ${p.id} holds ${others}, which may not be held together with "${role}": ${describeDutyRule(rule)}. Revoke ${others} first, or grant "${role}" to someone else`,
+    { argument: 'role', rule: rule.roles },
+  );
+}
+
+export async function lockPrincipal(tx: EntityManager, principalId: string): Promise<PrincipalEntity> {
+  const p = await tx.findOne(PrincipalEntity, { id: principalId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  if (!p) throw new BadUserInputError('principalId', `no principal "${principalId}"`);
+  return p;
+}
+

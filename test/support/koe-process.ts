@@ -1,0 +1,128 @@
+/**
+ * `koe start` as an operator runs it, in a child process, on an embedded PostgreSQL in a scratch data
+ * directory of its own (KOE_PG_DIR), every server on a free port (PORT=0), no KOE_MASTER_KEY (the
+ * development key ring in the scratch dir). Used by the operations tests and the fault suite
+ * (bench/chaos); imports nothing from vitest.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runKoe, type KoeRun } from './koe-cli.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface KoeScratch {
+  /** the scratch directory (data dir, key file) */
+  dir: string;
+  /** the environment every `koe` run on this scratch uses */
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  /** `koe …args` on this scratch (a tool: it shares the running instance's database) */
+  koe(args: readonly string[]): Promise<KoeRun>;
+  /** pid of the postmaster now serving the data dir, or null */
+  postmasterPid(): Promise<number | null>;
+  remove(): Promise<void>;
+}
+
+/** A scratch directory the postgres OS user can enter, seeded with a small demo data set. */
+export async function koeScratch(seed: { customers: number; feedback: number } = { customers: 40, feedback: 120 }): Promise<KoeScratch> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'koe-ops-'));
+  await chmod(dir, 0o755); // mkdtemp makes 0700; as root the postgres OS user must enter it
+  const dataDir = path.join(dir, 'pg');
+  const env: NodeJS.ProcessEnv = {
+    DATABASE_URL: undefined,
+    DATABASE_SSL: undefined,
+    KOE_MASTER_KEY: undefined,
+    KOE_MASTER_KEY_FILE: path.join(dir, 'keyring.json'),
+    KOE_PG_DIR: dataDir,
+    KOE_JWT_SECRET: 'koe-ops-test-jwt-secret-0123456789abcdef',
+    KOE_PSEUDONYM_KEY: 'koe-ops-test-pseudonym',
+    LOG_LEVEL: 'warn',
+  };
+  const scratch: KoeScratch = {
+    dir,
+    env,
+    dataDir,
+    koe: (args) => runKoe(args, env),
+    postmasterPid: async () => {
+      const text = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
+      const pid = Number.parseInt(text.split('\n')[0] ?? '', 10);
+      return Number.isInteger(pid) && pid > 0 ? pid : null;
+    },
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
+  const seeded = await scratch.koe(['seed', '--customers', String(seed.customers), '--feedback', String(seed.feedback)]);
+  if (seeded.code !== 0) throw new Error(`koe seed failed (${seeded.code}):\n${seeded.stderr}`);
+  return scratch;
+}
+
+export interface KoeProcess {
+  child: ChildProcess;
+  pid: number;
+  gatewayUrl: string;
+  /** the admin port's base URL (`/metrics`, `/readyz` with details) */
+  adminUrl: string;
+  /** every stdout and stderr line so far */
+  lines: string[];
+  /** resolves with the first line (past or future) matching `re`; rejects after `ms` */
+  waitFor(re: RegExp, ms?: number): Promise<string>;
+  /** SIGTERM and wait for the exit (SIGKILL after `ms`) */
+  stop(ms?: number): Promise<void>;
+}
+
+/** Starts `koe start --no-seed` on the scratch and resolves once it prints its gateway URL. */
+export async function startKoeProcess(scratch: KoeScratch, timeoutMs = 120_000, extraEnv: NodeJS.ProcessEnv = {}): Promise<KoeProcess> {
+  const env: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.json'), PORT: '0', KOE_ADMIN_PORT: '0' };
+  for (const [k, v] of Object.entries({ ...scratch.env, ...extraEnv })) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  // `node --import tsx`, not the tsx CLI: one process, so a SIGKILL hits Koe itself, not a wrapper.
+  const argv = ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'start', '--no-seed'];
+  const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const waiters = new Set<{ re: RegExp; resolve: (l: string) => void }>();
+  const onData = (buf: Buffer) => {
+    for (const line of buf.toString('utf8').split('\n').filter(Boolean)) {
+      lines.push(line);
+      for (const w of waiters) if (w.re.test(line)) (waiters.delete(w), w.resolve(line));
+    }
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const waitFor = (re: RegExp, ms = 60_000) =>
+    new Promise<string>((resolve, reject) => {
+      const seen = lines.find((l) => re.test(l));
+      if (seen) return resolve(seen);
+      const w = { re, resolve: (l: string) => (clearTimeout(timer), resolve(l)) };
+      const timer = setTimeout(() => (waiters.delete(w), reject(new Error(`no line matching ${re} within ${ms} ms:\n${lines.slice(-30).join('\n')}`))), ms);
+      waiters.add(w);
+      void exited.then(() => waiters.has(w) && (waiters.delete(w), clearTimeout(timer), reject(new Error(`koe exited before ${re}:\n${lines.slice(-30).join('\n')}`))));
+    });
+  const stop = async (ms = 20_000) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    const gateway = await waitFor(/^\s+gateway\s+http/, timeoutMs);
+    const metrics = await waitFor(/^\s+metrics\s+http/, 5_000);
+    return {
+      child,
+      pid: child.pid!,
+      gatewayUrl: gateway.trim().split(/\s+/)[1]!,
+      adminUrl: metrics.trim().split(/\s+/)[1]!.replace(/\/metrics$/, ''),
+      lines,
+      waitFor,
+      stop,
+    };
+  } catch (e) {
+    await stop(5_000);
+    throw e;
+  }
+}
