@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointKey } from '../../src/audit/checkpoint.js';
 import { verifyChain } from '../../src/audit/verify.js';
-import { asSuperuser, buildChain, rehashFrom, TEST_CHECKPOINT_KEY } from '../support/audit-chain.js';
+import { asSuperuser, buildChain, rehashFrom, relinkRow, TEST_CHECKPOINT_KEY } from '../support/audit-chain.js';
+import { eventHash } from '../../src/audit/canonical.js';
+import { eventOfRow } from '../../src/audit/chain-reader.js';
 import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
 let db: ScratchKoeDb;
@@ -60,6 +62,25 @@ describe(verifyChain.name, () => {
     // …and re-pointing the checkpoint at the forged hash needs the key to re-sign it.
     await asSuperuser(db, `update audit_checkpoint set hash = (select hash from audit_event where seq = 100) where seq = 100`);
     expect((await verify()).problem).toMatchObject({ seq: '100', kind: 'checkpoint-signature' });
+  });
+
+  // Guards the previous-hash link itself: every row's own hash is right, only what it points at is not.
+  it.each([
+    ['the hash of an older row (a row cut out of its place)', 58],
+    ['a made-up hash', 0],
+  ])('fails on a forged link to %s, every row hash recomputed, naming the seq', async (_what, target) => {
+    await buildChain(db, 250, [100, 200]);
+    const [older] = await db.sql<{ hash: string }>('select hash from audit_event where seq = ?', [target]);
+    const forged = older?.hash ?? 'f'.repeat(64);
+    await relinkRow(db, 60, forged);
+    await rehashFrom(db, 61); // later rows follow the forged row, so every other link holds
+    const rows = await db.sql('select id, seq::text as seq, at, actor_id, roles, action, outcome, operation_name, operation_hash, purpose, subgraph, resources, fields, policy_version, request_id, client_address, detail, prev_hash, hash from audit_event where seq between 59 and 62 order by seq');
+    const events = rows.map(eventOfRow);
+    for (const e of events) expect(eventHash(e.seq, e, e.prevHash), `row ${e.seq} hashes right`).toBe(e.hash);
+    expect(events.slice(2).every((e, i) => e.prevHash === events[i + 1]!.hash)).toBe(true);
+    const report = await verify();
+    expect(report.ok).toBe(false);
+    expect(report.problem).toMatchObject({ seq: '60', kind: 'link' });
   });
 
   it('refuses checkpoints signed with another key', async () => {

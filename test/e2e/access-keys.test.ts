@@ -103,3 +103,38 @@ describe('a principal past its expiry', () => {
     }
   });
 });
+
+// Guards against signing in by prefix alone: the prefix is not secret (listings and audit events
+// show it), so a key whose prefix exists but whose secret is wrong, cut short or missing must fail
+// the hash comparison, on every server a client can reach.
+describe('a known prefix with a wrong secret', () => {
+  const ME = '{ me { id roles } }';
+  const everyServer = (): Array<[string, string, string]> => [
+    ['gateway', koe.platform.gatewayUrl, ME],
+    ['customers', koe.platform.subgraphUrls.customers, '{ customers(first: 1) { totalCount } }'],
+    ['feedback', koe.platform.subgraphUrls.feedback, '{ feedbacks(first: 1) { totalCount } }'],
+    ['audit', koe.platform.subgraphUrls.audit, ME],
+  ];
+
+  it.each([
+    ['a wrong secret of the right length', (key: string) => `${key.slice(0, 13)}${key.slice(13).split('').reverse().join('')}`],
+    ['the secret with its last character changed', (key: string) => `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`],
+    ['a truncated secret', (key: string) => key.slice(0, -1)],
+    ['half the secret', (key: string) => key.slice(0, 13 + 21)],
+    ['an empty secret', (key: string) => key.slice(0, 13)],
+    ['no secret and no separator', (key: string) => key.slice(0, 12)],
+  ])('refuses %s with 401 UNAUTHENTICATED on the gateway and each subgraph', async (_name, spoil) => {
+    const id = await newPrincipal(['bi_readonly']);
+    const { key } = await createApiKey(koe.orm.em, { principalId: id, name: 'k', expiresAt: null }, ACTOR);
+    const forged = spoil(key);
+    expect(forged).not.toBe(key);
+    expect(forged.startsWith(key.slice(0, 12))).toBe(true);
+    for (const [where, url, query] of everyServer()) {
+      expect((await call(url, key, query)).status, `${where} with the real key`).toBe(200);
+      const res = await call(url, forged, query);
+      expect(res.status, where).toBe(401);
+      expect(res.json.errors?.[0]?.extensions?.code, where).toBe('UNAUTHENTICATED');
+      expect(JSON.stringify(res.json), where).not.toContain(id);
+    }
+  });
+});

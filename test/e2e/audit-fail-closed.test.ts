@@ -84,6 +84,40 @@ describe('useAuditRecorder (fail closed)', () => {
     expect((await verifyChain(db.sql)).ok).toBe(true);
   });
 
+  // Guards the gateway path on its own: a plan over two subgraphs, and the second subgraph called
+  // directly, must leak nothing when the audit store refuses rows (not only the customers subgraph).
+  it('sends no personal data from a query spanning both subgraphs, through the gateway or at the feedback subgraph', async () => {
+    const SPANNING = '{ feedbacks(first: 5) { edges { node { id body customer { id name email } } } } }';
+    const as = async (url: string, query: string) => {
+      const res = await postGraphQL(url, { query }, { authorization: `Bearer ${await koe.token('p-admin')}`, 'x-request-id': randomUUID() });
+      return { ...res, text: JSON.stringify(res.json) };
+    };
+    const before = await as(koe.platform.gatewayUrl, SPANNING);
+    const nodes = (before.json.data as { feedbacks: { edges: Array<{ node: { body: string; customer: { email: string } | null } }> } }).feedbacks.edges.map((e) => e.node);
+    const secrets = nodes.flatMap((n) => [n.body, n.customer?.email]).filter((v): v is string => typeof v === 'string' && v.length > 3);
+    expect(secrets.length).toBeGreaterThan(3);
+    const recorded = await auditCount();
+
+    await db.superuser(REFUSE_AUDIT_ROWS);
+    try {
+      const attempts = [
+        await as(koe.platform.gatewayUrl, SPANNING),
+        await as(koe.platform.gatewayUrl, '{ feedbacks(first: 5) { edges { node { id body } } } }'),
+        await as(koe.platform.subgraphUrls.feedback, '{ feedbacks(first: 5) { edges { node { id body } } } }'),
+      ];
+      for (const r of attempts) {
+        expect(r.json.errors?.length).toBeGreaterThan(0);
+        expect(r.json.data ?? null).toBeNull();
+        for (const v of secrets) expect(r.text).not.toContain(v);
+      }
+      expect(attempts[2]!.status).toBe(503);
+      expect(attempts[2]!.json.errors![0]!.extensions!.code).toBe('AUDIT_UNAVAILABLE');
+      expect(await auditCount()).toBe(recorded);
+    } finally {
+      await db.superuser(ACCEPT_AUDIT_ROWS);
+    }
+  });
+
   it('signs a checkpoint every N events, and verify checks them with the key', async () => {
     for (let i = 0; i < 4; i++) await asAdmin(koe.platform.subgraphUrls.feedback);
     const checkpoints = await db.sql<{ seq: string }>('select seq::text as seq from audit_checkpoint order by audit_checkpoint.seq');

@@ -67,3 +67,14 @@ export async function rehashFrom(db: ScratchKoeDb, fromSeq: number): Promise<voi
   }
   await asSuperuser(db, updates.join('; '));
 }
+
+/** A forged link: points row `seq` at `prevHash` and recomputes the row's own hash, so only the link is wrong. */
+export async function relinkRow(db: ScratchKoeDb, seq: number, prevHash: string): Promise<void> {
+  const [row] = await db.sql(
+    `select id, seq::text as seq, at, actor_id, roles, action, outcome, operation_name, operation_hash, purpose, subgraph, resources, fields,
+      policy_version, request_id, client_address, detail, prev_hash, hash from audit_event where seq = ?`,
+    [seq],
+  );
+  const e = eventOfRow(row!);
+  await asSuperuser(db, `update audit_event set prev_hash = '${prevHash}', hash = '${eventHash(e.seq, e, prevHash)}' where seq = ${e.seq}`);
+}

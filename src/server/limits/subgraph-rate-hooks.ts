@@ -1,13 +1,14 @@
 /** How a subgraph feeds the rate limiter: the principal, whether the gateway counted it, PLAIN reads. */
 import type { KoeContext } from '../../resolvers/context.js';
 import { plainReads } from '../ops/decision-metrics.js';
-import { COUNTED_HEADER, isCountedProof } from './counted-proof.js';
+import { COUNTED_HEADER, CountedProofs } from './counted-proof.js';
 import type { RateLimitHooks } from './rate-limit.plugin.js';
 
 export function subgraphRateHooks(secret: Uint8Array): RateLimitHooks<KoeContext> {
+  const proofs = new CountedProofs(secret);
   return {
     principalId: (ctx) => ctx.principal.id,
-    countsRequest: (ctx, headers) => !isCountedProof(secret, ctx.requestId, headers?.get(COUNTED_HEADER)),
+    countsRequest: (ctx, headers) => !proofs.accept(ctx.requestId, headers?.get(COUNTED_HEADER)),
     plainReads,
   };
 }
