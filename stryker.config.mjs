@@ -22,6 +22,7 @@ const config = {
     'src/policies/**/*.ts',
     'src/crypto/**/*.ts',
     'src/resolvers/pagination.ts',
+    'src/request/cursors.ts',
     'src/audit/canonical.ts',
   ],
   // Only what the unit project loads: the sandbox copy stays small.

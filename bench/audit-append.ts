@@ -16,7 +16,7 @@ import { verifyChain } from '../src/audit/verify.js';
 import { issueToken } from '../src/auth/jwt.js';
 import { PROJECT_ROOT } from '../src/cli/runtime.js';
 import { openOrm, type MikroORM } from '../src/data/orm.js';
-import { accessFromPolicy, loadPolicy, policyDir } from '../src/server/policy.js';
+import { loadPolicy, policyDir } from '../src/server/policy.js';
 import { openBenchDb, type BenchDb } from './support/bench-db.js';
 import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
 import { interleave, stats, table } from './support/measure.js';
@@ -67,9 +67,9 @@ const QUERY = `{
 const SUBGRAPH_QUERY = `{ customers(first: 100) { edges { node { id customerKey name nameKana email phone address birthDate prefecture } } } }`;
 
 async function latency(db: BenchDb): Promise<ReturnType<typeof stats>[]> {
-  const accessFor = accessFromPolicy(await loadPolicy(policyDir(PROJECT_ROOT)));
-  const on = await startBenchPlatform(db, { accessFor });
-  const off = await startBenchPlatform(db, { accessFor, unrecorded: true });
+  const policy = await loadPolicy(policyDir(PROJECT_ROOT));
+  const on = await startBenchPlatform(db, { policy });
+  const off = await startBenchPlatform(db, { policy, unrecorded: true });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${await issueToken(secret, 'p-analyst')}` };
   const post = (url: string, query: string) => async () => {
     const json = (await (await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query }) })).json()) as { errors?: unknown[]; data?: { customers: { edges: unknown[] } } };

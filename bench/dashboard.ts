@@ -12,7 +12,7 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { issueToken } from '../src/auth/jwt.js';
 import { PROJECT_ROOT } from '../src/cli/runtime.js';
-import { accessFromPolicy, loadPolicy, policyDir } from '../src/server/policy.js';
+import { loadPolicy, policyDir } from '../src/server/policy.js';
 import { openBenchDb } from './support/bench-db.js';
 import { BENCH_JWT_SECRET as secret, benchPlatformOptions, startBenchPlatform } from './support/platform.js';
 import { failures, load, type LoadResult } from './support/load.js';
@@ -35,9 +35,9 @@ async function main(): Promise<void> {
   const db = await openBenchDb({ customers: 10_000 * scale, feedback: 100_000 * scale }, log);
   const policy = await loadPolicy(policyDir(PROJECT_ROOT));
   // Rate limits off: a load test is one principal far above 600 requests a minute by design.
-  const on = await startBenchPlatform(db, { accessFor: accessFromPolicy(policy) });
-  const off = await startBenchPlatform(db, { accessFor: () => noPolicy, unguarded: true });
-  const shield = await startShieldCustomers({ ...benchPlatformOptions(db), accessFor: accessFromPolicy(policy) });
+  const on = await startBenchPlatform(db, { policy: policy });
+  const off = await startBenchPlatform(db, { policy, accessFor: () => noPolicy(policy), unguarded: true });
+  const shield = await startShieldCustomers({ ...benchPlatformOptions(db), policy: policy });
   const raw = await startRawBaseline(db.url, 20);
   const auth = { authorization: `Bearer ${await issueToken(secret, 'p-analyst')}` };
   const variants = [

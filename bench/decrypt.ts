@@ -19,8 +19,8 @@ import { issueToken } from '../src/auth/jwt.js';
 import { PROJECT_ROOT } from '../src/cli/runtime.js';
 import { FIELD_PREFIX } from '../src/crypto/index.js';
 import { ENCRYPTED_FIELDS } from '../src/data/crypto/index.js';
-import { subgraphSchema } from '../src/schema/subgraphs.js';
-import { accessFromPolicy, loadPolicy, policyDir } from '../src/server/policy.js';
+import { subgraphSchema } from '../src/server/subgraphs.js';
+import { loadPolicy, policyDir } from '../src/server/policy.js';
 import { ciphertextCustomersSchema, startBareCustomers } from './support/bare-customers.js';
 import { openBenchDb } from './support/bench-db.js';
 import { BENCH_JWT_SECRET as secret, benchPlatformOptions, startBenchPlatform } from './support/platform.js';
@@ -50,9 +50,9 @@ type Node = Record<(typeof ENCRYPTED)[number] | 'id', string | null>;
 
 async function main(): Promise<void> {
   const db = await openBenchDb({ customers: 10_000 * scale, feedback: 20_000 * scale }, log);
-  const accessFor = accessFromPolicy(await loadPolicy(policyDir(PROJECT_ROOT)));
-  const deps = { ...benchPlatformOptions(db), accessFor };
-  const platform = await startBenchPlatform(db, { accessFor });
+  const policy = await loadPolicy(policyDir(PROJECT_ROOT));
+  const deps = { ...benchPlatformOptions(db), policy };
+  const platform = await startBenchPlatform(db, { policy });
   const plain = await startBareCustomers(deps, await ciphertextCustomersSchema());
   const decrypting = await startBareCustomers(deps, await subgraphSchema('customers'));
   const auth = { authorization: `Bearer ${await issueToken(secret, 'p-admin')}` };

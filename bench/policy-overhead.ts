@@ -8,7 +8,7 @@
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { issueToken } from '../src/auth/jwt.js';
-import { accessFromPolicy, loadPolicy, policyDir } from '../src/server/policy.js';
+import { loadPolicy, policyDir } from '../src/server/policy.js';
 import { openBenchDb } from './support/bench-db.js';
 import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
 import { interleave, stats, table } from './support/measure.js';
@@ -30,8 +30,8 @@ async function main(): Promise<void> {
   const db = await openBenchDb({ customers: 10_000 * scale, feedback: 100_000 * scale }, log);
   const policy = await loadPolicy(policyDir(PROJECT_ROOT));
   // Rate limits off and no request log (startBenchPlatform): one principal far above 600 requests a minute.
-  const on = await startBenchPlatform(db, { accessFor: accessFromPolicy(policy) });
-  const off = await startBenchPlatform(db, { accessFor: () => noPolicy, unguarded: true });
+  const on = await startBenchPlatform(db, { policy: policy });
+  const off = await startBenchPlatform(db, { policy, accessFor: () => noPolicy(policy), unguarded: true });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${await issueToken(secret, 'p-analyst')}` };
   const post = (url: string, query: string) => async () => {
     const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query }) });

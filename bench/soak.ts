@@ -10,7 +10,7 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { issueToken } from '../src/auth/jwt.js';
 import { PROJECT_ROOT } from '../src/cli/runtime.js';
-import { accessFromPolicy, loadPolicy, policyDir } from '../src/server/policy.js';
+import { loadPolicy, policyDir } from '../src/server/policy.js';
 import { openBenchDb } from './support/bench-db.js';
 import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
 import { failures, load } from './support/load.js';
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const log = (l: string) => console.error(l);
   const db = await openBenchDb({ customers: 10_000 * scale, feedback: 100_000 * scale }, log);
   const policy = await loadPolicy(policyDir(PROJECT_ROOT));
-  const platform = await startBenchPlatform(db, { accessFor: accessFromPolicy(policy) });
+  const platform = await startBenchPlatform(db, { policy: policy });
   try {
     const auth = { authorization: `Bearer ${await issueToken(secret, 'p-analyst')}` };
     const body = JSON.stringify({ query: DASHBOARD });

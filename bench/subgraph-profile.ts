@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { issueToken } from '../src/auth/jwt.js';
 import { PROJECT_ROOT } from '../src/cli/runtime.js';
-import { accessFromPolicy, loadPolicy, policyDir } from '../src/server/policy.js';
+import { loadPolicy, policyDir } from '../src/server/policy.js';
 import { openBenchDb } from './support/bench-db.js';
 import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
 import { load } from './support/load.js';
@@ -36,7 +36,7 @@ const chosen = QUERIES[(args.get('query') ?? 'customers') as keyof typeof QUERIE
 async function main(): Promise<void> {
   const db = await openBenchDb({ customers: 10_000, feedback: 100_000 }, (l) => console.error(l));
   const policy = await loadPolicy(policyDir(PROJECT_ROOT));
-  const platform = await startBenchPlatform(db, { accessFor: accessFromPolicy(policy) });
+  const platform = await startBenchPlatform(db, { policy: policy });
   const url = chosen.subgraph === 'gateway' ? platform.gatewayUrl : platform.subgraphUrls[chosen.subgraph];
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${await issueToken(secret, `p-${role}`)}` };
   const ids = (await db.orm.em.getConnection().execute<Array<{ id: string }>>('select id from customer order by id limit 100')).map((r) => r.id);

@@ -8,10 +8,10 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { ENCRYPTED_FIELDS } from '../../src/data/crypto/index.js';
-import type { KoeContext } from '../../src/resolvers/context.js';
+import type { KoeContext } from '../../src/request/context.js';
 import { guardPiiFields } from '../../src/resolvers/guard/pii-guard.js';
 import { buildSubgraph } from '../../src/schema/build-subgraph.js';
-import { SUBGRAPHS } from '../../src/schema/subgraphs.js';
+import { SUBGRAPHS } from '../../src/server/subgraphs.js';
 import { serveHttp, type RunningHttp } from '../../src/server/http.js';
 import { requestContext, type SubgraphDeps } from '../../src/server/subgraph-server.js';
 

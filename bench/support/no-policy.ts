@@ -1,8 +1,10 @@
 /** Enforcement off for benchmarks: every row, every field as stored. Never reachable from configuration. */
-import type { RequestAccess } from '../../src/resolvers/access.js';
+import type { PolicySet } from '../../src/policies/index.js';
+import type { RequestAccess } from '../../src/request/access.js';
 
-export const noPolicy: RequestAccess = {
+export const noPolicy = (policy: PolicySet): RequestAccess => ({
   policyVersion: 'off',
+  policy,
   decisions: () => [],
   decide: () => ({ decision: 'PLAIN', masker: null, maskerOptions: null }),
   rowWhere: () => ({}),
@@ -10,4 +12,4 @@ export const noPolicy: RequestAccess = {
   assertCanMutate: () => {},
   canUpdate: () => true,
   liftingPurpose: () => null,
-};
+});

@@ -20,6 +20,6 @@ export function benchPlatformOptions(db: BenchDb) {
   };
 }
 
-export function startBenchPlatform(db: BenchDb, opts: Pick<PlatformOptions, 'accessFor'> & Partial<PlatformOptions>): Promise<Platform> {
+export function startBenchPlatform(db: BenchDb, opts: Pick<PlatformOptions, 'policy'> & Partial<PlatformOptions>): Promise<Platform> {
   return startPlatform({ ...benchPlatformOptions(db), ...opts });
 }

@@ -8,8 +8,8 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import type { KoeContext, SubgraphName } from '../resolvers/context.js';
-import { AuditUnavailableError, ErrorCode } from '../schema/errors.js';
+import type { KoeContext, SubgraphName } from '../request/context.js';
+import { AuditUnavailableError, ErrorCode } from '../request/errors.js';
 import { alertSink, type AlertOptions } from './alerts/alert-evaluator.js';
 import { alertQueue } from './alerts/alert-queue.js';
 import { appendAuditEvents } from './append.js';
@@ -30,7 +30,7 @@ export interface AuditRecorderOptions {
   onCheckpointError?: (err: unknown) => void;
   /** Called when the event could not be written (the caller got AUDIT_UNAVAILABLE); for the ops log. */
   onAppendError?: (err: unknown, ctx: KoeContext) => void;
-  /** Suspicious-access alerts, run after the event is committed (default: policy rules, no log). */
+  /** Suspicious-access alerts, run after the event is committed with the server's policy rules; absent: none. */
   alerts?: AlertOptions;
 }
 
@@ -45,7 +45,7 @@ export function useAuditRecorder(opts: AuditRecorderOptions): ApolloServerPlugin
   const onCheckpointError = opts.onCheckpointError ?? (() => {});
   const onAppendError = opts.onAppendError ?? (() => {});
   const batcher = new AuditAppendBatcher();
-  const alerts = alertQueue(alertSink(opts.alerts));
+  const alerts = alertQueue(opts.alerts ? alertSink(opts.alerts) : async () => {});
   let gate: MutationGate | undefined;
   return {
     async requestDidStart() {

@@ -7,8 +7,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
-import { AuditUnavailableError, ErrorCode, UnauthenticatedError } from '../schema/errors.js';
-import { requestMeta } from '../server/request-meta.js';
+import { AuditUnavailableError, ErrorCode, UnauthenticatedError } from '../request/errors.js';
+import { requestMeta } from '../request/meta.js';
 import type { AlertSink } from './alerts/alert-evaluator.js';
 import { appendAuditEvents } from './append.js';
 import type { NewAuditEvent } from './event.js';

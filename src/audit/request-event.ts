@@ -8,7 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Kind, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import { CustomerEntity, FeedbackEntity } from '../data/entities/index.js';
 import { leanRowsRead } from '../data/lean-rows.js';
-import type { KoeContext } from '../resolvers/context.js';
+import type { KoeContext } from '../request/context.js';
 import type { NewAuditEvent } from './event.js';
 import { mutationDetail } from './mutation-detail.js';
 

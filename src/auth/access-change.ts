@@ -10,7 +10,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAuditEvents } from '../audit/append.js';
 import { type GrantRequestEntity, PrincipalEntity } from '../data/entities/index.js';
 import { isPrivilegedRole, type PolicySet } from '../policies/index.js';
-import { BadUserInputError } from '../schema/errors.js';
+import { BadUserInputError } from '../request/errors.js';
 import { assertKnownRole, assertNoDutyConflict, assertNotSelfGrant, lockPrincipal, stateOf, type PrincipalState } from './access-checks.js';
 import { auditAccessEvent, type AccessActor } from './access-event.js';
 import { openGrantRequest } from './grant-request.js';

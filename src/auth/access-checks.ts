@@ -5,7 +5,7 @@
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { PrincipalEntity } from '../data/entities/index.js';
 import { describeDutyRule, grantConflicts, type PolicySet } from '../policies/index.js';
-import { BadUserInputError, ForbiddenError } from '../schema/errors.js';
+import { BadUserInputError, ForbiddenError } from '../request/errors.js';
 import type { AccessActor } from './access-event.js';
 
 export interface PrincipalState {

@@ -7,7 +7,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKeyEntity, PrincipalEntity, type RoleGrant } from '../data/entities/index.js';
 import { describeDutyRule, dutyConflicts, effectiveRoles, type PolicySet, type SodRule } from '../policies/index.js';
-import { BadUserInputError } from '../schema/errors.js';
+import { BadUserInputError } from '../request/errors.js';
 import { assertKnownRole } from './access-checks.js';
 import { changeAccess } from './access-change.js';
 import type { AccessActor } from './access-event.js';

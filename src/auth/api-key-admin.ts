@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAuditEvents } from '../audit/append.js';
 import { ApiKeyEntity, PrincipalEntity } from '../data/entities/index.js';
-import { BadUserInputError } from '../schema/errors.js';
+import { BadUserInputError } from '../request/errors.js';
 import { generateApiKey } from './api-key.js';
 import { auditAccessEvent, type AccessActor } from './access-event.js';
 

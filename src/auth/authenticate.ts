@@ -5,12 +5,12 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PrincipalEntity } from '../data/entities/index.js';
-import { UnauthenticatedError } from '../schema/errors.js';
+import { UnauthenticatedError } from '../request/errors.js';
 import { verifyApiKey } from './api-key.js';
 import { verifyBearer } from './jwt.js';
 import { touchLastSeen } from './last-seen.js';
 import { oidcFromEnv, type OidcConfig } from './oidc.js';
-import type { AuthenticatedPrincipal } from './principal.js';
+import type { AuthenticatedPrincipal } from '../request/principal.js';
 
 export interface AuthenticateOptions {
   jwtSecret: Uint8Array;

@@ -11,7 +11,7 @@ import { LockMode, TransactionPropagation, type EntityManager } from '@mikro-orm
 import { appendAuditEvents } from '../audit/append.js';
 import { GrantRequestEntity, type GrantRequestStatus, type PrincipalEntity } from '../data/entities/index.js';
 import type { PolicySet } from '../policies/index.js';
-import { BadUserInputError, ForbiddenError } from '../schema/errors.js';
+import { BadUserInputError, ForbiddenError } from '../request/errors.js';
 import { assertNoDutyConflict, lockPrincipal, stateOf } from './access-checks.js';
 import { auditAccessEvent, type AccessActor } from './access-event.js';
 

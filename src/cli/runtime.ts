@@ -7,8 +7,20 @@ import type { KeyProvider, MasterKeySource } from '../crypto/index.js';
 import { FieldCrypto, keyProviderFor } from '../data/crypto/index.js';
 import { openOrm, type MikroORM } from '../data/orm.js';
 import { resolveDatabase } from '../data/postgres/index.js';
+import type { PolicySet } from '../policies/index.js';
+import { loadPolicy, policyDir } from '../server/policy.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+let policy: Promise<PolicySet> | null = null;
+
+/**
+ * The policy files the servers run (`KOE_POLICY_DIR`, default `policies/`), loaded once per
+ * command: the access, subject and key verbs check actors and grants against it.
+ */
+export function cliPolicy(): Promise<PolicySet> {
+  return (policy ??= loadPolicy(policyDir(PROJECT_ROOT)));
+}
 
 export interface Runtime {
   orm: MikroORM;

@@ -15,7 +15,7 @@ export {
 export { describeDutyRule, dutyConflicts, effectiveRoles, grantConflicts, isPrivilegedRole } from './governance.js';
 export { isDeclaredPurpose, liftingPurpose, otherPurposeAbilities } from './purposes.js';
 
-export { loadPolicySet, loadedPolicySet, policyVersion } from './load/load-policy-set.js';
+export { loadPolicySet, policyVersion } from './load/load-policy-set.js';
 export { parseDuration } from './load/audit-policy.js';
 
 export { abilityFor } from './ability/ability-for.js';

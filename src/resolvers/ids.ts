@@ -1,4 +1,4 @@
-import { BadUserInputError } from '../schema/errors.js';
+import { BadUserInputError } from '../request/errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FieldCrypto } from '../data/crypto/index.js';
-import type { RequestAccess } from './access.js';
+import type { RequestAccess } from '../request/access.js';
 import { dataKeyLoader } from './crypto/data-key.loader.js';
 import { consentsByCustomerLoader, customerByIdLoader, purchasesByCustomerLoader } from './customers/customer.loaders.js';
 import {
@@ -11,6 +11,11 @@ import {
 
 type Factories = ReturnType<typeof factories>;
 export type Loaders = { readonly [K in keyof Factories]: ReturnType<Factories[K]> };
+
+declare module '../request/context.js' {
+  // The context's loaders are these (see RequestLoaders).
+  interface RequestLoaders extends Loaders {}
+}
 
 function factories(em: EntityManager, access: RequestAccess, crypto: FieldCrypto) {
   return {

@@ -8,7 +8,7 @@
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { wrap } from '@mikro-orm/core';
 import { rememberRowsRead } from '../data/lean-rows.js';
-import type { KoeContext } from './context.js';
+import type { KoeContext } from '../request/context.js';
 
 const SAVEPOINT = 'koe_mutation_field';
 

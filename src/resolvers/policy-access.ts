@@ -5,8 +5,8 @@
  */
 import { condToMikroOrmWhere, liftingPurpose, otherPurposeAbilities, PushDownError, type FieldDecision, type KoeAbility, type PolicySet, type PrincipalInput } from '../policies/index.js';
 import { VIRTUAL_TRANSLATORS } from '../data/virtual-translators.js';
-import { ForbiddenError } from '../schema/errors.js';
-import { purposeHint, type GuardedType, type RequestAccess } from './access.js';
+import { ForbiddenError } from '../request/errors.js';
+import { purposeHint, type GuardedType, type RequestAccess } from '../request/access.js';
 
 /** Row SQL per ability: abilities are cached per principal shape, so this is computed once each. */
 const rowSql = new WeakMap<KoeAbility, Map<string, object | null>>();
@@ -42,7 +42,7 @@ export class PolicyAccess implements RequestAccess {
 
   constructor(
     readonly ability: KoeAbility,
-    private readonly policy: PolicySet,
+    readonly policy: PolicySet,
     private readonly request: AccessRequest | null = null,
   ) {
     this.policyVersion = policy.version;

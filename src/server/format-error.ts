@@ -3,7 +3,7 @@
  * (a driver error, SQL text, a stack) becomes a bare internal error. Must never throw.
  */
 import type { GraphQLFormattedError } from 'graphql';
-import { ErrorCode, KOE_ERROR_CODES } from '../schema/errors.js';
+import { ErrorCode, KOE_ERROR_CODES } from '../request/errors.js';
 
 const APOLLO_CLIENT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
 

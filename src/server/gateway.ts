@@ -22,7 +22,7 @@ import { useObserver } from './ops/observe.plugin.js';
 import { readinessOf } from './ops/readiness.js';
 import { requestObserver } from './ops/request-observer.js';
 import { opsOf, type ServerOps } from './ops/server-ops.js';
-import { refuseMalformedHeaders, requestMeta, type RequestMeta } from './request-meta.js';
+import { refuseMalformedHeaders, requestMeta, type RequestMeta } from '../request/meta.js';
 import { errorFromSubgraph } from './subgraph-errors.js';
 import { subgraphFetcher } from './subgraph-fetcher.js';
 import { trustedCa, type TlsMaterial } from './tls.js';

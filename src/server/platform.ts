@@ -1,7 +1,7 @@
 /** The whole of Koe in one process: three subgraphs and the gateway in front of them. */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { SubgraphName } from '../resolvers/context.js';
-import { SUBGRAPH_NAMES } from '../schema/subgraphs.js';
+import type { SubgraphName } from '../request/context.js';
+import { SUBGRAPH_NAMES } from '../request/context.js';
 import { startGateway } from './gateway.js';
 import type { RunningHttp } from './http.js';
 import { DEFAULT_ADMIN_PORT, startAdminServer } from './ops/admin-server.js';
@@ -56,7 +56,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const gateway = await startGateway({ orm: opts.orm, jwtSecret: opts.jwtSecret, supergraphSdl, ops, tls: opts.tls ?? null }, host, ports.gateway);
     tiers[0]!.push(gateway);
     // The admin port stays plain HTTP even with TLS: it is for loopback scrapes and ops only.
-    const readiness = readinessOf(opts.orm, () => typeof opts.accessFor === 'function');
+    const readiness = readinessOf(opts.orm, () => opts.policy !== undefined);
     const admin = opts.adminPort == null ? null : await startAdminServer(ops.metrics, opts.orm, host, opts.adminPort, readiness);
     if (admin) tiers[2]!.push(admin);
     ops.log.info({ gateway: gateway.url, subgraphs: subgraphUrls, metrics: admin?.url ?? null }, 'platform started');

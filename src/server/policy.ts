@@ -1,9 +1,9 @@
 /** Loading the policy files against the schema the gateway exposes, and turning them into per-request access. */
 import { resolve } from 'node:path';
-import type { AuthenticatedPrincipal } from '../auth/principal.js';
+import type { AuthenticatedPrincipal } from '../request/principal.js';
 import { abilityFor, isDeclaredPurpose, loadPolicySet, type PolicySet, type SchemaCatalog } from '../policies/index.js';
 import { PolicyAccess } from '../resolvers/policy-access.js';
-import { BadUserInputError } from '../schema/errors.js';
+import { BadUserInputError } from '../request/errors.js';
 import { catalogOf } from '../schema/catalog.js';
 import { apiSchema } from './api-schema.js';
 

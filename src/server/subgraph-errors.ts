@@ -7,7 +7,7 @@
  * anything else stays an internal error. Never the subgraph's URL, nor the raw body.
  */
 import { GraphQLError } from 'graphql';
-import { ErrorCode, KOE_ERROR_CODES } from '../schema/errors.js';
+import { ErrorCode, KOE_ERROR_CODES } from '../request/errors.js';
 
 interface SubgraphResponse {
   readonly status: number;

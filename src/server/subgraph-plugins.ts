@@ -7,8 +7,8 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { alertSink, type AlertOptions } from '../audit/alerts/alert-evaluator.js';
 import { useAuditRecorder } from '../audit/audit.plugin.js';
 import { alertOnRefusals } from '../audit/refusal-recorder.js';
-import type { KoeContext, SubgraphName } from '../resolvers/context.js';
-import { ErrorCode } from '../schema/errors.js';
+import type { KoeContext, SubgraphName } from '../request/context.js';
+import { ErrorCode } from '../request/errors.js';
 import { GATEWAY_HEADER, isGatewayProof } from './limits/counted-proof.js';
 import { useInputGuard } from './input/input-guard.plugin.js';
 import { useIntrospectionPolicy } from './limits/introspection.plugin.js';
@@ -30,7 +30,7 @@ declare module './subgraph-server.js' {
 
 export function subgraphPlugins(name: SubgraphName, deps: SubgraphDeps): ApolloServerPlugin<KoeContext>[] {
   const ops = opsOf(deps);
-  const alerts: AlertOptions = { log: (msg, fields) => ops.log.warn(fields, msg) };
+  const alerts: AlertOptions = { rules: deps.policy.audit.alerts, log: (msg, fields) => ops.log.warn(fields, msg) };
   alertOnRefusals(deps.orm, alertSink(alerts));
   // The caller got AUDIT_UNAVAILABLE and no data; the operator gets the cause. A context, when the
   // recorder passes one, names the request.

@@ -5,16 +5,17 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { CheckpointKey } from '../audit/checkpoint.js';
 import { authenticate } from '../auth/authenticate.js';
 import { recordingRefusals } from '../audit/refusal-recorder.js';
-import type { AuthenticatedPrincipal } from '../auth/principal.js';
+import type { AuthenticatedPrincipal } from '../request/principal.js';
 import type { FieldCrypto } from '../data/crypto/index.js';
-import type { RequestAccess } from '../resolvers/access.js';
-import type { KoeContext, SubgraphName } from '../resolvers/context.js';
-import { DecisionCounter } from '../resolvers/guard/decision-counter.js';
+import type { RequestAccess } from '../request/access.js';
+import type { KoeContext, SubgraphName } from '../request/context.js';
+import { DecisionCounter } from '../request/decision-counter.js';
 import { createLoaders } from '../resolvers/loaders.js';
 import { customerKey } from '../data/pseudonym.js';
-import { Cursors } from '../resolvers/pagination.js';
-import { subgraphSchema } from '../schema/subgraphs.js';
+import { Cursors } from '../request/cursors.js';
+import { subgraphSchema } from './subgraphs.js';
 import { formatErrorFor } from './format-error.js';
+import { accessFromPolicy } from './policy.js';
 import { limitParseOptions } from './limits/query-limits.plugin.js';
 import { markingDatabaseFailure } from './ops/database-failure.js';
 import { readinessOf } from './ops/readiness.js';
@@ -23,8 +24,9 @@ import { httpErrorLogger, refusalAppendLogger } from './ops/error-log.js';
 import { opsOf, type ServerOps } from './ops/server-ops.js';
 import { subgraphPlugins } from './subgraph-plugins.js';
 import { serveHttp, type RunningHttp } from './http.js';
-import { refuseMalformedHeaders, requestMeta } from './request-meta.js';
+import { refuseMalformedHeaders, requestMeta } from '../request/meta.js';
 import type { TlsMaterial } from './tls.js';
+import type { PolicySet } from '../policies/index.js';
 
 export interface SubgraphDeps {
   orm: MikroORM;
@@ -32,8 +34,13 @@ export interface SubgraphDeps {
   pseudonymKey: string;
   /** Field encryption (keys checked against the database at start-up). */
   crypto: FieldCrypto;
-  /** The policy's view of one request (throws BAD_USER_INPUT for an undeclared purpose). */
-  accessFor: (principal: AuthenticatedPrincipal, purpose: string | null) => RequestAccess;
+  /** The loaded policy files: every request's decisions, and the audit recorder's alert rules. */
+  policy: PolicySet;
+  /**
+   * The policy's view of one request (throws BAD_USER_INPUT for an undeclared purpose); default:
+   * `accessFromPolicy(policy)`. Benchmarks (enforcement off) and fault tests replace it.
+   */
+  accessFor?: (principal: AuthenticatedPrincipal, purpose: string | null) => RequestAccess;
   /** Benchmarks only: serve the schema without the `@pii` field guard. */
   unguarded?: boolean;
   /** Limits, logger, metrics; defaults (environment) when absent. */
@@ -65,7 +72,7 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
     maxBodyBytes: ops.limits.maxBodyBytes,
     shutdownGraceMs: ops.shutdownGraceMs,
     tls: deps.tls ?? null,
-    readiness: readinessOf(deps.orm, () => typeof deps.accessFor === 'function'),
+    readiness: readinessOf(deps.orm, () => deps.policy !== undefined),
     onResponse: requestObserver(name, ops.log, ops.metrics),
     onError: httpErrorLogger(name, ops.log),
     // Innermost: a database outage is marked before the refusal recorder (which cannot write either)
@@ -76,17 +83,18 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
 }
 
 /** One request's context: the caller authenticated against the database, its policy view, fresh loaders. */
-export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm' | 'jwtSecret' | 'pseudonymKey' | 'accessFor' | 'crypto' | 'ops'>): (req: IncomingMessage) => Promise<KoeContext> {
+export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm' | 'jwtSecret' | 'pseudonymKey' | 'policy' | 'accessFor' | 'crypto' | 'ops'>): (req: IncomingMessage) => Promise<KoeContext> {
   const pseudonym = (id: string) => customerKey(deps.pseudonymKey, id);
   const maskContext = { pseudonymKey: deps.pseudonymKey };
   const auth = { jwtSecret: deps.jwtSecret, maxTokenTtlSeconds: opsOf(deps).limits.maxTokenTtlSeconds };
   const cursors = new Cursors(deps.jwtSecret);
+  const accessFor = deps.accessFor ?? accessFromPolicy(deps.policy);
   return async (req) => {
     refuseMalformedHeaders(req);
     const meta = requestMeta(req);
     const em = deps.orm.em.fork();
     const principal = await authenticate(meta.authorization, em, auth);
-    const access = deps.accessFor(principal, meta.purpose);
+    const access = accessFor(principal, meta.purpose);
     return {
       requestId: meta.requestId,
       subgraph: name,

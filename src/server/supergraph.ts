@@ -2,8 +2,9 @@
 import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import type { SubgraphName } from '../resolvers/context.js';
-import { SUBGRAPH_NAMES, subgraphSchema } from '../schema/subgraphs.js';
+import type { SubgraphName } from '../request/context.js';
+import { SUBGRAPH_NAMES } from '../request/context.js';
+import { subgraphSchema } from './subgraphs.js';
 
 export async function composeSupergraph(urls: Partial<Record<SubgraphName, string>> = {}): Promise<string> {
   const services = await Promise.all(

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertSink } from '../../src/audit/alerts/alert-evaluator.js';
 import { CustomerEntity } from '../../src/data/entities/index.js';
-import { accessFromPolicy, loadPolicy } from '../../src/server/policy.js';
+import { loadPolicy } from '../../src/server/policy.js';
 import { alertEvents, collectingLogger, marks, policyDirWithAudit, postFrom, until } from '../support/audit-alerts.js';
 import { postGraphQL, startTestKoe, type TestKoe } from '../support/koe.js';
 import { seededScratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
@@ -38,9 +38,9 @@ let customerIds: string[];
 
 beforeAll(async () => {
   db = await seededScratchKoeDb();
-  const access = accessFromPolicy(await loadPolicy(policyDirWithAudit(AUDIT_YAML)));
-  a = await startTestKoe(access, { databaseUrl: db.url, logger: log.logger });
-  b = await startTestKoe(access, { databaseUrl: db.url });
+  const policy = await loadPolicy(policyDirWithAudit(AUDIT_YAML));
+  a = await startTestKoe(policy, { databaseUrl: db.url, logger: log.logger });
+  b = await startTestKoe(policy, { databaseUrl: db.url });
   customerIds = (await db.orm.em.fork().find(CustomerEntity, {}, { limit: 6, orderBy: { id: 'asc' } })).map((c) => c.id);
 });
 afterAll(async () => {

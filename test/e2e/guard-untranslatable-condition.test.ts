@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessFromPolicy, loadPolicy } from '../../src/server/policy.js';
+import { loadPolicy } from '../../src/server/policy.js';
 import { POLICY_DIR, postAs, startTestKoe, type TestKoe } from '../support/koe.js';
 import { clonePrincipal } from '../support/principals.js';
 import { loadFixtures, type Fixtures } from '../support/records.js';
@@ -47,7 +47,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'koe-policies-'));
   cpSync(POLICY_DIR, dir, { recursive: true });
   writeFileSync(join(dir, 'roles-probe.policy.yaml'), PROBE_ROLES);
-  koe = await startTestKoe(accessFromPolicy(await loadPolicy(dir)));
+  koe = await startTestKoe(await loadPolicy(dir));
   fx = await loadFixtures(koe.orm);
   await clonePrincipal(koe.orm, RANKER, 'p-analyst', ['consent_ranker']);
   await clonePrincipal(koe.orm, READER, 'p-analyst', ['consent_reader']);

@@ -22,7 +22,8 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEventEntity } from '../../src/data/entities/index.js';
-import { subgraphSchema, SUBGRAPH_NAMES } from '../../src/schema/subgraphs.js';
+import { SUBGRAPH_NAMES } from '../../src/request/context.js';
+import { subgraphSchema } from '../../src/server/subgraphs.js';
 import { apiSchema } from '../../src/server/api-schema.js';
 import { postGraphQL, startTestKoe, type TestKoe } from '../support/koe.js';
 import { seededScratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';

@@ -7,7 +7,7 @@ import { issueToken } from '../../src/auth/jwt.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
 import type { LimitSettings } from '../../src/server/limits/settings.js';
 import { startPlatform, type Platform } from '../../src/server/platform.js';
-import { accessFromPolicy, loadPolicy } from '../../src/server/policy.js';
+import { loadPolicy } from '../../src/server/policy.js';
 import { POLICY_DIR, TEST_JWT_SECRET, TEST_PSEUDONYM_KEY } from '../support/koe.js';
 import { testCrypto } from '../support/crypto.js';
 
@@ -21,7 +21,7 @@ async function start(limits: Partial<LimitSettings>): Promise<Platform> {
     crypto: await testCrypto(orm),
     jwtSecret: TEST_JWT_SECRET,
     pseudonymKey: TEST_PSEUDONYM_KEY,
-    accessFor: accessFromPolicy(await loadPolicy(POLICY_DIR)),
+    policy: await loadPolicy(POLICY_DIR),
     ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 },
     limits,
   });

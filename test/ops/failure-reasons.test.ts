@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/jwt.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
 import { startPlatform, type Platform } from '../../src/server/platform.js';
-import { accessFromPolicy, loadPolicy } from '../../src/server/policy.js';
+import { loadPolicy } from '../../src/server/policy.js';
 import { testCrypto } from '../support/crypto.js';
 import { POLICY_DIR, postGraphQL, TEST_JWT_SECRET, TEST_PSEUDONYM_KEY } from '../support/koe.js';
 import { seededScratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
@@ -64,7 +64,7 @@ beforeAll(async () => {
     crypto: await testCrypto(orm),
     jwtSecret: TEST_JWT_SECRET,
     pseudonymKey: TEST_PSEUDONYM_KEY,
-    accessFor: accessFromPolicy(await loadPolicy(POLICY_DIR)),
+    policy: await loadPolicy(POLICY_DIR),
     ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 },
     adminPort: 0,
   });

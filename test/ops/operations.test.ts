@@ -8,7 +8,7 @@ import { issueToken } from '../../src/auth/jwt.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
 import { testCrypto } from '../support/crypto.js';
 import { startPlatform, type Platform } from '../../src/server/platform.js';
-import { accessFromPolicy, loadPolicy } from '../../src/server/policy.js';
+import { loadPolicy } from '../../src/server/policy.js';
 import { startSubgraph } from '../../src/server/subgraph-server.js';
 import { POLICY_DIR, postGraphQL, TEST_JWT_SECRET, TEST_PSEUDONYM_KEY } from '../support/koe.js';
 
@@ -16,7 +16,7 @@ let orm: MikroORM;
 let platform: Platform;
 const lines: Array<Record<string, unknown>> = [];
 const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
-const base = async (o: MikroORM = orm) => ({ crypto: await testCrypto(o), jwtSecret: TEST_JWT_SECRET, pseudonymKey: TEST_PSEUDONYM_KEY, accessFor: accessFromPolicy(await loadPolicy(POLICY_DIR)) });
+const base = async (o: MikroORM = orm) => ({ crypto: await testCrypto(o), jwtSecret: TEST_JWT_SECRET, pseudonymKey: TEST_PSEUDONYM_KEY, policy: await loadPolicy(POLICY_DIR) });
 
 beforeAll(async () => {
   orm = await openOrm({ url: inject('databaseUrl') });

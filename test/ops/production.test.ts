@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
 import { testCrypto } from '../support/crypto.js';
-import type { RequestAccess } from '../../src/resolvers/access.js';
+import type { RequestAccess } from '../../src/request/access.js';
 import { startPlatform, type Platform } from '../../src/server/platform.js';
 import { accessFromPolicy, loadPolicy } from '../../src/server/policy.js';
 import { POLICY_DIR, postGraphQL, TEST_JWT_SECRET, TEST_PSEUDONYM_KEY } from '../support/koe.js';
@@ -18,7 +18,8 @@ const as = async (id: string) => ({ authorization: `Bearer ${await issueToken(TE
 
 beforeAll(async () => {
   orm = await openOrm({ url: inject('databaseUrl') });
-  const real = accessFromPolicy(await loadPolicy(POLICY_DIR));
+  const policy = await loadPolicy(POLICY_DIR);
+  const real = accessFromPolicy(policy);
   // A policy engine that breaks on one field, to see how an internal error leaves the server.
   const accessFor = (p: Parameters<typeof real>[0], purpose: string | null): RequestAccess => {
     const access = real(p, purpose);
@@ -34,6 +35,7 @@ beforeAll(async () => {
     crypto: await testCrypto(orm),
     jwtSecret: TEST_JWT_SECRET,
     pseudonymKey: TEST_PSEUDONYM_KEY,
+    policy,
     accessFor,
     ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 },
     limits: { production: true },

@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { decodeJwt } from 'jose';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { subgraphSchema } from '../../src/schema/subgraphs.js';
+import { subgraphSchema } from '../../src/server/subgraphs.js';
 import { estimateCost, pageEstimator } from '../../src/server/limits/cost.js';
 import { representationCap, resolveLimits } from '../../src/server/limits/settings.js';
 import { entityTypeCount } from '../../src/server/limits/representations.js';

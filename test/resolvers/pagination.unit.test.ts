@@ -3,7 +3,8 @@
  * forged or foreign one a BAD_USER_INPUT naming `after`), the "after" condition with nulls last, and page assembly.
  */
 import { describe, expect, it } from 'vitest';
-import { afterCursor, Cursors, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSize, toPage } from '../../src/resolvers/pagination.js';
+import { afterCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSize, toPage } from '../../src/resolvers/pagination.js';
+import { Cursors } from '../../src/request/cursors.js';
 
 const LIST = new Cursors(new TextEncoder().encode('koe-test-secret-not-for-production-0123456789')).of('test:n:asc');
 

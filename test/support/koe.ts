@@ -9,9 +9,8 @@ import { inject } from 'vitest';
 import { issueToken } from '../../src/auth/jwt.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
 import { startPlatform, type Platform } from '../../src/server/platform.js';
-import type { RequestAccess } from '../../src/resolvers/access.js';
-import type { AuthenticatedPrincipal } from '../../src/auth/principal.js';
-import { accessFromPolicy, loadPolicy } from '../../src/server/policy.js';
+import type { PolicySet } from '../../src/policies/index.js';
+import { loadPolicy } from '../../src/server/policy.js';
 import { testCrypto } from './crypto.js';
 import { trustedCa, type TlsMaterial } from '../../src/server/tls.js';
 
@@ -44,10 +43,10 @@ export interface TestKoeOptions {
 }
 
 export async function startTestKoe(
-  accessFor?: (p: AuthenticatedPrincipal, purpose: string | null) => RequestAccess,
+  policy?: PolicySet,
   opts: TestKoeOptions = {},
 ): Promise<TestKoe> {
-  accessFor ??= accessFromPolicy(await loadPolicy(POLICY_DIR));
+  policy ??= await loadPolicy(POLICY_DIR);
   const queries: string[] = [];
   const orm = await openOrm({ url: opts.databaseUrl ?? inject('databaseUrl'), onQuery: (sql) => queries.push(sql) });
   const platform = await startPlatform({
@@ -55,7 +54,7 @@ export async function startTestKoe(
     crypto: await testCrypto(orm),
     jwtSecret: TEST_JWT_SECRET,
     pseudonymKey: TEST_PSEUDONYM_KEY,
-    accessFor,
+    policy,
     ...(opts.logger ? { logger: opts.logger } : {}),
     ...(opts.tls ? { tls: opts.tls } : {}),
     ...(opts.limits ? { limits: opts.limits } : {}),

@@ -4,7 +4,7 @@
  * event is committed and never awaited by the response: a failure here is logged, not thrown.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { loadedPolicySet, type AlertRules } from '../../policies/index.js';
+import type { AlertRules } from '../../policies/index.js';
 import { appendAuditEvents } from '../append.js';
 import type { NewAuditEvent } from '../event.js';
 import { alertChecks, type AlertCheck } from './alert-checks.js';
@@ -15,20 +15,19 @@ export type AlertLog = (message: string, fields: Record<string, unknown>) => voi
 
 export interface AlertOptions {
   log?: AlertLog;
-  /** Fixed rules (tests, benchmarks); default: the `alerts:` of the policy version that decided the event. */
-  rules?: AlertRules;
+  /** The `alerts:` of the policy the server runs (one policy per process: every event names its version). */
+  rules: AlertRules;
 }
 
 export type AlertSink = (em: EntityManager, events: readonly NewAuditEvent[]) => Promise<void>;
 
-export function alertSink(opts: AlertOptions = {}): AlertSink {
+export function alertSink(opts: AlertOptions): AlertSink {
   const log = opts.log ?? (() => {});
   return async (em, events) => {
     const alerts: NewAuditEvent[] = [];
     try {
       for (const event of events) {
-        const rules = opts.rules ?? loadedPolicySet(event.policyVersion)?.audit.alerts ?? loadedPolicySet()?.audit.alerts;
-        if (!rules) continue;
+        const rules = opts.rules;
         const sql = <T>(q: string, p: unknown[] = []) => em.getConnection().execute<T[]>(q, p);
         for (const check of alertChecks(event, rules)) {
           const count = await markAndCount(sql, check, event.at);

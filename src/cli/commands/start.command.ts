@@ -5,7 +5,7 @@ import { maxTokenTtlFromEnv } from '../../server/limits/settings.js';
 import { seedDemoData } from '../../data/demo-seed.js';
 import { migrateAll } from '../../data/migrate.js';
 import { DEMO_PRINCIPALS } from '../../data/seed/demo-data.js';
-import { accessFromPolicy, loadPolicy, policyDir } from '../../server/policy.js';
+import { loadPolicy, policyDir } from '../../server/policy.js';
 import { DEFAULT_ADMIN_PORT, DEFAULT_PORTS, startPlatform } from '../../server/platform.js';
 import { tlsFromEnv } from '../../server/tls.js';
 import { openRuntime, PROJECT_ROOT } from '../runtime.js';
@@ -58,7 +58,7 @@ export function registerStart(program: Command): void {
           crypto,
           jwtSecret: rt.secrets.jwtSecret,
           pseudonymKey: rt.secrets.pseudonymKey,
-          accessFor: accessFromPolicy(policy),
+          policy: policy,
           // Checkpoints are signed with the key ring's key, KOE_MASTER_KEY or the development key file alike.
           checkpointKey: rt.checkpointKey(),
           host: opts.host,

@@ -8,10 +8,9 @@ import type { Command } from 'commander';
 import { appendAuditEvents } from '../../audit/append.js';
 import { maskReason } from '../../audit/mutation-detail.js';
 import { auditAccessEvent } from '../../auth/access-event.js';
-import { policyRoles } from '../../auth/policy-roles.js';
 import { pendingMigrations } from '../../data/migrate.js';
 import { subjectExport } from '../../data/subject-export.js';
-import { openRuntime } from '../runtime.js';
+import { cliPolicy, openRuntime } from '../runtime.js';
 import { cliActor } from './cli-actor.js';
 import { cliAction, CliError, EXIT_USAGE } from './policy/cli-support.js';
 
@@ -42,7 +41,7 @@ async function exportSubject(customerId: string, flags: ExportFlags): Promise<vo
     const em = rt.orm.em.fork();
     const exported = await subjectExport(em, await rt.crypto(), customerId);
     if (!exported) throw new CliError(`no customer "${customerId}"`);
-    const policy = await policyRoles();
+    const policy = await cliPolicy();
     const actor = await cliActor(em, undefined, policy.version);
     const detail = { customerId, erased: exported.erased, ...(flags.reason ? { reason: maskReason(flags.reason) } : {}), out: flags.out ?? 'stdout' };
     await appendAuditEvents(em, [{ ...auditAccessEvent(actor, 'subject.export', [`Customer:${customerId}`], detail), purpose: 'compliance' }]);

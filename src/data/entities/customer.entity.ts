@@ -1,7 +1,9 @@
 import { Collection, Entity, Formula, Index, OneToMany, PrimaryKey, Property } from '@mikro-orm/core';
-import { ConsentEntity } from './consent.entity.js';
-import { PurchaseEntity } from './purchase.entity.js';
-import { UseRestrictionEntity } from './use-restriction.entity.js';
+// Types only: the owning sides import this module, so the inverse sides name them as strings
+// (a runtime import each way would be a cycle whose load order decides which class is undefined).
+import type { ConsentEntity } from './consent.entity.js';
+import type { PurchaseEntity } from './purchase.entity.js';
+import type { UseRestrictionEntity } from './use-restriction.entity.js';
 
 /**
  * A customer as stored. Personal columns hold `ENC1:` ciphertext under the customer's data key
@@ -92,12 +94,12 @@ export class CustomerEntity {
   )
   restrictedPurposes?: string[];
 
-  @OneToMany(() => PurchaseEntity, (p) => p.customer)
+  @OneToMany('PurchaseEntity', 'customer')
   purchases = new Collection<PurchaseEntity>(this);
 
-  @OneToMany(() => ConsentEntity, (c) => c.customer)
+  @OneToMany('ConsentEntity', 'customer')
   consents = new Collection<ConsentEntity>(this);
 
-  @OneToMany(() => UseRestrictionEntity, (r) => r.customer)
+  @OneToMany('UseRestrictionEntity', 'customer')
   useRestrictions = new Collection<UseRestrictionEntity>(this);
 }

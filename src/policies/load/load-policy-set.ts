@@ -50,7 +50,7 @@ export function compilePolicySources(dir: string, sources: readonly PolicySource
   const version = policyVersion(sources);
   const cacheKey = `${version}\0${dir}`;
   const cached = compiledSets.get(catalog)?.get(cacheKey);
-  if (cached) return (remember(cached), { set: cached, problems: [] });
+  if (cached) return { set: cached, problems: [] };
 
   const files = sources.map(parseSource);
   const problems: Problem[] = files.flatMap((f) => [...f.problems, ...(f.problems.length ? [] : schemaProblems(f, policyFileSchema))]);
@@ -74,7 +74,6 @@ export function compilePolicySources(dir: string, sources: readonly PolicySource
   let byVersion = compiledSets.get(catalog);
   if (!byVersion) compiledSets.set(catalog, (byVersion = new Map()));
   byVersion.set(cacheKey, set);
-  remember(set);
   return { set, problems: [] };
 }
 
@@ -94,19 +93,3 @@ function sortProblems(problems: Problem[]): Problem[] {
   return problems.sort((a, b) => a.loc.file.localeCompare(b.loc.file) || a.loc.line - b.loc.line || a.loc.col - b.loc.col);
 }
 
-const setsByVersion = new Map<string, PolicySet>();
-let latest: PolicySet | null = null;
-
-function remember(set: PolicySet): void {
-  setsByVersion.set(set.version, set);
-  latest = set;
-}
-
-/**
- * The loaded policy set of a version, so the audit recorder applies the alert rules of the very
- * policy that decided a request (its event names that version). Refusals have no policy: they
- * get the set loaded last, which is the one a server runs.
- */
-export function loadedPolicySet(version?: string): PolicySet | null {
-  return version === undefined ? latest : (setsByVersion.get(version) ?? null);
-}

@@ -2,9 +2,10 @@
 import { raw, type EntityManager } from '@mikro-orm/postgresql';
 import { AuditEventEntity } from '../../data/entities/index.js';
 import type { AuditEventFilter } from '../../schema/inputs/audit.input.js';
-import { withRows, type RequestAccess } from '../access.js';
-import { pageSize, toPage, type Cursors, type Page } from '../pagination.js';
-import { BadUserInputError } from '../../schema/errors.js';
+import { withRows, type RequestAccess } from '../../request/access.js';
+import { pageSize, toPage, type Page } from '../pagination.js';
+import { type Cursors } from '../../request/cursors.js';
+import { BadUserInputError } from '../../request/errors.js';
 
 export interface AuditListArgs {
   filter?: AuditEventFilter | null;

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-gr
 import type { AuditEventEntity } from '../../data/entities/index.js';
 import { AuditEventFilter } from '../../schema/inputs/audit.input.js';
 import { AuditEvent, AuditEventConnection } from '../../schema/types/audit-event.type.js';
-import type { KoeContext } from '../context.js';
+import type { KoeContext } from '../../request/context.js';
 import type { Page } from '../pagination.js';
 import { listAuditEvents } from './audit-query.js';
 

@@ -7,11 +7,10 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { AccessActor } from '../../auth/access-event.js';
 import { countGrantRequests, decideGrantRequest, listGrantRequests, viewOf, type GrantDecision, type GrantRequestView } from '../../auth/grant-request.js';
-import { policyRoles } from '../../auth/policy-roles.js';
 import type { GrantRequestStatus as StoredStatus } from '../../data/entities/index.js';
-import { BadUserInputError } from '../../schema/errors.js';
+import { BadUserInputError } from '../../request/errors.js';
 import { GrantRequest, GrantRequestConnection, GrantRequestStatus } from '../../schema/types/grant-request.type.js';
-import type { KoeContext } from '../context.js';
+import type { KoeContext } from '../../request/context.js';
 import { uuidArg } from '../ids.js';
 import { pageSize, toPage, type Page } from '../pagination.js';
 
@@ -26,8 +25,7 @@ export function toGrantRequest(r: GrantRequestView): GrantRequest {
 
 async function decide(ctx: KoeContext, mutation: string, id: string, decision: GrantDecision, reason: string | null): Promise<GrantRequest> {
   ctx.access.assertCanMutate(mutation);
-  const { set } = await policyRoles();
-  return toGrantRequest(viewOf(await decideGrantRequest(ctx.em, uuidArg('id', id), decision, actorOf(ctx), set, reason)));
+  return toGrantRequest(viewOf(await decideGrantRequest(ctx.em, uuidArg('id', id), decision, actorOf(ctx), ctx.access.policy, reason)));
 }
 
 @Resolver(() => GrantRequest)

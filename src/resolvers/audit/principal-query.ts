@@ -1,10 +1,11 @@
 /** Admins' and auditors' view of who holds access: rows filtered by the policy, keyset on the id. */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PrincipalEntity } from '../../data/entities/index.js';
-import { BadUserInputError } from '../../schema/errors.js';
+import { BadUserInputError } from '../../request/errors.js';
 import type { Principal } from '../../schema/types/principal.type.js';
-import { withRows, type RequestAccess } from '../access.js';
-import { pageSize, toPage, type Cursors, type Page } from '../pagination.js';
+import { withRows, type RequestAccess } from '../../request/access.js';
+import { pageSize, toPage, type Page } from '../pagination.js';
+import { type Cursors } from '../../request/cursors.js';
 
 export function toPrincipal(e: PrincipalEntity): Principal {
   return {

@@ -1,14 +1,12 @@
 /** Access changes over GraphQL: admin only (the policy's Mutation rules), each one audited. */
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { changeAccess, type AccessChange } from '../../auth/access-change.js';
-import { policyRoles } from '../../auth/policy-roles.js';
 import { Principal } from '../../schema/types/principal.type.js';
-import type { KoeContext } from '../context.js';
+import type { KoeContext } from '../../request/context.js';
 import { toPrincipal } from './principal-query.js';
 
 async function change(ctx: KoeContext, mutation: string, principalId: string, what: AccessChange): Promise<Principal> {
   ctx.access.assertCanMutate(mutation);
-  const { set } = await policyRoles();
   const actor = {
     id: ctx.principal.id,
     roles: ctx.principal.roles,
@@ -18,7 +16,7 @@ async function change(ctx: KoeContext, mutation: string, principalId: string, wh
     clientAddress: ctx.clientAddress,
     via: 'graphql' as const,
   };
-  return toPrincipal((await changeAccess(ctx.em, principalId, what, actor, set)).principal);
+  return toPrincipal((await changeAccess(ctx.em, principalId, what, actor, ctx.access.policy)).principal);
 }
 
 @Resolver(() => Principal)

@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { Principal, PrincipalConnection } from '../../schema/types/principal.type.js';
-import type { KoeContext } from '../context.js';
+import type { KoeContext } from '../../request/context.js';
 import type { Page } from '../pagination.js';
 import { findPrincipal, listPrincipals } from './principal-query.js';
 

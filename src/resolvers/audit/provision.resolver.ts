@@ -10,11 +10,10 @@ import { appendAuditEvents } from '../../audit/append.js';
 import { auditAccessEvent } from '../../auth/access-event.js';
 import { exportProvision, provisionDetail, ProvisionPurposeError, recipientMaskContext } from '../../data/provision/provision-export.js';
 import { countProvisionRecords, listProvisionRecords, type ProvisionRecordRow } from '../../data/provision/provision-record.js';
-import { loadedPolicySet } from '../../policies/index.js';
-import { BadUserInputError, ForbiddenError } from '../../schema/errors.js';
+import { BadUserInputError, ForbiddenError } from '../../request/errors.js';
 import { ProvisionRecordFilter } from '../../schema/inputs/provision.input.js';
 import { ProvisionRecord, ProvisionRecordConnection } from '../../schema/types/provision-record.type.js';
-import type { KoeContext } from '../context.js';
+import type { KoeContext } from '../../request/context.js';
 import { pageSize, toPage, type Page } from '../pagination.js';
 
 @Resolver(() => ProvisionRecord)
@@ -33,7 +32,7 @@ export class ProvisionResolver {
     @Arg('customerIds', () => [ID], { nullable: true, description: 'Only these customers (a provision made by other means).' }) customerIds: string[] | null,
   ): Promise<ProvisionRecordRow> {
     ctx.access.assertCanMutate('recordProvision');
-    const recipient = loadedPolicySet(ctx.access.policyVersion)?.recipients.get(recipientId);
+    const recipient = ctx.access.policy.recipients.get(recipientId);
     if (!recipient) throw new BadUserInputError('recipientId', `no recipient "${recipientId}" in recipients.policy.yaml`);
     if (since && until && since >= until) throw new BadUserInputError('until', 'must be after since');
     const actor = { id: ctx.principal.id, roles: ctx.principal.roles, policyVersion: ctx.access.policyVersion, requestId: ctx.requestId, subgraph: ctx.subgraph, clientAddress: ctx.clientAddress, via: 'graphql' as const };

@@ -13,9 +13,9 @@ import { ENCRYPTED_FIELDS } from '../../data/crypto/index.js';
 import { CustomerEntity } from '../../data/entities/index.js';
 import { eraseCustomer } from '../../data/erasure.js';
 import { subjectExport } from '../../data/subject-export.js';
-import { BadUserInputError, ForbiddenError } from '../../schema/errors.js';
+import { BadUserInputError, ForbiddenError } from '../../request/errors.js';
 import { ErasureResult } from '../../schema/types/subject-request.type.js';
-import type { KoeContext } from '../context.js';
+import type { KoeContext } from '../../request/context.js';
 
 const COMPLIANCE = 'compliance';
 

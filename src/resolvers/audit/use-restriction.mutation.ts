@@ -13,9 +13,9 @@ import { maskReason } from '../../audit/mutation-detail.js';
 import { auditAccessEvent } from '../../auth/access-event.js';
 import { CustomerEntity, UseRestrictionEntity } from '../../data/entities/index.js';
 import { UNRESTRICTABLE_PURPOSES } from '../../policies/index.js';
-import { BadUserInputError } from '../../schema/errors.js';
+import { BadUserInputError } from '../../request/errors.js';
 import { UseRestriction } from '../../schema/types/use-restriction.type.js';
-import type { KoeContext } from '../context.js';
+import type { KoeContext } from '../../request/context.js';
 import { uuidArg } from '../ids.js';
 import { declaredPurposeArg } from '../purpose-arg.js';
 

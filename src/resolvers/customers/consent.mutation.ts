@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { ConsentEntity, CustomerEntity } from '../../data/entities/index.js';
-import { BadUserInputError } from '../../schema/errors.js';
+import { BadUserInputError } from '../../request/errors.js';
 import { Consent } from '../../schema/types/customer.type.js';
-import type { KoeContext } from '../context.js';
+import type { KoeContext } from '../../request/context.js';
 import { uuidArg } from '../ids.js';
 import { declaredPurposeArg } from '../purpose-arg.js';
 

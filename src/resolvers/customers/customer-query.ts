@@ -4,10 +4,11 @@ import type { FieldCrypto } from '../../data/crypto/index.js';
 import { CustomerEntity } from '../../data/entities/index.js';
 import { leanFind, type Lean } from '../../data/lean-rows.js';
 import { CustomerOrderField, OrderDirection } from '../../schema/enums.js';
-import { BadUserInputError } from '../../schema/errors.js';
+import { BadUserInputError } from '../../request/errors.js';
 import type { CustomerFilter, CustomerOrder } from '../../schema/inputs/customer.input.js';
-import { withRows, type RequestAccess } from '../access.js';
-import { afterCursor, pageSize, toPage, type Cursors, type Page, type SortValue } from '../pagination.js';
+import { withRows, type RequestAccess } from '../../request/access.js';
+import { afterCursor, pageSize, toPage, type Page } from '../pagination.js';
+import { type Cursors, type SortValue } from '../../request/cursors.js';
 
 const ORDER_FIELDS: Record<CustomerOrderField, 'createdAt' | 'name' | 'email' | 'prefecture'> = {
   [CustomerOrderField.CREATED_AT]: 'createdAt',

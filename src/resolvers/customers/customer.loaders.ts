@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { ConsentEntity, CustomerEntity, PurchaseEntity } from '../../data/entities/index.js';
-import { withRows, type RequestAccess } from '../access.js';
+import { withRows, type RequestAccess } from '../../request/access.js';
 import { groupBy } from '../group-by.js';
 import { leanFind, type Lean } from '../../data/lean-rows.js';
 

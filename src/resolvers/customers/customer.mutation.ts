@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { CustomerEntity } from '../../data/entities/index.js';
-import { BadUserInputError, ForbiddenError } from '../../schema/errors.js';
+import { BadUserInputError, ForbiddenError } from '../../request/errors.js';
 import { UpsertCustomerInput } from '../../schema/inputs/customer.input.js';
 import { Customer } from '../../schema/types/customer.type.js';
-import type { KoeContext } from '../context.js';
+import type { KoeContext } from '../../request/context.js';
 import { uuidArg } from '../ids.js';
 import { validateCustomerInput } from './customer.validation.js';
 

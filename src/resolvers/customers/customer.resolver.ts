@@ -3,7 +3,7 @@ import type { ConsentEntity, CustomerEntity, PurchaseEntity } from '../../data/e
 import type { Lean } from '../../data/lean-rows.js';
 import { CustomerFilter, CustomerOrder } from '../../schema/inputs/customer.input.js';
 import { Consent, Customer, CustomerConnection, Purchase } from '../../schema/types/customer.type.js';
-import type { KoeContext } from '../context.js';
+import type { KoeContext } from '../../request/context.js';
 import { uuidArg } from '../ids.js';
 import type { Page } from '../pagination.js';
 import { listCustomers } from './customer-query.js';

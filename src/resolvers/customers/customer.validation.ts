@@ -1,5 +1,5 @@
 import { PREFECTURES } from '../../policies/maskers/prefectures.js';
-import { BadUserInputError } from '../../schema/errors.js';
+import { BadUserInputError } from '../../request/errors.js';
 import type { UpsertCustomerInput } from '../../schema/inputs/customer.input.js';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;

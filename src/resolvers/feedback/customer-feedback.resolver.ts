@@ -2,8 +2,8 @@ import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { FeedbackEntity } from '../../data/entities/index.js';
 import type { Lean } from '../../data/lean-rows.js';
 import { CustomerRef, FeedbackConnection } from '../../schema/types/feedback.type.js';
-import { BadUserInputError } from '../../schema/errors.js';
-import type { KoeContext } from '../context.js';
+import { BadUserInputError } from '../../request/errors.js';
+import type { KoeContext } from '../../request/context.js';
 import { pageSize, toPage, type Page } from '../pagination.js';
 
 /** `Customer.feedback`, contributed by the feedback subgraph: newest first, batched across customers. */

@@ -5,11 +5,12 @@ import { FeedbackEntity } from '../../data/entities/index.js';
 import { leanFind, type Lean } from '../../data/lean-rows.js';
 import { isPiiKind, PII_KINDS } from '../../policies/maskers/pii-categories.js';
 import { FeedbackOrderField, OrderDirection } from '../../schema/enums.js';
-import { BadUserInputError } from '../../schema/errors.js';
+import { BadUserInputError } from '../../request/errors.js';
 import type { FeedbackFilter, FeedbackOrder } from '../../schema/inputs/feedback.input.js';
-import { withRows, type RequestAccess } from '../access.js';
+import { withRows, type RequestAccess } from '../../request/access.js';
 import { uuidArg } from '../ids.js';
-import { afterCursor, pageSize, toPage, type Cursors, type Page, type SortValue } from '../pagination.js';
+import { afterCursor, pageSize, toPage, type Page } from '../pagination.js';
+import { type Cursors, type SortValue } from '../../request/cursors.js';
 import { searchFeedback } from './feedback-search.js';
 
 const ORDER_FIELDS: Record<FeedbackOrderField, 'receivedAt' | 'rating'> = {

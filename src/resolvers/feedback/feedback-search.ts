@@ -10,8 +10,9 @@ import { FeedbackEntity } from '../../data/entities/index.js';
 import { leanFind, type Lean } from '../../data/lean-rows.js';
 
 type FeedbackRow = Lean<FeedbackEntity>;
-import { BadUserInputError } from '../../schema/errors.js';
-import type { ListCursors, Page, SortValue } from '../pagination.js';
+import { BadUserInputError } from '../../request/errors.js';
+import type { Page } from '../pagination.js';
+import type { ListCursors, SortValue } from '../../request/cursors.js';
 
 const BATCH = 250;
 /** Rows read for one page before it is returned short (with hasNextPage and a cursor to go on). */

@@ -1,7 +1,7 @@
 import { raw, type EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { FeedbackEntity } from '../../data/entities/index.js';
-import { withRows, type RequestAccess } from '../access.js';
+import { withRows, type RequestAccess } from '../../request/access.js';
 import { groupBy } from '../group-by.js';
 import { leanFind, leanRows, type Lean } from '../../data/lean-rows.js';
 

@@ -4,11 +4,11 @@ import { NIL_OWNER } from '../../data/crypto/index.js';
 import { CustomerEntity, FeedbackEntity } from '../../data/entities/index.js';
 import { feedbackPiiFlags } from '../../data/feedback-pii-flags.js';
 import { FeedbackStatus } from '../../schema/enums.js';
-import { BadUserInputError, ForbiddenError } from '../../schema/errors.js';
+import { BadUserInputError, ForbiddenError } from '../../request/errors.js';
 import { SubmitFeedbackInput } from '../../schema/inputs/feedback.input.js';
 import { Feedback } from '../../schema/types/feedback.type.js';
-import type { KoeContext } from '../context.js';
-import { withRows } from '../access.js';
+import type { KoeContext } from '../../request/context.js';
+import { withRows } from '../../request/access.js';
 import { uuidArg } from '../ids.js';
 import { validateFeedbackInput } from './feedback.validation.js';
 

@@ -3,7 +3,7 @@ import type { FeedbackEntity } from '../../data/entities/index.js';
 import type { Lean } from '../../data/lean-rows.js';
 import { FeedbackFilter, FeedbackOrder } from '../../schema/inputs/feedback.input.js';
 import { CustomerRef, Feedback, FeedbackConnection } from '../../schema/types/feedback.type.js';
-import type { KoeContext } from '../context.js';
+import type { KoeContext } from '../../request/context.js';
 import { uuidArg } from '../ids.js';
 import type { Page } from '../pagination.js';
 import { listFeedback } from './feedback-query.js';

@@ -1,5 +1,5 @@
 import { Channel } from '../../schema/enums.js';
-import { BadUserInputError } from '../../schema/errors.js';
+import { BadUserInputError } from '../../request/errors.js';
 import type { SubmitFeedbackInput } from '../../schema/inputs/feedback.input.js';
 
 export const MAX_BODY_CHARS = 20_000;

@@ -15,9 +15,9 @@ import {
 } from 'graphql';
 import { MASKERS } from '../../policies/maskers/index.js';
 import { PII_DIRECTIVE } from '../../schema/pii.directive.js';
-import { ForbiddenError } from '../../schema/errors.js';
-import { purposeHint } from '../access.js';
-import type { KoeContext } from '../context.js';
+import { ForbiddenError } from '../../request/errors.js';
+import { purposeHint } from '../../request/access.js';
+import type { KoeContext } from '../../request/context.js';
 import { maskMemoised } from './masked-memo.js';
 
 export function guardPiiFields(schema: GraphQLSchema): GraphQLSchema {

@@ -11,7 +11,7 @@
  */
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { getArgumentValues, getVariableValues, GraphQLError, isUnionType, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
-import { BadUserInputError } from '../../schema/errors.js';
+import { BadUserInputError } from '../../request/errors.js';
 import { operationArguments, type OperationArguments } from './argument-sites.js';
 import { echoable, unstorableText } from './text.js';
 

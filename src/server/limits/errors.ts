@@ -1,6 +1,6 @@
 /** The two refusals of this folder, with the codes declared in src/schema/errors.ts. */
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../../schema/errors.js';
+import { ErrorCode } from '../../request/errors.js';
 
 export class QueryTooComplexError extends GraphQLError {
   constructor(limit: string, measured: number, max: number) {

@@ -11,7 +11,7 @@
  */
 import type { ApolloServerPlugin, BaseContext, HeaderMap } from '@apollo/server';
 import { Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
-import { ForbiddenError } from '../../schema/errors.js';
+import { ForbiddenError } from '../../request/errors.js';
 
 export const INTROSPECTION_ROLES: ReadonlySet<string> = new Set(['admin']);
 

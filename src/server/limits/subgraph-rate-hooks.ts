@@ -1,5 +1,5 @@
 /** How a subgraph feeds the rate limiter: the principal, whether the gateway counted it, PLAIN reads. */
-import type { KoeContext } from '../../resolvers/context.js';
+import type { KoeContext } from '../../request/context.js';
 import { plainReads } from '../ops/decision-metrics.js';
 import { COUNTED_HEADER, CountedProofs } from './counted-proof.js';
 import type { RateLimitHooks } from './rate-limit.plugin.js';

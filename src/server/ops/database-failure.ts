@@ -5,7 +5,7 @@
  * the pool opens a fresh connection for the next query, so service resumes when the database is back.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DatabaseFailure, ErrorCode, ServiceUnavailableError } from '../../schema/errors.js';
+import { DatabaseFailure, ErrorCode, ServiceUnavailableError } from '../../request/errors.js';
 
 // SQLSTATE classes and codes that mean "the database is not there for us" rather than a bad query:
 // 08 connection exception, 53 insufficient resources (too many connections), 57P01-57P05 shutdown /

@@ -1,5 +1,5 @@
 /** Adds one request's field decisions to `koe_field_decisions_total`, by role, field and outcome. */
-import type { KoeContext } from '../../resolvers/context.js';
+import type { KoeContext } from '../../request/context.js';
 import type { KoeMetrics } from './metrics.js';
 
 export function recordDecisions(metrics: KoeMetrics): (ctx: KoeContext) => void {

@@ -7,7 +7,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
-import { ErrorCode } from '../../schema/errors.js';
+import { ErrorCode } from '../../request/errors.js';
 import { isClientFacingCode } from '../format-error.js';
 import type { Logger } from './logger.js';
 import type { ObservedContext } from './observe.plugin.js';

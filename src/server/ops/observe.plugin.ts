@@ -4,7 +4,7 @@
  * the request id on masked internal errors so a caller can quote it to an operator.
  */
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { ErrorCode, type DatabaseFailure } from '../../schema/errors.js';
+import { ErrorCode, type DatabaseFailure } from '../../request/errors.js';
 import { databaseFailureOf } from './database-failure.js';
 
 export interface Observed {

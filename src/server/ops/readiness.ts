@@ -5,7 +5,7 @@
  * map of the network for whoever asks), the admin port also the driver's `detail`.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { DatabaseFailure } from '../../schema/errors.js';
+import { DatabaseFailure } from '../../request/errors.js';
 import { databaseFailureOf } from './database-failure.js';
 
 export interface Check {

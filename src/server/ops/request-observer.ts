@@ -7,7 +7,7 @@ import type { Logger } from './logger.js';
 import { operationLabel, type KoeMetrics } from './metrics.js';
 import { wasDatabaseDown } from './database-failure.js';
 import { observationOf } from './observe.plugin.js';
-import { requestMeta } from '../request-meta.js';
+import { requestMeta } from '../../request/meta.js';
 
 export interface ResponseEvent {
   req: IncomingMessage;

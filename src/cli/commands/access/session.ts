@@ -1,10 +1,9 @@
 /** What every `koe access` command shares: the database, the policy's roles, and who is acting. */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessActor } from '../../../auth/access-event.js';
-import { policyRoles } from '../../../auth/policy-roles.js';
 import { PrincipalEntity } from '../../../data/entities/index.js';
 import type { PolicySet } from '../../../policies/index.js';
-import { openRuntime } from '../../runtime.js';
+import { cliPolicy, openRuntime } from '../../runtime.js';
 import { assertActorMay } from '../cli-actor.js';
 
 export interface AccessSession {
@@ -21,17 +20,17 @@ export interface AccessSession {
 export async function withAccessSession<T>(work: (s: AccessSession) => Promise<T>): Promise<T> {
   const rt = await openRuntime((line) => console.error(line));
   try {
-    const policy = await policyRoles();
+    const policy = await cliPolicy();
     const em = rt.orm.em.fork();
     return await work({
       em,
-      policy: policy.set,
-      knownRoles: policy.roles,
+      policy,
+      knownRoles: new Set(policy.roles.keys()),
       actor: async (id, mutation) => {
         const p = await em.fork().findOne(PrincipalEntity, { id });
         if (!p || p.status !== 'active') throw new Error(`--actor ${id}: no active principal with this id`);
         const actor: AccessActor = { id: p.id, roles: [...p.roles], policyVersion: policy.version, via: 'cli' };
-        if (mutation) assertActorMay(policy.set, actor, mutation);
+        if (mutation) assertActorMay(policy, actor, mutation);
         return actor;
       },
     });

@@ -6,13 +6,12 @@
 import type { Command } from 'commander';
 import { appendAuditEvents } from '../../../audit/append.js';
 import { auditAccessEvent } from '../../../auth/access-event.js';
-import { policyRoles } from '../../../auth/policy-roles.js';
 import { addKeyFileVersion } from '../../../crypto/index.js';
 import { keyProviderFor, rotateKeys, RotationError, type RotationResult } from '../../../data/crypto/index.js';
 import { cliActor } from '../cli-actor.js';
 import { cliAction, CliError, EXIT_USAGE } from '../policy/cli-support.js';
 import { progressReporter } from '../progress.js';
-import { openRuntime, PROJECT_ROOT } from '../../runtime.js';
+import { cliPolicy, openRuntime, PROJECT_ROOT } from '../../runtime.js';
 
 interface RotateFlags {
   batch: string;
@@ -40,7 +39,7 @@ async function rotate(flags: RotateFlags): Promise<void> {
   const rt = await openRuntime((l) => console.error(l));
   try {
     const em = rt.orm.em.fork();
-    const actor = await cliActor(em, flags.actor, (await policyRoles()).version);
+    const actor = await cliActor(em, flags.actor, (await cliPolicy()).version);
     const { provider, source } = rt.keyRing();
     const progress = progressReporter(flags.progress ?? false, 're-wrapping', 'keys');
     const started = Date.now();

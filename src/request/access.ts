@@ -2,13 +2,18 @@
  * What resolvers ask of the policy for one request. Resolvers depend on this interface only, so
  * the rules of who sees what stay in `src/policies` and are applied the same way on every path.
  */
-import type { FieldDecision } from '../policies/index.js';
+import type { FieldDecision, PolicySet } from '../policies/index.js';
 
 export type GuardedType = 'Customer' | 'Purchase' | 'Consent' | 'Feedback' | 'AuditEvent' | 'Principal' | 'ProvisionRecord' | 'GrantRequest';
 
 export interface RequestAccess {
   /** The version (hash) of the policy files that decides this request. */
   readonly policyVersion: string;
+  /**
+   * The loaded policy that decides this request: its roles, purposes, recipients, separation of
+   * duties and alert rules. The only road from a request to the policy files.
+   */
+  readonly policy: PolicySet;
   /** The caller's decision for every `@pii` field: PLAIN, MASKED, DENIED or CONDITIONAL. */
   decisions(): Array<{ field: string; decision: string }>;
   /** The SQL condition (MikroORM query) for rows of `type` the caller may see; `null` = no rows at all. */

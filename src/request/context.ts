@@ -1,13 +1,22 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FieldCrypto } from '../data/crypto/index.js';
-import type { AuthenticatedPrincipal } from '../auth/principal.js';
+import type { AuthenticatedPrincipal } from './principal.js';
 import type { RequestAccess } from './access.js';
 import type { MaskContext } from '../policies/maskers/index.js';
-import type { DecisionCounter } from './guard/decision-counter.js';
-import type { Loaders } from './loaders.js';
-import type { Cursors } from './pagination.js';
+import type { DecisionCounter } from './decision-counter.js';
+import type { Cursors } from './cursors.js';
 
 export type SubgraphName = 'customers' | 'feedback' | 'audit';
+
+/** Every subgraph, in the order a platform starts them. */
+export const SUBGRAPH_NAMES: readonly SubgraphName[] = ['customers', 'feedback', 'audit'];
+
+/**
+ * The request's DataLoaders. Declared empty here and filled in by `src/resolvers/loaders.ts`
+ * (module augmentation), so this module knows the context's shape without importing resolvers.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface RequestLoaders {}
 
 /** Everything one request's resolvers may use; built fresh per request, never shared. */
 export interface KoeContext {
@@ -18,7 +27,7 @@ export interface KoeContext {
   readonly clientAddress: string | null;
   readonly em: EntityManager;
   readonly access: RequestAccess;
-  readonly loaders: Loaders;
+  readonly loaders: RequestLoaders;
   /** The `customerKey` pseudonym for a customer id (keyed; the key never reaches resolvers). */
   pseudonym(customerId: string): string;
   /** Keys the maskers need (the `hash` pseudonym). */

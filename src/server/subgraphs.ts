@@ -8,7 +8,7 @@ import { PrincipalResolver } from '../resolvers/audit/principal.resolver.js';
 import { ProvisionResolver } from '../resolvers/audit/provision.resolver.js';
 import { SubjectRequestResolver } from '../resolvers/audit/subject-request.mutation.js';
 import { UseRestrictionResolver } from '../resolvers/audit/use-restriction.mutation.js';
-import type { SubgraphName } from '../resolvers/context.js';
+import type { SubgraphName } from '../request/context.js';
 import { ConsentMutationResolver } from '../resolvers/customers/consent.mutation.js';
 import { CustomerMutationResolver } from '../resolvers/customers/customer.mutation.js';
 import { CustomerResolver, customerReference } from '../resolvers/customers/customer.resolver.js';
@@ -18,16 +18,14 @@ import { FeedbackResolver, feedbackReference } from '../resolvers/feedback/feedb
 import { decryptEncryptedFields } from '../resolvers/crypto/decrypting-fields.js';
 import { guardPiiFields } from '../resolvers/guard/pii-guard.js';
 import { atomicMutationFields } from '../resolvers/mutation-savepoint.js';
-import { buildSubgraph, type SubgraphDefinition } from './build-subgraph.js';
-import { Principal } from './types/principal.type.js';
+import { buildSubgraph, type SubgraphDefinition } from '../schema/build-subgraph.js';
+import { Principal } from '../schema/types/principal.type.js';
 
 export const SUBGRAPHS: Record<SubgraphName, SubgraphDefinition> = {
   customers: { resolvers: [CustomerResolver, CustomerMutationResolver, ConsentMutationResolver], references: customerReference },
   feedback: { resolvers: [FeedbackResolver, FeedbackMutationResolver, CustomerFeedbackResolver], references: feedbackReference },
   audit: { resolvers: [AuditEventResolver, MeResolver, PrincipalResolver, PrincipalMutationResolver, GrantRequestResolver, SubjectRequestResolver, ProvisionResolver, UseRestrictionResolver], references: {}, orphanedTypes: [Principal] },
 };
-
-export const SUBGRAPH_NAMES = Object.keys(SUBGRAPHS) as SubgraphName[];
 
 const built = new Map<string, Promise<GraphQLSchema>>();
 

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { BadUserInputError } from '../schema/errors.js';
+import { BadUserInputError } from './errors.js';
 
 export interface RequestMeta {
   requestId: string;
