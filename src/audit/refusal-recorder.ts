@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
-import { AuditUnavailableError, ErrorCode, UnauthenticatedError } from '../request/errors.js';
+import { AuditUnavailableError, ErrorCode, ServiceUnavailableError, UnauthenticatedError } from '../request/errors.js';
 import { requestMeta } from '../request/meta.js';
 import type { AlertSink } from './alerts/alert-evaluator.js';
 import { appendAuditEvents } from './append.js';
@@ -50,24 +50,20 @@ function claimOf(err: unknown): { claimedPrincipalId: string; verified: false } 
   return err instanceof UnauthenticatedError && err.claimedPrincipalId ? { claimedPrincipalId: err.claimedPrincipalId, verified: false } : {};
 }
 
-/**
- * Alert sinks per ORM: the subgraph's plugins register theirs (they hold the logger), and the
- * refusal wrapper, built without one, finds it here. Keyed weakly so a closed ORM drops its sink.
- */
-const refusalSinks = new WeakMap<MikroORM, AlertSink>();
-
-export function alertOnRefusals(orm: MikroORM, sink: AlertSink): void {
-  refusalSinks.set(orm, sink);
-}
-
 /** Called when a refusal could not be recorded (the caller got AUDIT_UNAVAILABLE); for the ops log. */
 export type RefusalAppendError = (err: unknown, event: NewAuditEvent) => void;
+
+export interface RefusalRecording {
+  /** The alert rules run over each recorded refusal (repeated authentication failures …). */
+  alerts: AlertSink;
+  onAppendError?: RefusalAppendError;
+}
 
 export function recordingRefusals<C>(
   orm: MikroORM,
   subgraph: string,
   context: (req: IncomingMessage) => Promise<C>,
-  onAppendError: RefusalAppendError = () => {},
+  { alerts, onAppendError = () => {} }: RefusalRecording,
 ): (req: IncomingMessage) => Promise<C> {
   return async (req) => {
     try {
@@ -76,10 +72,11 @@ export function recordingRefusals<C>(
       const event = refusalEvent(err, req, subgraph);
       try {
         const [chained] = await appendAuditEvents(orm.em.fork(), [event]);
-        void refusalSinks.get(orm)?.(orm.em.fork(), [chained!]);
+        void alerts(orm.em.fork(), [chained!]);
       } catch (appendErr) {
         onAppendError(appendErr, event);
-        throw new AuditUnavailableError();
+        // The database is down for the refusal too: the caller gets the outage (503), never the refusal unrecorded.
+        throw err instanceof ServiceUnavailableError ? err : new AuditUnavailableError();
       }
       throw err;
     }

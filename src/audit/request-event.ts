@@ -7,7 +7,7 @@ import { wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Kind, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import { CustomerEntity, FeedbackEntity } from '../data/entities/index.js';
-import { leanRowsRead } from '../data/lean-rows.js';
+import type { TouchedRows } from '../data/touched-rows.js';
 import type { KoeContext } from '../request/context.js';
 import type { NewAuditEvent } from './event.js';
 import { mutationDetail } from './mutation-detail.js';
@@ -45,18 +45,18 @@ const TRACKED_LEAN = new Map<string, string>(TRACKED.map(([cls, name]) => [cls.n
 
 /**
  * The records the request loaded: the plain rows its read paths (lists, loaders, `_entities`)
- * returned (`leanRowsRead`) and the entities in its identity map (mutations), so a record read
+ * returned (`ctx.touched`) and the entities in its identity map (mutations), so a record read
  * without selecting `id` is still named. Uninitialised references (a feedback's customer not loaded) do not count. A
  * superset by design: a page loads one look-ahead row past its end, and that row is named too.
  */
-export function touchedResources(em: EntityManager): string[] {
+export function touchedResources(em: EntityManager, touched: TouchedRows): string[] {
   const out = new Set<string>();
   for (const entity of em.getUnitOfWork().getIdentityMap()) {
     for (const [cls, name] of TRACKED) {
       if (entity instanceof cls && wrap(entity, true).isInitialized()) out.add(`${name}:${entity.id}`);
     }
   }
-  for (const row of leanRowsRead(em)) {
+  for (const row of touched) {
     const name = TRACKED_LEAN.get(row.entity);
     if (name) out.add(`${name}:${row.id}`);
   }
@@ -82,7 +82,7 @@ export function requestEvent(ctx: KoeContext, req: FinishedRequest, at = new Dat
     operationHash: req.operationHash,
     purpose: ctx.purpose,
     subgraph: ctx.subgraph,
-    resources: touchedResources(ctx.em),
+    resources: touchedResources(ctx.em, ctx.touched),
     fields: ctx.decisions.entries().sort((a, b) => (a.field + a.decision).localeCompare(b.field + b.decision)),
     policyVersion: ctx.access.policyVersion,
     requestId: ctx.requestId,

@@ -4,10 +4,11 @@
  * MikroORM's entity construction cost more than the query itself (`npm run bench -- subgraph-profile`),
  * and a read never flushes. Writes still load entities through the EntityManager.
  *
- * The rows each EntityManager read are remembered (`leanRowsRead`), so the audit still names every
- * record a request touched, as it does for the entities in the identity map.
+ * The rows each read returns are added to the request's `TouchedRows`, so the audit still names
+ * every record a request touched, as it does for the entities in the identity map.
  */
 import type { Collection, EntityClass, EntityManager, EntityMetadata, QueryOrderMap } from '@mikro-orm/postgresql';
+import type { TouchedRows } from './touched-rows.js';
 
 type LeanValue<V> = V extends Date | string | number | boolean | readonly unknown[] ? V : V extends { id: string } ? { id: string } : V;
 
@@ -26,18 +27,17 @@ interface Mapper {
 
 /** Per entity: its many-to-one properties, whose mapped value (the key) becomes `{ id }`. */
 const references = new WeakMap<EntityMetadata, string[]>();
-const reads = new WeakMap<EntityManager, Array<{ entity: string; rows: ReadonlyArray<{ id: string }> }>>();
 
-export async function leanFind<T extends object>(em: EntityManager, entity: EntityClass<T>, where: object, opts: LeanFindOptions = {}): Promise<Array<Lean<T>>> {
+export async function leanFind<T extends object>(em: EntityManager, touched: TouchedRows, entity: EntityClass<T>, where: object, opts: LeanFindOptions = {}): Promise<Array<Lean<T>>> {
   const qb = em.createQueryBuilder(entity, 'e0').select('*').where(where as never);
   if (opts.orderBy) qb.orderBy(opts.orderBy as never);
   if (opts.limit !== undefined) qb.limit(opts.limit);
   const raw = (await qb.execute('all', false)) as unknown as Array<Record<string, unknown>>;
-  return leanRows(em, entity, raw);
+  return leanRows(em, touched, entity, raw);
 }
 
 /** Plain rows from raw column-named rows of `entity`'s table (for statements built by hand). */
-export function leanRows<T extends object>(em: EntityManager, entity: EntityClass<T>, raw: ReadonlyArray<Record<string, unknown>>): Array<Lean<T>> {
+export function leanRows<T extends object>(em: EntityManager, touched: TouchedRows, entity: EntityClass<T>, raw: ReadonlyArray<Record<string, unknown>>): Array<Lean<T>> {
   const meta = em.getMetadata().get(entity.name);
   const refs = referencesOf(meta);
   const driver = em.getDriver() as unknown as Mapper;
@@ -49,20 +49,8 @@ export function leanRows<T extends object>(em: EntityManager, entity: EntityClas
     }
     return row as Lean<T>;
   });
-  rememberRowsRead(em, meta.className, rows as unknown as Array<{ id: string }>);
+  touched.add(meta.className, rows as unknown as Array<{ id: string }>);
   return rows;
-}
-
-/** Names rows `em` read by other means (entities about to be dropped from its identity map). */
-export function rememberRowsRead(em: EntityManager, entity: string, rows: ReadonlyArray<{ id: string }>): void {
-  let list = reads.get(em);
-  if (!list) reads.set(em, (list = []));
-  list.push({ entity, rows });
-}
-
-/** Every row `em` read through this module, by entity class name. */
-export function* leanRowsRead(em: EntityManager): Generator<{ entity: string; id: string }> {
-  for (const { entity, rows } of reads.get(em) ?? []) for (const row of rows) yield { entity, id: row.id };
 }
 
 function referencesOf(meta: EntityMetadata): string[] {

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FieldCrypto } from '../data/crypto/index.js';
+import type { TouchedRows } from '../data/touched-rows.js';
 import type { AuthenticatedPrincipal } from './principal.js';
 import type { RequestAccess } from './access.js';
 import type { MaskContext } from '../policies/maskers/index.js';
@@ -28,6 +29,8 @@ export interface KoeContext {
   readonly em: EntityManager;
   readonly access: RequestAccess;
   readonly loaders: RequestLoaders;
+  /** The records this request read; its audit event names them. */
+  readonly touched: TouchedRows;
   /** The `customerKey` pseudonym for a customer id (keyed; the key never reaches resolvers). */
   pseudonym(customerId: string): string;
   /** Keys the maskers need (the `hash` pseudonym). */

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FieldCrypto } from '../data/crypto/index.js';
 import type { RequestAccess } from '../request/access.js';
+import type { TouchedRows } from '../data/touched-rows.js';
 import { dataKeyLoader } from './crypto/data-key.loader.js';
 import { consentsByCustomerLoader, customerByIdLoader, purchasesByCustomerLoader } from './customers/customer.loaders.js';
 import {
@@ -17,21 +18,21 @@ declare module '../request/context.js' {
   interface RequestLoaders extends Loaders {}
 }
 
-function factories(em: EntityManager, access: RequestAccess, crypto: FieldCrypto) {
+function factories(em: EntityManager, access: RequestAccess, crypto: FieldCrypto, touched: TouchedRows) {
   return {
     dataKey: () => dataKeyLoader(em, crypto),
-    customerById: () => customerByIdLoader(em, access),
-    consentsByCustomer: () => consentsByCustomerLoader(em, access),
-    purchasesByCustomer: () => purchasesByCustomerLoader(em, access),
-    feedbackById: () => feedbackByIdLoader(em, access),
-    feedbackPageByCustomer: () => feedbackPageByCustomerLoader(em, access),
+    customerById: () => customerByIdLoader(em, access, touched),
+    consentsByCustomer: () => consentsByCustomerLoader(em, access, touched),
+    purchasesByCustomer: () => purchasesByCustomerLoader(em, access, touched),
+    feedbackById: () => feedbackByIdLoader(em, access, touched),
+    feedbackPageByCustomer: () => feedbackPageByCustomerLoader(em, access, touched),
     feedbackCountByCustomer: () => feedbackCountByCustomerLoader(em, access),
   };
 }
 
 /** One loader set per request, each built on first use: a request pays only for what it touches. */
-export function createLoaders(em: EntityManager, access: RequestAccess, crypto: FieldCrypto): Loaders {
-  const make = factories(em, access, crypto);
+export function createLoaders(em: EntityManager, access: RequestAccess, crypto: FieldCrypto, touched: TouchedRows): Loaders {
+  const make = factories(em, access, crypto, touched);
   const built: Partial<Record<keyof Factories, unknown>> = {};
   return new Proxy({} as Loaders, {
     get(_, name: string) {

@@ -7,7 +7,6 @@
  */
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { wrap } from '@mikro-orm/core';
-import { rememberRowsRead } from '../data/lean-rows.js';
 import type { KoeContext } from '../request/context.js';
 
 const SAVEPOINT = 'koe_mutation_field';
@@ -34,7 +33,7 @@ function atomic(resolve: GraphQLFieldResolver<unknown, KoeContext>): GraphQLFiel
       // Entities the failed field created or changed but did not write must not ride on the commit;
       // the records it loaded are still named by the audit event.
       const loaded = [...em.getUnitOfWork().getIdentityMap()].filter((e) => wrap(e, true).isInitialized() && typeof (e as { id?: unknown }).id === 'string');
-      for (const e of loaded) rememberRowsRead(em, e.constructor.name, [e as { id: string }]);
+      for (const e of loaded) ctx.touched.add(e.constructor.name, [e as { id: string }]);
       em.clear();
       throw err;
     }

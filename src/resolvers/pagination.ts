@@ -2,7 +2,11 @@
  * Relay connections with keyset pagination over the signed cursors of `src/request/cursors.ts`.
  */
 import { BadUserInputError } from '../request/errors.js';
+import type { KoeContext } from '../request/context.js';
 import type { CursorPosition, ListCursors, SortValue } from '../request/cursors.js';
+
+/** What a list reads with: the request's entity manager, policy view, keys, cursors and touched rows. */
+export type ListContext = Pick<KoeContext, 'em' | 'access' | 'crypto' | 'cursors' | 'touched'>;
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;

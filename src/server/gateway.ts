@@ -7,7 +7,8 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { recordingRefusals } from '../audit/refusal-recorder.js';
-import { markingDatabaseFailure } from './ops/database-failure.js';
+import { alertSink, type AlertOptions } from '../audit/alerts/alert-evaluator.js';
+import { unavailableOnDatabaseFailure } from './ops/database-failure.js';
 import { authenticate } from '../auth/authenticate.js';
 import { formatErrorFor } from './format-error.js';
 import { limitParseOptions } from './limits/query-limits.plugin.js';
@@ -41,6 +42,8 @@ export interface GatewayDeps {
   ops?: ServerOps;
   /** Serve HTTPS, and call the subgraphs over HTTPS trusting `ca` (default: the certificate itself). */
   tls?: TlsMaterial | null;
+  /** The alert rules run over the refusals the gateway records (repeated authentication failures …). */
+  alerts: AlertOptions;
 }
 
 export async function startGateway(deps: GatewayDeps, host: string, port: number): Promise<RunningHttp> {
@@ -99,12 +102,12 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     onError: httpErrorLogger('gateway', ops.log),
     // A credential the gateway refuses never reaches a subgraph: the refusal is audited here. As on
     // the subgraphs, a database outage is marked first so the answer is 503 SERVICE_UNAVAILABLE.
-    context: recordingRefusals(deps.orm, 'gateway', markingDatabaseFailure(async (req) => {
+    context: recordingRefusals(deps.orm, 'gateway', unavailableOnDatabaseFailure(async (req) => {
       refuseMalformedHeaders(req);
       const meta = requestMeta(req);
       const principal = await authenticate(meta.authorization, deps.orm.em.fork(), { jwtSecret: deps.jwtSecret, maxTokenTtlSeconds: ops.limits.maxTokenTtlSeconds });
       return { ...meta, principalId: principal.id, roles: principal.roles };
-    }), refusalAppendLogger('gateway', ops.log)),
+    }), { alerts: alertSink(deps.alerts), onAppendError: refusalAppendLogger('gateway', ops.log) }),
   });
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };
 }

@@ -9,7 +9,8 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { databaseFailureOf, markingDatabaseFailure, sendServiceUnavailable, wasDatabaseDown } from './ops/database-failure.js';
+import type { DatabaseFailure } from '../request/errors.js';
+import { databaseFailureOf, sendServiceUnavailable } from './ops/database-failure.js';
 import { observationOf, withObservation } from './ops/observe.plugin.js';
 import { publicReadiness, type Readiness } from './ops/readiness.js';
 import type { ResponseEvent } from './ops/request-observer.js';
@@ -40,6 +41,13 @@ export interface RunningHttp {
   close(): Promise<void>;
 }
 
+/** What the front learns of one request while answering it, for the response report. */
+interface Seen<C> {
+  context?: C;
+  /** The database failed this request (building its context or executing it): answered 503. */
+  databaseDown?: DatabaseFailure;
+}
+
 const DEFAULT_MAX_BODY = 256 * 1024;
 const DEFAULT_GRACE_MS = 10_000;
 
@@ -51,10 +59,10 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
     // Answers are per principal and may hold personal data: no shared or private cache keeps them.
     res.setHeader('cache-control', 'no-store');
     const t0 = performance.now();
-    const seen: { context?: C } = {};
+    const seen: Seen<C> = {};
     if (opts.onResponse) {
       const report = opts.onResponse;
-      res.once('finish', () => report({ req, status: res.statusCode, ms: performance.now() - t0, context: seen.context as ResponseEvent['context'] }));
+      res.once('finish', () => report({ req, status: res.statusCode, ms: performance.now() - t0, context: seen.context as ResponseEvent['context'], databaseDown: seen.databaseDown }));
     }
     handle(apollo, opts, maxBody, req, res, seen).catch((e: unknown) => {
       const why = databaseFailureOf(e);
@@ -101,7 +109,7 @@ async function handle<C extends BaseContext>(
   maxBody: number,
   req: IncomingMessage,
   res: ServerResponse,
-  seen: { context?: C },
+  seen: Seen<C>,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
@@ -123,16 +131,22 @@ async function handle<C extends BaseContext>(
       return sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
     }
   }
-  const context = markingDatabaseFailure(opts.context);
   const headers = new HeaderMap();
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context: async () => (seen.context = withObservation(await context(req))),
+    context: async () => {
+      try {
+        return (seen.context = withObservation(await opts.context(req)));
+      } catch (e) {
+        seen.databaseDown = databaseFailureOf(e) ?? undefined;
+        throw e;
+      }
+    },
   });
   // The database failed somewhere in this request: whatever Apollo built (a masked 500, partial
   // data with field errors, an audit refusal) is replaced by a bare 503.
-  const down = wasDatabaseDown(req) ?? observationOf(seen.context)?.databaseDown;
+  const down = (seen.databaseDown ??= observationOf(seen.context)?.databaseDown);
   if (down) {
     const requestId = (seen.context as { requestId?: unknown } | undefined)?.requestId;
     return sendServiceUnavailable(res, typeof requestId === 'string' ? requestId : undefined, down);

@@ -8,6 +8,7 @@ import { DEFAULT_ADMIN_PORT, startAdminServer } from './ops/admin-server.js';
 import { readinessOf } from './ops/readiness.js';
 import { serverOps, type OpsOptions } from './ops/server-ops.js';
 import { startSubgraph, type SubgraphDeps } from './subgraph-server.js';
+import { alertOptions } from './subgraph-plugins.js';
 import { composeSupergraph } from './supergraph.js';
 import { assertCertificateNames } from './tls.js';
 
@@ -53,7 +54,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       subgraphUrls[name] = running.url;
     }
     const supergraphSdl = await composeSupergraph(subgraphUrls);
-    const gateway = await startGateway({ orm: opts.orm, jwtSecret: opts.jwtSecret, supergraphSdl, ops, tls: opts.tls ?? null }, host, ports.gateway);
+    const gateway = await startGateway({ orm: opts.orm, jwtSecret: opts.jwtSecret, supergraphSdl, ops, tls: opts.tls ?? null, alerts: alertOptions(opts.policy, ops) }, host, ports.gateway);
     tiers[0]!.push(gateway);
     // The admin port stays plain HTTP even with TLS: it is for loopback scrapes and ops only.
     const readiness = readinessOf(opts.orm, () => opts.policy !== undefined);

@@ -4,9 +4,10 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { alertSink, type AlertOptions } from '../audit/alerts/alert-evaluator.js';
+import type { AlertOptions } from '../audit/alerts/alert-evaluator.js';
+import type { PolicySet } from '../policies/index.js';
+import type { ServerOps } from './ops/server-ops.js';
 import { useAuditRecorder } from '../audit/audit.plugin.js';
-import { alertOnRefusals } from '../audit/refusal-recorder.js';
 import type { KoeContext, SubgraphName } from '../request/context.js';
 import { ErrorCode } from '../request/errors.js';
 import { GATEWAY_HEADER, isGatewayProof } from './limits/counted-proof.js';
@@ -28,10 +29,14 @@ declare module './subgraph-server.js' {
   }
 }
 
+/** The alert rules of the policy the server runs, with hits logged as warnings. */
+export function alertOptions(policy: PolicySet, ops: ServerOps): AlertOptions {
+  return { rules: policy.audit.alerts, log: (msg, fields) => ops.log.warn(fields, msg) };
+}
+
 export function subgraphPlugins(name: SubgraphName, deps: SubgraphDeps): ApolloServerPlugin<KoeContext>[] {
   const ops = opsOf(deps);
-  const alerts: AlertOptions = { rules: deps.policy.audit.alerts, log: (msg, fields) => ops.log.warn(fields, msg) };
-  alertOnRefusals(deps.orm, alertSink(alerts));
+  const alerts = alertOptions(deps.policy, ops);
   // The caller got AUDIT_UNAVAILABLE and no data; the operator gets the cause. A context, when the
   // recorder passes one, names the request.
   const onAppendError = (err: unknown, ctx?: Partial<Pick<KoeContext, 'requestId'>>) =>

@@ -11,18 +11,20 @@ import type { RequestAccess } from '../request/access.js';
 import type { KoeContext, SubgraphName } from '../request/context.js';
 import { DecisionCounter } from '../request/decision-counter.js';
 import { createLoaders } from '../resolvers/loaders.js';
+import { TouchedRows } from '../data/touched-rows.js';
 import { customerKey } from '../data/pseudonym.js';
 import { Cursors } from '../request/cursors.js';
 import { subgraphSchema } from './subgraphs.js';
 import { formatErrorFor } from './format-error.js';
 import { accessFromPolicy } from './policy.js';
 import { limitParseOptions } from './limits/query-limits.plugin.js';
-import { markingDatabaseFailure } from './ops/database-failure.js';
+import { unavailableOnDatabaseFailure } from './ops/database-failure.js';
 import { readinessOf } from './ops/readiness.js';
 import { requestObserver } from './ops/request-observer.js';
 import { httpErrorLogger, refusalAppendLogger } from './ops/error-log.js';
 import { opsOf, type ServerOps } from './ops/server-ops.js';
-import { subgraphPlugins } from './subgraph-plugins.js';
+import { alertOptions, subgraphPlugins } from './subgraph-plugins.js';
+import { alertSink } from '../audit/alerts/alert-evaluator.js';
 import { serveHttp, type RunningHttp } from './http.js';
 import { refuseMalformedHeaders, requestMeta } from '../request/meta.js';
 import type { TlsMaterial } from './tls.js';
@@ -77,7 +79,10 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
     onError: httpErrorLogger(name, ops.log),
     // Innermost: a database outage is marked before the refusal recorder (which cannot write either)
     // turns it into AUDIT_UNAVAILABLE; the HTTP front then answers 503 SERVICE_UNAVAILABLE.
-    context: recordingRefusals(deps.orm, name, markingDatabaseFailure(requestContext(name, deps)), refusalAppendLogger(name, ops.log)),
+    context: recordingRefusals(deps.orm, name, unavailableOnDatabaseFailure(requestContext(name, deps)), {
+      alerts: alertSink(alertOptions(deps.policy, ops)),
+      onAppendError: refusalAppendLogger(name, ops.log),
+    }),
   });
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };
 }
@@ -93,6 +98,7 @@ export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm
     refuseMalformedHeaders(req);
     const meta = requestMeta(req);
     const em = deps.orm.em.fork();
+    const touched = new TouchedRows();
     const principal = await authenticate(meta.authorization, em, auth);
     const access = accessFor(principal, meta.purpose);
     return {
@@ -103,7 +109,8 @@ export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm
       clientAddress: meta.clientAddress,
       em,
       access,
-      loaders: createLoaders(em, access, deps.crypto),
+      loaders: createLoaders(em, access, deps.crypto, touched),
+      touched,
       pseudonym,
       maskContext,
       decisions: new DecisionCounter(),

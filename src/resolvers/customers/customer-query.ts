@@ -1,14 +1,12 @@
 /** Building the customers list query: filters and orders checked against the policy, then keyset SQL. */
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { FieldCrypto } from '../../data/crypto/index.js';
 import { CustomerEntity } from '../../data/entities/index.js';
 import { leanFind, type Lean } from '../../data/lean-rows.js';
 import { CustomerOrderField, OrderDirection } from '../../schema/enums.js';
 import { BadUserInputError } from '../../request/errors.js';
 import type { CustomerFilter, CustomerOrder } from '../../schema/inputs/customer.input.js';
-import { withRows, type RequestAccess } from '../../request/access.js';
-import { afterCursor, pageSize, toPage, type Page } from '../pagination.js';
-import { type Cursors, type SortValue } from '../../request/cursors.js';
+import { withRows } from '../../request/access.js';
+import { afterCursor, pageSize, toPage, type ListContext, type Page } from '../pagination.js';
+import type { SortValue } from '../../request/cursors.js';
 
 const ORDER_FIELDS: Record<CustomerOrderField, 'createdAt' | 'name' | 'email' | 'prefecture'> = {
   [CustomerOrderField.CREATED_AT]: 'createdAt',
@@ -36,7 +34,8 @@ export interface CustomerListArgs {
   after?: string | null;
 }
 
-export async function listCustomers(em: EntityManager, access: RequestAccess, crypto: FieldCrypto, cursors: Cursors, args: CustomerListArgs): Promise<Page<Lean<CustomerEntity>>> {
+export async function listCustomers(ctx: ListContext, args: CustomerListArgs): Promise<Page<Lean<CustomerEntity>>> {
+  const { em, access, crypto, cursors, touched } = ctx;
   const size = pageSize(args.first);
   const field = ORDER_FIELDS[args.orderBy?.field ?? CustomerOrderField.CREATED_AT];
   const desc = (args.orderBy?.direction ?? OrderDirection.ASC) === OrderDirection.DESC;
@@ -60,7 +59,7 @@ export async function listCustomers(em: EntityManager, access: RequestAccess, cr
   if (filtered === null) return toPage([], size, () => null, async () => 0, list);
   const where = cursor ? { $and: [filtered, afterCursor(field, desc, cursor)] } : filtered;
   const dir = desc ? 'desc nulls last' : 'asc nulls last';
-  const rows = await leanFind(em, CustomerEntity, where, { orderBy: [{ [field]: dir }, { id: desc ? 'desc' : 'asc' }], limit: size + 1 });
+  const rows = await leanFind(em, touched, CustomerEntity, where, { orderBy: [{ [field]: dir }, { id: desc ? 'desc' : 'asc' }], limit: size + 1 });
   return toPage(rows, size, (c) => sortValue(c[field]), () => em.count(CustomerEntity, filtered), list);
 }
 

@@ -3,32 +3,33 @@ import DataLoader from 'dataloader';
 import { ConsentEntity, CustomerEntity, PurchaseEntity } from '../../data/entities/index.js';
 import { withRows, type RequestAccess } from '../../request/access.js';
 import { groupBy } from '../group-by.js';
+import type { TouchedRows } from '../../data/touched-rows.js';
 import { leanFind, type Lean } from '../../data/lean-rows.js';
 
 /** One SELECT per batch of customers, with the caller's row filter: a hidden customer loads as null. */
-export function customerByIdLoader(em: EntityManager, access: RequestAccess) {
+export function customerByIdLoader(em: EntityManager, access: RequestAccess, touched: TouchedRows) {
   return new DataLoader<string, Lean<CustomerEntity> | null>(async (ids) => {
     const where = withRows(access, 'Customer', { id: { $in: [...ids] } });
-    const rows = where === null ? [] : await leanFind(em, CustomerEntity, where);
+    const rows = where === null ? [] : await leanFind(em, touched, CustomerEntity, where);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   });
 }
 
 /** Consents and purchases carry their own row conditions (marketing sees only the marketing consent). */
-export function consentsByCustomerLoader(em: EntityManager, access: RequestAccess) {
+export function consentsByCustomerLoader(em: EntityManager, access: RequestAccess, touched: TouchedRows) {
   return new DataLoader<string, Array<Lean<ConsentEntity>>>(async (ids) => {
     const where = withRows(access, 'Consent', { customer: { $in: [...ids] } });
-    const rows = where === null ? [] : await leanFind(em, ConsentEntity, where, { orderBy: { grantedAt: 'asc', id: 'asc' } });
+    const rows = where === null ? [] : await leanFind(em, touched, ConsentEntity, where, { orderBy: { grantedAt: 'asc', id: 'asc' } });
     const groups = groupBy(rows, (r) => r.customer!.id);
     return ids.map((id) => groups.get(id) ?? []);
   });
 }
 
-export function purchasesByCustomerLoader(em: EntityManager, access: RequestAccess) {
+export function purchasesByCustomerLoader(em: EntityManager, access: RequestAccess, touched: TouchedRows) {
   return new DataLoader<string, Array<Lean<PurchaseEntity>>>(async (ids) => {
     const where = withRows(access, 'Purchase', { customer: { $in: [...ids] } });
-    const rows = where === null ? [] : await leanFind(em, PurchaseEntity, where, { orderBy: { orderedAt: 'desc', id: 'asc' } });
+    const rows = where === null ? [] : await leanFind(em, touched, PurchaseEntity, where, { orderBy: { orderedAt: 'desc', id: 'asc' } });
     const groups = groupBy(rows, (r) => r.customer!.id);
     return ids.map((id) => groups.get(id) ?? []);
   });

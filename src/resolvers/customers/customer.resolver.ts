@@ -18,7 +18,7 @@ export class CustomerResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<Page<Lean<CustomerEntity>>> {
-    return listCustomers(ctx.em, ctx.access, ctx.crypto, ctx.cursors, { filter, orderBy, first, after });
+    return listCustomers(ctx, { filter, orderBy, first, after });
   }
 
   @Query(() => Customer, { nullable: true })

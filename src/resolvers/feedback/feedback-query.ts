@@ -1,6 +1,4 @@
 /** Building the feedback list query: filters, search and orders checked against the policy, then keyset SQL. */
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { FieldCrypto } from '../../data/crypto/index.js';
 import { FeedbackEntity } from '../../data/entities/index.js';
 import { leanFind, type Lean } from '../../data/lean-rows.js';
 import { isPiiKind, PII_KINDS } from '../../policies/maskers/pii-categories.js';
@@ -9,8 +7,8 @@ import { BadUserInputError } from '../../request/errors.js';
 import type { FeedbackFilter, FeedbackOrder } from '../../schema/inputs/feedback.input.js';
 import { withRows, type RequestAccess } from '../../request/access.js';
 import { uuidArg } from '../ids.js';
-import { afterCursor, pageSize, toPage, type Page } from '../pagination.js';
-import { type Cursors, type SortValue } from '../../request/cursors.js';
+import { afterCursor, pageSize, toPage, type ListContext, type Page } from '../pagination.js';
+import type { SortValue } from '../../request/cursors.js';
 import { searchFeedback } from './feedback-search.js';
 
 const ORDER_FIELDS: Record<FeedbackOrderField, 'receivedAt' | 'rating'> = {
@@ -57,7 +55,8 @@ function piiKindsArg(access: RequestAccess, kinds: readonly string[]): string[] 
   return [...new Set(kinds)];
 }
 
-export async function listFeedback(em: EntityManager, access: RequestAccess, crypto: FieldCrypto, cursors: Cursors, args: FeedbackListArgs): Promise<Page<Lean<FeedbackEntity>>> {
+export async function listFeedback(ctx: ListContext, args: FeedbackListArgs): Promise<Page<Lean<FeedbackEntity>>> {
+  const { em, access, crypto, cursors, touched } = ctx;
   const size = pageSize(args.first);
   const field = ORDER_FIELDS[args.orderBy?.field ?? FeedbackOrderField.RECEIVED_AT];
   const desc = (args.orderBy?.direction ?? OrderDirection.DESC) === OrderDirection.DESC;
@@ -74,6 +73,7 @@ export async function listFeedback(em: EntityManager, access: RequestAccess, cry
   if (text) {
     return searchFeedback({
       em,
+      touched,
       crypto,
       text,
       size,
@@ -86,7 +86,7 @@ export async function listFeedback(em: EntityManager, access: RequestAccess, cry
     });
   }
   const where = cursor ? { $and: [filtered, afterCursor(field, desc, cursor)] } : filtered;
-  const rows = await leanFind(em, FeedbackEntity, where, { orderBy: orderBy as never, limit: size + 1 });
+  const rows = await leanFind(em, touched, FeedbackEntity, where, { orderBy: orderBy as never, limit: size + 1 });
   return toPage(rows, size, (r) => sortValue(r[field]), () => em.count(FeedbackEntity, filtered), list);
 }
 

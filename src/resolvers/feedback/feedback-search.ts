@@ -7,6 +7,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NIL_OWNER, type FieldCrypto } from '../../data/crypto/index.js';
 import { FeedbackEntity } from '../../data/entities/index.js';
+import type { TouchedRows } from '../../data/touched-rows.js';
 import { leanFind, type Lean } from '../../data/lean-rows.js';
 
 type FeedbackRow = Lean<FeedbackEntity>;
@@ -22,6 +23,7 @@ export const COUNT_LIMIT = 50_000;
 
 export interface SearchPlan {
   em: EntityManager;
+  touched: TouchedRows;
   crypto: FieldCrypto;
   text: string;
   size: number;
@@ -45,7 +47,7 @@ export async function searchFeedback(plan: SearchPlan): Promise<Page<FeedbackRow
   let exhausted = false;
   while (matched.length <= plan.size && scanned < SCAN_LIMIT) {
     const where = position ? { $and: [plan.where, position] } : plan.where;
-    const rows = await leanFind(plan.em, FeedbackEntity, where, { orderBy: plan.orderBy as never, limit: BATCH });
+    const rows = await leanFind(plan.em, plan.touched, FeedbackEntity, where, { orderBy: plan.orderBy as never, limit: BATCH });
     const keys = await plan.crypto.loadKeys(plan.em, [...new Set(rows.map(ownerOf))]);
     for (const row of rows) {
       scanned++;
@@ -79,7 +81,7 @@ async function countMatches(plan: SearchPlan, needle: string): Promise<number> {
   let position: object | null = null;
   for (;;) {
     const where = position ? { $and: [plan.where, position] } : plan.where;
-    const rows = await leanFind(plan.em, FeedbackEntity, where, { orderBy: plan.orderBy as never, limit: 1000 });
+    const rows = await leanFind(plan.em, plan.touched, FeedbackEntity, where, { orderBy: plan.orderBy as never, limit: 1000 });
     const keys = await plan.crypto.loadKeys(plan.em, [...new Set(rows.map(ownerOf))]);
     for (const row of rows) if (matches(plan.crypto, keys, row, needle)) count++;
     scanned += rows.length;

@@ -3,12 +3,13 @@ import DataLoader from 'dataloader';
 import { FeedbackEntity } from '../../data/entities/index.js';
 import { withRows, type RequestAccess } from '../../request/access.js';
 import { groupBy } from '../group-by.js';
+import type { TouchedRows } from '../../data/touched-rows.js';
 import { leanFind, leanRows, type Lean } from '../../data/lean-rows.js';
 
-export function feedbackByIdLoader(em: EntityManager, access: RequestAccess) {
+export function feedbackByIdLoader(em: EntityManager, access: RequestAccess, touched: TouchedRows) {
   return new DataLoader<string, Lean<FeedbackEntity> | null>(async (ids) => {
     const where = withRows(access, 'Feedback', { id: { $in: [...ids] } });
-    const rows = where === null ? [] : await leanFind(em, FeedbackEntity, where);
+    const rows = where === null ? [] : await leanFind(em, touched, FeedbackEntity, where);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   });
@@ -25,7 +26,7 @@ export interface CustomerFeedbackKey {
  * `Customer.feedback` for a whole batch of customers in one statement: a window function numbers
  * each customer's feedback newest first and the outer query keeps the first `limit` per customer.
  */
-export function feedbackPageByCustomerLoader(em: EntityManager, access: RequestAccess) {
+export function feedbackPageByCustomerLoader(em: EntityManager, access: RequestAccess, touched: TouchedRows) {
   return new DataLoader<CustomerFeedbackKey, Array<Lean<FeedbackEntity>>, string>(
     async (keys) => {
       const results = new Map<string, Array<Lean<FeedbackEntity>>>();
@@ -37,7 +38,7 @@ export function feedbackPageByCustomerLoader(em: EntityManager, access: RequestA
           ? { $or: [{ receivedAt: { $lt: after.value } }, { receivedAt: after.value, id: { $lt: after.id } }] }
           : {};
         const where = withRows(access, 'Feedback', after ? { $and: [base, cursor] } : base);
-        const rows = where === null ? [] : await windowed(em, where, limit);
+        const rows = where === null ? [] : await windowed(em, touched, where, limit);
         const byCustomer = groupBy(rows, (r) => r.customer?.id ?? '');
         for (const k of group) results.set(`${k.customerId}|${shape}`, byCustomer.get(k.customerId) ?? []);
       }
@@ -51,7 +52,7 @@ function shapeKey(k: CustomerFeedbackKey): string {
   return `${k.limit}|${k.after ? `${k.after.value}|${k.after.id}` : ''}`;
 }
 
-async function windowed(em: EntityManager, where: object, limit: number): Promise<Array<Lean<FeedbackEntity>>> {
+async function windowed(em: EntityManager, touched: TouchedRows, where: object, limit: number): Promise<Array<Lean<FeedbackEntity>>> {
   const inner = em
     .createQueryBuilder(FeedbackEntity, 'f')
     .select(['f.*'])
@@ -65,7 +66,7 @@ async function windowed(em: EntityManager, where: object, limit: number): Promis
     .orderBy({ receivedAt: 'desc', id: 'desc' })
     .execute('all', false);
   for (const row of rows) delete row.rn;
-  return leanRows(em, FeedbackEntity, rows);
+  return leanRows(em, touched, FeedbackEntity, rows);
 }
 
 export function feedbackCountByCustomerLoader(em: EntityManager, access: RequestAccess) {

@@ -18,7 +18,7 @@ export class FeedbackResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<Page<Lean<FeedbackEntity>>> {
-    return listFeedback(ctx.em, ctx.access, ctx.crypto, ctx.cursors, { filter, orderBy, first, after });
+    return listFeedback(ctx, { filter, orderBy, first, after });
   }
 
   @Query(() => Feedback, { nullable: true })

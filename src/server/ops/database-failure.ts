@@ -52,33 +52,18 @@ function downstreamFailure(response: unknown): DatabaseFailure | null {
   return hit.extensions?.reason === DatabaseFailure.TIMEOUT ? DatabaseFailure.TIMEOUT : DatabaseFailure.UNREACHABLE;
 }
 
-// Requests whose context creation failed on the database (no context exists to carry the mark).
-const downRequests = new WeakMap<IncomingMessage, DatabaseFailure>();
-
-export function markDatabaseDown(req: IncomingMessage, why: DatabaseFailure = DatabaseFailure.UNREACHABLE): void {
-  downRequests.set(req, why);
-}
-
-/** Why the database failed this request, if it did. */
-export function wasDatabaseDown(req: IncomingMessage): DatabaseFailure | undefined {
-  return downRequests.get(req);
-}
-
 /**
- * Wraps a context function: a database failure while building the context (authentication reads
- * the principal) marks the request, whatever a wrapper further out turns the error into.
+ * Wraps a context function once, innermost: a database failure while building the context
+ * (authentication reads the principal) becomes SERVICE_UNAVAILABLE, which the refusal recorder
+ * passes on and the HTTP front answers with a bare 503.
  */
-export function markingDatabaseFailure<C>(context: (req: IncomingMessage) => Promise<C>): (req: IncomingMessage) => Promise<C> {
+export function unavailableOnDatabaseFailure<C>(context: (req: IncomingMessage) => Promise<C>): (req: IncomingMessage) => Promise<C> {
   return async (req) => {
     try {
       return await context(req);
     } catch (e) {
       const why = databaseFailureOf(e);
-      if (why) {
-        markDatabaseDown(req, why);
-        throw new ServiceUnavailableError(why);
-      }
-      throw e;
+      throw why ? new ServiceUnavailableError(why) : e;
     }
   };
 }

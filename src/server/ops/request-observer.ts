@@ -5,21 +5,23 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from './logger.js';
 import { operationLabel, type KoeMetrics } from './metrics.js';
-import { wasDatabaseDown } from './database-failure.js';
 import { observationOf } from './observe.plugin.js';
 import { requestMeta } from '../../request/meta.js';
+import type { DatabaseFailure } from '../../request/errors.js';
 
 export interface ResponseEvent {
   req: IncomingMessage;
   status: number;
   ms: number;
   context: { requestId?: string } | undefined;
+  /** Set when the database failed this request (it was answered 503). */
+  databaseDown?: DatabaseFailure | undefined;
 }
 
 export function requestObserver(server: string, log: Logger, metrics: KoeMetrics): (ev: ResponseEvent) => void {
-  return ({ req, status, ms, context }) => {
+  return ({ req, status, ms, context, databaseDown }) => {
     const o = observationOf(context);
-    const down = o?.databaseDown || wasDatabaseDown(req);
+    const down = databaseDown ?? o?.databaseDown;
     const outcome = down ? 'service_unavailable' : o?.errorCode ? o.errorCode.toLowerCase() : status < 400 ? 'ok' : `http_${status}`;
     const operation = operationLabel(o?.operation);
     metrics.requests.inc({ server, operation, outcome });
