@@ -18,7 +18,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { issueToken } from '../src/auth/jwt.js';
 import { PROJECT_ROOT } from '../src/cli/runtime.js';
 import { FIELD_PREFIX } from '../src/crypto/index.js';
-import { ENCRYPTED_FIELDS } from '../src/data/crypto/index.js';
+import { ENCRYPTED_FIELDS } from '../src/data/encryption/index.js';
 import { subgraphSchema } from '../src/server/subgraphs.js';
 import { loadPolicy, policyDir } from '../src/server/policy.js';
 import { ciphertextCustomersSchema, startBareCustomers } from './support/bare-customers.js';

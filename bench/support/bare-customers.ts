@@ -7,7 +7,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { isObjectType, type GraphQLSchema } from 'graphql';
-import { ENCRYPTED_FIELDS } from '../../src/data/crypto/index.js';
+import { ENCRYPTED_FIELDS } from '../../src/data/encryption/index.js';
 import type { KoeContext } from '../../src/request/context.js';
 import { guardPiiFields } from '../../src/resolvers/guard/pii-guard.js';
 import { buildSubgraph } from '../../src/schema/build-subgraph.js';

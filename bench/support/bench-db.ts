@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { fileURLToPath } from 'node:url';
 import { LocalKeyProvider, parseMasterKeyEnv } from '../../src/crypto/index.js';
-import type { FieldCrypto } from '../../src/data/crypto/index.js';
+import type { FieldCrypto } from '../../src/data/encryption/index.js';
 import { seedDemoData } from '../../src/data/demo-seed.js';
 import { migrateAll } from '../../src/data/migrate.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { checkpointKey, checkpointKeyFromRing, type CheckpointKey } from '../audit/checkpoint.js';
 import { loadSecrets, type Secrets } from '../auth/secrets.js';
 import type { KeyProvider, MasterKeySource } from '../crypto/index.js';
-import { FieldCrypto, keyProviderFor } from '../data/crypto/index.js';
+import { FieldCrypto, keyProviderFor } from '../data/encryption/index.js';
 import { openOrm, type MikroORM } from '../data/orm.js';
 import { resolveDatabase } from '../data/postgres/index.js';
 import type { PolicySet } from '../policies/index.js';

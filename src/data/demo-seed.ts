@@ -3,11 +3,11 @@
  * left untouched, so `npm start` can run any number of times.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { NIL_OWNER, type FieldCrypto } from './crypto/index.js';
+import { NIL_OWNER, type FieldCrypto } from './encryption/index.js';
 import { ConsentEntity, CustomerEntity, FeedbackEntity, PrincipalEntity, PurchaseEntity } from './entities/index.js';
 import { customerKey } from './pseudonym.js';
 import { generateDemoData, type DemoOptions } from './seed/demo-data.js';
-import { feedbackPiiFlags } from './feedback-pii-flags.js';
+import { feedbackPiiFlags } from '../policies/detector/feedback-flags.js';
 
 const CHUNK = 1000;
 

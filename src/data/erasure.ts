@@ -8,7 +8,7 @@
  * dates, channels, ratings, sentiment, teams) still include the customers.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { NIL_OWNER } from './crypto/index.js';
+import { NIL_OWNER } from './encryption/index.js';
 
 export interface ErasureCounts {
   /** Whether a data key existed and was deleted (false when it was shredded before). */

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { KeyProvider } from '../crypto/index.js';
-import { encryptExistingRows, FieldCrypto, type EncryptedTable } from './crypto/index.js';
+import { encryptExistingRows, FieldCrypto, type EncryptedTable } from './encryption/index.js';
 import { backfillPiiFlags, type BackfillProgress } from './pii-flags-backfill.js';
 
 /** Applies pending migrations; returns the names applied (empty when the schema is current). */

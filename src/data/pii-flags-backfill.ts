@@ -7,8 +7,8 @@
  * every value it reads is sealed or was emptied.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { NIL_OWNER, type FieldCrypto } from './crypto/index.js';
-import { feedbackPiiFlags } from './feedback-pii-flags.js';
+import { NIL_OWNER, type FieldCrypto } from './encryption/index.js';
+import { feedbackPiiFlags } from '../policies/detector/feedback-flags.js';
 
 const BATCH = 500;
 

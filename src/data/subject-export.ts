@@ -6,8 +6,8 @@
  * Third-party provision records that included the customer are listed too (APPI Art. 33(5)).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { FieldCrypto } from './crypto/index.js';
-import { ENCRYPTED_COLUMNS, type EncryptedTable } from './crypto/index.js';
+import type { FieldCrypto } from './encryption/index.js';
+import { ENCRYPTED_COLUMNS, type EncryptedTable } from './encryption/index.js';
 import { ConsentEntity, CustomerEntity, FeedbackEntity, PurchaseEntity, UseRestrictionEntity } from './entities/index.js';
 import { provisionRecordsAbout } from './provision/provision-record.js';
 

@@ -4,7 +4,7 @@
  */
 export { PII_CATEGORIES, piiFields, type FieldInfo, type PiiCategory, type SchemaCatalog, type TypeInfo } from './catalog.js';
 export { PolicyError, formatProblem, type Problem, type SourceLoc } from './errors.js';
-export { MASKER_NAMES, isMaskerName, type MaskerName } from './masker-names.js';
+export { MASKER_NAMES, isMaskerName, type MaskerName } from './maskers/index.js';
 export { VIRTUAL_ATTRIBUTES, type VirtualAttribute } from './virtual-attributes.js';
 export {
   MUTATION_TYPE,

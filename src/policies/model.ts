@@ -8,7 +8,7 @@ import type { CondNode } from './conditions/cond-node.js';
 import type { Dnf } from './conditions/dnf.js';
 import type { SourceLoc } from './errors.js';
 import type { Lru } from './lru.js';
-import type { MaskerName } from './masker-names.js';
+import type { MaskerName } from './maskers/index.js';
 
 export type Decision = 'PLAIN' | 'MASKED' | 'DENIED';
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { FieldCrypto } from '../data/crypto/index.js';
+import type { FieldCrypto } from '../data/encryption/index.js';
 import type { TouchedRows } from '../data/touched-rows.js';
 import type { AuthenticatedPrincipal } from './principal.js';
 import type { RequestAccess } from './access.js';

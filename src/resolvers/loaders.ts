@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { FieldCrypto } from '../data/crypto/index.js';
+import type { FieldCrypto } from '../data/encryption/index.js';
 import type { RequestAccess } from '../request/access.js';
 import type { TouchedRows } from '../data/touched-rows.js';
-import { dataKeyLoader } from './crypto/data-key.loader.js';
+import { dataKeyLoader } from './decryption/data-key.loader.js';
 import { consentsByCustomerLoader, customerByIdLoader, purchasesByCustomerLoader } from './customers/customer.loaders.js';
 import {
   feedbackByIdLoader,

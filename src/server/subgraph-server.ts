@@ -6,7 +6,7 @@ import type { CheckpointKey } from '../audit/checkpoint.js';
 import { authenticate } from '../auth/authenticate.js';
 import { recordingRefusals } from '../audit/refusal-recorder.js';
 import type { AuthenticatedPrincipal } from '../request/principal.js';
-import type { FieldCrypto } from '../data/crypto/index.js';
+import type { FieldCrypto } from '../data/encryption/index.js';
 import type { RequestAccess } from '../request/access.js';
 import type { KoeContext, SubgraphName } from '../request/context.js';
 import { DecisionCounter } from '../request/decision-counter.js';

@@ -1,13 +1,13 @@
 /** Which types and resolvers make up each subgraph. */
 import type { GraphQLSchema } from 'graphql';
-import { AuditEventResolver } from '../resolvers/audit/audit.resolver.js';
-import { GrantRequestResolver } from '../resolvers/audit/grant-request.resolver.js';
-import { MeResolver } from '../resolvers/audit/me.resolver.js';
-import { PrincipalMutationResolver } from '../resolvers/audit/principal.mutation.js';
-import { PrincipalResolver } from '../resolvers/audit/principal.resolver.js';
-import { ProvisionResolver } from '../resolvers/audit/provision.resolver.js';
-import { SubjectRequestResolver } from '../resolvers/audit/subject-request.mutation.js';
-import { UseRestrictionResolver } from '../resolvers/audit/use-restriction.mutation.js';
+import { AuditEventResolver } from '../resolvers/governance/audit.resolver.js';
+import { GrantRequestResolver } from '../resolvers/governance/grant-request.resolver.js';
+import { MeResolver } from '../resolvers/governance/me.resolver.js';
+import { PrincipalMutationResolver } from '../resolvers/governance/principal.mutation.js';
+import { PrincipalResolver } from '../resolvers/governance/principal.resolver.js';
+import { ProvisionResolver } from '../resolvers/governance/provision.resolver.js';
+import { SubjectRequestResolver } from '../resolvers/governance/subject-request.mutation.js';
+import { UseRestrictionResolver } from '../resolvers/governance/use-restriction.mutation.js';
 import type { SubgraphName } from '../request/context.js';
 import { ConsentMutationResolver } from '../resolvers/customers/consent.mutation.js';
 import { CustomerMutationResolver } from '../resolvers/customers/customer.mutation.js';
@@ -15,7 +15,7 @@ import { CustomerResolver, customerReference } from '../resolvers/customers/cust
 import { CustomerFeedbackResolver } from '../resolvers/feedback/customer-feedback.resolver.js';
 import { FeedbackMutationResolver } from '../resolvers/feedback/feedback.mutation.js';
 import { FeedbackResolver, feedbackReference } from '../resolvers/feedback/feedback.resolver.js';
-import { decryptEncryptedFields } from '../resolvers/crypto/decrypting-fields.js';
+import { decryptEncryptedFields } from '../resolvers/decryption/decrypting-fields.js';
 import { guardPiiFields } from '../resolvers/guard/pii-guard.js';
 import { atomicMutationFields } from '../resolvers/mutation-savepoint.js';
 import { buildSubgraph, type SubgraphDefinition } from '../schema/build-subgraph.js';

@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { normalizeEmail, normalizeName, normalizePhone } from '../../src/crypto/index.js';
-import { ENCRYPTED_COLUMNS, type FieldCrypto } from '../../src/data/crypto/index.js';
+import { ENCRYPTED_COLUMNS, type FieldCrypto } from '../../src/data/encryption/index.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
 import { generateDemoData } from '../../src/data/seed/demo-data.js';
 import { testCrypto } from '../support/crypto.js';

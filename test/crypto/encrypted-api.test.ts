@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FieldCrypto } from '../../src/data/crypto/index.js';
+import type { FieldCrypto } from '../../src/data/encryption/index.js';
 import { maskEmail } from '../../src/policies/maskers/email.masker.js';
 import { generateDemoData } from '../../src/data/seed/demo-data.js';
 import { testCrypto } from '../support/crypto.js';

@@ -9,7 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataKeyAad, LocalKeyProvider, parseMasterKeyEnv } from '../../src/crypto/index.js';
-import { FieldCrypto } from '../../src/data/crypto/index.js';
+import { FieldCrypto } from '../../src/data/encryption/index.js';
 import { TEST_MASTER_KEY } from '../support/crypto.js';
 import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encryptExistingRows, FieldCrypto, NIL_OWNER } from '../../src/data/crypto/index.js';
+import { encryptExistingRows, FieldCrypto, NIL_OWNER } from '../../src/data/encryption/index.js';
 import { TEST_MASTER_KEY, testKeyProvider } from '../support/crypto.js';
 import { koeCliEnv, runKoe } from '../support/koe-cli.js';
 import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';

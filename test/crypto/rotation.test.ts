@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalKeyProvider, type KeyProvider } from '../../src/crypto/index.js';
-import { FieldCrypto, kekVersions, keyProviderFor, keyStatus, rotateKeys, RotationError } from '../../src/data/crypto/index.js';
+import { FieldCrypto, kekVersions, keyProviderFor, keyStatus, rotateKeys, RotationError } from '../../src/data/encryption/index.js';
 import { TEST_MASTER_KEY } from '../support/crypto.js';
 import { koeCliEnv, runKoe, type KoeRun } from '../support/koe-cli.js';
 import { scratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataKeyAad, decryptField, fieldAad } from '../../src/crypto/index.js';
-import type { FieldCrypto } from '../../src/data/crypto/index.js';
+import type { FieldCrypto } from '../../src/data/encryption/index.js';
 import { generateDemoData } from '../../src/data/seed/demo-data.js';
 import { testCrypto, testKeyProvider } from '../support/crypto.js';
 import { postGraphQL, type TestKoe } from '../support/koe.js';
@@ -131,7 +131,7 @@ describe('FieldCrypto.shred', () => {
   });
 
   it('a fresh FieldCrypto (another process) also reads the customer as erased: the key is gone from the database', async () => {
-    const { FieldCrypto } = await import('../../src/data/crypto/index.js');
+    const { FieldCrypto } = await import('../../src/data/encryption/index.js');
     const other = await FieldCrypto.open(db.orm.em.fork(), testKeyProvider());
     const keys = await other.loadKeys(db.orm.em.fork(), [erased.id, demo.customers.find((c) => c.id !== erased.id)!.id]);
     expect(keys.has(erased.id)).toBe(false);

@@ -6,7 +6,7 @@
  *   column or another feedback row, it reads null with DECRYPTION_FAILED, never the other plaintext.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FieldCrypto } from '../../src/data/crypto/index.js';
+import type { FieldCrypto } from '../../src/data/encryption/index.js';
 import { generateDemoData } from '../../src/data/seed/demo-data.js';
 import { testCrypto } from '../support/crypto.js';
 import { postAs, type GraphQLBody, type TestKoe } from '../support/koe.js';

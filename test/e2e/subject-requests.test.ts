@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataKeyAad, decryptField, fieldAad } from '../../src/crypto/index.js';
-import { ENCRYPTED_COLUMNS, type EncryptedTable } from '../../src/data/crypto/index.js';
+import { ENCRYPTED_COLUMNS, type EncryptedTable } from '../../src/data/encryption/index.js';
 import { CustomerEntity } from '../../src/data/entities/index.js';
 import { generateDemoData } from '../../src/data/seed/demo-data.js';
 import type { SubjectExport } from '../../src/data/subject-export.js';

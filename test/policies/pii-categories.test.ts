@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectPii } from '../../src/policies/maskers/pii-detector.js';
-import { isPiiKind, PII_KINDS, piiCategoriesIn } from '../../src/policies/maskers/pii-categories.js';
+import { detectPii } from '../../src/policies/detector/detector.js';
+import { isPiiKind, PII_KINDS, piiCategoriesIn } from '../../src/policies/detector/categories.js';
 
 /** Each row: a text and the kinds it must be flagged with (sorted, unique). */
 const CASES: ReadonlyArray<readonly [string, readonly string[]]> = [

@@ -10,7 +10,7 @@
 // them show how much text around the data goes with it.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { detectPii, type PiiSpan } from '../../src/policies/maskers/pii-detector.js';
+import { detectPii, type PiiSpan } from '../../src/policies/detector/detector.js';
 import { buildEvalSet, EVAL_SET_PATH, serialise, type EvalCase, type LabelledSpan } from '../fixtures/pii-eval/build.js';
 
 const MIN_PRECISION = 0.95;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maskFreeText } from '../../src/policies/maskers/freeText.masker.js';
-import { detectPii, myNumberCheckDigit, type PiiKind } from '../../src/policies/maskers/pii-detector.js';
+import { detectPii, myNumberCheckDigit, type PiiKind } from '../../src/policies/detector/detector.js';
 
 /** Each row: the kind, a sentence, and the exact part of it that must be found. */
 const FOUND: ReadonlyArray<readonly [PiiKind, string, string]> = [

@@ -1,6 +1,6 @@
 /** The test run's key ring, and reading sealed rows back in plaintext for expectations. */
 import { LocalKeyProvider, parseMasterKeyEnv, type KeyProvider } from '../../src/crypto/index.js';
-import { ENCRYPTED_COLUMNS, FieldCrypto, NIL_OWNER, type EncryptedTable } from '../../src/data/crypto/index.js';
+import { ENCRYPTED_COLUMNS, FieldCrypto, NIL_OWNER, type EncryptedTable } from '../../src/data/encryption/index.js';
 import type { MikroORM } from '../../src/data/orm.js';
 
 /** Base64 of 32 bytes; also in vitest.config.ts (env) and test/setup/prepare-database.ts. */

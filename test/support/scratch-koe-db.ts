@@ -11,7 +11,7 @@ import { testCrypto } from './crypto.js';
 import { startTestKoe, TEST_PSEUDONYM_KEY, type TestKoe } from './koe.js';
 import { seedDemoData } from '../../src/data/demo-seed.js';
 import type { DemoOptions } from '../../src/data/seed/demo-data.types.js';
-import type { FieldCrypto } from '../../src/data/crypto/index.js';
+import type { FieldCrypto } from '../../src/data/encryption/index.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
 import { createScratchDatabase, urlForDatabase } from '../../src/data/postgres/index.js';
 

@@ -7,7 +7,7 @@ import type { UseRestrictionEntity } from './use-restriction.entity.js';
 
 /**
  * A customer as stored. Personal columns hold `ENC1:` ciphertext under the customer's data key
- * (src/data/crypto); exact lookups use the blind-index columns, never the ciphertext.
+ * (src/data/encryption); exact lookups use the blind-index columns, never the ciphertext.
  */
 @Entity({ tableName: 'customer' })
 @Index({ properties: ['createdAt', 'id'] })

@@ -17,8 +17,8 @@ import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { MASKERS, type MaskContext } from '../../policies/maskers/index.js';
 import type { RecipientDef } from '../../policies/model.js';
-import type { FieldCrypto } from '../crypto/index.js';
-import { ENCRYPTED_COLUMNS } from '../crypto/index.js';
+import type { FieldCrypto } from '../encryption/index.js';
+import { ENCRYPTED_COLUMNS } from '../encryption/index.js';
 import { insertProvisionRecord, type ProvisionRecordRow } from './provision-record.js';
 
 export const CONSENT_DOMESTIC = 'third_party';

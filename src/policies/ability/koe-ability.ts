@@ -8,7 +8,7 @@ import type { AbilityTuple } from '@casl/ability';
 import type { CondNode } from '../conditions/cond-node.js';
 import { piiFields, type FieldInfo, type SchemaCatalog } from '../catalog.js';
 import { catalogField } from '../catalog-lookup.js';
-import type { MaskerName } from '../masker-names.js';
+import type { MaskerName } from '../maskers/index.js';
 import { MUTATION_TYPE, type Decision, type MaskSpec } from '../model.js';
 import { READ_ROW, type KoeRawRule, type RuleMeta } from './raw-rules.js';
 import { rowFilterOf, type RowFilter } from './row-filter.js';

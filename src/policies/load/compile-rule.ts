@@ -6,7 +6,7 @@ import type { SchemaCatalog, TypeInfo } from '../catalog.js';
 import type { CondNode } from '../conditions/cond-node.js';
 import { toDnf, type Dnf } from '../conditions/dnf.js';
 import { parseCondition, type Path, type PathProblem } from '../conditions/parse-condition.js';
-import { DEFAULT_MASKER, isMaskerName, MASKER_NAMES } from '../masker-names.js';
+import { DEFAULT_MASKER, isMaskerName, MASKER_NAMES } from '../maskers/index.js';
 import { MUTATION_TYPE, POLICY_ACTIONS, type CompiledRule, type MaskerAliasDef, type MaskSpec, type PolicyAction } from '../model.js';
 import { suggest } from '../suggest.js';
 import type { RawRule } from './declarations.js';

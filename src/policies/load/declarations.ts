@@ -3,7 +3,7 @@
  * each exactly once, remembering which file and position declared it.
  */
 import type { Problem, SourceLoc } from '../errors.js';
-import { isMaskerName, MASKER_NAMES } from '../masker-names.js';
+import { isMaskerName, MASKER_NAMES } from '../maskers/index.js';
 import type { MaskerAliasDef, PurposeDef } from '../model.js';
 import { suggest } from '../suggest.js';
 import { locate, type ParsedFile } from './yaml-source.js';

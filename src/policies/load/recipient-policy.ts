@@ -7,7 +7,7 @@
  */
 import type { SchemaCatalog } from '../catalog.js';
 import type { Problem } from '../errors.js';
-import { isMaskerName, MASKER_NAMES } from '../masker-names.js';
+import { isMaskerName, MASKER_NAMES } from '../maskers/index.js';
 import type { RecipientDef, RecipientField } from '../model.js';
 import { suggest } from '../suggest.js';
 import { locate, type ParsedFile } from './yaml-source.js';

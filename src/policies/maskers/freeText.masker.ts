@@ -3,7 +3,7 @@
  * finds becomes a marker of its kind (`[PHONE]`, `[EMAIL]`, `[ADDRESS]` …), so an analyst still
  * reads "連絡先は[PHONE]です" and knows what was there without seeing it.
  */
-import { detectPii } from './pii-detector.js';
+import { detectPii } from '../detector/detector.js';
 import { REDACTED } from './redact.masker.js';
 
 export function maskFreeText(value: unknown): string | null {

@@ -35,6 +35,9 @@ export const MASKERS: Readonly<Record<MaskerName, Masker>> = Object.freeze({
   purchase: maskPurchase,
 });
 
+/** Every masker name a policy may give as `masker:`. */
+export const MASKER_NAMES = Object.keys(MASKERS) as readonly MaskerName[];
+
 /** The masker a `@pii` category gets when a policy says MASKED without naming one. */
 export const DEFAULT_MASKER: Readonly<Record<PiiCategory, MaskerName>> = Object.freeze({
   NAME: 'name',

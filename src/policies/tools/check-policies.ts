@@ -6,7 +6,7 @@ import { piiFields, type PiiCategory, type SchemaCatalog } from '../catalog.js';
 import { catalogField } from '../catalog-lookup.js';
 import { formatLoc, type Problem, type SourceLoc } from '../errors.js';
 import { compilePolicySources } from '../load/load-policy-set.js';
-import type { MaskerName } from '../masker-names.js';
+import type { MaskerName } from '../maskers/index.js';
 import type { PolicySet } from '../model.js';
 
 export interface Warning {

@@ -6,7 +6,7 @@ import { buildAbility, symbolicAbility } from '../ability/ability-for.js';
 import type { KoeAbility } from '../ability/koe-ability.js';
 import { catalogField } from '../catalog-lookup.js';
 import { placeholderValue } from '../conditions/placeholders.js';
-import type { MaskerName } from '../masker-names.js';
+import type { MaskerName } from '../maskers/index.js';
 import type { Decision, PolicySet } from '../model.js';
 import { planText, ruleRef, type RuleRef } from './describe-grants.js';
 

@@ -1,7 +1,7 @@
 /** Building the feedback list query: filters, search and orders checked against the policy, then keyset SQL. */
 import { FeedbackEntity } from '../../data/entities/index.js';
 import { leanFind, type Lean } from '../../data/lean-rows.js';
-import { isPiiKind, PII_KINDS } from '../../policies/maskers/pii-categories.js';
+import { isPiiKind, PII_KINDS } from '../../policies/detector/categories.js';
 import { FeedbackOrderField, OrderDirection } from '../../schema/enums.js';
 import { BadUserInputError } from '../../request/errors.js';
 import type { FeedbackFilter, FeedbackOrder } from '../../schema/inputs/feedback.input.js';

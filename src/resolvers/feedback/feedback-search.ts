@@ -5,7 +5,7 @@
  * points at the last row read, so the next page goes on from there instead of starting over.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { NIL_OWNER, type FieldCrypto } from '../../data/crypto/index.js';
+import { NIL_OWNER, type FieldCrypto } from '../../data/encryption/index.js';
 import { FeedbackEntity } from '../../data/entities/index.js';
 import type { TouchedRows } from '../../data/touched-rows.js';
 import { leanFind, type Lean } from '../../data/lean-rows.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import { NIL_OWNER } from '../../data/crypto/index.js';
+import { NIL_OWNER } from '../../data/encryption/index.js';
 import { CustomerEntity, FeedbackEntity } from '../../data/entities/index.js';
-import { feedbackPiiFlags } from '../../data/feedback-pii-flags.js';
+import { feedbackPiiFlags } from '../../policies/detector/feedback-flags.js';
 import { FeedbackStatus } from '../../schema/enums.js';
 import { BadUserInputError, ForbiddenError } from '../../request/errors.js';
 import { SubmitFeedbackInput } from '../../schema/inputs/feedback.input.js';

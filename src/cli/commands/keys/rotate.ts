@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { appendAuditEvents } from '../../../audit/append.js';
 import { auditAccessEvent } from '../../../auth/access-event.js';
 import { addKeyFileVersion } from '../../../crypto/index.js';
-import { keyProviderFor, rotateKeys, RotationError, type RotationResult } from '../../../data/crypto/index.js';
+import { keyProviderFor, rotateKeys, RotationError, type RotationResult } from '../../../data/encryption/index.js';
 import { cliActor } from '../cli-actor.js';
 import { cliAction, CliError, EXIT_USAGE } from '../policy/cli-support.js';
 import { progressReporter } from '../progress.js';

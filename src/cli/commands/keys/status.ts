@@ -3,7 +3,7 @@
  * version older than `rotation: maxAgeDays` of the policy files, and keys no configured KEK opens.
  */
 import type { Command } from 'commander';
-import { keyStatus, type KeyStatusReport } from '../../../data/crypto/index.js';
+import { keyStatus, type KeyStatusReport } from '../../../data/encryption/index.js';
 import { cliAction, DIR_OPTION, loadPolicyFrom } from '../policy/cli-support.js';
 import { openRuntime } from '../../runtime.js';
 

@@ -26,8 +26,8 @@
  * label (山田です), surnames ending in a role word (土屋さん reads as a shop like 本屋さん), and
  * birth dates given as an age or a year only.
  */
-import { ADDRESS, mayHoldAddress, POSTAL } from './pii-address.js';
-import { BIRTH_DATE, isPersonName, mayHoldBirthDate, mayHoldName, NAME } from './pii-person.js';
+import { ADDRESS, mayHoldAddress, POSTAL } from './address.js';
+import { BIRTH_DATE, isPersonName, mayHoldBirthDate, mayHoldName, NAME } from './person.js';
 
 export type PiiKind = 'EMAIL' | 'PHONE' | 'POSTAL' | 'CARD' | 'MYNUMBER' | 'ADDRESS' | 'NAME' | 'BIRTH_DATE';
 

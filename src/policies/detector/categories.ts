@@ -2,7 +2,7 @@
  * Which kinds of personal data a free text holds, never where or what: the flags stored beside an
  * encrypted feedback body so analysts can filter on them without reading the body.
  */
-import { detectPii, type PiiKind } from './pii-detector.js';
+import { detectPii, type PiiKind } from './detector.js';
 
 // A record, not a list, so a kind added to the detector fails to compile until it is listed here.
 const KINDS: Readonly<Record<PiiKind, true>> = {

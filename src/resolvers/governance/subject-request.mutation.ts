@@ -9,7 +9,7 @@ import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { appendAuditEvents } from '../../audit/append.js';
 import { maskReason } from '../../audit/mutation-detail.js';
 import { auditAccessEvent } from '../../auth/access-event.js';
-import { ENCRYPTED_FIELDS } from '../../data/crypto/index.js';
+import { ENCRYPTED_FIELDS } from '../../data/encryption/index.js';
 import { CustomerEntity } from '../../data/entities/index.js';
 import { eraseCustomer } from '../../data/erasure.js';
 import { subjectExport } from '../../data/subject-export.js';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import type { FieldCrypto } from '../../data/crypto/index.js';
+import type { FieldCrypto } from '../../data/encryption/index.js';
 
 /**
  * The data keys a request needs, one statement per batch; `null` for an owner whose key was

@@ -8,7 +8,7 @@
  * (`大阪府在住`, `横浜市に住んでいます`, `住所は東京都`). Without a prefecture, a municipality needs
  * a block number after it (`新宿区西新宿2-8-1`, `…二丁目`).
  */
-import { PREFECTURES } from './prefectures.js';
+import { PREFECTURES } from '../maskers/prefectures.js';
 
 export const JP = '\\p{Script=Han}\\p{Script=Katakana}々〆ヶ';
 const SUFFIX = '[市区町村郡]';

@@ -12,8 +12,8 @@
  * 1990/12/24, 19850401, 4月1日) right after 生年月日/誕生日 or right before 生まれ/生. A year on its
  * own (1985年生まれ) is not reported: it is what a masked birth date shows anyway.
  */
-import { JP } from './pii-address.js';
-import { ROLE_ENDINGS, WHOLE_WORDS } from './pii-name-words.js';
+import { JP } from './address.js';
+import { ROLE_ENDINGS, WHOLE_WORDS } from './name-words.js';
 
 const HAN = '\\p{Script=Han}々';
 const KANA = '\\p{Script=Katakana}';

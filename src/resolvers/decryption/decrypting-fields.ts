@@ -5,7 +5,7 @@
  */
 import { isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { DecryptionError } from '../../crypto/index.js';
-import { ENCRYPTED_FIELDS, NIL_OWNER, type EncryptedField } from '../../data/crypto/index.js';
+import { ENCRYPTED_FIELDS, NIL_OWNER, type EncryptedField } from '../../data/encryption/index.js';
 import { DataErasedError, DecryptionFailedError } from '../../request/errors.js';
 import type { KoeContext } from '../../request/context.js';
 
