@@ -13,6 +13,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two files at a time (vitest's default is all cores but one: one worker here). Each worker has a
+    // run database of its own (test/setup/global-setup.ts, test/support/run-database.ts), so files running
+    // side by side never see each other's writes.
+    maxWorkers: 2,
     // The test key ring (test/support/crypto.ts): CLI child processes inherit it, so they open the
     // data the test run sealed. Never the development key file.
     env: { KOE_MASTER_KEY: 'a29lLXRlc3QtbWFzdGVyLWtleS1ub3QtZm9yLXByb2Q=' },

@@ -29,7 +29,7 @@ afterAll(async () => {
 const koe = (args: readonly string[]) => runKoe(args, { ...koeCliEnv(db.url), KOE_MASTER_KEY: 'koe-test-master-key' });
 
 describe('koe audit', () => {
-  // Two spawns in parallel (tsx compiles the CLI each time, ~6 s): the broken verify and an export.
+  // Two spawns in parallel (each CLI start loads the packages, ~2 s): the broken verify and an export.
   it('exits 1 naming the seq of an edited row, and exports a time range as JSON lines', async () => {
     await asSuperuser(db, `update audit_event set outcome = 'ok' where seq = 77`);
     const out = join(dir, 'events.jsonl');

@@ -7,7 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import 'reflect-metadata';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'jose';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDatabaseUrl } from '../support/run-database.js';
 import { authenticate } from '../../src/auth/authenticate.js';
 import { verifyBearer, issueToken } from '../../src/auth/jwt.js';
 import { oidcFromEnv, type OidcConfig } from '../../src/auth/oidc.js';
@@ -120,7 +121,7 @@ function b64(o: object): string {
 describe('authenticate with an OIDC provider', () => {
   let orm: MikroORM;
   beforeAll(async () => {
-    orm = await openOrm({ url: inject('databaseUrl') });
+    orm = await openOrm({ url: runDatabaseUrl() });
   });
   afterAll(async () => orm?.close(true));
 

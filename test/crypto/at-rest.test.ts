@@ -5,7 +5,8 @@
  */
 import 'reflect-metadata';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDatabaseUrl } from '../support/run-database.js';
 import { normalizeEmail, normalizeName, normalizePhone } from '../../src/crypto/index.js';
 import { ENCRYPTED_COLUMNS, type FieldCrypto } from '../../src/data/encryption/index.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
@@ -19,9 +20,9 @@ let client: pg.Client;
 let orm: MikroORM;
 let crypto: FieldCrypto;
 beforeAll(async () => {
-  client = new pg.Client({ connectionString: inject('databaseUrl') });
+  client = new pg.Client({ connectionString: runDatabaseUrl() });
   await client.connect();
-  orm = await openOrm({ url: inject('databaseUrl'), poolMax: 2 });
+  orm = await openOrm({ url: runDatabaseUrl(), poolMax: 2 });
   crypto = await testCrypto(orm);
 });
 afterAll(async () => {

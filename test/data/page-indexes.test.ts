@@ -1,12 +1,13 @@
 // Newest-first pages sort `desc nulls last`; without a matching index PostgreSQL sorts the whole
 // table for every page (the gateway's dashboard query spent 60–80 ms there on 100k feedback).
 import 'reflect-metadata';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDatabaseUrl } from '../support/run-database.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
 
 let orm: MikroORM;
 beforeAll(async () => {
-  orm = await openOrm({ url: inject('databaseUrl') });
+  orm = await openOrm({ url: runDatabaseUrl() });
 });
 afterAll(async () => {
   await orm?.close(true);

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import 'reflect-metadata';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDatabaseUrl } from '../support/run-database.js';
 import { createApiKey } from '../../src/auth/api-key-admin.js';
 import { readDecisions } from '../../src/cli/commands/access/review-apply.js';
 import { verifyApiKey } from '../../src/auth/api-key.js';
@@ -33,7 +34,7 @@ const ago = (days: number) => new Date(Date.now() - days * DAY);
 const ADMIN = { id: 'p-admin', roles: ['admin'], policyVersion: 'test', via: 'cli' as const };
 
 beforeAll(async () => {
-  scratch = await createScratchDatabase(urlForDatabase(inject('databaseUrl'), 'postgres'), 'koe_test');
+  scratch = await createScratchDatabase(urlForDatabase(runDatabaseUrl(), 'postgres'), 'koe_test');
   orm = await openOrm({ url: scratch.url });
   await migrateUp(orm);
   await seedDemoData(orm, 'cli-test', await testCrypto(orm), { customers: 20, feedback: 20 });

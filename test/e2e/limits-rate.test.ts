@@ -2,7 +2,8 @@
  * The per-principal rate limit lives in Postgres, so two instances on one database agree: with a
  * limit of 5 requests a minute, the sixth request is refused whichever instance it reaches.
  */
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDatabaseUrl } from '../support/run-database.js';
 import { issueToken } from '../../src/auth/jwt.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
 import type { LimitSettings } from '../../src/server/limits/settings.js';
@@ -44,7 +45,7 @@ async function awayFromMinuteEnd(): Promise<void> {
 }
 
 beforeAll(async () => {
-  orm = await openOrm({ url: inject('databaseUrl') });
+  orm = await openOrm({ url: runDatabaseUrl() });
 });
 afterAll(async () => {
   for (const p of platforms) await p.stop();

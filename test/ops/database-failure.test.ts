@@ -6,7 +6,8 @@
  */
 import { GraphQLError } from 'graphql';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDatabaseUrl } from '../support/run-database.js';
 import { issueToken } from '../../src/auth/jwt.js';
 import { DEFAULT_ACQUIRE_TIMEOUT_MS } from '../../src/data/orm.js';
 import { urlForDatabase } from '../../src/data/postgres/index.js';
@@ -31,7 +32,7 @@ afterAll(async () => {
 
 /** Runs on the server's `postgres` database, so it works while the scratch one refuses connections. */
 async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: urlForDatabase(inject('databaseUrl'), 'postgres') });
+  const c = new pg.Client({ connectionString: urlForDatabase(runDatabaseUrl(), 'postgres') });
   await c.connect();
   try {
     await c.query(sql);

@@ -3,7 +3,8 @@
  * reads, and that no personal data reaches the log.
  */
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDatabaseUrl } from '../support/run-database.js';
 import { issueToken } from '../../src/auth/jwt.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
 import { testCrypto } from '../support/crypto.js';
@@ -19,7 +20,7 @@ const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(J
 const base = async (o: MikroORM = orm) => ({ crypto: await testCrypto(o), jwtSecret: TEST_JWT_SECRET, pseudonymKey: TEST_PSEUDONYM_KEY, policy: await loadPolicy(POLICY_DIR) });
 
 beforeAll(async () => {
-  orm = await openOrm({ url: inject('databaseUrl') });
+  orm = await openOrm({ url: runDatabaseUrl() });
   platform = await startPlatform({ orm, ...(await base()), ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 }, adminPort: 0, logger });
 });
 afterAll(async () => {
@@ -41,7 +42,7 @@ describe('operations', () => {
   });
 
   it('reports 503 with the reason when the database is gone', async () => {
-    const own = await openOrm({ url: inject('databaseUrl') });
+    const own = await openOrm({ url: runDatabaseUrl() });
     const sub = await startSubgraph('customers', { orm: own, ...(await base(own)) }, '127.0.0.1', 0);
     try {
       await own.close(true);

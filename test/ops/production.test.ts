@@ -3,7 +3,8 @@
  * at each subgraph; no "did you mean" hints that would rebuild the schema; internal errors masked
  * but carrying the request id.
  */
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDatabaseUrl } from '../support/run-database.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
 import { testCrypto } from '../support/crypto.js';
 import type { RequestAccess } from '../../src/request/access.js';
@@ -17,7 +18,7 @@ let platform: Platform;
 const as = async (id: string) => ({ authorization: `Bearer ${await issueToken(TEST_JWT_SECRET, id)}` });
 
 beforeAll(async () => {
-  orm = await openOrm({ url: inject('databaseUrl') });
+  orm = await openOrm({ url: runDatabaseUrl() });
   const policy = await loadPolicy(POLICY_DIR);
   const real = accessFromPolicy(policy);
   // A policy engine that breaks on one field, to see how an internal error leaves the server.

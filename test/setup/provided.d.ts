@@ -1,8 +1,11 @@
 // Values the global setup hands to test files through vitest's provide/inject.
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** URL of this run's scratch database (fresh per `vitest run`); use with `inject('databaseUrl')` */
-    databaseUrl: string;
+    /**
+     * This run's scratch databases (fresh per `vitest run`), one per worker; a test file takes its
+     * worker's with `runDatabaseUrl()` (test/support/run-database.ts).
+     */
+    databaseUrls: string[];
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * The `koe` CLI as a child process, the way an operator runs it: tsx compiles src/cli/main.ts with the
- * repository's tsconfig, in the repository root, with this process's environment plus the caller's.
+ * The `koe` CLI as a child process, the way an operator runs it (bin/koe.js: the compiled CLI, which the
+ * global setup keeps current, else the sources through tsx), in the repository root, with this
+ * process's environment plus the caller's.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -35,12 +36,12 @@ export function koeCliEnv(databaseUrl: string): NodeJS.ProcessEnv {
  * `env` is laid over `process.env`; a variable set to `undefined` there is removed from the child's environment.
  */
 export function runKoe(args: readonly string[], env: NodeJS.ProcessEnv = {}, opts: KoeRunOptions = {}): Promise<KoeRun> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json') };
+  const childEnv: NodeJS.ProcessEnv = { ...process.env };
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) delete childEnv[name];
     else childEnv[name] = value;
   }
-  const argv = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'src/cli/main.ts'), ...args];
+  const argv = [join(ROOT, 'bin/koe.js'), ...args];
   const options = { cwd: opts.cwd ?? ROOT, env: childEnv, maxBuffer: opts.maxBuffer ?? 16 << 20 };
   return new Promise((resolve) => {
     execFile(process.execPath, argv, options, (err, stdout, stderr) => {

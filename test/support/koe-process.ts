@@ -74,13 +74,13 @@ export interface KoeProcess {
 
 /** Starts `koe start --no-seed` on the scratch and resolves once it prints its gateway URL. */
 export async function startKoeProcess(scratch: KoeScratch, timeoutMs = 120_000, extraEnv: NodeJS.ProcessEnv = {}): Promise<KoeProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.json'), PORT: '0', KOE_ADMIN_PORT: '0' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', KOE_ADMIN_PORT: '0' };
   for (const [k, v] of Object.entries({ ...scratch.env, ...extraEnv })) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  // `node --import tsx`, not the tsx CLI: one process, so a SIGKILL hits Koe itself, not a wrapper.
-  const argv = ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'start', '--no-seed'];
+  // bin/koe.js runs Koe in its own process (compiled or through tsx), so a SIGKILL hits Koe itself, not a wrapper.
+  const argv = [path.join(ROOT, 'bin/koe.js'), 'start', '--no-seed'];
   const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const waiters = new Set<{ re: RegExp; resolve: (l: string) => void }>();

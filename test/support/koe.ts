@@ -1,11 +1,11 @@
 /**
- * A real Koe for a test file: its own ORM on the run's scratch database, the three subgraphs and
+ * A real Koe for a test file: its own ORM on the run's scratch database (its worker's), the three subgraphs and
  * the gateway on free ports, and a graphql-request client per role.
  */
 import 'reflect-metadata';
 import { GraphQLClient } from 'graphql-request';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { inject } from 'vitest';
+import { runDatabaseUrl } from './run-database.js';
 import { issueToken } from '../../src/auth/jwt.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
 import { startPlatform, type Platform } from '../../src/server/platform.js';
@@ -32,7 +32,7 @@ export interface TestKoe {
 export const POLICY_DIR = new URL('../../policies', import.meta.url).pathname;
 
 export interface TestKoeOptions {
-  /** Another database than the run's (a scratch one a test may break); default `inject('databaseUrl')`. */
+  /** Another database than the run's (a scratch one a test may break); default `runDatabaseUrl()`. */
   databaseUrl?: string;
   /** The platform's logger (e.g. one that collects warn lines); default the environment's. */
   logger?: import('../../src/server/ops/logger.js').Logger;
@@ -48,7 +48,7 @@ export async function startTestKoe(
 ): Promise<TestKoe> {
   policy ??= await loadPolicy(POLICY_DIR);
   const queries: string[] = [];
-  const orm = await openOrm({ url: opts.databaseUrl ?? inject('databaseUrl'), onQuery: (sql) => queries.push(sql) });
+  const orm = await openOrm({ url: opts.databaseUrl ?? runDatabaseUrl(), onQuery: (sql) => queries.push(sql) });
   const platform = await startPlatform({
     orm,
     crypto: await testCrypto(orm),

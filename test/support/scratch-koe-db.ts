@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { runDatabaseUrl } from './run-database.js';
 import type { Sql } from '../../src/audit/chain-reader.js';
 import { migrateUp } from '../../src/data/migrate.js';
 import { testCrypto } from './crypto.js';
@@ -27,7 +27,7 @@ export interface ScratchKoeDb {
 }
 
 export async function scratchKoeDb(): Promise<ScratchKoeDb> {
-  const adminUrl = urlForDatabase(inject('databaseUrl'), 'postgres');
+  const adminUrl = urlForDatabase(runDatabaseUrl(), 'postgres');
   const db = await createScratchDatabase(adminUrl, 'koe_test');
   const orm = await openOrm({ url: db.url, poolMax: 4 });
   let crypto: FieldCrypto;

@@ -73,7 +73,10 @@ export function registerStart(program: Command): void {
         const onSignal = () => void shutdown(platform.stop).then(() => process.exit(0));
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
-        await printWelcome(platform.gatewayUrl, { ...platform.subgraphUrls, ...(platform.metricsUrl ? { metrics: platform.metricsUrl } : {}) }, rt.secrets.jwtSecret, tokenTtl, rt.databaseSource, say);
+        const urls = { ...platform.subgraphUrls, ...(platform.metricsUrl ? { metrics: platform.metricsUrl } : {}) };
+        // One write, after the tokens are minted: a log line (the gateway asking the subgraphs for their
+        // schemas, a first request) never lands between the URLs and the tokens.
+        say(await welcome(platform.gatewayUrl, urls, rt.secrets.jwtSecret, tokenTtl, rt.databaseSource));
       } catch (e) {
         await rt.close();
         throw e;
@@ -81,33 +84,26 @@ export function registerStart(program: Command): void {
     });
 }
 
-async function printWelcome(
-  gatewayUrl: string,
-  subgraphs: Record<string, string>,
-  secret: Uint8Array,
-  tokenTtl: number,
-  dbSource: string,
-  say: (l: string) => void,
-): Promise<void> {
-  say('');
-  say(`Koe is up (database: ${dbSource}).`);
-  say(`  gateway    ${gatewayUrl}`);
-  for (const [name, url] of Object.entries(subgraphs)) say(`  ${name.padEnd(10)} ${url}`);
-  say('');
-  say(`Demo tokens (valid ${Math.round((tokenTtl / 3600) * 10) / 10} h; \`npx koe token <principal>\` mints more):`);
+async function welcome(gatewayUrl: string, subgraphs: Record<string, string>, secret: Uint8Array, tokenTtl: number, dbSource: string): Promise<string> {
+  const lines = ['', `Koe is up (database: ${dbSource}).`, `  gateway    ${gatewayUrl}`];
+  for (const [name, url] of Object.entries(subgraphs)) lines.push(`  ${name.padEnd(10)} ${url}`);
+  lines.push('', `Demo tokens (valid ${Math.round((tokenTtl / 3600) * 10) / 10} h; \`npx koe token <principal>\` mints more):`);
   let sample = '';
   for (const p of DEMO_PRINCIPALS.filter((d) => d.status === 'active')) {
     const token = await issueToken(secret, p.id, tokenTtl);
     sample ||= token;
-    say(`  ${p.roles.join(',').padEnd(14)} ${p.id.padEnd(16)} ${token}`);
+    lines.push(`  ${p.roles.join(',').padEnd(14)} ${p.id.padEnd(16)} ${token}`);
   }
-  say('');
-  say('Try:');
   // A self-signed certificate: curl must be told to trust it.
   const trust = gatewayUrl.startsWith('https:') ? ` --cacert ${process.env.KOE_TLS_CA ?? process.env.KOE_TLS_CERT}` : '';
-  say(`  curl -s${trust} ${gatewayUrl} -H 'content-type: application/json' \\`);
-  say(`    -H 'authorization: Bearer ${sample}' \\`);
-  say(`    -d '{"query":"{ feedbacks(first: 3) { totalCount edges { node { channel body customer { name email } } } } }"}'`);
-  say('');
-  say('Ctrl-C stops everything, the embedded database included.');
+  lines.push(
+    '',
+    'Try:',
+    `  curl -s${trust} ${gatewayUrl} -H 'content-type: application/json' \\`,
+    `    -H 'authorization: Bearer ${sample}' \\`,
+    `    -d '{"query":"{ feedbacks(first: 3) { totalCount edges { node { channel body customer { name email } } } } }"}'`,
+    '',
+    'Ctrl-C stops everything, the embedded database included.',
+  );
+  return lines.join('\n');
 }
