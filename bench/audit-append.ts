@@ -4,7 +4,9 @@
  * verify. (2) Latency: the policy-overhead query as `analyst` on two platforms, recorder on and off
  * (`unrecorded`, a benchmark-only option), interleaved; prints medians and the difference.
  *
- *   npm run bench -- audit-append [--seconds 10] [--writers 32] [--rounds 200] [--only appends|latency]
+ *   npm run bench -- audit-append [--seconds 10] [--writers 32] [--rounds 200] [--only appends|latency] [--first 100]
+ *
+ * `--first` sets the page size: a small page shows the audit's share where execution costs little.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -26,6 +28,7 @@ const seconds = Number(args.get('seconds') ?? 10);
 const writers = Number(args.get('writers') ?? 32);
 const rounds = Number(args.get('rounds') ?? 200);
 const only = args.get('only');
+const first = Number(args.get('first') ?? 100);
 const log = (l: string) => console.error(l);
 
 /** A typical read event: one principal, 20 customers, two fields decided. */
@@ -61,10 +64,10 @@ async function throughput(orms: MikroORM[]): Promise<{ events: number; perSecond
 }
 
 const QUERY = `{
-  customers(first: 100) { edges { node { id customerKey name nameKana email phone address birthDate prefecture
+  customers(first: ${first}) { edges { node { id customerKey name nameKana email phone address birthDate prefecture
     feedback(first: 3) { edges { node { id receivedAt rating body } } } } } }
 }`;
-const SUBGRAPH_QUERY = `{ customers(first: 100) { edges { node { id customerKey name nameKana email phone address birthDate prefecture } } } }`;
+const SUBGRAPH_QUERY = `{ customers(first: ${first}) { edges { node { id customerKey name nameKana email phone address birthDate prefecture } } } }`;
 
 async function latency(db: BenchDb): Promise<ReturnType<typeof stats>[]> {
   const policy = await loadPolicy(policyDir(PROJECT_ROOT));
@@ -73,7 +76,7 @@ async function latency(db: BenchDb): Promise<ReturnType<typeof stats>[]> {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${await issueToken(secret, 'p-analyst')}` };
   const post = (url: string, query: string) => async () => {
     const json = (await (await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query }) })).json()) as { errors?: unknown[]; data?: { customers: { edges: unknown[] } } };
-    if (json.errors || json.data?.customers.edges.length !== 100) throw new Error(`unexpected answer: ${JSON.stringify(json).slice(0, 300)}`);
+    if (json.errors || json.data?.customers.edges.length !== first) throw new Error(`unexpected answer: ${JSON.stringify(json).slice(0, 300)}`);
   };
   try {
     const samples = await interleave([

@@ -8,6 +8,11 @@
  * body computed here (`eventHashParts`). Given an entity manager inside a transaction, the append
  * joins it: the events commit or roll back with the change they record, and the chain lock is held
  * until that transaction ends (keep it short). Otherwise the statement commits on its own.
+ *
+ * `durable: false` commits without waiting for the WAL flush (`SET LOCAL synchronous_commit = off`,
+ * as `set_config(…, true)` in the same statement, so still one round trip): only for a read's event
+ * whose request ends with a synchronous commit of its own, the gateway's edge event. PostgreSQL
+ * flushes WAL in order, so that commit makes this one durable too (src/audit/edge-event.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
@@ -24,7 +29,15 @@ interface ChainPosition {
   chain_hash: string;
 }
 
-export async function appendAuditEvents(em: EntityManager, events: readonly NewAuditEvent[]): Promise<ChainedAuditEvent[]> {
+export interface AppendOptions {
+  /** Wait for the commit to be flushed (default). False applies to the whole transaction the append runs in. */
+  durable?: boolean;
+}
+
+const APPEND_SQL = 'select chain_seq::text as chain_seq, chain_prev_hash, chain_hash from koe_audit_append(?::jsonb)';
+const APPEND_DEFERRED_SQL = `${APPEND_SQL} where set_config('synchronous_commit', 'off', true) is not null`;
+
+export async function appendAuditEvents(em: EntityManager, events: readonly NewAuditEvent[], opts: AppendOptions = {}): Promise<ChainedAuditEvent[]> {
   if (events.length === 0) return [];
   const fitted = events.map(fitAuditEvent);
   const ids = fitted.map(() => randomUUID());
@@ -38,10 +51,7 @@ export async function appendAuditEvents(em: EntityManager, events: readonly NewA
   // A bound parameter through knex, not `execute`: that inlines the batch (kilobytes per event) into
   // the SQL text, which costs more than the append itself.
   const knex = (em.getTransactionContext<Knex.Transaction>() ?? em.getConnection().getKnex());
-  const result = await knex.raw<{ rows: ChainPosition[] }>(
-    'select chain_seq::text as chain_seq, chain_prev_hash, chain_hash from koe_audit_append(?::jsonb)',
-    [JSON.stringify(rows)],
-  );
+  const result = await knex.raw<{ rows: ChainPosition[] }>(opts.durable === false ? APPEND_DEFERRED_SQL : APPEND_SQL, [JSON.stringify(rows)]);
   const positions = result.rows;
   if (positions.length !== events.length) throw new Error(`audit append returned ${positions.length} positions for ${events.length} events`);
   return fitted.map((event, i) => {

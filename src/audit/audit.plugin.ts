@@ -5,6 +5,9 @@
  * byte leaves; if it fails, the body is replaced by an AUDIT_UNAVAILABLE error and no data (fail
  * closed: nothing goes out unrecorded). A mutation's event is appended inside the transaction its
  * change was written in, and commits with it (src/audit/mutation-transaction.ts).
+ * A read called by Koe's gateway (`ctx.edgeAudited`) commits without waiting for the WAL flush: the
+ * gateway's edge event, committed synchronously before the client's response leaves, makes it
+ * durable (src/audit/edge-event.ts). Its detail says so (`commit: 'async'`). Mutations never do.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
@@ -34,7 +37,8 @@ export interface AuditRecorderOptions {
   alerts?: AlertOptions;
 }
 
-const UNAVAILABLE: GraphQLFormattedError = {
+/** The whole body of an answer whose event could not be written: no data. */
+export const UNAVAILABLE: GraphQLFormattedError = {
   message: new AuditUnavailableError().message,
   extensions: { code: ErrorCode.AUDIT_UNAVAILABLE },
 };
@@ -85,6 +89,8 @@ export function useAuditRecorder(opts: AuditRecorderOptions): ApolloServerPlugin
                 // Commits the change with its event, or rolls both back when the append failed.
                 await endMutation(ctx.em, open, committed);
               }
+            } else if (ctx.edgeAudited) {
+              chained = await batcher.append(ctx.em, { ...event, detail: { ...event.detail, commit: 'async' } }, { durable: false });
             } else {
               chained = await batcher.append(ctx.em, event);
             }

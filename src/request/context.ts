@@ -40,4 +40,10 @@ export interface KoeContext {
   readonly crypto: FieldCrypto;
   /** Signs the cursors this subgraph hands out and checks the ones it is given back. */
   readonly cursors: Cursors;
+  /**
+   * The gateway's principal assertion for this call was valid: the principal was not read here, and
+   * the gateway's edge event (committed synchronously before the client sees a byte) makes a read's
+   * event durable, so it may commit without waiting for the flush. Absent or false: a direct call.
+   */
+  readonly edgeAudited?: boolean;
 }

@@ -10,6 +10,10 @@ import { recordingRefusals } from '../audit/refusal-recorder.js';
 import { alertSink, type AlertOptions } from '../audit/alerts/alert-evaluator.js';
 import { unavailableOnDatabaseFailure } from './ops/database-failure.js';
 import { authenticate } from '../auth/authenticate.js';
+import { PRINCIPAL_ASSERTION_HEADER, signPrincipalAssertion } from '../auth/principal-assertion.js';
+import { useEdgeAudit, type EdgeContext } from '../audit/edge-event.js';
+import { derivedKey } from '../crypto/derive.js';
+import { ErrorCode } from '../request/errors.js';
 import { formatErrorFor } from './format-error.js';
 import { limitParseOptions } from './limits/query-limits.plugin.js';
 import { serveHttp, type RunningHttp } from './http.js';
@@ -18,7 +22,7 @@ import { useInputGuard } from './input/input-guard.plugin.js';
 import { useIntrospectionPolicy } from './limits/introspection.plugin.js';
 import { useQueryLimits } from './limits/query-limits.plugin.js';
 import { useRateLimit } from './limits/rate-limit.plugin.js';
-import { httpErrorLogger, refusalAppendLogger, useErrorLog } from './ops/error-log.js';
+import { errorFields, httpErrorLogger, refusalAppendLogger, useErrorLog } from './ops/error-log.js';
 import { useObserver } from './ops/observe.plugin.js';
 import { readinessOf } from './ops/readiness.js';
 import { requestObserver } from './ops/request-observer.js';
@@ -28,7 +32,7 @@ import { errorFromSubgraph } from './subgraph-errors.js';
 import { subgraphFetcher } from './subgraph-fetcher.js';
 import { trustedCa, type TlsMaterial } from './tls.js';
 
-interface GatewayContext extends RequestMeta {
+interface GatewayContext extends RequestMeta, EdgeContext {
   principalId: string;
   roles: readonly string[];
 }
@@ -44,15 +48,20 @@ export interface GatewayDeps {
   tls?: TlsMaterial | null;
   /** The alert rules run over the refusals the gateway records (repeated authentication failures …). */
   alerts: AlertOptions;
+  /** The subgraphs' policy version: principal assertions name it, the edge event records it. */
+  policyVersion: string;
+  /** Benchmarks only (bench/audit-append.ts): no edge event, to measure what auditing costs. */
+  unrecorded?: boolean;
 }
 
 export async function startGateway(deps: GatewayDeps, host: string, port: number): Promise<RunningHttp> {
   const ops = opsOf(deps);
   const counting = ops.limits.requestsPerMinute > 0 || ops.limits.plainReadsPerMinute > 0;
   const fetcher = subgraphFetcher(deps.tls ? trustedCa(deps.tls) : undefined);
+  const assertionKey = derivedKey(deps.jwtSecret, 'principalAssertion');
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl,
-    buildService: ({ url }) =>
+    buildService: ({ name, url }) =>
       new RemoteGraphQLDataSource<GatewayContext>({
         url,
         fetcher,
@@ -64,6 +73,10 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
           if (context.purpose) headers.set(FORWARDED.purpose, context.purpose);
           headers.set(FORWARDED.requestId, context.requestId);
           headers.set(GATEWAY_HEADER, gatewayProof(deps.jwtSecret, context.requestId));
+          // Who is calling, as read once for this client request: the subgraph need not read it again.
+          const bound = { requestId: context.requestId, authorization: context.authorization, policyVersion: deps.policyVersion };
+          headers.set(PRINCIPAL_ASSERTION_HEADER, signPrincipalAssertion(assertionKey, context.principal, bound));
+          context.calls.push(name);
           // The gateway counted this request: the subgraphs add its PLAIN reads but not the request.
           if (counting) headers.set(COUNTED_HEADER, countedProof(deps.jwtSecret, context.requestId));
         },
@@ -86,6 +99,9 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
       useQueryLimits(ops.limits),
       ...(ops.limits.production ? [useIntrospectionPolicy<GatewayContext>({ rolesOf: (ctx) => ctx.roles })] : []),
       useRateLimit<GatewayContext>(ops.limits, ops.rateLimits, { principalId: (c) => c.principalId, countsRequest: () => true, plainReads: () => 0 }),
+      // After the last subgraph answered, before a byte leaves: the synchronous commit that makes
+      // this request's subgraph events durable (src/audit/edge-event.ts).
+      ...(deps.unrecorded ? [] : [useEdgeAudit<GatewayContext>({ em: deps.orm.em.fork(), policyVersion: deps.policyVersion, onAppendError: edgeAppendLogger(ops) })]),
       useObserver<GatewayContext>(),
       useErrorLog<GatewayContext>(ops.log, 'gateway'),
     ],
@@ -106,8 +122,13 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
       refuseMalformedHeaders(req);
       const meta = requestMeta(req);
       const principal = await authenticate(meta.authorization, deps.orm.em.fork(), { jwtSecret: deps.jwtSecret, maxTokenTtlSeconds: ops.limits.maxTokenTtlSeconds });
-      return { ...meta, principalId: principal.id, roles: principal.roles };
+      return { ...meta, principal, principalId: principal.id, roles: principal.roles, calls: [] };
     }), { alerts: alertSink(deps.alerts), onAppendError: refusalAppendLogger('gateway', ops.log) }),
   });
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };
+}
+
+/** The client got AUDIT_UNAVAILABLE and no data; the operator gets the cause. */
+function edgeAppendLogger(ops: ServerOps): (err: unknown, ctx: GatewayContext) => void {
+  return (err, ctx) => ops.log.error({ requestId: ctx.requestId, server: 'gateway', code: ErrorCode.AUDIT_UNAVAILABLE, ...errorFields(err) }, 'audit write failed');
 }

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { CheckpointKey } from '../audit/checkpoint.js';
 import { authenticate } from '../auth/authenticate.js';
+import { assertedPrincipal } from '../auth/asserted-principal.js';
 import { recordingRefusals } from '../audit/refusal-recorder.js';
 import type { AuthenticatedPrincipal } from '../request/principal.js';
 import type { FieldCrypto } from '../data/encryption/index.js';
@@ -87,19 +88,24 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };
 }
 
-/** One request's context: the caller authenticated against the database, its policy view, fresh loaders. */
+/**
+ * One request's context: the caller authenticated (from the gateway's principal assertion when it
+ * is valid for this call, else against the database), its policy view, fresh loaders.
+ */
 export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm' | 'jwtSecret' | 'pseudonymKey' | 'policy' | 'accessFor' | 'crypto' | 'ops'>): (req: IncomingMessage) => Promise<KoeContext> {
   const pseudonym = (id: string) => customerKey(deps.pseudonymKey, id);
   const maskContext = { pseudonymKey: deps.pseudonymKey };
   const auth = { jwtSecret: deps.jwtSecret, maxTokenTtlSeconds: opsOf(deps).limits.maxTokenTtlSeconds };
   const cursors = new Cursors(deps.jwtSecret);
   const accessFor = deps.accessFor ?? accessFromPolicy(deps.policy);
+  const asserted = assertedPrincipal(deps.jwtSecret, deps.policy.version);
   return async (req) => {
     refuseMalformedHeaders(req);
     const meta = requestMeta(req);
     const em = deps.orm.em.fork();
     const touched = new TouchedRows();
-    const principal = await authenticate(meta.authorization, em, auth);
+    const fromGateway = asserted(req, meta);
+    const principal = fromGateway ?? (await authenticate(meta.authorization, em, auth));
     const access = accessFor(principal, meta.purpose);
     return {
       requestId: meta.requestId,
@@ -116,6 +122,7 @@ export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm
       decisions: new DecisionCounter(),
       crypto: deps.crypto,
       cursors,
+      edgeAudited: fromGateway !== null,
     };
   };
 }

@@ -1,5 +1,6 @@
 /** Group commit: concurrent appends from two "instances" form one valid chain; a bad event fails alone. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendAuditEvents } from '../../src/audit/append.js';
 import { AuditAppendBatcher } from '../../src/audit/append-batcher.js';
 import { verifyChain } from '../../src/audit/verify.js';
 import { asSuperuser, buildChain, sampleEvent } from '../support/audit-chain.js';
@@ -36,5 +37,20 @@ describe(AuditAppendBatcher.name, () => {
     }
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await verifyChain(db.sql)).toMatchObject({ ok: true, events: 2 });
+  });
+
+  // Guards the edge design: a read called by the gateway commits without the flush, anything else waits for it.
+  it.each([
+    ['an append asked not to be durable', 'off', { durable: false }],
+    ['a default append', 'on', {}],
+    ['a durable append', 'on', { durable: true }],
+  ] as const)('commits %s with synchronous_commit %s', async (_, want, opts) => {
+    await buildChain(db, 0);
+    const shown = await db.orm.em.fork().transactional(async (em) => {
+      await appendAuditEvents(em, [sampleEvent(1)], opts);
+      return (await em.execute<Array<{ synchronous_commit: string }>>('show synchronous_commit'))[0]!.synchronous_commit;
+    });
+    expect(shown).toBe(want);
+    expect(await verifyChain(db.sql)).toMatchObject({ ok: true, events: 1 });
   });
 });

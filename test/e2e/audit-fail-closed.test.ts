@@ -80,7 +80,8 @@ describe('useAuditRecorder (fail closed)', () => {
     const requestId = `after-${randomUUID()}`;
     const after = await asAdmin(koe.platform.gatewayUrl, requestId);
     expect(after.text).toContain(emails[0]!);
-    expect(await koe.orm.em.fork().count(AuditEventEntity, { requestId })).toBe(1);
+    // The customers subgraph's event and the gateway's edge event.
+    expect(await koe.orm.em.fork().count(AuditEventEntity, { requestId, action: { $in: ['query', 'edge'] } })).toBe(2);
     expect((await verifyChain(db.sql)).ok).toBe(true);
   });
 
