@@ -6,13 +6,14 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { KoeConfig } from '../config/index.js';
 import { recordingRefusals } from '../audit/refusal-recorder.js';
 import { markingDatabaseFailure } from './ops/database-failure.js';
 import { authenticate } from '../auth/authenticate.js';
 import { formatErrorFor } from './format-error.js';
 import { limitParseOptions } from './limits/query-limits.plugin.js';
 import { serveHttp, type RunningHttp } from './http.js';
-import { COUNTED_HEADER, countedProof, GATEWAY_HEADER, gatewayProof } from './limits/counted-proof.js';
+import { COUNTED_HEADER, countedProof, GATEWAY_HEADER, gatewayProof, proofKey } from './limits/counted-proof.js';
 import { useInputGuard } from './input/input-guard.plugin.js';
 import { useIntrospectionPolicy } from './limits/introspection.plugin.js';
 import { useQueryLimits } from './limits/query-limits.plugin.js';
@@ -38,6 +39,8 @@ export interface GatewayDeps {
   orm: MikroORM;
   jwtSecret: Uint8Array;
   supergraphSdl: string;
+  /** The settings resolved once at start-up (OIDC; limits and log level when `ops` is absent). */
+  config: KoeConfig;
   ops?: ServerOps;
   /** Serve HTTPS, and call the subgraphs over HTTPS trusting `ca` (default: the certificate itself). */
   tls?: TlsMaterial | null;
@@ -47,6 +50,8 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
   const ops = opsOf(deps);
   const counting = ops.limits.requestsPerMinute > 0 || ops.limits.plainReadsPerMinute > 0;
   const fetcher = subgraphFetcher(deps.tls ? trustedCa(deps.tls) : undefined);
+  const key = proofKey(deps.jwtSecret);
+  const auth = { jwtSecret: deps.jwtSecret, oidc: deps.config.oidc, maxTokenTtlSeconds: ops.limits.maxTokenTtlSeconds };
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl,
     buildService: ({ url }) =>
@@ -60,9 +65,9 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
           if (context.authorization) headers.set(FORWARDED.authorization, context.authorization);
           if (context.purpose) headers.set(FORWARDED.purpose, context.purpose);
           headers.set(FORWARDED.requestId, context.requestId);
-          headers.set(GATEWAY_HEADER, gatewayProof(deps.jwtSecret, context.requestId));
+          headers.set(GATEWAY_HEADER, gatewayProof(key, context.requestId));
           // The gateway counted this request: the subgraphs add its PLAIN reads but not the request.
-          if (counting) headers.set(COUNTED_HEADER, countedProof(deps.jwtSecret, context.requestId));
+          if (counting) headers.set(COUNTED_HEADER, countedProof(key, context.requestId));
         },
       }),
   });
@@ -102,7 +107,7 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     context: recordingRefusals(deps.orm, 'gateway', markingDatabaseFailure(async (req) => {
       refuseMalformedHeaders(req);
       const meta = requestMeta(req);
-      const principal = await authenticate(meta.authorization, deps.orm.em.fork(), { jwtSecret: deps.jwtSecret, maxTokenTtlSeconds: ops.limits.maxTokenTtlSeconds });
+      const principal = await authenticate(meta.authorization, deps.orm.em.fork(), auth);
       return { ...meta, principalId: principal.id, roles: principal.roles };
     }), refusalAppendLogger('gateway', ops.log)),
   });

@@ -10,7 +10,8 @@ import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'j
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { authenticate } from '../../src/auth/authenticate.js';
 import { verifyBearer, issueToken } from '../../src/auth/jwt.js';
-import { oidcFromEnv, type OidcConfig } from '../../src/auth/oidc.js';
+import type { OidcConfig } from '../../src/auth/oidc.js';
+import { loadConfig, type Env } from '../../src/config/index.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
 
 const ISSUER = 'https://idp.example.test/';
@@ -33,6 +34,8 @@ let server: Server;
 let published: JWK[] = [];
 let fetches = 0;
 let oidc: OidcConfig;
+/** The OIDC settings as start-up resolves them from the environment. */
+const oidcFromEnv = (env: Env) => loadConfig(env).oidc;
 let rsa: Signer;
 let ec: Signer;
 

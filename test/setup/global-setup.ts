@@ -3,6 +3,7 @@
 // PostgreSQL under .koe/pg-test (see src/data/postgres/database-url.ts).
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { loadConfig } from '../../src/config/index.js';
 import { createScratchDatabase, dropStaleScratchDatabases, resolveDatabase } from '../../src/data/postgres/index.js';
 import { prepare } from './prepare-database.js';
 
@@ -19,7 +20,7 @@ const where = (url: string) => {
 };
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const server = await resolveDatabase({ purpose: 'test', projectRoot, log });
+  const server = await resolveDatabase({ purpose: 'test', projectRoot, log, database: loadConfig().database });
   try {
     const dropped = await dropStaleScratchDatabases(server.url, PREFIX, STALE_AFTER_MS, server.ssl);
     if (dropped.length > 0) log(`dropped ${dropped.length} stale scratch database(s): ${dropped.join(', ')}`);
