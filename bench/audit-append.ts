@@ -16,9 +16,9 @@ import type { Sql } from '../src/audit/chain-reader.js';
 import type { NewAuditEvent } from '../src/audit/event.js';
 import { verifyChain } from '../src/audit/verify.js';
 import { issueToken } from '../src/auth/jwt.js';
-import { PROJECT_ROOT } from '../src/cli/runtime.js';
+import { cliPolicyDir } from '../src/cli/runtime.js';
 import { openOrm, type MikroORM } from '../src/data/orm.js';
-import { loadPolicy, policyDir } from '../src/server/policy.js';
+import { loadPolicy } from '../src/server/policy.js';
 import { openBenchDb, type BenchDb } from './support/bench-db.js';
 import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
 import { interleave, stats, table } from './support/measure.js';
@@ -70,9 +70,9 @@ const QUERY = `{
 const SUBGRAPH_QUERY = `{ customers(first: ${first}) { edges { node { id customerKey name nameKana email phone address birthDate prefecture } } } }`;
 
 async function latency(db: BenchDb): Promise<ReturnType<typeof stats>[]> {
-  const policy = await loadPolicy(policyDir(PROJECT_ROOT));
+  const policy = await loadPolicy(cliPolicyDir());
   const on = await startBenchPlatform(db, { policy });
-  const off = await startBenchPlatform(db, { policy, unrecorded: true });
+  const off = await startBenchPlatform(db, { policy }, { recorder: false });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${await issueToken(secret, 'p-analyst')}` };
   const post = (url: string, query: string) => async () => {
     const json = (await (await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query }) })).json()) as { errors?: unknown[]; data?: { customers: { edges: unknown[] } } };

@@ -11,8 +11,8 @@
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { issueToken } from '../src/auth/jwt.js';
-import { PROJECT_ROOT } from '../src/cli/runtime.js';
-import { loadPolicy, policyDir } from '../src/server/policy.js';
+import { cliPolicyDir } from '../src/cli/runtime.js';
+import { loadPolicy } from '../src/server/policy.js';
 import { openBenchDb } from './support/bench-db.js';
 import { BENCH_JWT_SECRET as secret, benchPlatformOptions, startBenchPlatform } from './support/platform.js';
 import { failures, load, type LoadResult } from './support/load.js';
@@ -33,10 +33,10 @@ const mb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
 async function main(): Promise<void> {
   const log = (l: string) => console.error(l);
   const db = await openBenchDb({ customers: 10_000 * scale, feedback: 100_000 * scale }, log);
-  const policy = await loadPolicy(policyDir(PROJECT_ROOT));
+  const policy = await loadPolicy(cliPolicyDir());
   // Rate limits off: a load test is one principal far above 600 requests a minute by design.
   const on = await startBenchPlatform(db, { policy: policy });
-  const off = await startBenchPlatform(db, { policy, accessFor: () => noPolicy(policy), unguarded: true });
+  const off = await startBenchPlatform(db, { policy, accessFor: () => noPolicy(policy) }, { guard: false });
   const shield = await startShieldCustomers({ ...benchPlatformOptions(db), policy: policy });
   const raw = await startRawBaseline(db.url, 20);
   const auth = { authorization: `Bearer ${await issueToken(secret, 'p-analyst')}` };

@@ -16,11 +16,11 @@
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { issueToken } from '../src/auth/jwt.js';
-import { PROJECT_ROOT } from '../src/cli/runtime.js';
+import { cliPolicyDir } from '../src/cli/runtime.js';
 import { FIELD_PREFIX } from '../src/crypto/index.js';
 import { ENCRYPTED_FIELDS } from '../src/data/encryption/index.js';
 import { subgraphSchema } from '../src/server/subgraphs.js';
-import { loadPolicy, policyDir } from '../src/server/policy.js';
+import { loadPolicy } from '../src/server/policy.js';
 import { ciphertextCustomersSchema, startBareCustomers } from './support/bare-customers.js';
 import { openBenchDb } from './support/bench-db.js';
 import { BENCH_JWT_SECRET as secret, benchPlatformOptions, startBenchPlatform } from './support/platform.js';
@@ -50,7 +50,7 @@ type Node = Record<(typeof ENCRYPTED)[number] | 'id', string | null>;
 
 async function main(): Promise<void> {
   const db = await openBenchDb({ customers: 10_000 * scale, feedback: 20_000 * scale }, log);
-  const policy = await loadPolicy(policyDir(PROJECT_ROOT));
+  const policy = await loadPolicy(cliPolicyDir());
   const deps = { ...benchPlatformOptions(db), policy };
   const platform = await startBenchPlatform(db, { policy });
   const plain = await startBareCustomers(deps, await ciphertextCustomersSchema());

@@ -13,8 +13,8 @@ import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { Session } from 'node:inspector/promises';
 import { authenticate } from '../src/auth/authenticate.js';
 import { issueToken } from '../src/auth/jwt.js';
-import { PROJECT_ROOT } from '../src/cli/runtime.js';
-import { loadPolicy, policyDir } from '../src/server/policy.js';
+import { cliPolicyDir } from '../src/cli/runtime.js';
+import { loadPolicy } from '../src/server/policy.js';
 import { openBenchDb } from './support/bench-db.js';
 import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
 import { interleave, stats } from './support/measure.js';
@@ -34,7 +34,7 @@ interface Sent {
 async function main(): Promise<void> {
   const log = (l: string) => console.error(l);
   const db = await openBenchDb({ customers: 10_000 * scale, feedback: 100_000 * scale }, log);
-  const policy = await loadPolicy(policyDir(PROJECT_ROOT));
+  const policy = await loadPolicy(cliPolicyDir());
   const platform = await startBenchPlatform(db, { policy: policy });
   const authorization = `Bearer ${await issueToken(secret, 'p-analyst')}`;
 

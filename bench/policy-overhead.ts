@@ -8,12 +8,12 @@
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { issueToken } from '../src/auth/jwt.js';
-import { loadPolicy, policyDir } from '../src/server/policy.js';
+import { loadPolicy } from '../src/server/policy.js';
 import { openBenchDb } from './support/bench-db.js';
 import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
 import { interleave, stats, table } from './support/measure.js';
 import { noPolicy } from './support/no-policy.js';
-import { PROJECT_ROOT } from '../src/cli/runtime.js';
+import { cliPolicyDir } from '../src/cli/runtime.js';
 
 const args = new Map(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1] ?? '']] : [])));
 const rounds = Number(args.get('rounds') ?? 300);
@@ -28,10 +28,10 @@ const CUSTOMERS_ONLY = `{ customers(first: 100) { edges { node { id customerKey 
 async function main(): Promise<void> {
   const log = (l: string) => console.error(l);
   const db = await openBenchDb({ customers: 10_000 * scale, feedback: 100_000 * scale }, log);
-  const policy = await loadPolicy(policyDir(PROJECT_ROOT));
+  const policy = await loadPolicy(cliPolicyDir());
   // Rate limits off and no request log (startBenchPlatform): one principal far above 600 requests a minute.
   const on = await startBenchPlatform(db, { policy: policy });
-  const off = await startBenchPlatform(db, { policy, accessFor: () => noPolicy(policy), unguarded: true });
+  const off = await startBenchPlatform(db, { policy, accessFor: () => noPolicy(policy) }, { guard: false });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${await issueToken(secret, 'p-analyst')}` };
   const post = (url: string, query: string) => async () => {
     const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query }) });

@@ -9,8 +9,8 @@
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { issueToken } from '../src/auth/jwt.js';
-import { PROJECT_ROOT } from '../src/cli/runtime.js';
-import { loadPolicy, policyDir } from '../src/server/policy.js';
+import { cliPolicyDir } from '../src/cli/runtime.js';
+import { loadPolicy } from '../src/server/policy.js';
 import { openBenchDb } from './support/bench-db.js';
 import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
 import { failures, load } from './support/load.js';
@@ -26,7 +26,7 @@ const mb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
 async function main(): Promise<void> {
   const log = (l: string) => console.error(l);
   const db = await openBenchDb({ customers: 10_000 * scale, feedback: 100_000 * scale }, log);
-  const policy = await loadPolicy(policyDir(PROJECT_ROOT));
+  const policy = await loadPolicy(cliPolicyDir());
   const platform = await startBenchPlatform(db, { policy: policy });
   try {
     const auth = { authorization: `Bearer ${await issueToken(secret, 'p-analyst')}` };

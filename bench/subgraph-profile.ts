@@ -11,8 +11,8 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { issueToken } from '../src/auth/jwt.js';
-import { PROJECT_ROOT } from '../src/cli/runtime.js';
-import { loadPolicy, policyDir } from '../src/server/policy.js';
+import { cliPolicyDir } from '../src/cli/runtime.js';
+import { loadPolicy } from '../src/server/policy.js';
 import { openBenchDb } from './support/bench-db.js';
 import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
 import { load } from './support/load.js';
@@ -35,7 +35,7 @@ const chosen = QUERIES[(args.get('query') ?? 'customers') as keyof typeof QUERIE
 
 async function main(): Promise<void> {
   const db = await openBenchDb({ customers: 10_000, feedback: 100_000 }, (l) => console.error(l));
-  const policy = await loadPolicy(policyDir(PROJECT_ROOT));
+  const policy = await loadPolicy(cliPolicyDir());
   const platform = await startBenchPlatform(db, { policy: policy });
   const url = chosen.subgraph === 'gateway' ? platform.gatewayUrl : platform.subgraphUrls[chosen.subgraph];
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${await issueToken(secret, `p-${role}`)}` };

@@ -1,6 +1,7 @@
 /** A scratch database with the demo data set for one benchmark run, dropped afterwards. */
 import 'reflect-metadata';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../src/config/index.js';
 import { LocalKeyProvider, parseMasterKeyEnv } from '../../src/crypto/index.js';
 import type { FieldCrypto } from '../../src/data/encryption/index.js';
 import { seedDemoData } from '../../src/data/demo-seed.js';
@@ -23,7 +24,7 @@ export interface BenchDb {
 
 export async function openBenchDb(scale: { customers: number; feedback: number }, log: (l: string) => void): Promise<BenchDb> {
   const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
-  const server = await resolveDatabase({ purpose: 'test', projectRoot, log });
+  const server = await resolveDatabase({ purpose: 'test', projectRoot, log, database: loadConfig().database });
   // A benchmark killed mid-run leaves its database behind; left there, it slows every later run.
   const stale = await dropStaleScratchDatabases(server.url, 'koe_bench', 60 * 60 * 1000, server.ssl);
   if (stale.length) log(`dropped ${stale.length} benchmark database(s) left by earlier runs`);

@@ -1,14 +1,17 @@
 /** The platform as the benchmarks start it: on the bench database, any free ports, rate limits off, silent. */
 import type { PlatformOptions, Platform } from '../../src/server/platform.js';
-import { startPlatform } from '../../src/server/platform.js';
+import { loadConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/server/ops/logger.js';
 import { BENCH_PSEUDONYM_KEY, type BenchDb } from './bench-db.js';
+import { startUnenforcedPlatform, type LeftOut } from './unenforced.js';
 
 export const BENCH_JWT_SECRET = new TextEncoder().encode('koe-bench-secret-0123456789abcdef0123456789');
 
 /** What every benchmark server gets: the bench database and its keys, free ports, no rate limits, no request log. */
 export function benchPlatformOptions(db: BenchDb) {
   return {
+    // The benchmark's own process: the environment is loaded here, as the CLI loads it for `koe start`.
+    config: loadConfig(),
     orm: db.orm,
     crypto: db.crypto,
     jwtSecret: BENCH_JWT_SECRET,
@@ -20,6 +23,7 @@ export function benchPlatformOptions(db: BenchDb) {
   };
 }
 
-export function startBenchPlatform(db: BenchDb, opts: Pick<PlatformOptions, 'policy'> & Partial<PlatformOptions>): Promise<Platform> {
-  return startPlatform({ ...benchPlatformOptions(db), ...opts });
+/** `leftOut`: enforcement to leave out, for the benchmarks that measure its cost (see unenforced.ts). */
+export function startBenchPlatform(db: BenchDb, opts: Pick<PlatformOptions, 'policy'> & Partial<PlatformOptions>, leftOut: LeftOut = {}): Promise<Platform> {
+  return startUnenforcedPlatform({ ...benchPlatformOptions(db), ...opts }, leftOut);
 }

@@ -5,7 +5,7 @@
  * `strict` cache hashes each parent with object-hash, which throws on the loader promises a customer
  * row carries ("Unknown object type promise", reported as "Not Authorised!") and would cost more
  * than deciding again anyway: `no_cache`, one decision per field, like Koe's guard. Encrypted
- * fields are decrypted as in Koe: `subgraphSchema(…, {guard: false})` already carries the decrypting
+ * fields are decrypted as in Koe: `unguardedSchema` already carries the decrypting
  * resolvers, so the shield rules and masks wrap decrypted values and the comparison stays fair.
  */
 import { isObjectType, type GraphQLSchema } from 'graphql';
@@ -13,7 +13,7 @@ import { applyMiddleware } from 'graphql-middleware';
 import { allow, rule, shield } from 'graphql-shield';
 import { MASKERS } from '../../src/policies/maskers/index.js';
 import type { KoeContext } from '../../src/request/context.js';
-import { subgraphSchema } from '../../src/server/subgraphs.js';
+import { unguardedSchema } from './unenforced.js';
 import { PII_DIRECTIVE } from '../../src/schema/pii.directive.js';
 import type { RunningHttp } from '../../src/server/http.js';
 import type { SubgraphDeps } from '../../src/server/subgraph-server.js';
@@ -23,7 +23,7 @@ type Resolver = (root: unknown, args: unknown, ctx: KoeContext, info: { parentTy
 type Middleware = (resolve: Resolver, ...rest: Parameters<Resolver>) => Promise<unknown>;
 
 export async function startShieldCustomers(deps: SubgraphDeps): Promise<RunningHttp> {
-  return startBareCustomers(deps, await shielded(await subgraphSchema('customers', { guard: false })));
+  return startBareCustomers(deps, await shielded(await unguardedSchema('customers')));
 }
 
 async function shielded(schema: GraphQLSchema): Promise<GraphQLSchema> {

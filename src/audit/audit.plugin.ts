@@ -18,17 +18,17 @@ import { alertQueue } from './alerts/alert-queue.js';
 import { appendAuditEvents } from './append.js';
 import type { ChainedAuditEvent } from './event.js';
 import { AuditAppendBatcher } from './append-batcher.js';
-import { checkpointKeyFromEnv, writeCheckpoint, type CheckpointKey } from './checkpoint.js';
+import { writeCheckpoint, type CheckpointKey } from './checkpoint.js';
 import { beginMutation, endMutation, MutationGate } from './mutation-transaction.js';
 import { operationHash } from './operation-hash.js';
 import { requestEvent } from './request-event.js';
 
 export interface AuditRecorderOptions {
   subgraph: SubgraphName;
-  /** Sign a checkpoint every N events (0: never). Default KOE_AUDIT_CHECKPOINT_EVERY, else 1000. */
-  checkpointEvery?: number;
-  /** Default: derived from KOE_MASTER_KEY; without a key the recorder signs nothing (`koe audit checkpoint` can). */
-  checkpointKey?: CheckpointKey | null;
+  /** Sign a checkpoint every N events (0: never); the configuration's KOE_AUDIT_CHECKPOINT_EVERY. */
+  checkpointEvery: number;
+  /** Without a key the recorder signs nothing (`koe audit checkpoint` can). */
+  checkpointKey: CheckpointKey | null;
   /** Called when a checkpoint could not be written (the event itself is committed). */
   onCheckpointError?: (err: unknown) => void;
   /** Called when the event could not be written (the caller got AUDIT_UNAVAILABLE); for the ops log. */
@@ -44,8 +44,8 @@ export const UNAVAILABLE: GraphQLFormattedError = {
 };
 
 export function useAuditRecorder(opts: AuditRecorderOptions): ApolloServerPlugin<KoeContext> {
-  const every = BigInt(opts.checkpointEvery ?? Number(process.env.KOE_AUDIT_CHECKPOINT_EVERY ?? 1000));
-  const key = opts.checkpointKey === undefined ? checkpointKeyFromEnv() : opts.checkpointKey;
+  const every = BigInt(opts.checkpointEvery);
+  const key = opts.checkpointKey;
   const onCheckpointError = opts.onCheckpointError ?? (() => {});
   const onAppendError = opts.onAppendError ?? (() => {});
   const batcher = new AuditAppendBatcher();

@@ -48,9 +48,9 @@ export function checkpointKeyFromRing(keys: ReadonlyMap<number, Buffer>): Checkp
   return checkpointKey(key.toString('base64'));
 }
 
-/** The recorder's default key when a server is given none: KOE_MASTER_KEY only. */
-export function checkpointKeyFromEnv(env: NodeJS.ProcessEnv = process.env): CheckpointKey | null {
-  return env.KOE_MASTER_KEY ? checkpointKey(env.KOE_MASTER_KEY) : null;
+/** The recorder's key when a server is given none: from the configured KOE_MASTER_KEY only. */
+export function checkpointKeyOf(masterKey: string | null): CheckpointKey | null {
+  return masterKey ? checkpointKey(masterKey) : null;
 }
 
 export function signCheckpoint(key: CheckpointKey, seq: string, hash: string): string {

@@ -9,13 +9,13 @@ import { UnauthenticatedError } from '../request/errors.js';
 import { verifyApiKey } from './api-key.js';
 import { verifyBearer } from './jwt.js';
 import { touchLastSeen } from './last-seen.js';
-import { oidcFromEnv, type OidcConfig } from './oidc.js';
+import type { OidcConfig } from './oidc.js';
 import type { AuthenticatedPrincipal } from '../request/principal.js';
 
 export interface AuthenticateOptions {
   jwtSecret: Uint8Array;
-  /** The OIDC provider; when left out, taken from `KOE_JWKS_URL`, `KOE_JWT_ISSUER`, `KOE_JWT_AUDIENCE`. */
-  oidc?: OidcConfig | null;
+  /** The OIDC provider (the configuration's, resolved at start-up); null: HS256 tokens with `jwtSecret`. */
+  oidc: OidcConfig | null;
   /** The longest bearer-token lifetime accepted, in seconds (`KOE_MAX_TOKEN_TTL`; default 24 h). */
   maxTokenTtlSeconds?: number;
   now?: Date;
@@ -31,8 +31,7 @@ async function principalIdOf(authorization: string | undefined, em: EntityManage
     touchLastSeen(em, 'api_key', verified.keyId);
     return verified.principalId;
   }
-  const oidc = opts.oidc === undefined ? oidcFromEnv() : opts.oidc;
-  const keys = { secret: opts.jwtSecret, oidc, ...(opts.maxTokenTtlSeconds ? { maxTtlSeconds: opts.maxTokenTtlSeconds } : {}) };
+  const keys = { secret: opts.jwtSecret, oidc: opts.oidc, ...(opts.maxTokenTtlSeconds ? { maxTtlSeconds: opts.maxTokenTtlSeconds } : {}) };
   const verified = await verifyBearer(match[2]!, keys, now.getTime());
   if ('error' in verified) throw new UnauthenticatedError(verified.error, verified.claimedSub ?? null);
   return verified.sub;

@@ -1,10 +1,11 @@
 /**
- * Development secrets: taken from the environment when set, else generated once into
+ * Development secrets: taken from the configuration (the environment) when set, else generated once into
  * `.koe/secrets.json` (git-ignored, mode 600) and reused, so demo tokens survive a restart.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { KoeConfig } from '../config/index.js';
 
 export interface Secrets {
   /** HS256 key for bearer tokens. */
@@ -21,18 +22,18 @@ interface SecretFile {
   pseudonymKey: string;
 }
 
-export function loadSecrets(projectRoot: string, env: NodeJS.ProcessEnv = process.env): Secrets {
+export function loadSecrets(projectRoot: string, config: Pick<KoeConfig, 'secrets' | 'oidc'>): Secrets {
   const file = join(projectRoot, '.koe', 'secrets.json');
+  const given = config.secrets;
   let stored: SecretFile | null = null;
   // With an OIDC provider (KOE_JWKS_URL) HS256 tokens are refused, so no shared secret is needed.
-  const oidc = Boolean(env.KOE_JWKS_URL);
-  const need = (!env.KOE_JWT_SECRET && !oidc) || !env.KOE_MASTER_KEY || !env.KOE_PSEUDONYM_KEY;
+  const need = (!given.jwtSecret && !config.oidc) || !given.masterKey || !given.pseudonymKey;
   if (need) stored = readOrCreate(file);
-  const jwtSecret = env.KOE_JWT_SECRET ?? stored?.jwtSecret ?? randomBytes(32).toString('base64url');
+  const jwtSecret = given.jwtSecret ?? stored?.jwtSecret ?? randomBytes(32).toString('base64url');
   return {
     jwtSecret: new TextEncoder().encode(jwtSecret),
-    masterKey: env.KOE_MASTER_KEY ?? stored!.masterKey,
-    pseudonymKey: env.KOE_PSEUDONYM_KEY ?? stored!.pseudonymKey,
+    masterKey: given.masterKey ?? stored!.masterKey,
+    pseudonymKey: given.pseudonymKey ?? stored!.pseudonymKey,
   };
 }
 

@@ -3,26 +3,43 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { checkpointKey, checkpointKeyFromRing, type CheckpointKey } from '../audit/checkpoint.js';
 import { loadSecrets, type Secrets } from '../auth/secrets.js';
+import { loadConfig, type KoeConfig } from '../config/index.js';
 import type { KeyProvider, MasterKeySource } from '../crypto/index.js';
 import { FieldCrypto, keyProviderFor } from '../data/encryption/index.js';
-import { openOrm, type MikroORM } from '../data/orm.js';
+import { openOrm, poolOptions, type MikroORM } from '../data/orm.js';
 import { resolveDatabase } from '../data/postgres/index.js';
 import type { PolicySet } from '../policies/index.js';
 import { loadPolicy, policyDir } from '../server/policy.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+let config: KoeConfig | null = null;
+
+/**
+ * The environment, read and validated once per command (every problem listed together), then
+ * passed down: nothing below the CLI reads `process.env`.
+ */
+export function cliConfig(): KoeConfig {
+  return (config ??= loadConfig(process.env));
+}
+
+/** The configured policy directory (`KOE_POLICY_DIR`, default `policies/`), absolute. */
+export function cliPolicyDir(): string {
+  return policyDir(PROJECT_ROOT, cliConfig().policyDir);
+}
+
 let policy: Promise<PolicySet> | null = null;
 
 /**
- * The policy files the servers run (`KOE_POLICY_DIR`, default `policies/`), loaded once per
- * command: the access, subject and key verbs check actors and grants against it.
+ * The policy files the servers run, loaded once per command: the access, subject and key verbs
+ * check actors and grants against it.
  */
 export function cliPolicy(): Promise<PolicySet> {
-  return (policy ??= loadPolicy(policyDir(PROJECT_ROOT)));
+  return (policy ??= loadPolicy(cliPolicyDir()));
 }
 
 export interface Runtime {
+  config: KoeConfig;
   orm: MikroORM;
   secrets: Secrets;
   databaseSource: string;
@@ -40,21 +57,23 @@ export interface Runtime {
 
 /** `role`: `server` for `koe start` (its embedded database is supervised), else a tool that never stops a database another process uses. */
 export async function openRuntime(log: (line: string) => void = () => {}, role: 'server' | 'tool' = 'tool'): Promise<Runtime> {
-  const db = await resolveDatabase({ purpose: 'dev', projectRoot: PROJECT_ROOT, log, role });
+  const config = cliConfig();
+  const db = await resolveDatabase({ purpose: 'dev', projectRoot: PROJECT_ROOT, log, role, database: config.database });
   try {
-    const orm = await openOrm({ url: db.url, ssl: db.ssl });
+    const orm = await openOrm({ url: db.url, ssl: db.ssl, ...poolOptions(config.database) });
     let closed = false;
-    const secrets = loadSecrets(PROJECT_ROOT);
+    const secrets = loadSecrets(PROJECT_ROOT, config);
     let ring: ReturnType<typeof keyProviderFor> | null = null;
     let crypto: Promise<FieldCrypto> | null = null;
-    const keyRing = () => (ring ??= keyProviderFor(PROJECT_ROOT, secrets.masterKey));
+    const keyRing = () => (ring ??= keyProviderFor(PROJECT_ROOT, config.secrets, secrets.masterKey));
     return {
+      config,
       orm,
       secrets,
       databaseSource: db.source,
       keyRing,
-      checkpointKey: () => (process.env.KOE_MASTER_KEY ? checkpointKey(process.env.KOE_MASTER_KEY) : checkpointKeyFromRing(keyRing().source.keys)),
-      crypto: () => (crypto ??= FieldCrypto.open(orm.em.fork(), keyRing().provider)),
+      checkpointKey: () => (config.secrets.masterKey ? checkpointKey(config.secrets.masterKey) : checkpointKeyFromRing(keyRing().source.keys)),
+      crypto: () => (crypto ??= FieldCrypto.open(orm.em.fork(), keyRing().provider, config.fieldCrypto)),
       close: async () => {
         if (closed) return;
         closed = true;

@@ -41,9 +41,9 @@ export function parseMasterKeyEnv(value: string): Map<number, Buffer> {
   return keys;
 }
 
-export function loadMasterKeys(opts: { env?: NodeJS.ProcessEnv; keyFile: string; initialKey?: string }): MasterKeySource {
-  const env = opts.env ?? process.env;
-  if (env.KOE_MASTER_KEY) return { keys: parseMasterKeyEnv(env.KOE_MASTER_KEY), kind: 'env', file: null };
+/** `masterKey`: KOE_MASTER_KEY as configured (null or absent: the key file). */
+export function loadMasterKeys(opts: { masterKey?: string | null; keyFile: string; initialKey?: string }): MasterKeySource {
+  if (opts.masterKey) return { keys: parseMasterKeyEnv(opts.masterKey), kind: 'env', file: null };
   if (!existsSync(opts.keyFile)) {
     // The first key continues the one development already used (secrets.json), if any.
     const first = opts.initialKey ? decodeKey(opts.initialKey, 'the development master key') : randomBytes(KEY_BYTES);

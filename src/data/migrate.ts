@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { KeyProvider } from '../crypto/index.js';
-import { encryptExistingRows, FieldCrypto, type EncryptedTable } from './encryption/index.js';
+import { encryptExistingRows, FieldCrypto, type EncryptedTable, type FieldCryptoOptions } from './encryption/index.js';
 import { backfillPiiFlags, type BackfillProgress } from './pii-flags-backfill.js';
 
 /** Applies pending migrations; returns the names applied (empty when the schema is current). */
@@ -32,10 +32,10 @@ export interface MigrateProgress {
  * still in plaintext, then back-filling feedback's `piiFlags` from the sealed text. Safe to run any
  * number of times; an interrupted run resumes where it stopped.
  */
-export async function migrateAll(orm: MikroORM, provider: KeyProvider, progress: MigrateProgress = {}): Promise<Migrated> {
+export async function migrateAll(orm: MikroORM, provider: KeyProvider, progress: MigrateProgress = {}, cryptoOptions: FieldCryptoOptions = {}): Promise<Migrated> {
   const applied = await migrateUp(orm);
   const em = orm.em.fork();
-  const crypto = await FieldCrypto.open(em, provider);
+  const crypto = await FieldCrypto.open(em, provider, cryptoOptions);
   const encrypted = await encryptExistingRows(em, crypto, progress.sealed);
   const piiScanned = await backfillPiiFlags(em, crypto, progress.piiFlags);
   return { applied, crypto, encrypted, piiScanned };

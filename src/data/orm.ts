@@ -1,5 +1,6 @@
 import { MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { DATABASE_DEFAULTS, type DatabaseSettings } from '../config/index.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { ENTITIES } from './entities/index.js';
 
@@ -7,25 +8,17 @@ export interface OrmOptions {
   url: string;
   /** Called with every SQL statement; tests count statements with it. */
   onQuery?: (sql: string) => void;
-  /** Connections in the pool (env `KOE_DB_POOL_MAX`, default 10: enough for 2 cores). */
+  /** Connections in the pool (`KOE_DB_POOL_MAX`, default 10: enough for 2 cores). */
   poolMax?: number;
-  /** Server-side `statement_timeout` per connection (env `KOE_DB_STATEMENT_TIMEOUT_MS`, default 10 s; 0 = none). */
+  /** Server-side `statement_timeout` per connection (`KOE_DB_STATEMENT_TIMEOUT_MS`, default 10 s; 0 = none). */
   statementTimeoutMs?: number;
-  /** How long a query waits for a pooled connection (env `KOE_DB_ACQUIRE_TIMEOUT_MS`, default 5 s). */
+  /** How long a query waits for a pooled connection (`KOE_DB_ACQUIRE_TIMEOUT_MS`, default 5 s). */
   acquireTimeoutMs?: number;
   ssl?: false | { rejectUnauthorized: boolean };
 }
 
-export const DEFAULT_POOL_MAX = 10;
-export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
-export const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000;
 /** Opening a connection gives up after this long (a host that drops packets would otherwise hang). */
 const CONNECT_TIMEOUT_MS = 5_000;
-
-function envInt(name: string, fallback: number): number {
-  const v = Number.parseInt(process.env[name] ?? '', 10);
-  return Number.isFinite(v) && v >= 0 ? v : fallback;
-}
 
 /** The one place MikroORM is configured, shared by the servers, the CLI and the MikroORM CLI. */
 export function ormOptions(opts: OrmOptions): Options {
@@ -51,12 +44,12 @@ export function ormOptions(opts: OrmOptions): Options {
     // refused database is reported at once rather than after the acquire timeout.
     pool: {
       min: 0,
-      max: opts.poolMax ?? Math.max(1, envInt('KOE_DB_POOL_MAX', DEFAULT_POOL_MAX)),
-      acquireTimeoutMillis: opts.acquireTimeoutMs ?? envInt('KOE_DB_ACQUIRE_TIMEOUT_MS', DEFAULT_ACQUIRE_TIMEOUT_MS),
+      max: opts.poolMax ?? DATABASE_DEFAULTS.poolMax,
+      acquireTimeoutMillis: opts.acquireTimeoutMs ?? DATABASE_DEFAULTS.acquireTimeoutMs,
     },
     driverOptions: {
       connection: {
-        statement_timeout: opts.statementTimeoutMs ?? envInt('KOE_DB_STATEMENT_TIMEOUT_MS', DEFAULT_STATEMENT_TIMEOUT_MS),
+        statement_timeout: opts.statementTimeoutMs ?? DATABASE_DEFAULTS.statementTimeoutMs,
         connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
         ...(opts.ssl ? { ssl: opts.ssl } : {}),
       },
@@ -66,6 +59,11 @@ export function ormOptions(opts: OrmOptions): Options {
     logger: opts.onQuery ?? (() => {}),
     colors: false,
   };
+}
+
+/** The configured pool for `openOrm({ url, ...poolOptions(config.database) })`. */
+export function poolOptions(db: DatabaseSettings): Pick<OrmOptions, 'poolMax' | 'statementTimeoutMs' | 'acquireTimeoutMs'> {
+  return { poolMax: db.poolMax, statementTimeoutMs: db.statementTimeoutMs, acquireTimeoutMs: db.acquireTimeoutMs };
 }
 
 export async function openOrm(opts: OrmOptions): Promise<MikroORM> {

@@ -6,6 +6,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { KoeConfig } from '../config/index.js';
 import { recordingRefusals } from '../audit/refusal-recorder.js';
 import { alertSink, type AlertOptions } from '../audit/alerts/alert-evaluator.js';
 import { unavailableOnDatabaseFailure } from './ops/database-failure.js';
@@ -17,7 +18,7 @@ import { ErrorCode } from '../request/errors.js';
 import { formatErrorFor } from './format-error.js';
 import { limitParseOptions } from './limits/query-limits.plugin.js';
 import { serveHttp, type RunningHttp } from './http.js';
-import { COUNTED_HEADER, countedProof, GATEWAY_HEADER, gatewayProof } from './limits/counted-proof.js';
+import { COUNTED_HEADER, countedProof, GATEWAY_HEADER, gatewayProof, proofKey } from './limits/counted-proof.js';
 import { useInputGuard } from './input/input-guard.plugin.js';
 import { useIntrospectionPolicy } from './limits/introspection.plugin.js';
 import { useQueryLimits } from './limits/query-limits.plugin.js';
@@ -43,6 +44,8 @@ export interface GatewayDeps {
   orm: MikroORM;
   jwtSecret: Uint8Array;
   supergraphSdl: string;
+  /** The settings resolved once at start-up (OIDC; limits and log level when `ops` is absent). */
+  config: KoeConfig;
   ops?: ServerOps;
   /** Serve HTTPS, and call the subgraphs over HTTPS trusting `ca` (default: the certificate itself). */
   tls?: TlsMaterial | null;
@@ -50,14 +53,16 @@ export interface GatewayDeps {
   alerts: AlertOptions;
   /** The subgraphs' policy version: principal assertions name it, the edge event records it. */
   policyVersion: string;
-  /** Benchmarks only (bench/audit-append.ts): no edge event, to measure what auditing costs. */
-  unrecorded?: boolean;
+    /** Append the edge event per client operation (false only in the benchmark measuring what auditing costs). */
+  edgeAudit: boolean;
 }
 
 export async function startGateway(deps: GatewayDeps, host: string, port: number): Promise<RunningHttp> {
   const ops = opsOf(deps);
   const counting = ops.limits.requestsPerMinute > 0 || ops.limits.plainReadsPerMinute > 0;
   const fetcher = subgraphFetcher(deps.tls ? trustedCa(deps.tls) : undefined);
+  const key = proofKey(deps.jwtSecret);
+  const auth = { jwtSecret: deps.jwtSecret, oidc: deps.config.oidc, maxTokenTtlSeconds: ops.limits.maxTokenTtlSeconds };
   const assertionKey = derivedKey(deps.jwtSecret, 'principalAssertion');
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl,
@@ -72,13 +77,13 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
           if (context.authorization) headers.set(FORWARDED.authorization, context.authorization);
           if (context.purpose) headers.set(FORWARDED.purpose, context.purpose);
           headers.set(FORWARDED.requestId, context.requestId);
-          headers.set(GATEWAY_HEADER, gatewayProof(deps.jwtSecret, context.requestId));
+          headers.set(GATEWAY_HEADER, gatewayProof(key, context.requestId));
           // Who is calling, as read once for this client request: the subgraph need not read it again.
           const bound = { requestId: context.requestId, authorization: context.authorization, policyVersion: deps.policyVersion };
           headers.set(PRINCIPAL_ASSERTION_HEADER, signPrincipalAssertion(assertionKey, context.principal, bound));
           context.calls.push(name);
           // The gateway counted this request: the subgraphs add its PLAIN reads but not the request.
-          if (counting) headers.set(COUNTED_HEADER, countedProof(deps.jwtSecret, context.requestId));
+          if (counting) headers.set(COUNTED_HEADER, countedProof(key, context.requestId));
         },
       }),
   });
@@ -101,7 +106,7 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
       useRateLimit<GatewayContext>(ops.limits, ops.rateLimits, { principalId: (c) => c.principalId, countsRequest: () => true, plainReads: () => 0 }),
       // After the last subgraph answered, before a byte leaves: the synchronous commit that makes
       // this request's subgraph events durable (src/audit/edge-event.ts).
-      ...(deps.unrecorded ? [] : [useEdgeAudit<GatewayContext>({ em: deps.orm.em.fork(), policyVersion: deps.policyVersion, onAppendError: edgeAppendLogger(ops) })]),
+      ...(!deps.edgeAudit ? [] : [useEdgeAudit<GatewayContext>({ em: deps.orm.em.fork(), policyVersion: deps.policyVersion, onAppendError: edgeAppendLogger(ops) })]),
       useObserver<GatewayContext>(),
       useErrorLog<GatewayContext>(ops.log, 'gateway'),
     ],
@@ -121,7 +126,7 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     context: recordingRefusals(deps.orm, 'gateway', unavailableOnDatabaseFailure(async (req) => {
       refuseMalformedHeaders(req);
       const meta = requestMeta(req);
-      const principal = await authenticate(meta.authorization, deps.orm.em.fork(), { jwtSecret: deps.jwtSecret, maxTokenTtlSeconds: ops.limits.maxTokenTtlSeconds });
+      const principal = await authenticate(meta.authorization, deps.orm.em.fork(), auth);
       return { ...meta, principal, principalId: principal.id, roles: principal.roles, calls: [] };
     }), { alerts: alertSink(deps.alerts), onAppendError: refusalAppendLogger('gateway', ops.log) }),
   });

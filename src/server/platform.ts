@@ -1,5 +1,6 @@
 /** The whole of Koe in one process: three subgraphs and the gateway in front of them. */
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { loadConfig, type KoeConfig } from '../config/index.js';
 import type { SubgraphName } from '../request/context.js';
 import { SUBGRAPH_NAMES } from '../request/context.js';
 import { startGateway } from './gateway.js';
@@ -7,15 +8,17 @@ import type { RunningHttp } from './http.js';
 import { DEFAULT_ADMIN_PORT, startAdminServer } from './ops/admin-server.js';
 import { readinessOf } from './ops/readiness.js';
 import { serverOps, type OpsOptions } from './ops/server-ops.js';
-import { startSubgraph, type SubgraphDeps } from './subgraph-server.js';
+import { ENFORCED, startSubgraph, type SubgraphAssembly, type SubgraphDeps } from './subgraph-server.js';
 import { alertOptions } from './subgraph-plugins.js';
 import { composeSupergraph } from './supergraph.js';
 import { assertCertificateNames } from './tls.js';
 
 export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = { gateway: 4000, customers: 4001, feedback: 4002, audit: 4003 };
 
-export interface PlatformOptions extends SubgraphDeps, OpsOptions {
+export interface PlatformOptions extends Omit<SubgraphDeps, 'config'>, OpsOptions {
   orm: MikroORM;
+  /** The settings the CLI loaded at start-up; absent (tests, benchmarks): loaded here, once. */
+  config?: KoeConfig;
   host?: string;
   /** 0 picks a free port (tests). */
   ports?: Partial<Record<SubgraphName | 'gateway', number>>;
@@ -33,11 +36,13 @@ export interface Platform {
 
 export { DEFAULT_ADMIN_PORT };
 
-export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
+/** `assembly`: what each subgraph serves; anything but ENFORCED is for bench/ only. */
+export async function startPlatform(opts: PlatformOptions, assembly: SubgraphAssembly = ENFORCED): Promise<Platform> {
   const host = opts.host ?? '127.0.0.1';
   const ports = { ...DEFAULT_PORTS, ...opts.ports };
-  const ops = opts.ops ?? serverOps(opts.orm, opts);
-  const deps = { ...opts, ops };
+  const config = opts.config ?? loadConfig();
+  const ops = opts.ops ?? serverOps(opts.orm, config, opts);
+  const deps: SubgraphDeps = { ...opts, config, ops };
   // The gateway checks the subgraphs' certificate against the address it calls them at.
   if (opts.tls) assertCertificateNames(opts.tls, host);
   // Tiers stop in order: the gateway drains while the subgraphs still answer its in-flight fetches,
@@ -49,12 +54,12 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   try {
     const subgraphUrls = {} as Record<SubgraphName, string>;
     for (const name of SUBGRAPH_NAMES) {
-      const running = await startSubgraph(name, deps, host, ports[name]);
+      const running = await startSubgraph(name, deps, host, ports[name], assembly);
       tiers[1]!.push(running);
       subgraphUrls[name] = running.url;
     }
     const supergraphSdl = await composeSupergraph(subgraphUrls);
-    const gatewayDeps = { orm: opts.orm, jwtSecret: opts.jwtSecret, supergraphSdl, ops, tls: opts.tls ?? null, alerts: alertOptions(opts.policy, ops), policyVersion: opts.policy.version, unrecorded: opts.unrecorded === true };
+    const gatewayDeps = { orm: opts.orm, jwtSecret: opts.jwtSecret, supergraphSdl, config, ops, tls: opts.tls ?? null, alerts: alertOptions(opts.policy, ops), policyVersion: opts.policy.version, edgeAudit: assembly.edgeAudit };
     const gateway = await startGateway(gatewayDeps, host, ports.gateway);
     tiers[0]!.push(gateway);
     // The admin port stays plain HTTP even with TLS: it is for loopback scrapes and ops only.

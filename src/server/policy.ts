@@ -7,8 +7,9 @@ import { BadUserInputError } from '../request/errors.js';
 import { catalogOf } from '../schema/catalog.js';
 import { apiSchema } from './api-schema.js';
 
-export function policyDir(projectRoot: string, env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(projectRoot, env.KOE_POLICY_DIR ?? 'policies');
+/** `configured`: the configuration's `policyDir` (KOE_POLICY_DIR); null: `policies/`. */
+export function policyDir(projectRoot: string, configured: string | null): string {
+  return resolve(projectRoot, configured ?? 'policies');
 }
 
 let catalog: Promise<SchemaCatalog> | null = null;

@@ -1,8 +1,10 @@
 /** One subgraph: its own Apollo Server that authenticates and enforces by itself. */
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { CheckpointKey } from '../audit/checkpoint.js';
+import type { KoeConfig } from '../config/index.js';
 import { authenticate } from '../auth/authenticate.js';
 import { assertedPrincipal } from '../auth/asserted-principal.js';
 import { recordingRefusals } from '../audit/refusal-recorder.js';
@@ -44,20 +46,30 @@ export interface SubgraphDeps {
    * `accessFromPolicy(policy)`. Benchmarks (enforcement off) and fault tests replace it.
    */
   accessFor?: (principal: AuthenticatedPrincipal, purpose: string | null) => RequestAccess;
-  /** Benchmarks only: serve the schema without the `@pii` field guard. */
-  unguarded?: boolean;
-  /** Limits, logger, metrics; defaults (environment) when absent. */
+  /** The settings resolved once at start-up (OIDC, audit checkpoints; limits and log level when `ops` is absent). */
+  config: KoeConfig;
+  /** Limits, logger, metrics; built from `config` when absent. */
   ops?: ServerOps;
   /** Serve HTTPS only (certificate and key); absent or null: plain HTTP. */
   tls?: TlsMaterial | null;
-  /** Signs audit checkpoints (the CLI passes its key ring's); absent: from KOE_MASTER_KEY, if set. */
+  /** Signs audit checkpoints (the CLI passes its key ring's); absent: from the configured KOE_MASTER_KEY, if set. */
   checkpointKey?: CheckpointKey | null;
 }
 
-export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host: string, port: number): Promise<RunningHttp> {
+/** What a subgraph serves and runs: production's is ENFORCED; only bench/ builds another. */
+export interface SubgraphAssembly {
+  schema(name: SubgraphName): Promise<GraphQLSchema>;
+  plugins(name: SubgraphName, deps: SubgraphDeps): ApolloServerPlugin<KoeContext>[];
+  /** Whether the gateway in front appends its edge event per client operation. */
+  edgeAudit: boolean;
+}
+
+export const ENFORCED: SubgraphAssembly = { schema: subgraphSchema, plugins: subgraphPlugins, edgeAudit: true };
+
+export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host: string, port: number, assembly: SubgraphAssembly = ENFORCED): Promise<RunningHttp> {
   const ops = opsOf(deps);
   const apollo = new ApolloServer<KoeContext>({
-    schema: await subgraphSchema(name, { guard: !deps.unguarded }),
+    schema: await assembly.schema(name),
     formatError: formatErrorFor(ops.limits),
     parseOptions: limitParseOptions(ops.limits),
     includeStacktraceInErrorResponses: false,
@@ -66,7 +78,7 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
     introspection: true,
     // The process owner (the CLI) decides how to stop on a signal: Apollo must not re-raise it.
     stopOnTerminationSignals: false,
-    plugins: subgraphPlugins(name, deps),
+    plugins: assembly.plugins(name, deps),
   });
   await apollo.start();
   const running = await serveHttp(apollo, {
@@ -92,10 +104,10 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
  * One request's context: the caller authenticated (from the gateway's principal assertion when it
  * is valid for this call, else against the database), its policy view, fresh loaders.
  */
-export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm' | 'jwtSecret' | 'pseudonymKey' | 'policy' | 'accessFor' | 'crypto' | 'ops'>): (req: IncomingMessage) => Promise<KoeContext> {
+export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm' | 'jwtSecret' | 'pseudonymKey' | 'policy' | 'accessFor' | 'crypto' | 'ops' | 'config'>): (req: IncomingMessage) => Promise<KoeContext> {
   const pseudonym = (id: string) => customerKey(deps.pseudonymKey, id);
   const maskContext = { pseudonymKey: deps.pseudonymKey };
-  const auth = { jwtSecret: deps.jwtSecret, maxTokenTtlSeconds: opsOf(deps).limits.maxTokenTtlSeconds };
+  const auth = { jwtSecret: deps.jwtSecret, oidc: deps.config.oidc, maxTokenTtlSeconds: opsOf(deps).limits.maxTokenTtlSeconds };
   const cursors = new Cursors(deps.jwtSecret);
   const accessFor = deps.accessFor ?? accessFromPolicy(deps.policy);
   const asserted = assertedPrincipal(deps.jwtSecret, deps.policy.version);

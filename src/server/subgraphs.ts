@@ -27,21 +27,24 @@ export const SUBGRAPHS: Record<SubgraphName, SubgraphDefinition> = {
   audit: { resolvers: [AuditEventResolver, MeResolver, PrincipalResolver, PrincipalMutationResolver, GrantRequestResolver, SubjectRequestResolver, ProvisionResolver, UseRestrictionResolver], references: {}, orphanedTypes: [Principal] },
 };
 
-const built = new Map<string, Promise<GraphQLSchema>>();
+const built = new Map<SubgraphName, Promise<GraphQLSchema>>();
 
 /**
  * Schemas are built (and their `@pii` fields guarded) once per process: type-graphql's metadata is
- * global, building is slow, and guarding twice would wrap resolvers twice. `guard: false` exists
- * only for the benchmark that measures what enforcement costs; no configuration reaches it.
+ * global, building is slow, and guarding twice would wrap resolvers twice.
  */
-export function subgraphSchema(name: SubgraphName, opts: { guard?: boolean } = {}): Promise<GraphQLSchema> {
-  const guard = opts.guard ?? true;
-  const key = `${name}:${guard}`;
-  let schema = built.get(key);
-  if (!schema) {
-    // Decryption wraps the stored value first; the guard wraps that, so DENIED never decrypts.
-    const raw = buildSubgraph(SUBGRAPHS[name]).then(decryptEncryptedFields).then(atomicMutationFields);
-    built.set(key, (schema = guard ? raw.then(guardPiiFields) : raw));
-  }
+export function subgraphSchema(name: SubgraphName): Promise<GraphQLSchema> {
+  let schema = built.get(name);
+  // Decryption wraps the stored value first; the guard wraps that, so DENIED never decrypts.
+  if (!schema) built.set(name, (schema = unguardedSubgraphSchema(name).then(guardPiiFields)));
   return schema;
+}
+
+/**
+ * A fresh schema, every field decrypting and every mutation atomic, but without the `@pii` guard:
+ * the one step `subgraphSchema` adds. Only for what measures the guard's cost (bench/); no
+ * server option or setting leads here.
+ */
+export function unguardedSubgraphSchema(name: SubgraphName): Promise<GraphQLSchema> {
+  return buildSubgraph(SUBGRAPHS[name]).then(decryptEncryptedFields).then(atomicMutationFields);
 }

@@ -1,7 +1,7 @@
 /**
- * HTTPS material for the gateway and the subgraphs, read once at start-up from `KOE_TLS_CERT`,
- * `KOE_TLS_KEY` and optional `KOE_TLS_CA`. Everything that can be wrong with it (one variable
- * without the other, an unreadable file, a key that does not belong to the certificate, a
+ * HTTPS material for the gateway and the subgraphs, read once at start-up from the files named by
+ * `KOE_TLS_CERT`, `KOE_TLS_KEY` and optional `KOE_TLS_CA` (one variable without the other is the
+ * configuration's error, src/config). Everything else that can be wrong with it (an unreadable file, a key that does not belong to the certificate, a
  * certificate the gateway could not trust) stops start-up with an error naming the variable and
  * the path, never the key's contents.
  */
@@ -9,6 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { createSecureContext } from 'node:tls';
+import type { TlsPaths } from '../config/index.js';
 
 export interface TlsMaterial {
   /** PEM certificate (chain) served by the gateway and the subgraphs. */
@@ -19,21 +20,10 @@ export interface TlsMaterial {
   ca?: Buffer;
 }
 
-type Env = Record<string, string | undefined>;
-
-/** `null` when neither `KOE_TLS_CERT` nor `KOE_TLS_KEY` is set; throws on anything half-done. */
-export function tlsFromEnv(env: Env = process.env): TlsMaterial | null {
-  const certPath = nonEmpty(env.KOE_TLS_CERT);
-  const keyPath = nonEmpty(env.KOE_TLS_KEY);
-  const caPath = nonEmpty(env.KOE_TLS_CA);
-  if (!certPath && !keyPath) {
-    if (caPath) throw new Error('KOE_TLS_CA is set but KOE_TLS_CERT and KOE_TLS_KEY are not: set both to serve HTTPS, or unset KOE_TLS_CA');
-    return null;
-  }
-  if (!certPath || !keyPath) {
-    const [set, missing] = certPath ? ['KOE_TLS_CERT', 'KOE_TLS_KEY'] : ['KOE_TLS_KEY', 'KOE_TLS_CERT'];
-    throw new Error(`${set} is set but ${missing} is not: HTTPS needs both the certificate and its private key (PEM files)`);
-  }
+/** `null` without configured paths (plain HTTP); throws on a file that is unreadable or wrong. */
+export function readTls(paths: TlsPaths | null): TlsMaterial | null {
+  if (!paths) return null;
+  const { cert: certPath, key: keyPath, ca: caPath } = paths;
   const material: TlsMaterial = {
     cert: readPem('KOE_TLS_CERT', certPath),
     key: readPem('KOE_TLS_KEY', keyPath),
@@ -97,10 +87,6 @@ function readPem(variable: string, path: string): Buffer {
     const code = (e as NodeJS.ErrnoException).code;
     throw new Error(`${variable} (${path}) cannot be read${code ? `: ${code}` : ''}`);
   }
-}
-
-function nonEmpty(v: string | undefined): string | undefined {
-  return v?.trim() ? v.trim() : undefined;
 }
 
 function reason(e: unknown): string {

@@ -11,8 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDatabaseUrl } from '../support/run-database.js';
 import { authenticate } from '../../src/auth/authenticate.js';
 import { verifyBearer, issueToken } from '../../src/auth/jwt.js';
-import { oidcFromEnv, type OidcConfig } from '../../src/auth/oidc.js';
+import type { OidcConfig } from '../../src/auth/oidc.js';
+import { loadConfig, type Env } from '../../src/config/index.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
+import { runKoe } from '../support/koe-cli.js';
+import { postAs, startTestKoe } from '../support/koe.js';
 
 const ISSUER = 'https://idp.example.test/';
 const AUDIENCE = 'koe-api';
@@ -34,6 +37,8 @@ let server: Server;
 let published: JWK[] = [];
 let fetches = 0;
 let oidc: OidcConfig;
+/** The OIDC settings as start-up resolves them from the environment. */
+const oidcFromEnv = (env: Env) => loadConfig(env).oidc;
 let rsa: Signer;
 let ec: Signer;
 
@@ -135,5 +140,31 @@ describe('authenticate with an OIDC provider', () => {
 
   it('refuses to run with a JWKS but without issuer and audience', () => {
     expect(() => oidcFromEnv({ KOE_JWKS_URL: 'http://127.0.0.1:1/jwks' })).toThrow(/KOE_JWT_ISSUER and KOE_JWT_AUDIENCE/);
+  });
+});
+
+describe('OIDC settings are resolved once, at start-up', () => {
+  // Guards against a half-set KOE_JWKS_URL failing each request instead of stopping start-up.
+  it('koe start refuses a JWKS without issuer and audience before anything starts', async () => {
+    const run = await runKoe(['start', '--no-seed'], { KOE_JWKS_URL: 'https://idp.example.test/jwks', KOE_JWT_ISSUER: undefined, KOE_JWT_AUDIENCE: undefined, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/KOE_JWKS_URL needs KOE_JWT_ISSUER and KOE_JWT_AUDIENCE as well/);
+    expect(run.stdout).not.toMatch(/Policy .* loaded|Koe is up/);
+  }, 120_000);
+
+  it('a running server does not read the environment per request', async () => {
+    const koe = await startTestKoe();
+    const saved = process.env.KOE_JWKS_URL;
+    try {
+      // Were the settings read per request, this half-set provider would fail every request now.
+      process.env.KOE_JWKS_URL = 'http://127.0.0.1:1/jwks';
+      const res = await postAs(koe, 'p-analyst', '{ me { id } }');
+      expect(res.errors).toBeUndefined();
+      expect(res.data).toEqual({ me: { id: 'p-analyst' } });
+    } finally {
+      if (saved === undefined) delete process.env.KOE_JWKS_URL;
+      else process.env.KOE_JWKS_URL = saved;
+      await koe.stop();
+    }
   });
 });

@@ -277,7 +277,7 @@ describe(loadMasterKeys.name, () => {
 
   it('creates the development key file with mode 600, and addKeyFileVersion adds version 2', () => {
     const file = join(dir, '.koe', 'keyring.json');
-    const first = loadMasterKeys({ env: {}, keyFile: file });
+    const first = loadMasterKeys({ keyFile: file });
     expect(first.kind).toBe('file');
     expect(first.file).toBe(file);
     expect([...first.keys.keys()]).toEqual([1]);
@@ -285,7 +285,7 @@ describe(loadMasterKeys.name, () => {
 
     expect(addKeyFileVersion(file)).toBe(2);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    const again = loadMasterKeys({ env: {}, keyFile: file });
+    const again = loadMasterKeys({ keyFile: file });
     expect([...again.keys.keys()].sort()).toEqual([1, 2]);
     // Version 1 is kept as it was, and version 2 is a different key.
     expect(again.keys.get(1)).toEqual(first.keys.get(1));
@@ -294,13 +294,13 @@ describe(loadMasterKeys.name, () => {
 
   it('continues the development key given as initialKey', () => {
     const initial = randomBytes(32).toString('base64');
-    const source = loadMasterKeys({ env: {}, keyFile: join(dir, 'initial', 'keyring.json'), initialKey: initial });
+    const source = loadMasterKeys({ keyFile: join(dir, 'initial', 'keyring.json'), initialKey: initial });
     expect(source.keys.get(1)!.toString('base64')).toBe(initial);
   });
 
   it('prefers KOE_MASTER_KEY and then writes no key file', () => {
     const file = join(dir, 'unused', 'keyring.json');
-    const source = loadMasterKeys({ env: { KOE_MASTER_KEY: randomBytes(32).toString('base64') }, keyFile: file });
+    const source = loadMasterKeys({ masterKey: randomBytes(32).toString('base64'), keyFile: file });
     expect(source.kind).toBe('env');
     expect(source.file).toBeNull();
     expect(existsSync(file)).toBe(false);

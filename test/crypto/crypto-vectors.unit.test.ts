@@ -156,7 +156,7 @@ describe('the development key file', () => {
 
   it('continues the initial key as version 1, mode 600, and adds the version after the highest', () => {
     const file = join(dir, 'a', 'keyring.json');
-    const src = loadMasterKeys({ env: {}, keyFile: file, initialKey: Buffer.alloc(32, 5).toString('base64') });
+    const src = loadMasterKeys({ keyFile: file, initialKey: Buffer.alloc(32, 5).toString('base64') });
     expect(src).toMatchObject({ kind: 'file', file });
     expect([...src.keys]).toEqual([[1, Buffer.alloc(32, 5)]]);
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -165,7 +165,7 @@ describe('the development key file', () => {
     (parsed.versions[1] as unknown as { key: string }).key = Buffer.alloc(32, 6).toString('base64');
     writeFileSync(file, JSON.stringify(parsed));
     expect(addKeyFileVersion(file)).toBe(5);
-    expect([...loadMasterKeys({ env: {}, keyFile: file }).keys.keys()]).toEqual([1, 4, 5]);
+    expect([...loadMasterKeys({ keyFile: file }).keys.keys()]).toEqual([1, 4, 5]);
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
@@ -177,18 +177,18 @@ describe('the development key file', () => {
     const file = join(dir, `bad-${_what.replace(/\W/g, '')}.json`);
     writeFileSync(file, content);
     chmodSync(file, 0o600);
-    expect(() => loadMasterKeys({ env: {}, keyFile: file })).toThrow(message);
+    expect(() => loadMasterKeys({ keyFile: file })).toThrow(message);
   });
 
   it('names the bad key in its error, never its value', () => {
-    expect(() => loadMasterKeys({ env: {}, keyFile: join(dir, 'init.json'), initialKey: 'c2hvcnQ=' })).toThrow('the development master key must be base64 of 32 bytes (it decodes to 5)');
+    expect(() => loadMasterKeys({ keyFile: join(dir, 'init.json'), initialKey: 'c2hvcnQ=' })).toThrow('the development master key must be base64 of 32 bytes (it decodes to 5)');
     const file = join(dir, 'short-key.json');
     writeFileSync(file, JSON.stringify({ versions: [{ version: 2, key: 'c2hvcnQ=', createdAt: '' }] }));
-    expect(() => loadMasterKeys({ env: {}, keyFile: file })).toThrow(`${file} version 2 must be base64 of 32 bytes (it decodes to 5)`);
+    expect(() => loadMasterKeys({ keyFile: file })).toThrow(`${file} version 2 must be base64 of 32 bytes (it decodes to 5)`);
   });
 
   it('prefers KOE_MASTER_KEY to any key file', () => {
-    const src = loadMasterKeys({ env: { KOE_MASTER_KEY: Buffer.alloc(32, 8).toString('base64') }, keyFile: join(dir, 'never.json') });
+    const src = loadMasterKeys({ masterKey: Buffer.alloc(32, 8).toString('base64'), keyFile: join(dir, 'never.json') });
     expect(src).toMatchObject({ kind: 'env', file: null });
   });
 });

@@ -44,7 +44,7 @@ function koe(args: readonly string[], masterKey?: string): Promise<KoeRun> {
   return runKoe(args, { ...koeCliEnv(db.url), ...keys });
 }
 
-const fileProvider = (): KeyProvider => keyProviderFor(ROOT, undefined, { KOE_MASTER_KEY_FILE: keyFile }).provider;
+const fileProvider = (): KeyProvider => keyProviderFor(ROOT, { masterKey: null, masterKeyFile: keyFile }).provider;
 
 async function versionCounts(): Promise<Record<string, number>> {
   const rows = await db.sql(`select kek_version, count(*)::int as n from data_key group by kek_version order by kek_version`);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
 import { inspectPostmaster, OWNER_FILE, waitForExit, writeOwner } from '../../src/data/postgres/postmaster-pid.js';
 import {
   createScratchDatabase,
@@ -272,7 +273,7 @@ describe('resolveDatabase', () => {
   it('uses DATABASE_URL as given, with a no-op stop', async () => {
     vi.stubEnv('DATABASE_URL', 'postgres://koe@db.example:6543/koe');
     vi.stubEnv('DATABASE_SSL', undefined);
-    const db = await resolveDatabase({ purpose: 'dev', projectRoot: tmp });
+    const db = await resolveDatabase({ purpose: 'dev', projectRoot: tmp, database: loadConfig().database });
     expect(db).toMatchObject({ url: 'postgres://koe@db.example:6543/koe', source: 'env', ssl: false });
     await db.stop();
   });
@@ -280,21 +281,21 @@ describe('resolveDatabase', () => {
   it('DATABASE_SSL decides TLS, overriding sslmode in the URL', async () => {
     vi.stubEnv('DATABASE_URL', 'postgres://koe@db.example:6543/koe?sslmode=require&application_name=koe');
     vi.stubEnv('DATABASE_SSL', 'require');
-    const db = await resolveDatabase({ purpose: 'test', projectRoot: tmp });
+    const db = await resolveDatabase({ purpose: 'test', projectRoot: tmp, database: loadConfig().database });
     expect(db.url).toBe('postgres://koe@db.example:6543/koe?application_name=koe');
     expect(db.ssl).toEqual({ rejectUnauthorized: false });
     vi.stubEnv('DATABASE_SSL', 'verify-full');
-    expect(pgSslOption()).toEqual({ rejectUnauthorized: true });
+    expect(pgSslOption(loadConfig().database.ssl)).toEqual({ rejectUnauthorized: true });
     vi.stubEnv('DATABASE_SSL', undefined);
-    expect(pgSslOption()).toBe(false);
+    expect(pgSslOption(loadConfig().database.ssl)).toBe(false);
     vi.stubEnv('DATABASE_SSL', 'yes');
-    expect(() => pgSslOption()).toThrow(/DATABASE_SSL/);
+    expect(() => pgSslOption(loadConfig().database.ssl)).toThrow(/DATABASE_SSL/);
   });
 
   it('dev without DATABASE_URL starts the embedded server under <projectRoot>/.koe/pg', async () => {
     vi.stubEnv('DATABASE_URL', undefined);
     vi.stubEnv('DATABASE_SSL', undefined);
-    const db = await resolveDatabase({ purpose: 'dev', projectRoot: tmp });
+    const db = await resolveDatabase({ purpose: 'dev', projectRoot: tmp, database: loadConfig().database });
     try {
       expect(db.source).toBe('embedded');
       expect(existsSync(path.join(tmp, '.koe/pg/PG_VERSION'))).toBe(true);
@@ -306,7 +307,7 @@ describe('resolveDatabase', () => {
 
   it('test without DATABASE_URL uses a local :5432 when one answers, else the embedded server', async () => {
     vi.stubEnv('DATABASE_URL', undefined);
-    const db = await resolveDatabase({ purpose: 'test', projectRoot: tmp });
+    const db = await resolveDatabase({ purpose: 'test', projectRoot: tmp, database: loadConfig().database });
     try {
       expect(['local', 'embedded']).toContain(db.source);
       if (db.source === 'local') expect(db.url).toMatch(/^postgres:\/\/\w+@127\.0\.0\.1:5432\/postgres$/);

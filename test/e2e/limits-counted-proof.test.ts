@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COUNTED_HEADER, countedProof } from '../../src/server/limits/counted-proof.js';
+import { COUNTED_HEADER, countedProof, proofKey } from '../../src/server/limits/counted-proof.js';
 import { startTestKoe, TEST_JWT_SECRET, type TestKoe } from '../support/koe.js';
 import { clonePrincipal } from '../support/principals.js';
 
@@ -52,8 +52,8 @@ async function expectCounted(name: string, proofFor: (i: number) => { requestId:
 }
 
 const rid = () => `r-${randomUUID()}`;
-/** A proof as the gateway makes it for `requestId` (the platform's secret is the test JWT secret). */
-const genuine = (requestId: string) => countedProof(TEST_JWT_SECRET, requestId);
+/** A proof as the gateway makes it for `requestId` (under the key derived from the test JWT secret). */
+const genuine = (requestId: string) => countedProof(proofKey(TEST_JWT_SECRET), requestId);
 
 describe('a subgraph called directly with a proof it did not get from the gateway', () => {
   it('counts a request with no proof (the baseline)', async () => {
@@ -90,6 +90,14 @@ describe('a subgraph called directly with a proof it did not get from the gatewa
     await expectCounted(name.split(' ')[0]!, () => {
       const requestId = rid();
       return { requestId, proof: spoil(genuine(requestId)) };
+    });
+  });
+
+  // The JWT secret is not the proof key: whoever can mint tokens still cannot mint proofs with it.
+  it('counts a proof made with the JWT secret itself instead of its derived proof key', async () => {
+    await expectCounted('raw-secret', () => {
+      const requestId = rid();
+      return { requestId, proof: countedProof(TEST_JWT_SECRET, requestId) };
     });
   });
 

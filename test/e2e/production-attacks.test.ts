@@ -11,8 +11,11 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '../../src/auth/api-key-admin.js';
 import { AuditEventEntity } from '../../src/data/entities/index.js';
-import { countedProof, gatewayProof } from '../../src/server/limits/counted-proof.js';
+import { countedProof, gatewayProof, proofKey } from '../../src/server/limits/counted-proof.js';
 import { postGraphQL, startTestKoe, TEST_JWT_SECRET, type GraphQLBody, type TestKoe } from '../support/koe.js';
+
+/** The key the gateway makes its proofs with (derived from the platform's JWT secret). */
+const PROOF_KEY = proofKey(TEST_JWT_SECRET);
 
 let koe: TestKoe;
 let savedNodeEnv: string | undefined;
@@ -84,7 +87,7 @@ describe('_service { sdl } straight to a subgraph (item 9)', () => {
 
   it('refuses a forged gateway header: random, another request’s proof, or the rate-limit proof', async () => {
     const rid = `svc-${randomUUID()}`;
-    for (const proof of [randomBytes(32).toString('base64url'), gatewayProof(TEST_JWT_SECRET, `${rid}-other`), countedProof(TEST_JWT_SECRET, rid)]) {
+    for (const proof of [randomBytes(32).toString('base64url'), gatewayProof(PROOF_KEY, `${rid}-other`), countedProof(PROOF_KEY, rid)]) {
       const headers = { ...(await bearer('p-analyst')), 'x-request-id': rid, 'x-koe-gateway': proof, 'x-koe-counted': proof };
       const { status } = await postGraphQL(koe.platform.subgraphUrls.customers, { query: SERVICE }, headers);
       expect(status).toBe(403);
@@ -93,7 +96,7 @@ describe('_service { sdl } straight to a subgraph (item 9)', () => {
 
   it('answers the gateway (its proof for the request id) and an admin', async () => {
     const rid = `svc-${randomUUID()}`;
-    const asGateway = { ...(await bearer('p-analyst')), 'x-request-id': rid, 'x-koe-gateway': gatewayProof(TEST_JWT_SECRET, rid) };
+    const asGateway = { ...(await bearer('p-analyst')), 'x-request-id': rid, 'x-koe-gateway': gatewayProof(PROOF_KEY, rid) };
     for (const headers of [asGateway, await bearer('p-admin')]) {
       const { status, json } = await postGraphQL(koe.platform.subgraphUrls.customers, { query: SERVICE }, headers);
       expect(json.errors).toBeUndefined();

@@ -9,7 +9,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDatabaseUrl } from '../support/run-database.js';
 import { issueToken } from '../../src/auth/jwt.js';
-import { DEFAULT_ACQUIRE_TIMEOUT_MS } from '../../src/data/orm.js';
+import { DATABASE_DEFAULTS } from '../../src/config/index.js';
+
+const DEFAULT_ACQUIRE_TIMEOUT_MS = DATABASE_DEFAULTS.acquireTimeoutMs;
 import { urlForDatabase } from '../../src/data/postgres/index.js';
 import { databaseFailureOf, isDatabaseUnavailable } from '../../src/server/ops/database-failure.js';
 import { postGraphQL, TEST_JWT_SECRET, type TestKoe } from '../support/koe.js';

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDatabaseUrl } from '../support/run-database.js';
 import { issueToken } from '../../src/auth/jwt.js';
+import { loadConfig } from '../../src/config/index.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
 import { testCrypto } from '../support/crypto.js';
 import { startPlatform, type Platform } from '../../src/server/platform.js';
@@ -43,7 +44,7 @@ describe('operations', () => {
 
   it('reports 503 with the reason when the database is gone', async () => {
     const own = await openOrm({ url: runDatabaseUrl() });
-    const sub = await startSubgraph('customers', { orm: own, ...(await base(own)) }, '127.0.0.1', 0);
+    const sub = await startSubgraph('customers', { orm: own, config: loadConfig(), ...(await base(own)) }, '127.0.0.1', 0);
     try {
       await own.close(true);
       const res = await fetch(sub.url.replace('/graphql', '/readyz'));

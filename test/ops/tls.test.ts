@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertCertificateNames, tlsFromEnv } from '../../src/server/tls.js';
+import { loadConfig, type Env } from '../../src/config/index.js';
+import { assertCertificateNames, readTls } from '../../src/server/tls.js';
+
+/** As `koe start` does it: the configuration checks the variables, readTls the files they name. */
+function tlsFromEnv(env: Env) {
+  return readTls(loadConfig(env).tls);
+}
 import { certDir, type CertDir, type TestCert } from '../support/tls-cert.js';
 
 let certs: CertDir;

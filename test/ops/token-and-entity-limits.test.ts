@@ -9,7 +9,11 @@ import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { subgraphSchema } from '../../src/server/subgraphs.js';
 import { estimateCost, pageEstimator } from '../../src/server/limits/cost.js';
-import { representationCap, resolveLimits } from '../../src/server/limits/settings.js';
+import { loadConfig, type Env, type LimitSettings } from '../../src/config/index.js';
+import { representationCap, resolveLimits as resolveOver } from '../../src/server/limits/settings.js';
+
+/** The limits a server resolves from this environment (through the configuration, as at start-up). */
+const resolveLimits = (opts: Partial<LimitSettings>, env: Env) => resolveOver(opts, loadConfig(env).limits);
 import { entityTypeCount } from '../../src/server/limits/representations.js';
 import { runKoe } from '../support/koe-cli.js';
 

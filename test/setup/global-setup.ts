@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { loadConfig } from '../../src/config/index.js';
 import { createScratchDatabase, dropStaleScratchDatabases, resolveDatabase, type ScratchDatabase } from '../../src/data/postgres/index.js';
 import { copyScratchDatabase } from './copy-database.js';
 import { prepare } from './prepare-database.js';
@@ -38,7 +39,7 @@ function workerCount(project: TestProject): number {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   buildCli();
-  const server = await resolveDatabase({ purpose: 'test', projectRoot, log });
+  const server = await resolveDatabase({ purpose: 'test', projectRoot, log, database: loadConfig().database });
   const scratches: ScratchDatabase[] = [];
   const dropAll = async () => {
     for (const s of scratches) await s.drop();

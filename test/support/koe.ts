@@ -7,7 +7,8 @@ import { GraphQLClient } from 'graphql-request';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { runDatabaseUrl } from './run-database.js';
 import { issueToken } from '../../src/auth/jwt.js';
-import { openOrm, type MikroORM } from '../../src/data/orm.js';
+import { loadConfig } from '../../src/config/index.js';
+import { openOrm, poolOptions, type MikroORM } from '../../src/data/orm.js';
 import { startPlatform, type Platform } from '../../src/server/platform.js';
 import type { PolicySet } from '../../src/policies/index.js';
 import { loadPolicy } from '../../src/server/policy.js';
@@ -48,8 +49,11 @@ export async function startTestKoe(
 ): Promise<TestKoe> {
   policy ??= await loadPolicy(POLICY_DIR);
   const queries: string[] = [];
-  const orm = await openOrm({ url: opts.databaseUrl ?? runDatabaseUrl(), onQuery: (sql) => queries.push(sql) });
+  // The environment as it is now (a test may set a variable just for this Koe), loaded once as `koe start` does.
+  const config = loadConfig();
+  const orm = await openOrm({ url: opts.databaseUrl ?? runDatabaseUrl(), onQuery: (sql) => queries.push(sql), ...poolOptions(config.database) });
   const platform = await startPlatform({
+    config,
     orm,
     crypto: await testCrypto(orm),
     jwtSecret: TEST_JWT_SECRET,

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
+import type { TlsPaths } from '../../config/index.js';
 import { dutyWarnings, separationOfDutiesViolations } from '../../auth/access-review.js';
 import { DEFAULT_TOKEN_TTL_SECONDS, issueToken } from '../../auth/jwt.js';
-import { maxTokenTtlFromEnv } from '../../server/limits/settings.js';
 import { seedDemoData } from '../../data/demo-seed.js';
 import { migrateAll } from '../../data/migrate.js';
 import { DEMO_PRINCIPALS } from '../../data/seed/demo-data.js';
-import { loadPolicy, policyDir } from '../../server/policy.js';
+import { loadPolicy } from '../../server/policy.js';
 import { DEFAULT_ADMIN_PORT, DEFAULT_PORTS, startPlatform } from '../../server/platform.js';
-import { tlsFromEnv } from '../../server/tls.js';
-import { openRuntime, PROJECT_ROOT } from '../runtime.js';
+import { readTls } from '../../server/tls.js';
+import { cliConfig, cliPolicyDir, openRuntime } from '../runtime.js';
 
 export function registerStart(program: Command): void {
   program
@@ -18,14 +18,17 @@ export function registerStart(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action(async (opts: { seed: boolean; host: string }) => {
       const say = (l: string) => console.log(l);
-      // A malformed KOE_MAX_TOKEN_TTL stops start-up here, before anything listens.
-      const tokenTtl = Math.min(DEFAULT_TOKEN_TTL_SECONDS, maxTokenTtlFromEnv());
+      // Every setting is checked here, before anything listens: a malformed KOE_MAX_TOKEN_TTL, a
+      // half-set KOE_TLS_CERT/KOE_TLS_KEY or KOE_JWKS_URL without issuer and audience stops start-up
+      // with every problem listed; the servers are handed these settings and never read the environment.
+      const config = cliConfig();
+      const tokenTtl = Math.min(DEFAULT_TOKEN_TTL_SECONDS, config.limits.maxTokenTtlSeconds);
       // A bad policy file stops start-up before anything listens (the error names file and line).
-      const policy = await loadPolicy(policyDir(PROJECT_ROOT));
-      say(`Policy ${policy.version} loaded from ${policyDir(PROJECT_ROOT)}`);
-      // Likewise a half-set or mismatched KOE_TLS_CERT/KOE_TLS_KEY: never fall back to plain HTTP.
-      const tls = tlsFromEnv();
-      if (tls) say(`HTTPS on: certificate ${process.env.KOE_TLS_CERT}${process.env.KOE_TLS_CA ? `, subgraphs trusted via ${process.env.KOE_TLS_CA}` : ''}`);
+      const policy = await loadPolicy(cliPolicyDir());
+      say(`Policy ${policy.version} loaded from ${cliPolicyDir()}`);
+      // Likewise a mismatched or unreadable certificate or key: never fall back to plain HTTP.
+      const tls = readTls(config.tls);
+      if (tls && config.tls) say(`HTTPS on: certificate ${config.tls.cert}${config.tls.ca ? `, subgraphs trusted via ${config.tls.ca}` : ''}`);
       const rt = await openRuntime(say, 'server');
       let stopping: Promise<void> | null = null;
       // The embedded database stops on the same signal by itself, so a step here may find its
@@ -41,7 +44,7 @@ export function registerStart(program: Command): void {
         return stopping;
       };
       try {
-        const { applied, crypto, encrypted, piiScanned } = await migrateAll(rt.orm, rt.keyRing().provider);
+        const { applied, crypto, encrypted, piiScanned } = await migrateAll(rt.orm, rt.keyRing().provider, {}, config.fieldCrypto);
         if (applied.length) say(`Migrations applied: ${applied.join(', ')}`);
         const sealed = Object.entries(encrypted).filter(([, n]) => n > 0);
         if (sealed.length) say(`Encrypted rows stored in plaintext: ${sealed.map(([t, n]) => `${t} ${n}`).join(', ')}`);
@@ -52,8 +55,9 @@ export function registerStart(program: Command): void {
         }
         // Grants that predate a separation-of-duties rule: warned about, never a reason to stay down.
         for (const line of dutyWarnings(await separationOfDutiesViolations(rt.orm.em.fork(), policy))) console.error(line);
-        const port = process.env.PORT ? Number.parseInt(process.env.PORT, 10) : DEFAULT_PORTS.gateway;
+        const port = config.port ?? DEFAULT_PORTS.gateway;
         const platform = await startPlatform({
+          config,
           orm: rt.orm,
           crypto,
           jwtSecret: rt.secrets.jwtSecret,
@@ -66,7 +70,7 @@ export function registerStart(program: Command): void {
           ports: port === 0 ? { gateway: 0, customers: 0, feedback: 0, audit: 0 } : { gateway: port },
           tls,
           // Prometheus scrapes here; request logs go to stdout as JSON lines (LOG_LEVEL).
-          adminPort: process.env.KOE_ADMIN_PORT ? Number.parseInt(process.env.KOE_ADMIN_PORT, 10) : DEFAULT_ADMIN_PORT,
+          adminPort: config.adminPort ?? DEFAULT_ADMIN_PORT,
         });
         // `on`, not `once`: a terminal's Ctrl-C reaches this process twice (directly and relayed by
         // tsx/npm), and a second signal with no listener would kill it halfway through stopping.
@@ -76,7 +80,7 @@ export function registerStart(program: Command): void {
         const urls = { ...platform.subgraphUrls, ...(platform.metricsUrl ? { metrics: platform.metricsUrl } : {}) };
         // One write, after the tokens are minted: a log line (the gateway asking the subgraphs for their
         // schemas, a first request) never lands between the URLs and the tokens.
-        say(await welcome(platform.gatewayUrl, urls, rt.secrets.jwtSecret, tokenTtl, rt.databaseSource));
+        say(await welcome(platform.gatewayUrl, urls, rt.secrets.jwtSecret, tokenTtl, rt.databaseSource, config.tls));
       } catch (e) {
         await rt.close();
         throw e;
@@ -84,7 +88,7 @@ export function registerStart(program: Command): void {
     });
 }
 
-async function welcome(gatewayUrl: string, subgraphs: Record<string, string>, secret: Uint8Array, tokenTtl: number, dbSource: string): Promise<string> {
+async function welcome(gatewayUrl: string, subgraphs: Record<string, string>, secret: Uint8Array, tokenTtl: number, dbSource: string, tls: TlsPaths | null): Promise<string> {
   const lines = ['', `Koe is up (database: ${dbSource}).`, `  gateway    ${gatewayUrl}`];
   for (const [name, url] of Object.entries(subgraphs)) lines.push(`  ${name.padEnd(10)} ${url}`);
   lines.push('', `Demo tokens (valid ${Math.round((tokenTtl / 3600) * 10) / 10} h; \`npx koe token <principal>\` mints more):`);
@@ -95,7 +99,7 @@ async function welcome(gatewayUrl: string, subgraphs: Record<string, string>, se
     lines.push(`  ${p.roles.join(',').padEnd(14)} ${p.id.padEnd(16)} ${token}`);
   }
   // A self-signed certificate: curl must be told to trust it.
-  const trust = gatewayUrl.startsWith('https:') ? ` --cacert ${process.env.KOE_TLS_CA ?? process.env.KOE_TLS_CERT}` : '';
+  const trust = tls ? ` --cacert ${tls.ca ?? tls.cert}` : '';
   lines.push(
     '',
     'Try:',

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { DEFAULT_TOKEN_TTL_SECONDS, issueToken } from '../../auth/jwt.js';
 import { loadSecrets } from '../../auth/secrets.js';
-import { maxTokenTtlFromEnv, parseDurationSeconds } from '../../server/limits/settings.js';
-import { PROJECT_ROOT } from '../runtime.js';
+import { parseDurationSeconds } from '../../config/index.js';
+import { cliConfig, PROJECT_ROOT } from '../runtime.js';
 
 export function registerToken(program: Command): void {
   program
@@ -11,10 +11,11 @@ export function registerToken(program: Command): void {
     .option('--ttl <duration>', 'lifetime: seconds or a duration such as 90m, 12h (at most KOE_MAX_TOKEN_TTL, default 24h)')
     .action(async (principalId: string, opts: { ttl?: string }) => {
       // Checked here too: a token the servers would refuse is no use to anyone.
-      const max = maxTokenTtlFromEnv();
+      const config = cliConfig();
+      const max = config.limits.maxTokenTtlSeconds;
       const ttl = opts.ttl === undefined ? Math.min(DEFAULT_TOKEN_TTL_SECONDS, max) : parseDurationSeconds(opts.ttl);
       if (ttl === null || ttl <= 0) throw new Error(`--ttl must be a positive number of seconds or a duration such as 90m, 12h or 1d, got "${opts.ttl}"`);
       if (ttl > max) throw new Error(`--ttl ${opts.ttl} is ${ttl} s, over the maximum token lifetime of ${max} s (KOE_MAX_TOKEN_TTL); servers refuse such tokens`);
-      console.log(await issueToken(loadSecrets(PROJECT_ROOT).jwtSecret, principalId, ttl));
+      console.log(await issueToken(loadSecrets(PROJECT_ROOT, config).jwtSecret, principalId, ttl));
     });
 }

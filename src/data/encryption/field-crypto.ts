@@ -17,25 +17,22 @@ import {
   type BlindIndexKind,
   type KeyProvider,
 } from '../../crypto/index.js';
+import { FIELD_CRYPTO_DEFAULTS } from '../../config/index.js';
 import { ENCRYPTED_COLUMNS, type EncryptedTable } from './encrypted-columns.js';
 import { registerKekVersions } from './kek-registry.js';
 
+/** Unset: the defaults (`FIELD_CRYPTO_DEFAULTS`); the CLI passes the configured `fieldCrypto`. */
 export interface FieldCryptoOptions {
-  /** Unwrapped data keys kept in memory (env `KOE_KEY_CACHE_SIZE`, default 10,000). */
-  cacheSize?: number;
-  /** How long an unwrapped key may be reused (env `KOE_KEY_CACHE_TTL_MS`, default 60 s). */
-  cacheTtlMs?: number;
-  /** Records whose decrypted values are kept in memory (env `KOE_VALUE_CACHE_SIZE`, default 20,000; same time limit). */
+  /** Unwrapped data keys kept in memory (`KOE_KEY_CACHE_SIZE`, default 10,000). */
+  keyCacheSize?: number;
+  /** How long an unwrapped key may be reused (`KOE_KEY_CACHE_TTL_MS`, default 60 s). */
+  keyCacheTtlMs?: number;
+  /** Records whose decrypted values are kept in memory (`KOE_VALUE_CACHE_SIZE`, default 20,000; same time limit). */
   valueCacheSize?: number;
 }
 
 const BLIND_INDEX_KEY = 'blind_index';
 const materialAad = (name: string) => Buffer.from(`koe:key-material:${name}`, 'utf8');
-
-function envInt(name: string, fallback: number): number {
-  const v = Number.parseInt(process.env[name] ?? '', 10);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-}
 
 type Row = Record<string, unknown>;
 
@@ -63,9 +60,9 @@ export class FieldCrypto {
     private readonly blindKey: Buffer,
     opts: FieldCryptoOptions,
   ) {
-    const ttl = opts.cacheTtlMs ?? envInt('KOE_KEY_CACHE_TTL_MS', 60_000);
-    this.cache = new KeyCache(opts.cacheSize ?? envInt('KOE_KEY_CACHE_SIZE', 10_000), ttl);
-    this.opened = new KeyCache(opts.valueCacheSize ?? envInt('KOE_VALUE_CACHE_SIZE', 20_000), ttl);
+    const ttl = opts.keyCacheTtlMs ?? FIELD_CRYPTO_DEFAULTS.keyCacheTtlMs;
+    this.cache = new KeyCache(opts.keyCacheSize ?? FIELD_CRYPTO_DEFAULTS.keyCacheSize, ttl);
+    this.opened = new KeyCache(opts.valueCacheSize ?? FIELD_CRYPTO_DEFAULTS.valueCacheSize, ttl);
   }
 
   /** Checks the KEKs against the database (wrong master key = clear error) and loads the blind-index key. */

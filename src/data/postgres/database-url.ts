@@ -3,6 +3,7 @@
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import type { DatabaseSettings } from '../../config/index.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { superviseEmbeddedPostgres } from './supervisor.js';
 
@@ -18,17 +19,14 @@ export interface ResolvedDatabase {
 }
 
 /**
- * `ssl` option for pg from DATABASE_SSL: `require` = TLS without certificate check,
- * `verify-full` = TLS with it, unset/`disable` = none. Use it instead of `sslmode` in the URL:
- * pg lets a URL's sslmode override this option, and pg 8 treats sslmode=require as verify-full.
+ * `ssl` option for pg from DATABASE_SSL (validated by the configuration): `require` = TLS without
+ * certificate check, `verify-full` = TLS with it, null (unset or `disable`) = none. Use it instead
+ * of `sslmode` in the URL: pg lets a URL's sslmode override this option, and pg 8 treats
+ * sslmode=require as verify-full.
  */
-export function pgSslOption(): PgSsl {
-  const mode = (process.env.DATABASE_SSL ?? '').trim().toLowerCase();
-  if (mode === 'require') return { rejectUnauthorized: false };
-  if (mode === 'verify-full') return { rejectUnauthorized: true };
-  if (mode === '' || mode === 'disable') return false;
-  // Fail loudly: a typo here would otherwise silently send data unencrypted.
-  throw new Error(`DATABASE_SSL must be require, verify-full or disable (got "${process.env.DATABASE_SSL}")`);
+export function pgSslOption(mode: DatabaseSettings['ssl']): PgSsl {
+  if (mode === null) return false;
+  return { rejectUnauthorized: mode === 'verify-full' };
 }
 
 const LOCAL = { host: '127.0.0.1', port: 5432, database: 'postgres' };
@@ -64,11 +62,13 @@ export async function resolveDatabase(opts: {
    * default: plain start/stop (tests).
    */
   role?: 'server' | 'tool';
+  /** The configured DATABASE_URL, DATABASE_SSL and KOE_PG_DIR. */
+  database: Pick<DatabaseSettings, 'url' | 'ssl' | 'pgDir'>;
 }): Promise<ResolvedDatabase> {
   const log = opts.log ?? (() => undefined);
-  const envUrl = process.env.DATABASE_URL?.trim();
+  const envUrl = opts.database.url;
   if (envUrl) {
-    const ssl = pgSslOption();
+    const ssl = pgSslOption(opts.database.ssl);
     let url = envUrl;
     if (ssl && /[?&]sslmode=/.test(envUrl)) {
       const parsed = new URL(envUrl);
@@ -87,7 +87,7 @@ export async function resolveDatabase(opts: {
   }
   // `npm start` always uses its own embedded server when DATABASE_URL is unset (the contract),
   // even if a local one exists: dev data then never mixes with another project's.
-  const dataDir = process.env.KOE_PG_DIR?.trim() || path.join(opts.projectRoot, '.koe', opts.purpose === 'dev' ? 'pg' : 'pg-test');
+  const dataDir = opts.database.pgDir ?? path.join(opts.projectRoot, '.koe', opts.purpose === 'dev' ? 'pg' : 'pg-test');
   const handle =
     opts.role === 'server'
       ? await superviseEmbeddedPostgres({ dataDir, log })

@@ -2,7 +2,7 @@
 // later run can recognise and drop the leftovers of a crashed one by age.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { pgSslOption, type PgSsl } from './database-url.js';
+import type { PgSsl } from './database-url.js';
 
 export interface ScratchDatabase {
   url: string;
@@ -45,7 +45,7 @@ async function dropDatabase(client: pg.Client, name: string): Promise<void> {
 export async function createScratchDatabase(
   adminUrl: string,
   prefix = 'koe_test',
-  ssl: PgSsl = pgSslOption(),
+  ssl: PgSsl = false,
 ): Promise<ScratchDatabase> {
   checkPrefix(prefix);
   const name = `${prefix}_${Date.now()}_${randomBytes(4).toString('hex')}`;
@@ -63,7 +63,7 @@ export async function dropStaleScratchDatabases(
   adminUrl: string,
   prefix = 'koe_test',
   olderThanMs = 60 * 60 * 1000,
-  ssl: PgSsl = pgSslOption(),
+  ssl: PgSsl = false,
 ): Promise<string[]> {
   checkPrefix(prefix);
   const pattern = new RegExp(`^${prefix}_(\\d{13})_[0-9a-f]+$`);

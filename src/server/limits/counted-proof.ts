@@ -1,6 +1,7 @@
 /**
- * What the gateway proves to a subgraph, each an HMAC under the platform's secret with its own
- * label, so one proof never stands for another. Clients never see either header: the gateway adds
+ * What the gateway proves to a subgraph, each an HMAC under a key derived from the platform's JWT
+ * secret for this use alone (`proofKey`: a leaked proof key mints no token and no cursor, and the
+ * JWT secret never doubles as a MAC key), with its own label, so one proof never stands for another. Clients never see either header: the gateway adds
  * them on its way to the subgraphs.
  * - `x-koe-counted`: the gateway counted this request for the rate limit; the subgraph does not
  *   count it again. The proof covers the request id, the time it was made and a nonce fresh for
@@ -11,14 +12,20 @@
  *   full SDL that introspection hides from other callers).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { derivedKey } from '../../crypto/index.js';
 
 export const COUNTED_HEADER = 'x-koe-counted';
 export const GATEWAY_HEADER = 'x-koe-gateway';
 
 type ProofLabel = 'rate-limit' | 'gateway';
 
-function proof(secret: Uint8Array, label: ProofLabel, message: string): string {
-  return createHmac('sha256', secret).update(`${label}:${message}`).digest('base64url');
+/** The key both proofs are made and checked with, derived once per server from the JWT secret. */
+export function proofKey(jwtSecret: Uint8Array): Buffer {
+  return derivedKey(jwtSecret, 'gatewayProof');
+}
+
+function proof(key: Uint8Array, label: ProofLabel, message: string): string {
+  return createHmac('sha256', key).update(`${label}:${message}`).digest('base64url');
 }
 
 function sameProof(presented: string, want: string): boolean {
@@ -36,10 +43,10 @@ const MAX_REMEMBERED = 200_000;
 const COUNTED_FORMAT = /^([0-9a-z]{1,10})\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{43})$/;
 
 /** A fresh proof for one fetch of request `requestId` (`<issued, base 36 seconds>.<nonce>.<mac>`). */
-export function countedProof(secret: Uint8Array, requestId: string, now = Date.now()): string {
+export function countedProof(key: Uint8Array, requestId: string, now = Date.now()): string {
   const issued = Math.floor(now / 1000).toString(36);
   const nonce = randomBytes(12).toString('base64url');
-  return `${issued}.${nonce}.${proof(secret, 'rate-limit', `${requestId}:${issued}:${nonce}`)}`;
+  return `${issued}.${nonce}.${proof(key, 'rate-limit', `${requestId}:${issued}:${nonce}`)}`;
 }
 
 /** The counted proofs one subgraph process has honoured, so that none is honoured twice. */
@@ -47,7 +54,7 @@ export class CountedProofs {
   /** nonce → when it may be forgotten (its proof has expired by then); insertion order ≈ expiry order. */
   private readonly seen = new Map<string, number>();
 
-  constructor(private readonly secret: Uint8Array) {}
+  constructor(private readonly key: Uint8Array) {}
 
   /** True when `presented` is a valid, fresh, unused proof for `requestId`; uses it up. */
   accept(requestId: string, presented: string | undefined, now = Date.now()): boolean {
@@ -56,7 +63,7 @@ export class CountedProofs {
     const [, issued, nonce, mac] = m as unknown as [string, string, string, string];
     const at = parseInt(issued, 36) * 1000;
     if (now - at > MAX_AGE_MS || at - now > SKEW_MS) return false;
-    if (!sameProof(mac, proof(this.secret, 'rate-limit', `${requestId}:${issued}:${nonce}`))) return false;
+    if (!sameProof(mac, proof(this.key, 'rate-limit', `${requestId}:${issued}:${nonce}`))) return false;
     this.forgetExpired(now);
     if (this.seen.has(nonce) || this.seen.size >= MAX_REMEMBERED) return false;
     this.seen.set(nonce, at + MAX_AGE_MS + SKEW_MS);
@@ -71,10 +78,10 @@ export class CountedProofs {
   }
 }
 
-export function gatewayProof(secret: Uint8Array, requestId: string): string {
-  return proof(secret, 'gateway', requestId);
+export function gatewayProof(key: Uint8Array, requestId: string): string {
+  return proof(key, 'gateway', requestId);
 }
 
-export function isGatewayProof(secret: Uint8Array, requestId: string, presented: string | undefined): boolean {
-  return presented !== undefined && presented !== '' && sameProof(presented, gatewayProof(secret, requestId));
+export function isGatewayProof(key: Uint8Array, requestId: string, presented: string | undefined): boolean {
+  return presented !== undefined && presented !== '' && sameProof(presented, gatewayProof(key, requestId));
 }

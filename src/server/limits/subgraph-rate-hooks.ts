@@ -4,8 +4,9 @@ import { plainReads } from '../ops/decision-metrics.js';
 import { COUNTED_HEADER, CountedProofs } from './counted-proof.js';
 import type { RateLimitHooks } from './rate-limit.plugin.js';
 
-export function subgraphRateHooks(secret: Uint8Array): RateLimitHooks<KoeContext> {
-  const proofs = new CountedProofs(secret);
+/** `proofKey`: the gateway's proof key (`proofKey(jwtSecret)`), never the JWT secret itself. */
+export function subgraphRateHooks(proofKey: Uint8Array): RateLimitHooks<KoeContext> {
+  const proofs = new CountedProofs(proofKey);
   return {
     principalId: (ctx) => ctx.principal.id,
     countsRequest: (ctx, headers) => !proofs.accept(ctx.requestId, headers?.get(COUNTED_HEADER)),

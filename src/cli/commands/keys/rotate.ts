@@ -53,7 +53,7 @@ async function rotate(flags: RotateFlags): Promise<void> {
           source.kind === 'file' && source.file
             ? () => {
                 addKeyFileVersion(source.file!);
-                return keyProviderFor(PROJECT_ROOT, rt.secrets.masterKey).provider;
+                return keyProviderFor(PROJECT_ROOT, rt.config.secrets, rt.secrets.masterKey).provider;
               }
             : undefined,
       });

@@ -4,8 +4,8 @@
  */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { loadPolicySet, PolicyError, type PolicySet, type SchemaCatalog } from '../../../policies/index.js';
-import { apiCatalog, policyDir } from '../../../server/policy.js';
-import { PROJECT_ROOT } from '../../runtime.js';
+import { apiCatalog } from '../../../server/policy.js';
+import { cliPolicyDir } from '../../runtime.js';
 
 /** Exit codes: 1 for an invalid policy or a failed check, 2 for bad input on the command line. */
 export const EXIT_FAILED = 1;
@@ -45,7 +45,7 @@ export function cliAction<A extends unknown[]>(fn: (...args: A) => Promise<void>
  * so `file:line:col` is short and clickable in an editor.
  */
 export function shownDir(dir: string | undefined): string {
-  const abs = resolve(dir ?? policyDir(PROJECT_ROOT));
+  const abs = resolve(dir ?? cliPolicyDir());
   const rel = relative(process.cwd(), abs);
   if (rel === '') return '.';
   return rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
