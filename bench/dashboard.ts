@@ -1,7 +1,9 @@
 /**
  * The dashboard query under load, side by side in one run: Koe with enforcement on and off, through
- * the gateway and straight to a subgraph, graphql-shield guarding the same subgraph, and the raw
- * node:http + pg floor. autocannon on loopback at several concurrencies; medians, p99, ratios.
+ * the gateway and straight to a subgraph, graphql-shield guarding the same subgraph, the raw
+ * node:http + pg floor, and the contract floor (support/contract-floor.ts: what the contract makes
+ * every request do, and nothing more), whose answers must equal Koe's for the same principal.
+ * autocannon on loopback at several concurrencies; medians, p99, ratios to both floors.
  * Every variant's answer is checked first (200, data, no GraphQL errors) and under load every body
  * must equal that answer: a variant with any failed request is shown as refused, not as a figure.
  * graphql-shield runs at c=1 and c=8 only.
@@ -10,13 +12,17 @@
  */
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { verifyChain } from '../src/audit/verify.js';
 import { issueToken } from '../src/auth/jwt.js';
 import { cliPolicyDir } from '../src/cli/runtime.js';
 import { loadPolicy } from '../src/server/policy.js';
 import { openBenchDb } from './support/bench-db.js';
+import { BENCH_PSEUDONYM_KEY } from './support/bench-db.js';
 import { BENCH_JWT_SECRET as secret, benchPlatformOptions, startBenchPlatform } from './support/platform.js';
 import { failures, load, type LoadResult } from './support/load.js';
 import { noPolicy } from './support/no-policy.js';
+import { startContractFloor } from './support/contract-floor.js';
+import { floorRatios, sameAnswer } from './support/floor-report.js';
 import { startRawBaseline } from './support/raw-baseline.js';
 import { startShieldCustomers } from './support/shield-server.js';
 
@@ -39,12 +45,15 @@ async function main(): Promise<void> {
   const off = await startBenchPlatform(db, { policy, accessFor: () => noPolicy(policy) }, { guard: false });
   const shield = await startShieldCustomers({ ...benchPlatformOptions(db), policy: policy });
   const raw = await startRawBaseline(db.url, 20);
+  const floor = await startContractFloor(db, policy, { jwtSecret: secret, pseudonymKey: BENCH_PSEUDONYM_KEY, poolMax: 20 });
   const auth = { authorization: `Bearer ${await issueToken(secret, 'p-analyst')}` };
   const variants = [
     { name: 'raw floor: dashboard SQL', url: raw.dashboardUrl, query: DASHBOARD },
+    { name: 'contract floor: dashboard', url: floor.dashboardUrl, query: DASHBOARD },
     { name: 'gateway, enforcement off', url: off.gatewayUrl, query: DASHBOARD },
     { name: 'gateway, enforcement on', url: on.gatewayUrl, query: DASHBOARD },
     { name: 'raw floor: customers SQL', url: raw.customersUrl, query: CUSTOMERS },
+    { name: 'contract floor: customers', url: floor.customersUrl, query: CUSTOMERS },
     { name: 'subgraph, enforcement off', url: off.subgraphUrls.customers, query: CUSTOMERS },
     { name: 'subgraph, enforcement on', url: on.subgraphUrls.customers, query: CUSTOMERS },
     { name: 'subgraph, graphql-shield', url: shield.url, query: CUSTOMERS, levels: [1, 8] },
@@ -66,6 +75,15 @@ async function main(): Promise<void> {
         reference.set(v.name, { body: prev && prev.body !== body ? '' : body });
       }
     }
+    // The contract floors count only if they answer what Koe answers the same principal.
+    for (const [mine, koe] of [['contract floor: customers', 'subgraph, enforcement on'], ['contract floor: dashboard', 'gateway, enforcement on']] as const) {
+      const a = reference.get(mine)?.body;
+      const b = reference.get(koe)?.body;
+      if (a === undefined || b === undefined) continue;
+      const same = sameAnswer(a, b);
+      if (!same) throw new Error(`${mine} does not answer what ${koe} answers:\n${a.slice(0, 400)}\n${b.slice(0, 400)}`);
+      log(`${mine}: the same answer as ${koe} (${same})`);
+    }
     const rssWarm = mb();
     for (const c of levels) {
       for (const v of variants) {
@@ -79,14 +97,19 @@ async function main(): Promise<void> {
       }
     }
     const rssAfter = mb();
+    // Koe's servers and the contract floor extend one chain: it must still verify as a whole.
+    const conn = db.orm.em.fork().getConnection();
+    const chain = await verifyChain((sql, params) => conn.execute(sql, params ?? []));
+    log(`audit chain after the runs: ${chain.events} events, ${chain.ok ? 'verified' : `BROKEN: ${JSON.stringify(chain.problem)}`}`);
     console.log(report(results, levels));
+    console.log(floorRatios(results, levels));
     console.log(`\nRSS of the server process: ${rssWarm} MiB after warm-up, ${rssAfter} MiB after the runs`);
     mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
     const out = new URL(`./results/dashboard-${Date.now()}.json`, import.meta.url);
     writeFileSync(out, JSON.stringify({ seconds, levels, scale, rss: { warm: rssWarm, after: rssAfter }, results }, null, 2));
     console.log(`written to ${out.pathname}`);
   } finally {
-    await Promise.allSettled([on.stop(), off.stop(), shield.close(), raw.close()]);
+    await Promise.allSettled([on.stop(), off.stop(), shield.close(), raw.close(), floor.close()]);
     await db.close();
   }
 }

@@ -8,6 +8,7 @@ export const noPolicy = (policy: PolicySet): RequestAccess => ({
   decisions: () => [],
   decide: () => ({ decision: 'PLAIN', masker: null, maskerOptions: null }),
   rowWhere: () => ({}),
+  virtualsTested: () => [],
   assertCanFilter: () => {},
   assertCanMutate: () => {},
   canUpdate: () => true,

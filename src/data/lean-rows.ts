@@ -18,6 +18,8 @@ export type Lean<T> = { [K in keyof T as NonNullable<T[K]> extends Collection<ob
 export interface LeanFindOptions {
   orderBy?: QueryOrderMap<object> | Array<QueryOrderMap<object>>;
   limit?: number;
+  /** The formula properties to compute (each a subquery per row); left out: all of them, as `*` does. */
+  formulas?: readonly string[];
 }
 
 /** MikroORM's own row mapping (AbstractSqlDriver.mapResult): property names, dates and JSON as the entity has them. */
@@ -29,7 +31,7 @@ interface Mapper {
 const references = new WeakMap<EntityMetadata, string[]>();
 
 export async function leanFind<T extends object>(em: EntityManager, touched: TouchedRows, entity: EntityClass<T>, where: object, opts: LeanFindOptions = {}): Promise<Array<Lean<T>>> {
-  const qb = em.createQueryBuilder(entity, 'e0').select('*').where(where as never);
+  const qb = em.createQueryBuilder(entity, 'e0').select(opts.formulas ? columnsOf(em.getMetadata().get(entity.name), opts.formulas) : '*').where(where as never);
   if (opts.orderBy) qb.orderBy(opts.orderBy as never);
   if (opts.limit !== undefined) qb.limit(opts.limit);
   const raw = (await qb.execute('all', false)) as unknown as Array<Record<string, unknown>>;
@@ -51,6 +53,21 @@ export function leanRows<T extends object>(em: EntityManager, touched: TouchedRo
   });
   touched.add(meta.className, rows as unknown as Array<{ id: string }>);
   return rows;
+}
+
+const columns = new WeakMap<EntityMetadata, Map<string, string[]>>();
+
+/** The stored columns (many-to-one keys included) and the named formulas, as properties. */
+function columnsOf(meta: EntityMetadata, formulas: readonly string[]): string[] {
+  let byFormulas = columns.get(meta);
+  if (!byFormulas) columns.set(meta, (byFormulas = new Map()));
+  const key = formulas.join(',');
+  let out = byFormulas.get(key);
+  if (!out) {
+    const stored = (p: EntityMetadata['props'][number]) => p.persist !== false && (p.kind === 'scalar' || p.kind === 'm:1' || (p.kind === '1:1' && p.owner));
+    byFormulas.set(key, (out = meta.props.filter((p) => (p.formula ? formulas.includes(p.name) : stored(p))).map((p) => p.name)));
+  }
+  return out;
 }
 
 function referencesOf(meta: EntityMetadata): string[] {

@@ -18,6 +18,11 @@ export interface RequestAccess {
   decisions(): Array<{ field: string; decision: string }>;
   /** The SQL condition (MikroORM query) for rows of `type` the caller may see; `null` = no rows at all. */
   rowWhere(type: GuardedType): object | null;
+  /**
+   * The virtual attributes (`consentedPurposes`, …) records of `type` must carry for this caller's
+   * decisions in memory; a read computes only these (each is a subquery per row).
+   */
+  virtualsTested(type: GuardedType): readonly string[];
   /** Refuses a filter, order or search on a field the caller cannot read in PLAIN (FORBIDDEN). */
   assertCanFilter(type: GuardedType, field: string, argument: string): void;
   /** Refuses a mutation the caller's roles do not allow (FORBIDDEN). */

@@ -4,7 +4,7 @@
  * mutations are refused with FORBIDDEN unless the policy allows them.
  */
 import { condToMikroOrmWhere, liftingPurpose, otherPurposeAbilities, PushDownError, type FieldDecision, type KoeAbility, type PolicySet, type PrincipalInput } from '../policies/index.js';
-import { VIRTUAL_TRANSLATORS } from '../data/virtual-translators.js';
+import { VIRTUAL_TRANSLATORS, virtualsTested } from '../data/virtual-translators.js';
 import { ForbiddenError } from '../request/errors.js';
 import { purposeHint, type GuardedType, type RequestAccess } from '../request/access.js';
 
@@ -67,6 +67,10 @@ export class PolicyAccess implements RequestAccess {
 
   rowWhere(type: GuardedType): object | null {
     return rowWhereOf(this.ability, type);
+  }
+
+  virtualsTested(type: GuardedType): readonly string[] {
+    return virtualsTested(this.policy, this.ability.roles, type);
   }
 
   assertCanFilter(type: GuardedType, field: string, argument: string): void {

@@ -59,7 +59,7 @@ export async function listCustomers(ctx: ListContext, args: CustomerListArgs): P
   if (filtered === null) return toPage([], size, () => null, async () => 0, list);
   const where = cursor ? { $and: [filtered, afterCursor(field, desc, cursor)] } : filtered;
   const dir = desc ? 'desc nulls last' : 'asc nulls last';
-  const rows = await leanFind(em, touched, CustomerEntity, where, { orderBy: [{ [field]: dir }, { id: desc ? 'desc' : 'asc' }], limit: size + 1 });
+  const rows = await leanFind(em, touched, CustomerEntity, where, { orderBy: [{ [field]: dir }, { id: desc ? 'desc' : 'asc' }], limit: size + 1, formulas: access.virtualsTested('Customer') });
   return toPage(rows, size, (c) => sortValue(c[field]), () => em.count(CustomerEntity, filtered), list);
 }
 

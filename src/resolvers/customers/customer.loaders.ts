@@ -10,7 +10,7 @@ import { leanFind, type Lean } from '../../data/lean-rows.js';
 export function customerByIdLoader(em: EntityManager, access: RequestAccess, touched: TouchedRows) {
   return new DataLoader<string, Lean<CustomerEntity> | null>(async (ids) => {
     const where = withRows(access, 'Customer', { id: { $in: [...ids] } });
-    const rows = where === null ? [] : await leanFind(em, touched, CustomerEntity, where);
+    const rows = where === null ? [] : await leanFind(em, touched, CustomerEntity, where, { formulas: access.virtualsTested('Customer') });
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   });
