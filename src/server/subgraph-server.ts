@@ -14,6 +14,7 @@ import { createLoaders } from '../resolvers/loaders.js';
 import { customerKey } from '../data/pseudonym.js';
 import { Cursors } from '../request/cursors.js';
 import { subgraphSchema } from './subgraphs.js';
+import { executionOf, executorFromEnv, type ExecutorName } from './jit-executor.js';
 import { formatErrorFor } from './format-error.js';
 import { accessFromPolicy } from './policy.js';
 import { limitParseOptions } from './limits/query-limits.plugin.js';
@@ -49,12 +50,14 @@ export interface SubgraphDeps {
   tls?: TlsMaterial | null;
   /** Signs audit checkpoints (the CLI passes its key ring's); absent: from KOE_MASTER_KEY, if set. */
   checkpointKey?: CheckpointKey | null;
+  /** How operations execute; default: `KOE_EXECUTOR`, else the measured default (src/server/jit-executor.ts). */
+  executor?: ExecutorName;
 }
 
 export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host: string, port: number): Promise<RunningHttp> {
   const ops = opsOf(deps);
   const apollo = new ApolloServer<KoeContext>({
-    schema: await subgraphSchema(name, { guard: !deps.unguarded }),
+    ...executionOf(await subgraphSchema(name, { guard: !deps.unguarded }), deps.executor ?? executorFromEnv()),
     formatError: formatErrorFor(ops.limits),
     parseOptions: limitParseOptions(ops.limits),
     includeStacktraceInErrorResponses: false,

@@ -1,0 +1,104 @@
+/**
+ * Compiled execution (graphql-jit) behind Apollo Server's one execution hook, the `gateway` option:
+ * Apollo still parses, validates, runs every plugin, formats errors and sends the response; only
+ * `execute` is replaced. The compiled query calls the schema's own field resolvers, so the `@pii`
+ * guard, decryption and mutation savepoints wrapped at build time apply unchanged.
+ */
+import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { ApolloServerOptionsWithGateway } from '@apollo/server';
+import type { KoeContext } from '../request/context.js';
+import { Lru } from '../policies/lru.js';
+
+export const EXECUTORS = ['graphql-js', 'graphql-jit'] as const;
+export type ExecutorName = (typeof EXECUTORS)[number];
+
+/** Measured (bench/subgraph-profile, policy-overhead, dashboard): see the report in issue 16. */
+export const DEFAULT_EXECUTOR: ExecutorName = 'graphql-jit';
+
+/** `KOE_EXECUTOR=graphql-js|graphql-jit`; anything else is refused at start-up rather than ignored. */
+export function executorFromEnv(value: string | undefined = process.env.KOE_EXECUTOR): ExecutorName {
+  if (value === undefined || value === '') return DEFAULT_EXECUTOR;
+  if ((EXECUTORS as readonly string[]).includes(value)) return value as ExecutorName;
+  throw new Error(`KOE_EXECUTOR must be one of ${EXECUTORS.join(', ')} (got ${JSON.stringify(value)})`);
+}
+
+type Gateway = ApolloServerOptionsWithGateway<KoeContext>['gateway'];
+type Executor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
+
+/** The ApolloServer options that choose how a schema is executed: `{ schema }` for graphql-js, `{ gateway }` for graphql-jit. */
+export function executionOf(schema: GraphQLSchema, executor: ExecutorName, opts: { cacheSize?: number } = {}): { schema: GraphQLSchema; gateway?: undefined } | { gateway: Gateway; schema?: undefined } {
+  return executor === 'graphql-jit' ? { gateway: jitGateway(schema, opts.cacheSize ?? 1000) } : { schema };
+}
+
+/** What the cache holds per document: a compiled query, or the note that graphql-jit could not compile it. */
+type Entry = CompiledQuery | 'graphql-js';
+
+function jitGateway(schema: GraphQLSchema, cacheSize: number): Gateway {
+  const executor = jitExecutor(schema, cacheSize);
+  return {
+    // Apollo derives its schema data (validation, limits, introspection) from this callback.
+    onSchemaLoadOrUpdate: (callback) => (callback({ apiSchema: schema, coreSupergraphSdl: '' }), () => {}),
+    load: async () => ({ executor }),
+    stop: async () => {},
+  };
+}
+
+/** Compiled queries by document and operation name, bounded: endless distinct documents evict old ones instead of growing memory. */
+export class CompiledQueries {
+  private readonly lru: Lru<string, Entry>;
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    capacity: number,
+  ) {
+    this.lru = new Lru(capacity);
+  }
+
+  /** `queryHash` is Apollo's hash of the document's text; the same text parses to the same document. */
+  get(document: DocumentNode, queryHash: string, operationName: string | undefined): Entry {
+    const key = `${queryHash}\u0000${operationName ?? ''}`;
+    let entry = this.lru.get(key);
+    if (entry === undefined) {
+      const out = compileQuery(this.schema, document, operationName);
+      entry = isCompiledQuery(out) ? out : 'graphql-js';
+      this.lru.set(key, entry);
+    }
+    return entry;
+  }
+
+  get size(): number {
+    return this.lru.size;
+  }
+}
+
+export function jitExecutor(schema: GraphQLSchema, cacheSize: number): Executor {
+  const compiled = new CompiledQueries(schema, cacheSize);
+  return async (rc) => {
+    const { document, request, context } = rc;
+    const variables = request.variables ?? {};
+    const viaJs = () => execute({ schema, document, contextValue: context, variableValues: variables, operationName: request.operationName ?? null }) as Promise<ExecutionResult>;
+    const entry = compiled.get(document, rc.queryHash, request.operationName);
+    if (entry === 'graphql-js') return viaJs();
+    const result = await entry.query(undefined, context, variables);
+    // No `data` at all: the variables did not coerce. graphql-js words and locates those errors as
+    // Apollo expects (BAD_USER_INPUT, HTTP 400); nothing has executed yet, so it may simply rerun.
+    if (!('data' in result)) return viaJs();
+    return result.errors?.length ? { ...result, errors: result.errors.map(asGraphQLJsError) } : result;
+  };
+}
+
+/**
+ * graphql-jit's errors inherit GraphQLError's prototype but not its shape (no `extensions` object
+ * when the cause had none, no `nodes`), which Apollo's formatting assumes. Rebuilt as graphql-js
+ * builds a located error: message, path and `extensions` from the original error, same locations.
+ */
+function asGraphQLJsError(error: GraphQLError): GraphQLError {
+  const original = error.originalError ?? undefined;
+  const out = new GraphQLError(error.message, {
+    path: error.path,
+    ...(original ? { originalError: original } : { extensions: error.extensions ?? {} }),
+  });
+  (out as { locations: GraphQLError['locations'] }).locations = error.locations;
+  return out;
+}
