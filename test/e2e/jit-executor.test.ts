@@ -86,7 +86,7 @@ describe('graphql-jit answers as graphql-js', () => {
   });
 
   it('the same `_entities` answer, guarded per representation', async () => {
-    const query = 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id name email phone } } }';
+    const query = 'query E($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Customer { id name email phone } } }';
     const variables = { r: [fx.east, fx.west].map((c) => ({ __typename: 'Customer', id: c.id })) };
     const support = await both('p-support-east', { query, variables });
     expect(JSON.stringify(support.json)).toContain(fx.east.email);
@@ -102,6 +102,11 @@ describe('graphql-jit answers as graphql-js', () => {
   ])('the same refusal for %s', async (_what, body) => {
     const res = await both('p-analyst', body);
     expect(res.status).toBe(400);
+  });
+
+  it('the same introspection answer, and the same `_service` SDL', async () => {
+    await both('p-admin', { query: '{ __schema { queryType { name } types { name kind fields { name type { name kind ofType { name } } } } } }' });
+    await both('p-admin', { query: '{ __type(name: "Customer") { name fields { name } } _service { sdl } }' });
   });
 
   it('the same answer when one document holds two operations', async () => {
