@@ -13,8 +13,14 @@ import { Lru } from '../policies/lru.js';
 export const EXECUTORS = ['graphql-js', 'graphql-jit'] as const;
 export type ExecutorName = (typeof EXECUTORS)[number];
 
-/** Measured (bench/subgraph-profile, policy-overhead, dashboard): see the report in issue 16. */
-export const DEFAULT_EXECUTOR: ExecutorName = 'graphql-jit';
+/**
+ * graphql-js: graphql-jit did not win measurably (`npm run bench -- executors`, 2026-12-04, two
+ * shared cores at load average ~20, wall times were noise). CPU per request, js/jit, two runs:
+ * customers page 1.05x and 1.09x, feedback page 1.14x and 0.99x, `_entities` x100 1.05x and 1.01x,
+ * gateway dashboard 1.00x and 0.93x. Execution is a small share of a request here (database, guard,
+ * audit, Apollo's pipeline dominate). Re-measure on a quiet machine before switching.
+ */
+export const DEFAULT_EXECUTOR: ExecutorName = 'graphql-js';
 
 /** `KOE_EXECUTOR=graphql-js|graphql-jit`; anything else is refused at start-up rather than ignored. */
 export function executorFromEnv(value: string | undefined = process.env.KOE_EXECUTOR): ExecutorName {
