@@ -64,6 +64,7 @@ export function loadConfig(env: Env = process.env): KoeConfig {
     limits: limits(read, production),
     shutdownGraceMs: read.whole('KOE_SHUTDOWN_GRACE_MS') ?? DEFAULT_SHUTDOWN_GRACE_MS,
     checkpointEvery: read.whole('KOE_AUDIT_CHECKPOINT_EVERY') ?? DEFAULT_CHECKPOINT_EVERY,
+    executor: read.oneOf('KOE_EXECUTOR', ['graphql-js', 'graphql-jit']) as KoeConfig['executor'],
     fieldCrypto: {
       keyCacheSize: read.whole('KOE_KEY_CACHE_SIZE', 1) ?? FIELD_CRYPTO_DEFAULTS.keyCacheSize,
       keyCacheTtlMs: read.whole('KOE_KEY_CACHE_TTL_MS', 1) ?? FIELD_CRYPTO_DEFAULTS.keyCacheTtlMs,

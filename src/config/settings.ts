@@ -119,4 +119,6 @@ export interface KoeConfig {
   /** `KOE_AUDIT_CHECKPOINT_EVERY`: sign a checkpoint every N audit events (0: never). */
   readonly checkpointEvery: number;
   readonly fieldCrypto: FieldCryptoSettings;
+  /** `KOE_EXECUTOR`: how subgraphs execute operations; null: the measured default (src/server/jit-executor.ts). */
+  readonly executor: 'graphql-js' | 'graphql-jit' | null;
 }

@@ -18,6 +18,7 @@ import { TouchedRows } from '../data/touched-rows.js';
 import { customerKey } from '../data/pseudonym.js';
 import { Cursors } from '../request/cursors.js';
 import { subgraphSchema } from './subgraphs.js';
+import { DEFAULT_EXECUTOR, executionOf, type ExecutorName } from './jit-executor.js';
 import { formatErrorFor } from './format-error.js';
 import { accessFromPolicy } from './policy.js';
 import { limitParseOptions } from './limits/query-limits.plugin.js';
@@ -54,6 +55,8 @@ export interface SubgraphDeps {
   tls?: TlsMaterial | null;
   /** Signs audit checkpoints (the CLI passes its key ring's); absent: from the configured KOE_MASTER_KEY, if set. */
   checkpointKey?: CheckpointKey | null;
+  /** How operations execute (tests and benches); default: the configured `KOE_EXECUTOR`, else the measured default. */
+  executor?: ExecutorName;
 }
 
 /** What a subgraph serves and runs: production's is ENFORCED; only bench/ builds another. */
@@ -69,7 +72,7 @@ export const ENFORCED: SubgraphAssembly = { schema: subgraphSchema, plugins: sub
 export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host: string, port: number, assembly: SubgraphAssembly = ENFORCED): Promise<RunningHttp> {
   const ops = opsOf(deps);
   const apollo = new ApolloServer<KoeContext>({
-    schema: await assembly.schema(name),
+    ...executionOf(await assembly.schema(name), deps.executor ?? deps.config.executor ?? DEFAULT_EXECUTOR),
     formatError: formatErrorFor(ops.limits),
     parseOptions: limitParseOptions(ops.limits),
     includeStacktraceInErrorResponses: false,
