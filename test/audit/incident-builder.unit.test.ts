@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { IncidentBuilder, type IncidentEvent } from '../../src/audit/incident/incident-builder.js';
 import { appiDraft, TO_FILL } from '../../src/audit/incident/appi-draft.js';
+import { formatIncident } from '../../src/audit/incident/incident-format.js';
 import type { SchemaCatalog } from '../../src/policies/index.js';
 
 const CATALOG: SchemaCatalog = {
@@ -89,5 +90,17 @@ describe(IncidentBuilder.name, () => {
     expect(broken).toContain('検証失敗');
     expect(broken).toContain(TO_FILL);
     expect(broken).not.toContain('検証済み');
+  });
+
+  it('writes one CSV row per customer and field, contact columns only when given', () => {
+    const r = build([event(['Customer:a'], [{ field: 'Customer.email', decision: 'PLAIN', count: 1 }, { field: 'Customer.name', decision: 'MASKED', count: 1 }])]);
+    const lines = formatIncident(r, 'csv', null).trim().split('\n');
+    expect(lines[0]).toBe('"customer_id","decision","field","category","first_at","last_at","exact"');
+    expect(lines.slice(1)).toEqual([
+      '"a","PLAIN","Customer.email","EMAIL","2026-12-01T10:00:00.000Z","2026-12-01T10:00:00.000Z","true"',
+      '"a","MASKED","Customer.name","NAME","2026-12-01T10:00:00.000Z","2026-12-01T10:00:00.000Z","true"',
+    ]);
+    const contact = new Map([['a', { customerId: 'a', name: '山田 太郎', email: 'a@example.jp', phone: null, address: null, erased: false }]]);
+    expect(formatIncident(r, 'csv', contact)).toContain('"a@example.jp"');
   });
 });

@@ -91,7 +91,7 @@ describe('koe incident report', () => {
     md = m.stdout;
     mdDpo = d;
     mdAuditor = a;
-  }, 180_000);
+  }, 400_000);
 
   it('lists exactly the customers read, PLAIN for its own team and MASKED for the other, with times inside the incident', () => {
     expect(json.verification).toMatchObject({ ok: true, problem: null });

@@ -1,5 +1,6 @@
 /** The incident report as JSON (tools), CSV (one row per customer and field, for spreadsheets) and markdown (appi-draft.ts). */
 import type { CustomerContact } from '../../data/customer-contacts.js';
+import { csvCell } from '../csv-cell.js';
 import { appiDraft } from './appi-draft.js';
 import { UPPER_BOUND_NOTE, type IncidentReport } from './incident-model.js';
 
@@ -14,13 +15,6 @@ export function formatIncident(report: IncidentReport, format: IncidentFormat, c
   if (format === 'csv') return incidentCsv(report, contacts);
   const customers = report.customers.map((c) => ({ ...c, ...(contacts ? { contact: contacts.get(c.customerId) ?? null } : {}) }));
   return `${JSON.stringify({ ...report, upperBoundNote: UPPER_BOUND_NOTE, contactsIncluded: contacts !== null, customers }, null, 2)}\n`;
-}
-
-export function csvCell(value: string | number | boolean | null): string {
-  const text = value === null ? '' : String(value);
-  // Quote always; a leading = + - @ is prefixed so a spreadsheet does not run it as a formula.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return `"${safe.replace(/"/g, '""')}"`;
 }
 
 function incidentCsv(report: IncidentReport, contacts: Contacts): string {
