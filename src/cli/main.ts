@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   lifecycle: async () => (await import('./commands/lifecycle.command.js')).registerLifecycle,
   subject: async () => (await import('./commands/subject.command.js')).registerSubject,
   provision: async () => (await import('./commands/provision.command.js')).registerProvision,
+  incident: async () => (await import('./commands/incident.command.js')).registerIncident,
 };
 
 async function main(): Promise<void> {

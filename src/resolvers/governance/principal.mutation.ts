@@ -1,22 +1,25 @@
 /** Access changes over GraphQL: admin only (the policy's Mutation rules), each one audited. */
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { changeAccess, type AccessChange } from '../../auth/access-change.js';
+import type { AccessActor } from '../../auth/access-event.js';
 import { Principal } from '../../schema/types/principal.type.js';
 import type { KoeContext } from '../../request/context.js';
 import { toPrincipal } from './principal-query.js';
 
+/** The caller as the actor of an access change made over GraphQL. */
+export const graphqlActor = (ctx: KoeContext): AccessActor => ({
+  id: ctx.principal.id,
+  roles: ctx.principal.roles,
+  policyVersion: ctx.access.policyVersion,
+  requestId: ctx.requestId,
+  subgraph: ctx.subgraph,
+  clientAddress: ctx.clientAddress,
+  via: 'graphql',
+});
+
 async function change(ctx: KoeContext, mutation: string, principalId: string, what: AccessChange): Promise<Principal> {
   ctx.access.assertCanMutate(mutation);
-  const actor = {
-    id: ctx.principal.id,
-    roles: ctx.principal.roles,
-    policyVersion: ctx.access.policyVersion,
-    requestId: ctx.requestId,
-    subgraph: ctx.subgraph,
-    clientAddress: ctx.clientAddress,
-    via: 'graphql' as const,
-  };
-  return toPrincipal((await changeAccess(ctx.em, principalId, what, actor, ctx.access.policy)).principal);
+  return toPrincipal((await changeAccess(ctx.em, principalId, what, graphqlActor(ctx), ctx.access.policy)).principal);
 }
 
 @Resolver(() => Principal)

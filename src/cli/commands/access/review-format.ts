@@ -1,17 +1,12 @@
 /** The access review report as a table (people), JSON or CSV (spreadsheets, evidence for auditors). */
 import type { ReviewRow } from '../../../auth/access-review.js';
+import { csvCell } from '../../../audit/csv-cell.js';
 import { printTable } from './table.js';
 import { fmtDate } from './session.js';
 
 export type ReviewFormat = 'table' | 'json' | 'csv';
 
 const grantsText = (r: ReviewRow) => r.grants.map((g) => `${g.role} by ${g.grantedBy ?? '?'} ${g.grantedAt.slice(0, 10)}`).join('; ');
-
-function csvCell(value: string): string {
-  // Quote always; a leading = + - @ is prefixed so a spreadsheet does not run it as a formula.
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
 
 export function formatReview(rows: ReviewRow[], format: ReviewFormat): string {
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
