@@ -97,7 +97,9 @@ describe('placeholders', () => {
   const values: PlaceholderValues = {
     id: 'p-1',
     teamId: 'team-a',
-    attributes: { region: 'kanto', level: 3, admin: false, teams: ['t1', 't2'], blank: null, nested: { a: 1 }, mixed: ['a', { b: 1 }] },
+    attributes: {
+      region: 'kanto', level: 3, admin: false, teams: ['t1', 't2'], blank: null, nested: { a: 1 }, mixed: ['a', { b: 1 }], scalars: ['a', 1, true, null],
+    },
     purpose: 'marketing',
   };
   const cases: Array<[string, PlaceholderValues, unknown]> = [
@@ -113,6 +115,7 @@ describe('placeholders', () => {
     ['$principal.blank', values, undefined],
     ['$principal.nested', values, undefined],
     ['$principal.mixed', values, undefined],
+    ['$principal.scalars', values, ['a', 1, true, null]],
     ['$principal.missing', values, undefined],
     ['$principal.toString', values, undefined],
     ['$principal.a.b', values, undefined],

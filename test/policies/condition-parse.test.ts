@@ -23,6 +23,7 @@ describe('parseCondition: meaning', () => {
     ['null, numbers and booleans are values', { teamId: null }, cmp('teamId', 'eq', null)],
     ['several keys are all required', { segment: 'vip', teamId: 'a' }, { kind: 'and', items: [cmp('segment', 'eq', 'vip'), cmp('teamId', 'eq', 'a')] }],
     ['$and of one is that condition', { $and: [{ segment: 'vip' }] }, cmp('segment', 'eq', 'vip')],
+    ['$or of one is that condition', { $or: [{ segment: 'vip' }] }, cmp('segment', 'eq', 'vip')],
     ['$and', { $and: [{ segment: 'vip' }, { teamId: 'a' }] }, { kind: 'and', items: [cmp('segment', 'eq', 'vip'), cmp('teamId', 'eq', 'a')] }],
     ['$or', { $or: [{ segment: 'vip' }, { teamId: 'a' }] }, { kind: 'or', items: [cmp('segment', 'eq', 'vip'), cmp('teamId', 'eq', 'a')] }],
     ['$not of a condition', { $not: { segment: 'vip' } }, { kind: 'not', item: cmp('segment', 'eq', 'vip') }],
@@ -83,6 +84,13 @@ describe('parseCondition: refusals', () => {
       expect(found[i]).toMatchObject({ path: ['when', ...path], at });
       expect(found[i]!.message).toMatch(message);
     });
+  });
+
+  it('lists the fields of a type without virtual attributes', () => {
+    const { problems: found } = parseCondition({ statsu: 'open' }, ['when'], { ...ctx, type: contractCatalog.types.Feedback! });
+    expect(found.map((p) => p.message)).toEqual([
+      'unknown condition key "statsu" on Feedback: use a field or virtual attribute of Feedback (known: id, customer, channel, receivedAt, subject, body, rating, sentiment, tags, piiFlags, status, teamId, note; did you mean "status"?)',
+    ]);
   });
 
   it('refuses the whole condition when one part is wrong', () => {
