@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  checkPolicies, explain, formatWarning, loadPolicySet, matrix, renderMatrix, schemaFilterFor, type DecisionMatrix,
+  checkPolicies, explain, formatWarning, loadPolicySet, matrix, renderMatrix, runPolicyTests, schemaFilterFor, type DecisionMatrix,
 } from '../../src/policies/index.js';
 import { contractCatalog } from '../fixtures/catalog.fixture.js';
 
@@ -27,6 +27,8 @@ writeFileSync(join(dir, 'roles.policy.yaml'), `roles:
       - { on: Customer, fields: [phone], decision: MASKED, masker: pseudonym }
       - { on: Customer, fields: [name], decision: PLAIN, purposes: [support], when: { segment: vip } }
       - { on: Customer, fields: [nameKana], decision: MASKED, masker: name, when: { segment: vip } }
+      - { on: Feedback, actions: [update], fields: [status], when: { teamId: $principal.teamId } }
+      - { on: Mutation, fields: [submitFeedback] }
   idle:
     description: i
     department: IT
@@ -90,8 +92,8 @@ describe(checkPolicies.name, () => {
   it('warns about a role that can do nothing, at its line', () => {
     const { warnings } = checkPolicies(set, contractCatalog);
     const idle = warnings.find((w) => w.message.includes('"idle"'));
-    expect(idle).toEqual({ loc: expect.objectContaining({ line: 13, col: 3 }), message: 'role "idle" has no rules: it can do nothing' });
-    expect(formatWarning(idle!)).toBe(`${dir}/roles.policy.yaml:13:3: warning: role "idle" has no rules: it can do nothing`);
+    expect(idle).toEqual({ loc: expect.objectContaining({ line: 15, col: 3 }), message: 'role "idle" has no rules: it can do nothing' });
+    expect(formatWarning(idle!)).toBe(`${dir}/roles.policy.yaml:15:3: warning: role "idle" has no rules: it can do nothing`);
     expect(formatWarning({ loc: null, message: 'm' })).toBe('warning: m');
   });
 
@@ -139,7 +141,42 @@ describe(schemaFilterFor.name, () => {
     expect(f.deniedFields).toContain('Customer.address');
     expect(f.deniedFields).not.toContain('Customer.name');
     expect(f.deniedFields).not.toContain('Customer.segment');
-    expect(f.unavailableMutations).toEqual(contractCatalog.mutations);
+    expect(f.unavailableMutations).toEqual(contractCatalog.mutations.filter((m) => m !== 'submitFeedback'));
     expect(schemaFilterFor(set, 'ghost')).toMatchObject({ role: 'ghost', knownRole: false });
+  });
+});
+
+describe(runPolicyTests.name, () => {
+  it('runs each kind of case and says why one fails, at its line', () => {
+    writeFileSync(join(dir, 'agent.test.yaml'), [
+      'cases:',
+      '  - { name: own team, role: agent, principal: { teamId: t1 }, type: Customer, field: email, record: { teamId: t1 }, expect: PLAIN }',
+      '  - { name: masker, role: agent, type: Customer, field: phone, expect: MASKED, masker: hash }',
+      '  - { name: wrong masker, role: agent, type: Customer, field: phone, expect: MASKED, masker: phone }',
+      '  - { name: update, role: agent, principal: { teamId: t1 }, type: Feedback, field: status, action: update, record: { teamId: t1 }, expect: ALLOWED }',
+      '  - { name: update elsewhere, role: agent, principal: { teamId: t1 }, type: Feedback, field: status, action: update, record: { teamId: t2 }, expect: ALLOWED }',
+      '  - { name: mutation, role: [agent, idle], mutation: submitFeedback, expect: ALLOWED }',
+      '  - { name: other mutation, role: agent, mutation: grantRole, expect: DENIED }',
+      '  - { name: unknown mutation, role: agent, mutation: dropAll, expect: DENIED }',
+      '  - { name: undeclared purpose, role: agent, purpose: marketing, type: Customer, field: name, expect: DENIED }',
+      '  - { name: purpose, role: agent, purpose: support, type: Customer, field: name, record: { segment: vip }, expect: PLAIN }',
+      '  - { name: attribute, role: agent, principal: { id: p9, region: x }, type: Customer, field: email, expect: DENIED }',
+      '',
+    ].join('\n'));
+    const results = runPolicyTests(set, dir);
+    expect(results.map((r) => [r.name, r.at.replace(`${dir}/`, ''), r.passed, r.actual, r.message])).toEqual([
+      ['own team', 'agent.test.yaml:2:5', true, 'PLAIN', null],
+      ['masker', 'agent.test.yaml:3:5', true, 'MASKED', null],
+      ['wrong masker', 'agent.test.yaml:4:5', false, 'MASKED', 'expected masker phone, got hash'],
+      ['update', 'agent.test.yaml:5:5', true, 'ALLOWED', null],
+      ['update elsewhere', 'agent.test.yaml:6:5', false, 'DENIED', 'expected ALLOWED, got DENIED'],
+      ['mutation', 'agent.test.yaml:7:5', true, 'ALLOWED', null],
+      ['other mutation', 'agent.test.yaml:8:5', true, 'DENIED', null],
+      ['unknown mutation', 'agent.test.yaml:9:5', false, '', 'unknown mutation "dropAll"'],
+      ['undeclared purpose', 'agent.test.yaml:10:5', false, '', 'purpose "marketing" is not declared: the server would refuse the request'],
+      ['purpose', 'agent.test.yaml:11:5', true, 'PLAIN', null],
+      ['attribute', 'agent.test.yaml:12:5', true, 'DENIED', null],
+    ]);
+    expect(results[5]).toMatchObject({ roles: ['agent', 'idle'], expected: 'ALLOWED', loc: { line: 7, col: 5 } });
   });
 });
