@@ -2,12 +2,9 @@
  * The alert, retention and access-governance sections: what the server runs with once they load,
  * and which files are refused with which message.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { formatProblem, loadPolicySet, parseDuration, PolicyError, type PolicySet } from '../../src/policies/index.js';
-import { contractCatalog } from '../fixtures/catalog.fixture.js';
+import { describe, expect, it } from 'vitest';
+import { parseDuration } from '../../src/policies/index.js';
+import { policyDirs } from '../fixtures/policy-dir.js';
 
 const ROLES = `roles:
   agent: { description: a, department: IT, rules: [] }
@@ -15,28 +12,7 @@ const ROLES = `roles:
   lead: { description: c, department: IT, inherits: [agent], rules: [] }
 `;
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function write(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'koe-audit-policy-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries({ 'roles.policy.yaml': ROLES, ...files })) writeFileSync(join(dir, name), text);
-  return dir;
-}
-
-const load = (files: Record<string, string>): PolicySet => loadPolicySet(write(files), contractCatalog);
-
-function problems(files: Record<string, string>): string[] {
-  const dir = write(files);
-  try {
-    loadPolicySet(dir, contractCatalog);
-  } catch (e) {
-    expect(e).toBeInstanceOf(PolicyError);
-    return (e as PolicyError).problems.map((p) => formatProblem(p).replaceAll(`${dir}/`, ''));
-  }
-  throw new Error('expected the policy set to be refused');
-}
+const { load, problems } = policyDirs({ 'roles.policy.yaml': ROLES });
 
 describe(parseDuration.name, () => {
   it.each([['30s', 30], ['10m', 600], ['2h', 7200], ['3d', 259_200], ['1y', 31_536_000], ['90d', 7_776_000]])('reads %s as %d seconds', (text, seconds) => {

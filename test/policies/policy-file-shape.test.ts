@@ -2,33 +2,13 @@
  * Files of the wrong shape: each schema failure in words a policy author can act on, at the line
  * and column of the offending key or value; and what a loaded set remembers.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { formatProblem, loadedPolicySet, loadPolicySet, PolicyError } from '../../src/policies/index.js';
+import { describe, expect, it } from 'vitest';
+import { loadedPolicySet, loadPolicySet } from '../../src/policies/index.js';
 import { contractCatalog } from '../fixtures/catalog.fixture.js';
+import { policyDirs } from '../fixtures/policy-dir.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function write(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'koe-shape-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
-
-function problems(files: Record<string, string>): string[] {
-  const dir = write(files);
-  try {
-    loadPolicySet(dir, contractCatalog);
-  } catch (e) {
-    expect(e).toBeInstanceOf(PolicyError);
-    return (e as PolicyError).problems.map((p) => formatProblem(p).replaceAll(`${dir}/`, ''));
-  }
-  throw new Error('expected the policy set to be refused');
-}
+const { write, problems } = policyDirs();
 
 const ROLE = 'roles:\n  agent:\n    description: d\n    department: IT\n';
 

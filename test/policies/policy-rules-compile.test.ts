@@ -2,44 +2,17 @@
  * Which rules, roles and declarations the loader refuses (with the message and position a policy
  * author reads), and what an accepted rule grants once compiled.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { formatProblem, loadPolicySet, PolicyError, type PolicySet } from '../../src/policies/index.js';
+import { describe, expect, it } from 'vitest';
 import { contractCatalog } from '../fixtures/catalog.fixture.js';
+import { policyDirs } from '../fixtures/policy-dir.js';
 
 const PURPOSES = 'purposes:\n  support:\n    description: { ja: 対応, en: Support }\n    legalBasis: contract\n  marketing:\n    description: { ja: 販促, en: Marketing }\n    legalBasis: consent\n    requiresConsent: true\n';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function write(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'koe-rules-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries({ 'purposes.policy.yaml': PURPOSES, ...files })) writeFileSync(join(dir, name), text);
-  return dir;
-}
+const { load, problems } = policyDirs({ 'purposes.policy.yaml': PURPOSES });
 
 /** One role `agent` (line 2) whose rules start at line 6, or later after the role keys given. */
 function role(rules: string[], keys = ''): string {
   return `roles:\n  agent:\n    description: d\n    department: IT\n${keys}    rules:\n${rules.length ? rules.map((r) => `      - ${r}\n`).join('') : '      []\n'}`;
-}
-
-function load(files: Record<string, string>): PolicySet {
-  return loadPolicySet(write(files), contractCatalog);
-}
-
-/** Each problem as `file:line:col: message`, with the directory left out wherever it appears. */
-function problems(files: Record<string, string>): string[] {
-  const dir = write(files);
-  try {
-    loadPolicySet(dir, contractCatalog);
-  } catch (e) {
-    expect(e).toBeInstanceOf(PolicyError);
-    return (e as PolicyError).problems.map((p) => formatProblem(p).replaceAll(`${dir}/`, ''));
-  }
-  throw new Error('expected the policy set to be refused');
 }
 
 describe('refused rules', () => {
