@@ -46,6 +46,10 @@ describe('files of the wrong shape', () => {
     ['a section with no known hint', 'separationOfDuties:\n  - { roles: [a, b], reason: "" }\n', [
       'x.policy.yaml:2:30: "separationOfDuties.0.reason" must NOT have fewer than 1 characters',
     ]],
+    ['a key with / and ~ in it, named as written', 'recipients:\n  lab:\n    name: n\n    address: a\n    country: JP\n    purpose: p\n    fields: { "a/b~c": 3 }\n', [
+      'x.policy.yaml:7:24: "recipients.lab.fields.a/b~c" must be text',
+    ]],
+    ['a lifecycle section of no category', 'lifecycle: {}\n', ['x.policy.yaml:1:12: "lifecycle" is empty: give it feedback:, purchases: or contactDetails: (or remove it: nothing is ever due)']],
     ['a masker alias name with a dash', 'maskers:\n  my-hash: { masker: hash }\n', [
       'x.policy.yaml:2:3: invalid name "maskers.my-hash": use lower_snake_case letters, digits and _',
     ]],
