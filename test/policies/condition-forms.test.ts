@@ -144,6 +144,7 @@ describe('placeholders', () => {
     ['a list where a scalar is expected', cmp('a', 'eq', '$principal.teams'), null],
     ['a scalar where a list is expected', cmp('a', 'in', '$principal.region'), null],
     ['a list placeholder for $in', cmp('a', 'in', '$principal.teams'), cmp('a', 'in', ['t1', 't2'])],
+    ['a list placeholder for $nin', cmp('a', 'nin', '$principal.teams'), cmp('a', 'nin', ['t1', 't2'])],
     ['a missing member of $in, which narrows it', cmp('a', 'in', ['$principal.missing', 'x']), cmp('a', 'in', ['x'])],
     ['a missing member of $nin, which would widen it', cmp('a', 'nin', ['$principal.missing', 'x']), null],
     ['$in whose only member is missing', cmp('a', 'in', ['$principal.missing']), null],
@@ -189,5 +190,7 @@ describe('condToMikroOrmWhere, edge cases', () => {
   it('refuses an empty OR nested anywhere', () => {
     expect(() => condToMikroOrmWhere(not(and(cmp('a', 'eq', 1), or())))).toThrow(PushDownError);
     expect(() => condToMikroOrmWhere(or())).toThrow('an empty $or matches no row; the caller must return no rows instead of querying');
+    // Logs and error reports name the class: a PushDownError is a guard working, not a crash.
+    expect(() => condToMikroOrmWhere(or())).toThrow(expect.objectContaining({ name: 'PushDownError' }));
   });
 });

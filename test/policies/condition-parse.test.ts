@@ -20,7 +20,10 @@ function problems(raw: unknown): PathProblem[] {
 describe('parseCondition: meaning', () => {
   const cases: Array<[string, unknown, unknown]> = [
     ['a plain value is equality', { segment: 'vip' }, cmp('segment', 'eq', 'vip')],
-    ['null, numbers and booleans are values', { teamId: null }, cmp('teamId', 'eq', null)],
+    ['null is a value', { teamId: null }, cmp('teamId', 'eq', null)],
+    ['a number is a value', { createdAt: 3 }, cmp('createdAt', 'eq', 3)],
+    ['a boolean is a value', { segment: false }, cmp('segment', 'eq', false)],
+    ['the empty text is a value', { segment: '' }, cmp('segment', 'eq', '')],
     ['several keys are all required', { segment: 'vip', teamId: 'a' }, { kind: 'and', items: [cmp('segment', 'eq', 'vip'), cmp('teamId', 'eq', 'a')] }],
     ['$and of one is that condition', { $and: [{ segment: 'vip' }] }, cmp('segment', 'eq', 'vip')],
     ['$or of one is that condition', { $or: [{ segment: 'vip' }] }, cmp('segment', 'eq', 'vip')],
@@ -65,6 +68,7 @@ describe('parseCondition: refusals', () => {
     ['$in of nothing', { segment: { $in: [] } }, [[['segment', '$in'], 'value', /^\$in with an empty list on "segment" matches no record: remove the rule$/]]],
     ['$nin of nothing', { segment: { $nin: [] } }, [[['segment', '$nin'], 'value', /^\$nin with an empty list on "segment" matches every record: remove the comparison$/]]],
     ['a list for equality', { segment: ['a', 'b'] }, [[['segment'], 'value', /^a list is not a value for "segment": write \{ \$in: \[\.\.\.\] \}$/]]],
+    ['an empty list for equality', { segment: [] }, [[['segment'], 'value', /^a list is not a value for "segment"/]]],
     ['a list for $ne', { segment: { $ne: ['a'] } }, [[['segment', '$ne'], 'value', /^a list is not a value for "segment"/]]],
     ['a mapping as a value', { segment: { $eq: { a: 1 } } }, [[['segment', '$eq'], 'value', /^a condition value is a string, number, boolean, null or placeholder$/]]],
     ['a nested list in $in', { segment: { $in: ['a', ['b']] } }, [[['segment', '$in', 1], 'value', /^a condition value is a string/]]],
