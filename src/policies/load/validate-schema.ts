@@ -63,6 +63,7 @@ function describe(e: ErrorObject, path: readonly string[]): string {
       return `${at} must be at least ${(e.params as { limit: number }).limit}`;
     case 'minProperties':
       if (path[0] === 'recipients') return `${at} is empty: list the fields the recipient receives (Type.field: PLAIN or a masker)`;
+      if (path[0] === 'lifecycle') return `${at} is empty: give it feedback:, purchases: or contactDetails: (or remove it: nothing is ever due)`;
       return `${at} is empty: give it roles:, purposes:, maskers:, alerts:, retention: or rotation:`;
     default:
       return `${at} ${e.message ?? 'is invalid'}`;
