@@ -158,3 +158,20 @@ describe('decisions with the rule that made them', () => {
     expect(as(['base']).fieldPlan('Customer', 'nope')).toMatchObject({ decision: 'DENIED' });
   });
 });
+
+describe('a use restriction', () => {
+  const restricted = { teamId: 't', status: 'open', restrictedPurposes: ['support'] };
+
+  it('denies every field of a record restricted for the purpose the request declares', () => {
+    expect(as(['base'], 'support').decide('Customer', { ...restricted }, 'email').decision).toBe('DENIED');
+    expect(as(['rows_only'], 'support').decide('Feedback', { ...restricted }, 'rating').decision).toBe('DENIED');
+    expect(as(['writer'], 'support').canUpdate('Feedback', { ...restricted }, 'status')).toBe(false);
+  });
+
+  it('leaves records restricted for another purpose, and requests under no binding purpose, alone', () => {
+    expect(as(['base'], 'support').decide('Customer', { teamId: 't', restrictedPurposes: ['marketing'] }, 'email').decision).toBe('PLAIN');
+    expect(as(['base'], null).decide('Customer', { ...restricted }, 'email').decision).toBe('PLAIN');
+    expect(as(['writer'], null).canUpdate('Feedback', { ...restricted }, 'status')).toBe(true);
+    expect(as(['writer'], null).canUpdate('Feedback', { ...restricted }, 'nope')).toBe(false);
+  });
+});
