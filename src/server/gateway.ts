@@ -10,6 +10,7 @@ import { recordingRefusals } from '../audit/refusal-recorder.js';
 import { alertSink, type AlertOptions } from '../audit/alerts/alert-evaluator.js';
 import { unavailableOnDatabaseFailure } from './ops/database-failure.js';
 import { authenticate } from '../auth/authenticate.js';
+import { consoleFront } from './console/serve-console.js';
 import { formatErrorFor } from './format-error.js';
 import { limitParseOptions } from './limits/query-limits.plugin.js';
 import { serveHttp, type RunningHttp } from './http.js';
@@ -44,6 +45,8 @@ export interface GatewayDeps {
   tls?: TlsMaterial | null;
   /** The alert rules run over the refusals the gateway records (repeated authentication failures …). */
   alerts: AlertOptions;
+  /** The loaded policy's version, for the console's sign-in events. */
+  policyVersion?: string;
 }
 
 export async function startGateway(deps: GatewayDeps, host: string, port: number): Promise<RunningHttp> {
@@ -100,6 +103,7 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     readiness: readinessOf(deps.orm, () => true),
     onResponse: requestObserver('gateway', ops.log, ops.metrics),
     onError: httpErrorLogger('gateway', ops.log),
+    front: consoleFront({ orm: deps.orm, jwtSecret: deps.jwtSecret, maxTokenTtlSeconds: ops.limits.maxTokenTtlSeconds, secure: !!deps.tls, policyVersion: deps.policyVersion ?? 'unknown' }),
     // A credential the gateway refuses never reaches a subgraph: the refusal is audited here. As on
     // the subgraphs, a database outage is marked first so the answer is 503 SERVICE_UNAVAILABLE.
     context: recordingRefusals(deps.orm, 'gateway', unavailableOnDatabaseFailure(async (req) => {

@@ -54,7 +54,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       subgraphUrls[name] = running.url;
     }
     const supergraphSdl = await composeSupergraph(subgraphUrls);
-    const gateway = await startGateway({ orm: opts.orm, jwtSecret: opts.jwtSecret, supergraphSdl, ops, tls: opts.tls ?? null, alerts: alertOptions(opts.policy, ops) }, host, ports.gateway);
+    const gateway = await startGateway({ orm: opts.orm, jwtSecret: opts.jwtSecret, supergraphSdl, ops, tls: opts.tls ?? null, alerts: alertOptions(opts.policy, ops), policyVersion: opts.policy.version }, host, ports.gateway);
     tiers[0]!.push(gateway);
     // The admin port stays plain HTTP even with TLS: it is for loopback scrapes and ops only.
     const readiness = readinessOf(opts.orm, () => opts.policy !== undefined);

@@ -4,6 +4,7 @@ import { AuditEventResolver } from '../resolvers/audit/audit.resolver.js';
 import { GrantRequestResolver } from '../resolvers/audit/grant-request.resolver.js';
 import { MeResolver } from '../resolvers/audit/me.resolver.js';
 import { PrincipalMutationResolver } from '../resolvers/audit/principal.mutation.js';
+import { PolicyMatrixResolver } from '../resolvers/audit/policy-matrix.resolver.js';
 import { PrincipalResolver } from '../resolvers/audit/principal.resolver.js';
 import { ProvisionResolver } from '../resolvers/audit/provision.resolver.js';
 import { SubjectRequestResolver } from '../resolvers/audit/subject-request.mutation.js';
@@ -24,7 +25,7 @@ import { Principal } from '../schema/types/principal.type.js';
 export const SUBGRAPHS: Record<SubgraphName, SubgraphDefinition> = {
   customers: { resolvers: [CustomerResolver, CustomerMutationResolver, ConsentMutationResolver], references: customerReference },
   feedback: { resolvers: [FeedbackResolver, FeedbackMutationResolver, CustomerFeedbackResolver], references: feedbackReference },
-  audit: { resolvers: [AuditEventResolver, MeResolver, PrincipalResolver, PrincipalMutationResolver, GrantRequestResolver, SubjectRequestResolver, ProvisionResolver, UseRestrictionResolver], references: {}, orphanedTypes: [Principal] },
+  audit: { resolvers: [AuditEventResolver, MeResolver, PrincipalResolver, PrincipalMutationResolver, GrantRequestResolver, SubjectRequestResolver, ProvisionResolver, UseRestrictionResolver, PolicyMatrixResolver], references: {}, orphanedTypes: [Principal] },
 };
 
 const built = new Map<string, Promise<GraphQLSchema>>();
