@@ -10,6 +10,9 @@ import { Access } from './screens/Access';
 
 type State = { kind: 'loading' } | { kind: 'signedOut'; ended: boolean } | { kind: 'in'; me: Me };
 
+// Started while the page is still parsing, not after the first render: the first screen waits on it.
+let firstMe: Promise<{ me: Me }> | null = gql<{ me: Me }>(ME_QUERY);
+
 export function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
   const [state, setState] = useState<State>({ kind: 'loading' });
@@ -24,7 +27,9 @@ export function App() {
 
   const load = useCallback(async (ended = false) => {
     try {
-      const { me } = await gql<{ me: Me }>(ME_QUERY);
+      const pending = firstMe ?? gql<{ me: Me }>(ME_QUERY);
+      firstMe = null;
+      const { me } = await pending;
       setState({ kind: 'in', me });
     } catch (e) {
       if (e instanceof ApiError && e.code === 'UNAUTHENTICATED') setState({ kind: 'signedOut', ended });

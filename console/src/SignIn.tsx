@@ -29,7 +29,7 @@ export function SignIn({ ended, onSignedIn }: { ended: boolean; onSignedIn: () =
       <form onSubmit={(e) => void submit(e)}>
         <label htmlFor="credential">{t('credential')}</label>
         <textarea id="credential" name="credential" rows={3} autoComplete="off" spellCheck={false} required value={credential} onChange={(e) => setCredential(e.target.value)} />
-        <button type="submit" disabled={busy}>{busy ? t('signingIn') : t('signIn')}</button>
+        <button type="submit" className="primary" disabled={busy}>{busy ? t('signingIn') : t('signIn')}</button>
         {error && <p className="error" role="alert">{error}</p>}
       </form>
     </main>

@@ -27,5 +27,6 @@ export default function setup(): void {
   const sources = Math.max(newest(join(root, 'console/src')), statSync(join(root, 'console/index.html')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   console.log('[koe console] building dist/console (npm run build:console)');
-  execFileSync('npm', ['run', 'build:console'], { cwd: root, stdio: 'inherit' });
+  // vitest sets NODE_ENV=test, which would build React's development bundle.
+  execFileSync('npm', ['run', 'build:console'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }

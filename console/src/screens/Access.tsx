@@ -82,7 +82,8 @@ export function Access({ me, onAuthLost }: ScreenProps) {
                   <tr key={p.id}>
                     <td><code>{p.id}</code></td>
                     <td>{p.displayName}</td>
-                    <td className="roles">
+                    <td>
+                      <div className="roles">
                       {p.roles.map((r) => (
                         <span key={r} className="chip">
                           {r}
@@ -91,6 +92,7 @@ export function Access({ me, onAuthLost }: ScreenProps) {
                           )}
                         </span>
                       ))}
+                      </div>
                     </td>
                     <td>{p.teamId ?? '—'}</td>
                     <td><span className={`badge ${p.status}`}>{p.status}</span></td>

@@ -92,6 +92,7 @@ async function printWelcome(
   say('');
   say(`Koe is up (database: ${dbSource}).`);
   say(`  gateway    ${gatewayUrl}`);
+  say(`  console    ${gatewayUrl.replace(/\/graphql$/, '/console')}   (sign in with a token below)`);
   for (const [name, url] of Object.entries(subgraphs)) say(`  ${name.padEnd(10)} ${url}`);
   say('');
   say(`Demo tokens (valid ${Math.round((tokenTtl / 3600) * 10) / 10} h; \`npx koe token <principal>\` mints more):`);
