@@ -4,7 +4,7 @@
  */
 import type { FieldDecision, PolicySet } from '../policies/index.js';
 
-export type GuardedType = 'Customer' | 'Purchase' | 'Consent' | 'Feedback' | 'AuditEvent' | 'Principal' | 'ProvisionRecord' | 'GrantRequest';
+export type GuardedType = 'Customer' | 'Purchase' | 'Consent' | 'Feedback' | 'AuditEvent' | 'Principal' | 'ProvisionRecord' | 'GrantRequest' | 'PolicyMatrix';
 
 export interface RequestAccess {
   /** The version (hash) of the policy files that decides this request. */

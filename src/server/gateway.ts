@@ -15,6 +15,7 @@ import { PRINCIPAL_ASSERTION_HEADER, signPrincipalAssertion } from '../auth/prin
 import { useEdgeAudit, type EdgeContext } from '../audit/edge-event.js';
 import { derivedKey } from '../crypto/derive.js';
 import { ErrorCode } from '../request/errors.js';
+import { consoleFront } from './console/serve-console.js';
 import { formatErrorFor } from './format-error.js';
 import { limitParseOptions } from './limits/query-limits.plugin.js';
 import { serveHttp, type RunningHttp } from './http.js';
@@ -53,7 +54,7 @@ export interface GatewayDeps {
   alerts: AlertOptions;
   /** The subgraphs' policy version: principal assertions name it, the edge event records it. */
   policyVersion: string;
-    /** Append the edge event per client operation (false only in the benchmark measuring what auditing costs). */
+  /** Append the edge event per client operation (false only in the benchmark measuring what auditing costs). */
   edgeAudit: boolean;
 }
 
@@ -121,6 +122,7 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     readiness: readinessOf(deps.orm, () => true),
     onResponse: requestObserver('gateway', ops.log, ops.metrics),
     onError: httpErrorLogger('gateway', ops.log),
+    front: consoleFront({ orm: deps.orm, jwtSecret: deps.jwtSecret, auth, secure: !!deps.tls, policyVersion: deps.policyVersion }),
     // A credential the gateway refuses never reaches a subgraph: the refusal is audited here. As on
     // the subgraphs, a database outage is marked first so the answer is 503 SERVICE_UNAVAILABLE.
     context: recordingRefusals(deps.orm, 'gateway', unavailableOnDatabaseFailure(async (req) => {

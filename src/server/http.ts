@@ -32,6 +32,11 @@ export interface HttpOptions<C extends BaseContext> {
   shutdownGraceMs?: number;
   /** Serve HTTPS only, with this certificate and key; absent or null: plain HTTP. */
   tls?: TlsMaterial | null;
+  /**
+   * Runs first on every request but the probes: true when it answered the request itself (e.g. the
+   * gateway's console pages); it may also add to the request on its way to GraphQL.
+   */
+  front?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
 }
 
 export interface RunningHttp {
@@ -117,6 +122,7 @@ async function handle<C extends BaseContext>(
     const r = publicReadiness(opts.readiness ? await opts.readiness() : { ready: true, checks: {} });
     return sendJson(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', checks: r.checks });
   }
+  if (opts.front && (await opts.front(req, res, url.pathname))) return;
   if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found; GraphQL is served at /graphql' });
 
   const raw = await readBody(req, maxBody);

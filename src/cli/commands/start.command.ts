@@ -92,6 +92,7 @@ async function welcome(gatewayUrl: string, subgraphs: Record<string, string>, se
   const lines = ['', `Koe is up (database: ${dbSource}).`, `  gateway    ${gatewayUrl}`];
   for (const [name, url] of Object.entries(subgraphs)) lines.push(`  ${name.padEnd(10)} ${url}`);
   lines.push('', `Demo tokens (valid ${Math.round((tokenTtl / 3600) * 10) / 10} h; \`npx koe token <principal>\` mints more):`);
+  lines.splice(3, 0, `  console    ${gatewayUrl.replace(/\/graphql$/, '/console')}   (sign in with a token below)`);
   let sample = '';
   for (const p of DEMO_PRINCIPALS.filter((d) => d.status === 'active')) {
     const token = await issueToken(secret, p.id, tokenTtl);

@@ -1,0 +1,51 @@
+/**
+ * The console's only road to data: GraphQL at /graphql on the same origin, with the session cookie
+ * and the X-Koe-Console header (without it the gateway ignores the cookie, so a cross-site form
+ * cannot act as the signed-in principal).
+ */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | null,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+const HEADERS = { 'content-type': 'application/json', 'x-koe-console': '1' };
+
+export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch('/graphql', { method: 'POST', headers: HEADERS, credentials: 'same-origin', body: JSON.stringify({ query, variables }) });
+  let body: { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> } = {};
+  try {
+    body = (await res.json()) as typeof body;
+  } catch {
+    throw new ApiError(`HTTP ${res.status}`, null, res.status);
+  }
+  const first = body.errors?.[0];
+  if (first) throw new ApiError(first.message, first.extensions?.code ?? null, res.status);
+  if (!body.data) throw new ApiError(`HTTP ${res.status}`, null, res.status);
+  return body.data;
+}
+
+export async function signIn(credential: string): Promise<void> {
+  const res = await fetch('/console/session', { method: 'POST', headers: HEADERS, credentials: 'same-origin', body: JSON.stringify({ credential }) });
+  if (!res.ok) throw new ApiError(((await res.json()) as { error?: string }).error ?? `HTTP ${res.status}`, 'UNAUTHENTICATED', res.status);
+}
+
+export async function signOut(): Promise<void> {
+  await fetch('/console/session', { method: 'DELETE', headers: HEADERS, credentials: 'same-origin' });
+}
+
+export interface Me {
+  id: string;
+  displayName: string;
+  roles: string[];
+  teamId: string | null;
+  purpose: string | null;
+  policyVersion: string;
+  decisions: Array<{ field: string; decision: string }>;
+}
+
+export const ME_QUERY = `query ConsoleMe { me { id displayName roles teamId purpose policyVersion decisions { field decision } } }`;

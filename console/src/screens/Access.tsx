@@ -1,0 +1,121 @@
+import { useState, type FormEvent } from 'react';
+import { ApiError, gql } from '../api';
+import { Confirm } from '../Confirm';
+import { formatDate } from '../format';
+import { useI18n } from '../i18n';
+import { canChangeAccess } from '../screens';
+import { useGql, type ScreenProps } from '../useApi';
+
+interface Principal { id: string; displayName: string; roles: string[]; teamId: string | null; status: string; lastSeenAt: string | null; expiresAt: string | null }
+interface Page { principals: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: Principal }> } }
+
+const QUERY = `query ConsolePrincipals($first: Int, $after: String) {
+  principals(first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id displayName roles teamId status lastSeenAt expiresAt } }
+  }
+}`;
+const ROLES = `query ConsoleRoles { policyMatrix { roles } }`;
+const GRANT = `mutation ConsoleGrantRole($principalId: ID!, $role: String!) { grantRole(principalId: $principalId, role: $role) { id roles } }`;
+const REVOKE = `mutation ConsoleRevokeRole($principalId: ID!, $role: String!) { revokeRole(principalId: $principalId, role: $role) { id roles } }`;
+const PAGE = 20;
+
+type Change = { kind: 'grant' | 'revoke'; principalId: string; role: string };
+
+export function Access({ me, onAuthLost }: ScreenProps) {
+  const { t, lang } = useI18n();
+  const admin = canChangeAccess(me.roles);
+  const [cursors, setCursors] = useState<Array<string | null>>([null]);
+  const [reload, setReload] = useState(0);
+  const loaded = useGql<Page>(QUERY, { first: PAGE, after: cursors[cursors.length - 1] ?? null }, onAuthLost, reload);
+  const [pending, setPending] = useState<Change | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [grantTo, setGrantTo] = useState('');
+  const [grantRole, setGrantRole] = useState('');
+  const roles = useGql<{ policyMatrix: { roles: string[] } }>(admin ? ROLES : '', {}, onAuthLost);
+
+  const run = async (c: Change) => {
+    setPending(null);
+    try {
+      const data = await gql<Record<string, { roles: string[] }>>(c.kind === 'grant' ? GRANT : REVOKE, { principalId: c.principalId, role: c.role });
+      const after = Object.values(data)[0]!.roles;
+      setMessage({ ok: true, text: c.kind === 'grant' && !after.includes(c.role) ? t('pending') : t('done') });
+      setReload((n) => n + 1);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'UNAUTHENTICATED') return onAuthLost();
+      setMessage({ ok: false, text: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  const submitGrant = (e: FormEvent) => {
+    e.preventDefault();
+    if (grantTo && grantRole) setPending({ kind: 'grant', principalId: grantTo, role: grantRole });
+  };
+
+  return (
+    <section aria-labelledby="access-h">
+      <h2 id="access-h">{t('principals')}</h2>
+      {!admin && <p className="notice">{t('readOnly')}</p>}
+      {admin && (
+        <form className="filters" onSubmit={submitGrant} aria-labelledby="grant-h" data-testid="grant-form">
+          <h3 id="grant-h">{t('grantRole')}</h3>
+          <label>{t('principal')} <input name="principalId" required value={grantTo} onChange={(e) => setGrantTo(e.target.value)} /></label>
+          <label>{t('role')}{' '}
+            <select name="role" required value={grantRole} onChange={(e) => setGrantRole(e.target.value)}>
+              <option value="">—</option>
+              {roles.kind === 'ok' && roles.data.policyMatrix.roles.map((r) => <option key={r} value={r}>{r}</option>)}
+            </select>
+          </label>
+          <button type="submit" className="primary">{t('grant')}</button>
+        </form>
+      )}
+      {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'notice' : 'error'}>{message.text}</p>}
+      {loaded.kind === 'loading' && <p role="status">{t('loading')}</p>}
+      {loaded.kind === 'error' && <p role="alert" className="error">{t('error')}: {loaded.message}</p>}
+      {loaded.kind === 'ok' && (
+        <>
+          <div className="scroll" tabIndex={0} role="region" aria-label={t('principals')}>
+            <table className="grid" data-testid="principals-table">
+              <thead><tr>{[t('principal'), t('displayName'), t('roles'), t('team'), t('status'), t('lastSeen'), t('expires')].map((h) => <th scope="col" key={h}>{h}</th>)}</tr></thead>
+              <tbody>
+                {loaded.data.principals.edges.map(({ node: p }) => (
+                  <tr key={p.id}>
+                    <td><code>{p.id}</code></td>
+                    <td>{p.displayName}</td>
+                    <td>
+                      <div className="roles">
+                      {p.roles.map((r) => (
+                        <span key={r} className="chip">
+                          {r}
+                          {admin && p.id !== me.id && (
+                            <button type="button" className="chip-x" aria-label={`${t('revoke')} ${r} (${p.id})`} onClick={() => setPending({ kind: 'revoke', principalId: p.id, role: r })}>×</button>
+                          )}
+                        </span>
+                      ))}
+                      </div>
+                    </td>
+                    <td>{p.teamId ?? '—'}</td>
+                    <td><span className={`badge ${p.status}`}>{p.status}</span></td>
+                    <td className="nowrap">{formatDate(p.lastSeenAt, lang)}</td>
+                    <td className="nowrap">{formatDate(p.expiresAt, lang)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div className="pager">
+            <button type="button" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>{t('prev')}</button>
+            <button type="button" disabled={!loaded.data.principals.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, loaded.data.principals.pageInfo.endCursor])}>{t('next')}</button>
+          </div>
+        </>
+      )}
+      {pending && (
+        <Confirm
+          message={t(pending.kind === 'grant' ? 'confirmGrant' : 'confirmRevoke', { role: pending.role, principal: pending.principalId })}
+          onConfirm={() => void run(pending)}
+          onCancel={() => setPending(null)}
+        />
+      )}
+    </section>
+  );
+}

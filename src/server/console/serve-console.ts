@@ -1,0 +1,172 @@
+/**
+ * The Koe Console on the gateway's port: the built single-page app under `/console` (hashed assets
+ * from dist/console, strict CSP, no framing), sign-in and sign-out at `/console/session`, and the
+ * session cookie turned into a credential on `/graphql`. The cookie counts only with the
+ * `X-Koe-Console: 1` header, which a cross-site form cannot send (CSRF); it becomes a token that
+ * lives one minute, so the gateway and every subgraph authenticate it as they do any bearer token
+ * (the principal re-read on each request). The console has no other road to data than `/graphql`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { appendAuditEvents } from '../../audit/append.js';
+import type { NewAuditEvent } from '../../audit/event.js';
+import { authenticate, type AuthenticateOptions } from '../../auth/authenticate.js';
+import { issueToken } from '../../auth/jwt.js';
+import { UnauthenticatedError } from '../../request/errors.js';
+import { requestMeta } from '../../request/meta.js';
+import { clearedSessionCookie, cookieValue, openSession, sealSession, SESSION_COOKIE, sessionCookie } from './console-session.js';
+
+export const CONSOLE_HEADER = 'x-koe-console';
+export const CONSOLE_DIST = new URL('../../../dist/console/', import.meta.url).pathname;
+
+const CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
+  "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+].join('; ');
+
+const TYPES: Record<string, string> = {
+  js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', svg: 'image/svg+xml', png: 'image/png',
+  woff2: 'font/woff2', json: 'application/json', ico: 'image/x-icon', map: 'application/json',
+};
+
+const ASSET = /^\/console\/assets\/([A-Za-z0-9._-]+\.([a-z0-9]+))$/;
+const MINTED_TOKEN_SECONDS = 60;
+const MAX_SIGN_IN_BYTES = 8 * 1024;
+
+export interface ConsoleOptions {
+  orm: MikroORM;
+  jwtSecret: Uint8Array;
+  /** How credentials are checked: the same options the API authenticates with. */
+  auth: AuthenticateOptions;
+  /** Serving HTTPS: the cookie is `Secure`. */
+  secure: boolean;
+  /** The policy version recorded on the sign-in events. */
+  policyVersion: string;
+  dist?: string;
+}
+
+/** The HTTP front's hook: answers `/console…`, lends `/graphql` the session's credential; true when it answered. */
+export function consoleFront(opts: ConsoleOptions): (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean> {
+  const dist = opts.dist ?? CONSOLE_DIST;
+  return async (req, res, path) => {
+    if (path === '/graphql') {
+      await lendSession(opts, req, res);
+      return false;
+    }
+    if (path !== '/console' && !path.startsWith('/console/')) return false;
+    secureHeaders(res);
+    if (path === '/console/session') await session(opts, req, res);
+    else serveStatic(dist, req, res, path);
+    return true;
+  };
+}
+
+function secureHeaders(res: ServerResponse): void {
+  res.setHeader('content-security-policy', CSP);
+  res.setHeader('x-frame-options', 'DENY');
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('cross-origin-opener-policy', 'same-origin');
+  res.setHeader('cross-origin-resource-policy', 'same-origin');
+}
+
+async function lendSession(opts: ConsoleOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.headers[CONSOLE_HEADER] !== '1' || req.headers.authorization) return;
+  const value = cookieValue(req.headers.cookie, SESSION_COOKIE);
+  if (!value) return;
+  const now = Math.floor(Date.now() / 1000);
+  const claims = openSession(opts.jwtSecret, value, now);
+  if (!claims) {
+    res.setHeader('set-cookie', clearedSessionCookie(opts.secure));
+    return;
+  }
+  req.headers.authorization = `Bearer ${await issueToken(opts.jwtSecret, claims.sub, MINTED_TOKEN_SECONDS)}`;
+  res.setHeader('set-cookie', sessionCookie(sealSession(opts.jwtSecret, { ...claims, seen: now }), opts.secure));
+}
+
+async function session(opts: ConsoleOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // A form can post here too: the custom header proves the console's own script sent it.
+  if (req.headers[CONSOLE_HEADER] !== '1') return sendJson(res, 403, { error: `the ${CONSOLE_HEADER}: 1 header is required` });
+  if (req.method === 'DELETE') {
+    const claims = openSession(opts.jwtSecret, cookieValue(req.headers.cookie, SESSION_COOKIE) ?? '', Math.floor(Date.now() / 1000));
+    if (claims) await audit(opts, req, { actorId: claims.sub, roles: [], action: 'console.signOut', outcome: 'ok' });
+    res.setHeader('set-cookie', clearedSessionCookie(opts.secure));
+    return sendJson(res, 200, { signedOut: true });
+  }
+  if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST to sign in, DELETE to sign out' });
+  const raw = await readBody(req, MAX_SIGN_IN_BYTES);
+  let credential = '';
+  try {
+    const body = JSON.parse(raw ?? '') as { credential?: unknown };
+    if (typeof body.credential === 'string') credential = body.credential.trim();
+  } catch {
+    // answered below as a missing credential
+  }
+  if (!credential) return sendJson(res, 400, { error: 'send {"credential": "<token or API key>"}' });
+  // A JWT has three dot-separated parts; anything else is tried as an API key.
+  const authorization = /^[\w-]+\.[\w-]+\.[\w-]+$/.test(credential) ? `Bearer ${credential}` : `ApiKey ${credential}`;
+  const em = opts.orm.em.fork();
+  try {
+    const principal = await authenticate(authorization, em, opts.auth);
+    await audit(opts, req, { actorId: principal.id, roles: principal.roles, action: 'console.signIn', outcome: 'ok' });
+    const now = Math.floor(Date.now() / 1000);
+    res.setHeader('set-cookie', sessionCookie(sealSession(opts.jwtSecret, { sub: principal.id, iat: now, seen: now }), opts.secure));
+    return sendJson(res, 200, { principalId: principal.id, displayName: principal.displayName });
+  } catch (e) {
+    if (!(e instanceof UnauthenticatedError)) throw e;
+    await audit(opts, req, { actorId: null, roles: [], action: 'console.signIn', outcome: 'unauthenticated', claimed: e.claimedPrincipalId });
+    return sendJson(res, 401, { error: 'sign-in refused: the token or API key is not valid, or its principal is disabled' });
+  }
+}
+
+async function audit(
+  opts: ConsoleOptions,
+  req: IncomingMessage,
+  e: { actorId: string | null; roles: readonly string[]; action: string; outcome: string; claimed?: string | null },
+): Promise<void> {
+  const meta = requestMeta(req);
+  const event: NewAuditEvent = {
+    at: new Date(), actorId: e.actorId, roles: e.roles, action: e.action, outcome: e.outcome, operationName: null, operationHash: null,
+    purpose: null, subgraph: 'gateway', resources: e.actorId ? [`Principal:${e.actorId}`] : [], fields: [], policyVersion: opts.policyVersion,
+    requestId: meta.requestId, clientAddress: meta.clientAddress, detail: { via: 'console', ...(e.claimed ? { claimedActorId: e.claimed } : {}) },
+  };
+  await appendAuditEvents(opts.orm.em.fork(), [event]);
+}
+
+function serveStatic(dist: string, req: IncomingMessage, res: ServerResponse, path: string): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'GET only' });
+  const asset = ASSET.exec(path);
+  const file = asset ? join(dist, 'assets', asset[1]!) : join(dist, 'index.html');
+  if (!existsSync(file)) {
+    if (asset) return sendJson(res, 404, { error: 'not found' });
+    res.statusCode = 503;
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    return void res.end('The Koe Console is not built: run `npm run build:console`.\n');
+  }
+  res.statusCode = 200;
+  res.setHeader('content-type', asset ? (TYPES[asset[2]!] ?? 'application/octet-stream') : 'text/html; charset=utf-8');
+  // Hashed names never change content; the page itself is always fetched afresh.
+  if (asset) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+  res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= max) chunks.push(c);
+    });
+    req.on('end', () => resolve(size > max ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, payload: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(payload));
+}
