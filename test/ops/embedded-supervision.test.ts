@@ -114,3 +114,14 @@ describe('a CLI command beside a running Koe', () => {
     expect(other.code).not.toBe(0);
   }, 180_000);
 });
+
+describe('koe start (the compiled CLI, as `npm start` runs it)', () => {
+  // The bundle lives two folders deep, the sources three: a path counted from the module once sent
+  // every console page to a 503 "not built" under `npm start` while the source-run tests passed.
+  it('serves the console page at /console', async () => {
+    const res = await fetch(koe.gatewayUrl.replace(/\/graphql$/, '/console'), { signal: AbortSignal.timeout(20_000) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await res.text()).toContain('<title>Koe Console</title>');
+  });
+});

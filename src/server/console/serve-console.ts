@@ -8,7 +8,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { appendAuditEvents } from '../../audit/append.js';
 import type { NewAuditEvent } from '../../audit/event.js';
@@ -19,7 +20,18 @@ import { requestMeta } from '../../request/meta.js';
 import { clearedSessionCookie, cookieValue, openSession, sealSession, SESSION_COOKIE, sessionCookie } from './console-session.js';
 
 export const CONSOLE_HEADER = 'x-koe-console';
-export const CONSOLE_DIST = new URL('../../../dist/console/', import.meta.url).pathname;
+/**
+ * `dist/console` of the project this module runs from. Found by walking up to `package.json`, not
+ * by a fixed depth: the sources sit three folders deep, the compiled CLI bundle (dist/cli) two.
+ */
+export const CONSOLE_DIST = join(projectRootOf(dirname(fileURLToPath(import.meta.url))), 'dist', 'console');
+
+function projectRootOf(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return start;
+  }
+}
 
 const CSP = [
   "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
