@@ -13,6 +13,8 @@ export const KEY_PURPOSES = {
   gatewayProof: 'koe gateway proof v1',
   /** The gateway's signed statement of who is calling, so a subgraph can skip its principal read. */
   principalAssertion: 'koe principal assertion v1',
+  /** The console's session cookie. */
+  consoleSession: 'koe console session v1',
 } as const;
 
 export type KeyPurpose = keyof typeof KEY_PURPOSES;

@@ -6,6 +6,7 @@
  * slides the idle window by re-issuing the cookie.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { derivedKey } from '../../crypto/derive.js';
 
 export const SESSION_COOKIE = 'koe_console';
 /** The idle timeout: a session unused this long is refused. */
@@ -22,7 +23,7 @@ export interface SessionClaims {
   seen: number;
 }
 
-const keyOf = (jwtSecret: Uint8Array) => createHmac('sha256', jwtSecret).update('koe-console-session-v1').digest();
+const keyOf = (jwtSecret: Uint8Array) => derivedKey(jwtSecret, 'consoleSession');
 
 export function sealSession(jwtSecret: Uint8Array, claims: SessionClaims): string {
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
