@@ -13,12 +13,15 @@
 //
 //   node bin/cli-build.mjs             build
 //   node bin/cli-build.mjs --if-stale  build only when a source is newer than the output
-import { readdirSync, renameSync, statSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_OUT = join(ROOT, 'dist', 'cli', 'main.cjs');
+/** The policy engine's API catalog (`koe schema --catalog`), beside the bundle: the CLI reads it (src/cli/api-catalog.ts). */
+const CATALOG = join(ROOT, 'dist', 'cli', 'api-catalog.json');
 
 // What the bundle is made of: a file edited, added or removed (a directory's mtime) under these makes it stale.
 const SOURCES = ['src', 'migrations', 'tsconfig.json', 'package.json', 'bin/cli-build.mjs'];
@@ -67,13 +70,22 @@ export async function buildCli() {
   });
   mkdirSync(dirname(CLI_OUT), { recursive: true });
   // Written beside, then renamed: a CLI started meanwhile (another test run) reads the old file or the new
-  // one, never half of one. The map first, so the new main.cjs never points at an old map.
+  // one, never half of one. The map and the catalog first, so the new main.cjs never meets old ones.
+  const tmp = (path) => `${path}.${process.pid}.tmp`;
   const files = [...result.outputFiles].sort((a, b) => Number(a.path === CLI_OUT) - Number(b.path === CLI_OUT));
-  for (const f of files) {
-    const tmp = `${f.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, f.contents);
-    renameSync(tmp, f.path);
+  for (const f of files) writeFileSync(tmp(f.path), f.contents);
+  const bundle = tmp(CLI_OUT).replace(/\.tmp$/, '.tmp.cjs');
+  renameSync(tmp(CLI_OUT), bundle);
+  try {
+    writeFileSync(tmp(CATALOG), execFileSync(process.execPath, [bundle, 'schema', '--catalog'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 }));
+    renameSync(tmp(CATALOG), CATALOG);
+  } catch (e) {
+    // The CLI then composes the schema itself (slower), and shows a composition error where it matters.
+    rmSync(CATALOG, { force: true });
+    rmSync(tmp(CATALOG), { force: true });
+    console.warn(`koe: could not write the API catalog for the CLI (${e.message.split('\n')[0]}); the policy verbs will compose the schema`);
   }
+  for (const f of files) renameSync(f.path === CLI_OUT ? bundle : tmp(f.path), f.path);
   // Dated when the build began, so a source saved while esbuild ran still counts as newer.
   utimesSync(CLI_OUT, started, started);
   console.log(`koe: built ${CLI_OUT.slice(ROOT.length + 1)} in ${Date.now() - started.getTime()} ms`);

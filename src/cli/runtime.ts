@@ -1,15 +1,18 @@
-/** What every CLI command that touches the database needs, opened and closed in one place. */
+/**
+ * What every CLI command that touches the database needs, opened and closed in one place. MikroORM,
+ * PostgreSQL and the key ring are imported when a command opens the runtime, not when it loads: the
+ * policy verbs and `--help` never pay for them.
+ */
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
-import { checkpointKey, checkpointKeyFromRing, type CheckpointKey } from '../audit/checkpoint.js';
-import { loadSecrets, type Secrets } from '../auth/secrets.js';
-import { loadConfig, type KoeConfig } from '../config/index.js';
+import type { CheckpointKey } from '../audit/checkpoint.js';
+import type { Secrets } from '../auth/secrets.js';
+import { loadConfig, policyDir, type KoeConfig } from '../config/index.js';
 import type { KeyProvider, MasterKeySource } from '../crypto/index.js';
-import { FieldCrypto, keyProviderFor } from '../data/encryption/index.js';
-import { openOrm, poolOptions, type MikroORM } from '../data/orm.js';
-import { resolveDatabase } from '../data/postgres/index.js';
+import type { FieldCrypto } from '../data/encryption/index.js';
+import type { MikroORM } from '../data/orm.js';
 import type { PolicySet } from '../policies/index.js';
-import { loadPolicy, policyDir } from '../server/policy.js';
+import { cliCatalog } from './api-catalog.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -35,7 +38,10 @@ let policy: Promise<PolicySet> | null = null;
  * check actors and grants against it.
  */
 export function cliPolicy(): Promise<PolicySet> {
-  return (policy ??= loadPolicy(cliPolicyDir()));
+  return (policy ??= (async () => {
+    const [{ loadPolicySet }, catalog] = await Promise.all([import('../policies/index.js'), cliCatalog()]);
+    return loadPolicySet(cliPolicyDir(), catalog);
+  })());
 }
 
 export interface Runtime {
@@ -57,6 +63,13 @@ export interface Runtime {
 
 /** `role`: `server` for `koe start` (its embedded database is supervised), else a tool that never stops a database another process uses. */
 export async function openRuntime(log: (line: string) => void = () => {}, role: 'server' | 'tool' = 'tool'): Promise<Runtime> {
+  const [{ checkpointKey, checkpointKeyFromRing }, { loadSecrets }, { FieldCrypto, keyProviderFor }, { openOrm, poolOptions }, { resolveDatabase }] = await Promise.all([
+    import('../audit/checkpoint.js'),
+    import('../auth/secrets.js'),
+    import('../data/encryption/index.js'),
+    import('../data/orm.js'),
+    import('../data/postgres/index.js'),
+  ]);
   const config = cliConfig();
   const db = await resolveDatabase({ purpose: 'dev', projectRoot: PROJECT_ROOT, log, role, database: config.database });
   try {

@@ -2,6 +2,7 @@
  * Koe's settings as the rest of the code receives them: typed, validated, frozen. Only
  * `loadConfig` (load-config.ts) turns the environment into these; everything else is handed them.
  */
+import { resolve } from 'node:path';
 
 /** Every limit a server enforces (an explicit option still wins over the configured value). */
 export interface LimitSettings {
@@ -107,7 +108,7 @@ export interface KoeConfig {
   readonly adminPort: number | null;
   /** `LOG_LEVEL`; unset: `info`, or `silent` under vitest. */
   readonly logLevel: string;
-  /** `KOE_POLICY_DIR` as given (relative to the project root); null: `policies/`. */
+  /** `KOE_POLICY_DIR` as given (relative to the project root); null: `policies/`. Absolute: policyDir(). */
   readonly policyDir: string | null;
   readonly database: DatabaseSettings;
   readonly secrets: SecretSettings;
@@ -121,4 +122,9 @@ export interface KoeConfig {
   readonly fieldCrypto: FieldCryptoSettings;
   /** `KOE_EXECUTOR`: how subgraphs execute operations; null: the measured default (src/server/jit-executor.ts). */
   readonly executor: 'graphql-js' | 'graphql-jit' | null;
+}
+
+/** The policy directory, absolute: `configured` (KoeConfig.policyDir) against the project root, else `policies/`. */
+export function policyDir(projectRoot: string, configured: string | null): string {
+  return resolve(projectRoot, configured ?? 'policies');
 }

@@ -15,6 +15,9 @@ export const PII_CATEGORIES = [
 ] as const;
 export type PiiCategory = (typeof PII_CATEGORIES)[number];
 
+/** The directive that marks a field personal in the schema: `@pii(category: …)`. */
+export const PII_DIRECTIVE = 'pii';
+
 export interface FieldInfo {
   readonly name: string;
   /** `null` for a field without `@pii`. */

@@ -1,8 +1,8 @@
 import { DirectiveLocation, GraphQLDirective, GraphQLEnumType, GraphQLNonNull } from 'graphql';
 import { Directive } from 'type-graphql';
-import { PII_CATEGORIES, type PiiCategory } from '../policies/catalog.js';
+import { PII_CATEGORIES, PII_DIRECTIVE, type PiiCategory } from '../policies/catalog.js';
 
-export const PII_DIRECTIVE = 'pii';
+export { PII_DIRECTIVE };
 
 export const PiiCategoryEnum = new GraphQLEnumType({
   name: 'PiiCategory',

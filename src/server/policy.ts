@@ -1,5 +1,4 @@
 /** Loading the policy files against the schema the gateway exposes, and turning them into per-request access. */
-import { resolve } from 'node:path';
 import type { AuthenticatedPrincipal } from '../request/principal.js';
 import { abilityFor, isDeclaredPurpose, loadPolicySet, type PolicySet, type SchemaCatalog } from '../policies/index.js';
 import { PolicyAccess } from '../resolvers/policy-access.js';
@@ -7,10 +6,7 @@ import { BadUserInputError } from '../request/errors.js';
 import { catalogOf } from '../schema/catalog.js';
 import { apiSchema } from './api-schema.js';
 
-/** `configured`: the configuration's `policyDir` (KOE_POLICY_DIR); null: `policies/`. */
-export function policyDir(projectRoot: string, configured: string | null): string {
-  return resolve(projectRoot, configured ?? 'policies');
-}
+export { policyDir } from '../config/index.js';
 
 let catalog: Promise<SchemaCatalog> | null = null;
 

@@ -3,7 +3,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Problem } from '../errors.js';
 import { locate, type ParsedFile } from './yaml-source.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// Unoptimized code compiles in half the time (~80 ms of every policy command); a policy file validates in microseconds either way.
+const ajv = new Ajv({ allErrors: true, strict: false, code: { optimize: false } });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 export function schemaProblems(file: ParsedFile, schema: object): Problem[] {

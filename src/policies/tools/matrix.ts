@@ -22,11 +22,16 @@ export interface DecisionMatrix {
   readonly cells: Readonly<Record<string, Readonly<Record<string, MatrixCell>>>>;
 }
 
+/**
+ * `purpose` null or left out: none given, so purpose-bound rules show as CONDITIONAL. (Not "a request
+ * that declared none", which would show them DENIED: `koe policy matrix` once did, while the
+ * `policyMatrix` query showed CONDITIONAL.) Both call this with the purpose they were given.
+ */
 export function matrix(set: PolicySet, catalog: SchemaCatalog, options: { purpose?: string | null } = {}): DecisionMatrix {
   const fields = piiFields(catalog);
   const cells: Record<string, Record<string, MatrixCell>> = {};
   for (const role of set.roles.keys()) {
-    const ability = symbolicAbility(set, [role], options.purpose);
+    const ability = symbolicAbility(set, [role], options.purpose ?? undefined);
     const row: Record<string, MatrixCell> = {};
     for (const { type, field } of fields) {
       const plan = ability.fieldPlan(type, field);

@@ -19,8 +19,7 @@ export class PolicyMatrixResolver {
     if (ctx.access.rowWhere('PolicyMatrix') === null) throw new ForbiddenError('Your roles may not read the policy matrix');
     const policy = ctx.access.policy;
     if (purpose !== null && !policy.purposes.has(purpose)) throw new BadUserInputError('purpose', `unknown purpose "${purpose}"`);
-    // No purpose: undefined (purpose-bound rules shown as CONDITIONAL); null would mean "declared none".
-    const m = matrix(policy, policy.catalog, purpose === null ? {} : { purpose });
+    const m = matrix(policy, policy.catalog, { purpose });
     const cells = m.roles.flatMap((role) => m.fields.map((field) => ({ role, field, ...m.cells[role]![field]! })));
     return { version: m.version, purpose: m.purpose, roles: [...m.roles], fields: [...m.fields], cells };
   }

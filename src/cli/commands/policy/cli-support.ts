@@ -4,7 +4,7 @@
  */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { loadPolicySet, PolicyError, type PolicySet, type SchemaCatalog } from '../../../policies/index.js';
-import { apiCatalog } from '../../../server/policy.js';
+import { cliCatalog } from '../../api-catalog.js';
 import { cliPolicyDir } from '../../runtime.js';
 
 /** Exit codes: 1 for an invalid policy or a failed check, 2 for bad input on the command line. */
@@ -60,7 +60,7 @@ export interface LoadedPolicy {
 /** Throws the PolicyError (every problem as file:line:col) when the files are invalid. */
 export async function loadPolicyFrom(dir: string | undefined): Promise<LoadedPolicy> {
   const shown = shownDir(dir);
-  const catalog = await apiCatalog();
+  const catalog = await cliCatalog();
   return { set: loadPolicySet(shown, catalog), catalog, dir: shown };
 }
 

@@ -16,7 +16,7 @@ export function registerPolicyMatrix(policy: Command): void {
       cliAction(async (opts: { format: MatrixFormat; purpose?: string; out?: string; dir?: string }) => {
         const { set, catalog } = await loadPolicyFrom(opts.dir);
         checkPurpose(set, opts.purpose);
-        const m = matrix(set, catalog, { purpose: opts.purpose ?? null });
+        const m = matrix(set, catalog, { purpose: opts.purpose });
         const text = renderMatrix(m, opts.format);
         if (!opts.out) return void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
         writeFileSync(opts.out, text);
