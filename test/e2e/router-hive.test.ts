@@ -111,13 +111,19 @@ describe('credentials and introspection at Hive', () => {
   it('refuses a forged token with 401 at the router, before any subgraph', async () => {
     const token = await koe.token('p-admin');
     const forged = `${token.slice(0, -4)}AAAA`;
+    const ids: string[] = [];
     for (const url of [koe.platform.gatewayUrl, hive.url]) {
-      const r = await post(url, { query: '{ me { id } }' }, { authorization: `Bearer ${forged}` });
+      const rid = `forged-${randomUUID()}`;
+      const r = await post(url, { query: '{ me { id } }' }, { authorization: `Bearer ${forged}`, 'x-request-id': rid });
       expect(r.status, url).toBe(401);
       expect(r.data ?? null).toBeNull();
+      ids.push(rid);
     }
-    const anonymous = await post(hive.url, { query: '{ me { id } }' }, {});
+    const anonymous = await post(hive.url, { query: '{ me { id } }' }, { 'x-request-id': `anonymous-${randomUUID()}` });
     expect(anonymous.status).toBe(401);
+    // Koe's gateway records its refusal; Hive refused before calling a subgraph, which would have recorded one.
+    const refusals = await eventsOf([...ids, anonymous.headers.get('x-request-id') ?? '']);
+    expect(refusals.map((e) => e.subgraph)).toEqual(['gateway']);
   });
 
   it('refuses a disabled principal\'s valid token with 401 UNAUTHENTICATED (decided by the subgraph)', async () => {
@@ -170,7 +176,7 @@ describe('limits behind Hive', () => {
     const knex = koe.orm.em.getConnection().getKnex();
     const counted = async () => Number(((await knex.raw('select coalesce(sum(requests), 0) as n from rate_limit_window where principal_id = ?', [id])) as { rows: Array<{ n: string }> }).rows[0]!.n);
     // Two subgraphs per request: feedback, then customers.
-    const q = '{ feedbacks(first: 3) { edges { node { id customer { id } } } } }';
+    const q = '{ feedbacks(first: 3) { edges { node { id customer { id prefecture } } } } }';
     for (let i = 0; i < 3; i++) expect((await as(id, hive.url, q)).errors).toBeUndefined();
     expect(await counted()).toBe(3);
     for (let i = 0; i < 2; i++) expect((await as(id, hive.url, q, {}, { 'x-request-id': `rate-${randomUUID()}` })).errors).toBeUndefined();
