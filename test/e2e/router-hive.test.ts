@@ -156,12 +156,15 @@ describe('limits behind Hive', () => {
   const COSTLY = '{ feedbacks(first: 100) { edges { node { customer { feedback(first: 100) { edges { node { id body } } } } } } } }';
 
   it('refuses the over-cost query Koe\'s gateway refuses, before any nested body leaves', async () => {
-    const r = await both('p-analyst', COSTLY);
+    const rid = `costly-${randomUUID()}`;
+    const r = await both('p-analyst', COSTLY, {}, { 'x-request-id': rid });
     expect(r.koe.status).toBe(400);
     expect(r.koe.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost', measured: 40401 });
     expect(r.hive.status).toBe(400);
-    expect(r.hive.errors?.map((e) => e.extensions?.code)).toContain('COST_ESTIMATED_TOO_EXPENSIVE');
-    expect(r.hive.text).not.toContain('"body"');
+    // Priced from the schema's @listSize exactly as Koe prices it, and refused before any subgraph ran.
+    expect(r.hive.errors?.[0]?.extensions).toMatchObject({ code: 'COST_ESTIMATED_TOO_EXPENSIVE', cost: { estimated: 40401, max: 5000 } });
+    expect(r.hive.data ?? null).toBeNull();
+    expect((await eventsOf([rid])).map((e) => e.subgraph)).toEqual(['gateway']);
   });
 
   it('lets the dashboard query through at the same page size', async () => {
