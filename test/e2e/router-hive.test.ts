@@ -167,6 +167,14 @@ describe('limits behind Hive', () => {
     expect((await eventsOf([rid])).map((e) => e.subgraph)).toEqual(['gateway']);
   });
 
+  it('has each subgraph refuse its own slice when a router sends many representations (cost counts each)', async () => {
+    // What a router without demand control sends for the nested query: a page of customers, each asking a page of feedback.
+    const q = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { feedback(first: 100) { edges { node { id body } } } } } }';
+    const r = await as('p-analyst', koe.platform.subgraphUrls.feedback, q, { r: Array.from({ length: 20 }, (_, i) => ({ __typename: 'Customer', id: `c-${i}` })) });
+    expect(r.status).toBe(400);
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost', measured: 1 + 20 * 401 });
+  });
+
   it('lets the dashboard query through at the same page size', async () => {
     const q = '{ feedbacks(first: 100) { edges { node { id channel body receivedAt customer { id name email prefecture } } } } }';
     const r = await both('p-analyst', q);
