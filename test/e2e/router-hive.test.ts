@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEventEntity } from '../../src/data/entities/index.js';
 import { clonePrincipal } from '../support/principals.js';
-import { postGraphQL, startTestKoe, TEST_JWT_SECRET, type GraphQLBody, type TestKoe } from '../support/koe.js';
+import { startTestKoe, TEST_JWT_SECRET, type GraphQLBody, type TestKoe } from '../support/koe.js';
 import { loadFixtures, type Fixtures } from '../support/records.js';
 import { startHiveGateway, type RunningHive } from '../support/hive-gateway.js';
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
   koe = await startTestKoe();
   fx = await loadFixtures(koe.orm);
   hive = await startHiveGateway(koe.platform.subgraphUrls, { KOE_JWT_SECRET: new TextDecoder().decode(TEST_JWT_SECRET) });
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await hive?.stop();
   await koe?.stop();
@@ -61,7 +61,7 @@ const forbidden = (a: Answer) => (a.errors ?? []).filter((e) => e.extensions?.co
 
 const eventsOf = (requestIds: string[]) => koe.orm.em.fork().find(AuditEventEntity, { requestId: { $in: requestIds } }, { orderBy: { seq: 'asc' } });
 
-describe('the same decisions through Hive Gateway as through Koe', () => {
+describe('the same decisions through Hive Gateway as through Koe', { timeout: 90_000 }, () => {
   it('masks an analyst\'s view of e-mail addresses, aliases included', async () => {
     const r = await both('p-analyst', 'query($id: ID!) { customer(id: $id) { plain: email also: email prefecture } }', { id: fx.east.id });
     expect(decisions(r.hive)).toEqual(decisions(r.koe));
@@ -151,7 +151,7 @@ describe('credentials and introspection at Hive', () => {
   });
 });
 
-describe('limits behind Hive', () => {
+describe('limits behind Hive', { timeout: 90_000 }, () => {
   // Refused by Koe's gateway with cost 40,401; through a router each subgraph sees only its slice.
   const COSTLY = '{ feedbacks(first: 100) { edges { node { customer { feedback(first: 100) { edges { node { id body } } } } } } } }';
 
@@ -213,7 +213,7 @@ describe('limits behind Hive', () => {
   });
 });
 
-describe('the audit trail behind Hive', () => {
+describe('the audit trail behind Hive', { timeout: 90_000 }, () => {
   const DASHBOARD = 'query Dashboard { feedbacks(first: 5) { edges { node { id body customer { id email } } } } }';
 
   it('leaves one event per subgraph per client request when identical requests arrive together', async () => {

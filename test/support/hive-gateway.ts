@@ -44,14 +44,15 @@ export async function startHiveGateway(subgraphUrls: Record<SubgraphName, string
     if (child.exitCode === null) child.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 60_000;
+  // Loading Hive and its config takes ~10 s on an idle machine, minutes on a loaded one.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`hive-gateway exited (${child.exitCode}):\n${out}`);
     const ready = await fetch(`${base}/readiness`).then((r) => r.ok, () => false);
     if (ready) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`hive-gateway not ready after 60 s:\n${out}`);
+      throw new Error(`hive-gateway not ready after 180 s:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
