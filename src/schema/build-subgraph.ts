@@ -1,17 +1,19 @@
 /**
  * A subgraph schema from type-graphql classes: type-graphql builds the types, the SDL round trip
- * through `@apollo/subgraph` adds `_entities`/`_service`, and `@pii` is composed into the supergraph.
+ * through `@apollo/subgraph` adds `_entities`/`_service`, `@pii` is composed into the supergraph, and
+ * list fields carry `@listSize` for other routers' demand control (list-size.ts).
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import { withListSizes } from './list-size.js';
 import { piiDirective } from './pii.directive.js';
 import { DateTimeScalar } from './scalars.js';
 
 const FEDERATION_LINKS = `
 extend schema
-  @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@composeDirective"])
+  @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@composeDirective", "@cost", "@listSize"])
   @link(url: "https://koe.dev/pii/v1.0", import: ["@pii"])
   @composeDirective(name: "@pii")
 `;
@@ -37,5 +39,5 @@ export async function buildSubgraph(def: SubgraphDefinition): Promise<GraphQLSch
   const sdl = FEDERATION_LINKS + printSchemaWithDirectives(schema);
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
   for (const [type, extra] of Object.entries(def.references)) resolvers[type] = { ...resolvers[type], ...extra };
-  return buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolvers as never });
+  return buildSubgraphSchema({ typeDefs: withListSizes(parse(sdl)), resolvers: resolvers as never });
 }

@@ -5,7 +5,7 @@
  */
 import type { ApolloServerPlugin, BaseContext, HeaderMap } from '@apollo/server';
 import { RateLimitedError } from './errors.js';
-import type { RateLimitStore } from './rate-limit.store.js';
+import type { Hop, RateLimitStore } from './rate-limit.store.js';
 import type { LimitSettings } from './settings.js';
 
 export interface RateLimitHooks<C> {
@@ -14,6 +14,8 @@ export interface RateLimitHooks<C> {
   countsRequest(ctx: C, headers: HeaderMap | undefined): boolean;
   /** PLAIN decisions made while executing (0 at the gateway: the subgraphs count them). */
   plainReads(ctx: C): number;
+  /** On a subgraph: this call as one hop of a client request, counted once per request id (rate-limit.store.ts). */
+  hop?(ctx: C): Hop;
 }
 
 export function useRateLimit<C extends BaseContext>(limits: LimitSettings, store: RateLimitStore, hooks: RateLimitHooks<C>): ApolloServerPlugin<C> {
@@ -25,7 +27,9 @@ export function useRateLimit<C extends BaseContext>(limits: LimitSettings, store
         async didResolveOperation({ contextValue, request }) {
           const id = hooks.principalId(contextValue);
           if (!id) return;
-          const t = await store.add(id, hooks.countsRequest(contextValue, request.http?.headers) ? 1 : 0, 0);
+          const counts = hooks.countsRequest(contextValue, request.http?.headers);
+          const hop = counts ? hooks.hop?.(contextValue) : undefined;
+          const t = hop ? await store.addHop(id, hop) : await store.add(id, counts ? 1 : 0, 0);
           if (maxRequests && t.requests > maxRequests) throw new RateLimitedError('requests', maxRequests, t.retryAfter);
           if (maxPlain && t.plainReads > maxPlain) throw new RateLimitedError('PLAIN reads', maxPlain, t.retryAfter);
           if (Math.random() < 0.001) void store.prune().catch(() => {});

@@ -11,5 +11,7 @@ export function subgraphRateHooks(proofKey: Uint8Array): RateLimitHooks<KoeConte
     principalId: (ctx) => ctx.principal.id,
     countsRequest: (ctx, headers) => !proofs.accept(ctx.requestId, headers?.get(COUNTED_HEADER)),
     plainReads,
+    // Without the gateway's proof (another router, a direct call): once per request id across subgraphs.
+    hop: (ctx) => ({ requestId: ctx.requestId, subgraph: ctx.subgraph }),
   };
 }
