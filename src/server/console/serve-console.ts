@@ -14,7 +14,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { appendAuditEvents } from '../../audit/append.js';
 import type { NewAuditEvent } from '../../audit/event.js';
 import { authenticate, type AuthenticateOptions } from '../../auth/authenticate.js';
-import { issueToken } from '../../auth/jwt.js';
+import { issueConsoleToken } from '../../auth/jwt.js';
 import { UnauthenticatedError } from '../../request/errors.js';
 import { requestMeta } from '../../request/meta.js';
 import { clearedSessionCookie, cookieValue, openSession, sealSession, SESSION_COOKIE, sessionCookie } from './console-session.js';
@@ -94,7 +94,7 @@ async function lendSession(opts: ConsoleOptions, req: IncomingMessage, res: Serv
     res.setHeader('set-cookie', clearedSessionCookie(opts.secure));
     return;
   }
-  req.headers.authorization = `Bearer ${await issueToken(opts.jwtSecret, claims.sub, MINTED_TOKEN_SECONDS)}`;
+  req.headers.authorization = `Bearer ${await issueConsoleToken(opts.jwtSecret, claims.sub, MINTED_TOKEN_SECONDS)}`;
   res.setHeader('set-cookie', sessionCookie(sealSession(opts.jwtSecret, { ...claims, seen: now }), opts.secure));
 }
 
