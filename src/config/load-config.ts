@@ -32,6 +32,7 @@ const LIMIT_ENV: Record<CountedLimit, string> = {
   maxBodyBytes: 'KOE_MAX_BODY_BYTES',
   requestsPerMinute: 'KOE_RATE_LIMIT_REQUESTS',
   plainReadsPerMinute: 'KOE_RATE_LIMIT_PLAIN_READS',
+  signInFailuresPerMinute: 'KOE_SIGN_IN_FAILURES_PER_MINUTE',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

@@ -17,6 +17,8 @@ export interface LimitSettings {
   /** Per principal and minute; 0 turns the limiter off. */
   requestsPerMinute: number;
   plainReadsPerMinute: number;
+  /** Refused console sign-ins per client address and minute before it answers 429; 0 turns it off. */
+  signInFailuresPerMinute: number;
   /**
    * `_entities` representations in one request, all `_entities` fields together. Unset: one page
    * (`maxPageSize`) per entity type the subgraph resolves (see `representationCap`).
@@ -41,6 +43,7 @@ export const LIMIT_DEFAULTS: Readonly<Record<CountedLimit, number>> = {
   maxBodyBytes: 256 * 1024,
   requestsPerMinute: 600,
   plainReadsPerMinute: 20_000,
+  signInFailuresPerMinute: 10,
 };
 
 /** A day: long enough for a working session, short enough that a leaked token dies by tomorrow. */

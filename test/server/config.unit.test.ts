@@ -46,6 +46,7 @@ describe(loadConfig.name, () => {
       maxBodyBytes: 256 * 1024,
       requestsPerMinute: 600,
       plainReadsPerMinute: 20_000,
+      signInFailuresPerMinute: 10,
       maxTokenTtlSeconds: 86_400,
     });
   });
@@ -87,6 +88,7 @@ describe(loadConfig.name, () => {
       KOE_MAX_BODY_BYTES: '1024',
       KOE_RATE_LIMIT_REQUESTS: '0',
       KOE_RATE_LIMIT_PLAIN_READS: '7',
+      KOE_SIGN_IN_FAILURES_PER_MINUTE: '4',
       KOE_MAX_REPRESENTATIONS: '500',
       KOE_MAX_TOKEN_TTL: '90m',
       KOE_SHUTDOWN_GRACE_MS: '0',
@@ -123,6 +125,7 @@ describe(loadConfig.name, () => {
       maxBodyBytes: 1024,
       requestsPerMinute: 0,
       plainReadsPerMinute: 7,
+      signInFailuresPerMinute: 4,
       maxRepresentations: 500,
       maxTokenTtlSeconds: 5400,
     });
