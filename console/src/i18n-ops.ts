@@ -1,7 +1,7 @@
 /** Strings of the SSO sign-in, the Explorer, the Keys and lifecycle screen and the Overview's attention items. */
 export const en = {
   ssoSignIn: 'Sign in with SSO',
-  ssoOr: 'or with a token',
+  ssoOr: 'Or with a token',
   ssoFailed: 'SSO sign-in failed ({reason}). Try again, or sign in with a token.',
   ssoReason_state: 'the sign-in was not begun in this browser or took too long',
   ssoReason_provider: 'the identity provider refused it',
@@ -55,7 +55,7 @@ export const en = {
 
 export const ja: Record<keyof typeof en, string> = {
   ssoSignIn: 'SSO でサインイン',
-  ssoOr: 'またはトークンで',
+  ssoOr: 'トークンでサインインする場合',
   ssoFailed: 'SSO でのサインインに失敗しました（{reason}）。もう一度試すか、トークンでサインインしてください。',
   ssoReason_state: 'このブラウザーで始めたサインインではないか、時間がかかりすぎました',
   ssoReason_provider: 'ID プロバイダーが拒否しました',

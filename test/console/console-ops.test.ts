@@ -253,10 +253,8 @@ describe.skipIf(!hasChromium())('Koe Console operations in chromium, signed in t
     expect((await gqlFromPage(page, '{ lifecycleDryRun { asOf } }')).errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
 
     // GraphiQL opens with the query it kept from last time (its own storage), as a returning user's would.
-    await page.evaluate(() => {
-      localStorage.removeItem('graphiql:tabState');
-      localStorage.setItem('graphiql:query', '{ customers(first: 3) { edges { node { email phone } } } }');
-    });
+    // (A string: this file is not compiled for the DOM.)
+    await page.evaluate("localStorage.removeItem('graphiql:tabState'); localStorage.setItem('graphiql:query', '{ customers(first: 3) { edges { node { email phone } } } }')");
     const introspection = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('__schema'));
     await nav(page).getByText('Explorer').click();
     expect((await introspection).status()).toBe(200);
