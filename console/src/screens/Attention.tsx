@@ -83,13 +83,17 @@ export function Attention({ me, onAuthLost, go }: { me: Me; onAuthLost: () => vo
   useEffect(() => {
     let live = true;
     const probes = probesFor(screensFor(me.roles));
-    void Promise.allSettled(probes.map((p) => p())).then((results) => {
-      if (!live) return;
-      if (results.some((r) => r.status === 'rejected' && r.reason instanceof ApiError && r.reason.code === 'UNAUTHENTICATED')) return onAuthLost();
-      setItems(results.flatMap((r) => (r.status === 'fulfilled' ? r.value : [])));
-    });
+    // After the first screen is up: these are second in line to the principal's own facts.
+    const started = requestIdleCallback(() => {
+      void Promise.allSettled(probes.map((p) => p())).then((results) => {
+        if (!live) return;
+        if (results.some((r) => r.status === 'rejected' && r.reason instanceof ApiError && r.reason.code === 'UNAUTHENTICATED')) return onAuthLost();
+        setItems(results.flatMap((r) => (r.status === 'fulfilled' ? r.value : [])));
+      });
+    }, { timeout: 300 });
     return () => {
       live = false;
+      cancelIdleCallback(started);
     };
   }, [me.roles, onAuthLost]);
   return (
