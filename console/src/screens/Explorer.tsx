@@ -12,7 +12,7 @@ import 'graphiql/style.css';
 import { rawGql } from '../api';
 import { useI18n } from '../i18n';
 
-const DEFAULT_QUERY = `# Koe: every request runs under your roles and purpose.
+const DEFAULT_QUERY = `# Runs under your roles and purpose.
 query Me {
   me { id roles purpose decisions { field decision } }
 }
