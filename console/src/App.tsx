@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, gql, ME_QUERY, signOut, type Me } from './api';
 import { initialLang, LangContext, translator, type Lang } from './i18n';
 import { screensFor, type Screen } from './screens';
@@ -7,6 +7,10 @@ import { Overview } from './screens/Overview';
 import { Audit } from './screens/Audit';
 import { Policy } from './screens/Policy';
 import { Access } from './screens/Access';
+import { Keys } from './screens/Keys';
+
+// GraphiQL and Monaco are large: their own chunk, fetched when the Explorer is opened.
+const Explorer = lazy(() => import('./screens/Explorer'));
 
 type State = { kind: 'loading' } | { kind: 'signedOut'; ended: boolean } | { kind: 'in'; me: Me };
 
@@ -73,10 +77,12 @@ export function App() {
           ))}
         </nav>
         <main id="main" tabIndex={-1}>
-          {current === 'overview' && <Overview me={state.me} />}
+          {current === 'overview' && <Overview me={state.me} onAuthLost={onAuthLost} go={go} />}
           {current === 'audit' && <Audit {...props} />}
           {current === 'policy' && <Policy {...props} />}
           {current === 'access' && <Access {...props} />}
+          {current === 'keys' && <Keys {...props} />}
+          {current === 'explorer' && <Suspense fallback={<p role="status">{i18n.t('loading')}</p>}><Explorer /></Suspense>}
         </main>
       </>
     );

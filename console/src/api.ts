@@ -31,7 +31,20 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
 
 export async function signIn(credential: string): Promise<void> {
   const res = await fetch('/console/session', { method: 'POST', headers: HEADERS, credentials: 'same-origin', body: JSON.stringify({ credential }) });
+  if (res.status === 429) throw new ApiError(res.headers.get('retry-after') ?? '60', 'RATE_LIMITED', 429);
   if (!res.ok) throw new ApiError(((await res.json()) as { error?: string }).error ?? `HTTP ${res.status}`, 'UNAUTHENTICATED', res.status);
+}
+
+/** Whether the gateway offers "Sign in with SSO" (KOE_OIDC_ISSUER and KOE_OIDC_CLIENT_ID set). */
+export async function signInOptions(): Promise<{ sso: boolean }> {
+  const res = await fetch('/console/session', { headers: HEADERS, credentials: 'same-origin' });
+  return res.ok ? ((await res.json()) as { sso: boolean }) : { sso: false };
+}
+
+/** A GraphQL request as GraphiQL sends it, with the session (the Explorer's fetcher). */
+export async function rawGql(body: unknown): Promise<unknown> {
+  const res = await fetch('/graphql', { method: 'POST', headers: HEADERS, credentials: 'same-origin', body: JSON.stringify(body) });
+  return res.json();
 }
 
 export async function signOut(): Promise<void> {

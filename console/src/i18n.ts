@@ -1,9 +1,11 @@
 /** Japanese and English: ja when the browser prefers Japanese, switchable; one dictionary, no library. */
 import { createContext, useContext } from 'react';
+import { en as opsEn, ja as opsJa } from './i18n-ops';
 
 export type Lang = 'ja' | 'en';
 
 const en = {
+  ...opsEn,
   appName: 'Koe Console',
   skip: 'Skip to content',
   language: 'Language',
@@ -75,6 +77,7 @@ const en = {
 export type MessageKey = keyof typeof en;
 
 const ja: Record<MessageKey, string> = {
+  ...opsJa,
   appName: 'Koe 管理画面',
   skip: '本文へ移動',
   language: '言語',

@@ -4,8 +4,13 @@
  * `exp` and live no longer than the maximum lifetime (`KOE_MAX_TOKEN_TTL`), so a stolen token cannot
  * be a key for years. The algorithm list is fixed per mode, so `alg: none` and algorithm confusion
  * (HS256 signed with a public key) fail.
+ *
+ * One more kind in either mode: the console's own tokens (`typ: koe-console+jwt`), minted per
+ * request from a session cookie and signed with a key derived for that use alone. They are not the
+ * development secret's tokens, so they work when OIDC is on, and they live a minute at most.
  */
-import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { derivedKey } from '../crypto/derive.js';
 import { OIDC_ALGORITHMS, remoteKeys, type OidcConfig } from './oidc.js';
 
 export interface BearerKeys {
@@ -31,7 +36,9 @@ export async function verifyBearer(token: string, keys: BearerKeys | Uint8Array,
   const common = { requiredClaims: ['exp'], clockTolerance: CLOCK_TOLERANCE_SECONDS, currentDate: new Date(now) };
   let payload: JWTPayload;
   try {
-    ({ payload } = oidc
+    ({ payload } = isConsoleToken(token)
+      ? await jwtVerify(token, derivedKey(secret, 'consoleBearer'), { ...common, algorithms: ['HS256'], issuer: CONSOLE_ISSUER, typ: CONSOLE_TYP })
+      : oidc
       ? await jwtVerify(token, remoteKeys(oidc), { ...common, algorithms: OIDC_ALGORITHMS, issuer: oidc.issuer, audience: oidc.audience })
       : await jwtVerify(token, secret, { ...common, algorithms: ['HS256'] }));
   } catch (e) {
@@ -43,7 +50,7 @@ export async function verifyBearer(token: string, keys: BearerKeys | Uint8Array,
     if (e instanceof TypeError) return { error: 'invalid token' };
     throw e;
   }
-  const lifetime = lifetimeError(payload, maxTtlSeconds, Math.floor(now / 1000));
+  const lifetime = lifetimeError(payload, isConsoleToken(token) ? CONSOLE_TOKEN_MAX_SECONDS : maxTtlSeconds, Math.floor(now / 1000));
   if (lifetime) return withClaim(lifetime, payload);
   if (typeof payload.sub !== 'string' || payload.sub.length === 0) return { error: 'token has no subject' };
   return { sub: payload.sub };
@@ -59,6 +66,30 @@ function lifetimeError(payload: JWTPayload, maxTtl: number, nowSeconds: number):
 
 function withClaim(error: string, payload: JWTPayload): BearerRefusal {
   return typeof payload.sub === 'string' && payload.sub.length > 0 ? { error, claimedSub: payload.sub } : { error };
+}
+
+const CONSOLE_TYP = 'koe-console+jwt';
+const CONSOLE_ISSUER = 'koe-console';
+/** The console's tokens live this long at most (they are minted per request). */
+export const CONSOLE_TOKEN_MAX_SECONDS = 120;
+
+function isConsoleToken(token: string): boolean {
+  try {
+    return decodeProtectedHeader(token).typ === CONSOLE_TYP;
+  } catch {
+    return false;
+  }
+}
+
+/** A console session's token for one `/graphql` request: accepted whether or not OIDC is configured. */
+export async function issueConsoleToken(secret: Uint8Array, sub: string, ttlSeconds: number): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: CONSOLE_TYP })
+    .setIssuer(CONSOLE_ISSUER)
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + Math.min(ttlSeconds, CONSOLE_TOKEN_MAX_SECONDS))
+    .sign(derivedKey(secret, 'consoleBearer'));
 }
 
 export async function issueToken(secret: Uint8Array, sub: string, ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS): Promise<string> {

@@ -15,6 +15,7 @@ import {
   type KoeConfig,
   type LimitSettings,
   type OidcSettings,
+  type SsoSettings,
   type TlsPaths,
 } from './settings.js';
 
@@ -31,6 +32,7 @@ const LIMIT_ENV: Record<CountedLimit, string> = {
   maxBodyBytes: 'KOE_MAX_BODY_BYTES',
   requestsPerMinute: 'KOE_RATE_LIMIT_REQUESTS',
   plainReadsPerMinute: 'KOE_RATE_LIMIT_PLAIN_READS',
+  signInFailuresPerMinute: 'KOE_SIGN_IN_FAILURES_PER_MINUTE',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -60,6 +62,7 @@ export function loadConfig(env: Env = process.env): KoeConfig {
       pseudonymKey: read.secret('KOE_PSEUDONYM_KEY'),
     },
     oidc: oidc(read),
+    sso: sso(read),
     tls: tls(read),
     limits: limits(read, production),
     shutdownGraceMs: read.whole('KOE_SHUTDOWN_GRACE_MS') ?? DEFAULT_SHUTDOWN_GRACE_MS,
@@ -110,6 +113,28 @@ function oidc(read: Reader): OidcSettings | null {
     return null;
   }
   return { jwksUrl, issuer, audience, ...(cooldown !== null ? { cooldownMs: cooldown * 1000 } : {}) };
+}
+
+function sso(read: Reader): SsoSettings | null {
+  const issuer = read.text('KOE_OIDC_ISSUER');
+  const clientId = read.text('KOE_OIDC_CLIENT_ID');
+  const clientSecret = read.secret('KOE_OIDC_CLIENT_SECRET');
+  const redirectUrl = read.text('KOE_OIDC_REDIRECT_URL');
+  if (issuer === null && clientId === null) {
+    for (const [name, value] of [['KOE_OIDC_CLIENT_SECRET', clientSecret], ['KOE_OIDC_REDIRECT_URL', redirectUrl]] as const) {
+      if (value !== null) read.problem(name, name === 'KOE_OIDC_CLIENT_SECRET' ? '(hidden)' : value, 'is set but KOE_OIDC_ISSUER and KOE_OIDC_CLIENT_ID are not: set both for SSO sign-in, or unset it');
+    }
+    return null;
+  }
+  if (issuer === null || clientId === null) {
+    read.problems.push(`SSO sign-in needs both KOE_OIDC_ISSUER and KOE_OIDC_CLIENT_ID (${issuer === null ? 'KOE_OIDC_ISSUER' : 'KOE_OIDC_CLIENT_ID'} unset)`);
+    return null;
+  }
+  if (!/^https?:$/.test(urlProtocol(issuer))) read.problem('KOE_OIDC_ISSUER', issuer, "is not an http(s) URL: use the provider's issuer, e.g. https://idp.example.com");
+  if (redirectUrl !== null && !/^https?:$/.test(urlProtocol(redirectUrl))) {
+    read.problem('KOE_OIDC_REDIRECT_URL', redirectUrl, 'is not an http(s) URL: use https://<koe host>/console/auth/callback');
+  }
+  return { issuer, clientId, clientSecret, redirectUrl };
 }
 
 function urlProtocol(raw: string): string {

@@ -18,6 +18,8 @@ export interface LimitSettings {
   /** Per principal and minute; 0 turns the limiter off. */
   requestsPerMinute: number;
   plainReadsPerMinute: number;
+  /** Refused console sign-ins per client address and minute before it answers 429; 0 turns it off. */
+  signInFailuresPerMinute: number;
   /**
    * `_entities` representations in one request, all `_entities` fields together. Unset: one page
    * (`maxPageSize`) per entity type the subgraph resolves (see `representationCap`).
@@ -42,6 +44,7 @@ export const LIMIT_DEFAULTS: Readonly<Record<CountedLimit, number>> = {
   maxBodyBytes: 256 * 1024,
   requestsPerMinute: 600,
   plainReadsPerMinute: 20_000,
+  signInFailuresPerMinute: 10,
 };
 
 /** A day: long enough for a working session, short enough that a leaked token dies by tomorrow. */
@@ -80,6 +83,18 @@ export interface OidcSettings {
   readonly cooldownMs?: number;
 }
 
+/**
+ * The console's "Sign in with SSO": the authorization code flow with PKCE against this issuer
+ * (`KOE_OIDC_ISSUER`, `KOE_OIDC_CLIENT_ID`, optional `KOE_OIDC_CLIENT_SECRET` for a confidential
+ * client and `KOE_OIDC_REDIRECT_URL`; without it the callback is on the host the browser used).
+ */
+export interface SsoSettings {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string | null;
+  readonly redirectUrl: string | null;
+}
+
 /** The PEM files of `KOE_TLS_CERT`, `KOE_TLS_KEY` and optional `KOE_TLS_CA` (read by server/tls.ts). */
 export interface TlsPaths {
   readonly cert: string;
@@ -113,6 +128,8 @@ export interface KoeConfig {
   readonly database: DatabaseSettings;
   readonly secrets: SecretSettings;
   readonly oidc: OidcSettings | null;
+  /** The console's SSO sign-in; null: token and API-key sign-in only. */
+  readonly sso: SsoSettings | null;
   readonly tls: TlsPaths | null;
   readonly limits: Readonly<LimitSettings>;
   /** `KOE_SHUTDOWN_GRACE_MS`: how long stopping waits for in-flight requests. */

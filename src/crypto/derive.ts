@@ -15,6 +15,10 @@ export const KEY_PURPOSES = {
   principalAssertion: 'koe principal assertion v1',
   /** The console's session cookie. */
   consoleSession: 'koe console session v1',
+  /** The one-minute bearer token the console's session lends a `/graphql` request (any JWT mode). */
+  consoleBearer: 'koe console bearer v1',
+  /** The console's SSO sign-in in flight: state, nonce and PKCE verifier, kept in a cookie. */
+  consoleSso: 'koe console sso v1',
 } as const;
 
 export type KeyPurpose = keyof typeof KEY_PURPOSES;

@@ -4,7 +4,7 @@
  */
 import type { FieldDecision, PolicySet } from '../policies/index.js';
 
-export type GuardedType = 'Customer' | 'Purchase' | 'Consent' | 'Feedback' | 'AuditEvent' | 'Principal' | 'ProvisionRecord' | 'GrantRequest' | 'PolicyMatrix';
+export type GuardedType = 'Customer' | 'Purchase' | 'Consent' | 'Feedback' | 'AuditEvent' | 'Principal' | 'ProvisionRecord' | 'GrantRequest' | 'PolicyMatrix' | 'KeyStatus' | 'LifecycleDryRun';
 
 export interface RequestAccess {
   /** The version (hash) of the policy files that decides this request. */

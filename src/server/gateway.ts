@@ -122,7 +122,10 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     readiness: readinessOf(deps.orm, () => true),
     onResponse: requestObserver('gateway', ops.log, ops.metrics),
     onError: httpErrorLogger('gateway', ops.log),
-    front: consoleFront({ orm: deps.orm, jwtSecret: deps.jwtSecret, auth, secure: !!deps.tls, policyVersion: deps.policyVersion }),
+    front: consoleFront({
+      orm: deps.orm, jwtSecret: deps.jwtSecret, auth, secure: !!deps.tls, policyVersion: deps.policyVersion,
+      sso: deps.config.sso, rateLimits: ops.rateLimits, signInFailuresPerMinute: ops.limits.signInFailuresPerMinute,
+    }),
     // A credential the gateway refuses never reaches a subgraph: the refusal is audited here. As on
     // the subgraphs, a database outage is marked first so the answer is 503 SERVICE_UNAVAILABLE.
     context: recordingRefusals(deps.orm, 'gateway', unavailableOnDatabaseFailure(async (req) => {

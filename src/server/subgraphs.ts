@@ -5,6 +5,7 @@ import { GrantRequestResolver } from '../resolvers/governance/grant-request.reso
 import { IncidentResolver } from '../resolvers/governance/incident.resolver.js';
 import { MeResolver } from '../resolvers/governance/me.resolver.js';
 import { PolicyMatrixResolver } from '../resolvers/governance/policy-matrix.resolver.js';
+import { KeyLifecycleResolver } from '../resolvers/governance/key-lifecycle.resolver.js';
 import { PrincipalMutationResolver } from '../resolvers/governance/principal.mutation.js';
 import { PrincipalResolver } from '../resolvers/governance/principal.resolver.js';
 import { ProvisionResolver } from '../resolvers/governance/provision.resolver.js';
@@ -26,7 +27,7 @@ import { Principal } from '../schema/types/principal.type.js';
 export const SUBGRAPHS: Record<SubgraphName, SubgraphDefinition> = {
   customers: { resolvers: [CustomerResolver, CustomerMutationResolver, ConsentMutationResolver], references: customerReference },
   feedback: { resolvers: [FeedbackResolver, FeedbackMutationResolver, CustomerFeedbackResolver], references: feedbackReference },
-  audit: { resolvers: [AuditEventResolver, MeResolver, PrincipalResolver, PrincipalMutationResolver, GrantRequestResolver, SubjectRequestResolver, ProvisionResolver, UseRestrictionResolver, IncidentResolver, PolicyMatrixResolver], references: {}, orphanedTypes: [Principal] },
+  audit: { resolvers: [AuditEventResolver, MeResolver, PrincipalResolver, PrincipalMutationResolver, GrantRequestResolver, SubjectRequestResolver, ProvisionResolver, UseRestrictionResolver, IncidentResolver, PolicyMatrixResolver, KeyLifecycleResolver], references: {}, orphanedTypes: [Principal] },
 };
 
 const built = new Map<SubgraphName, Promise<GraphQLSchema>>();

@@ -10,7 +10,7 @@ import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'j
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDatabaseUrl } from '../support/run-database.js';
 import { authenticate } from '../../src/auth/authenticate.js';
-import { verifyBearer, issueToken } from '../../src/auth/jwt.js';
+import { verifyBearer, issueConsoleToken, issueToken } from '../../src/auth/jwt.js';
 import type { OidcConfig } from '../../src/auth/oidc.js';
 import { loadConfig, type Env } from '../../src/config/index.js';
 import { openOrm, type MikroORM } from '../../src/data/orm.js';
@@ -105,6 +105,19 @@ describe(verifyBearer.name, () => {
     ['garbage', async () => 'not.a.jwt', 'invalid token'],
   ] as Array<[string, () => Promise<string>, string | { error: string; claimedSub: string }]>)('refuses %s', async (_name, make, refusal) => {
     expect(await verify(await make())).toEqual(typeof refusal === 'string' ? { error: refusal } : refusal);
+  });
+
+  it("accepts the console session's own tokens in OIDC mode, and nothing that only claims to be one", async () => {
+    expect(await verify(await issueConsoleToken(SECRET, 'p-auditor', 60))).toEqual({ sub: 'p-auditor' });
+    // Its header names the console, but it is signed with the development secret itself.
+    const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'koe-console+jwt' }).setIssuer('koe-console').setSubject('p-admin').setIssuedAt().setExpirationTime(now() + 60).sign(SECRET);
+    expect(await verify(forged)).toEqual({ error: 'invalid token' });
+    // Signed with another deployment's secret.
+    expect(await verify(await issueConsoleToken(new TextEncoder().encode('another-secret-another-deployment'), 'p-admin', 60))).toEqual({ error: 'invalid token' });
+    // A console token is a minute's credential, never a long-lived one.
+    const long = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'koe-console+jwt' }).setIssuer('koe-console').setSubject('p-admin').setIssuedAt().setExpirationTime(now() + 3600);
+    const { derivedKey } = await import('../../src/crypto/derive.js');
+    expect(await verify(await long.sign(derivedKey(SECRET, 'consoleBearer')))).toEqual({ error: 'token lifetime is over the 120 s maximum', claimedSub: 'p-admin' });
   });
 
   it('accepts a rotated-in key once the provider publishes it (refetched on an unknown kid)', async () => {

@@ -28,6 +28,7 @@ describe(loadConfig.name, () => {
       database: { url: null, ssl: null, pgDir: null, poolMax: 10, statementTimeoutMs: 10_000, acquireTimeoutMs: 5_000 },
       secrets: { jwtSecret: null, masterKey: null, masterKeyFile: null, pseudonymKey: null },
       oidc: null,
+      sso: null,
       tls: null,
       shutdownGraceMs: 10_000,
       checkpointEvery: 1000,
@@ -45,6 +46,7 @@ describe(loadConfig.name, () => {
       maxBodyBytes: 256 * 1024,
       requestsPerMinute: 600,
       plainReadsPerMinute: 20_000,
+      signInFailuresPerMinute: 10,
       maxTokenTtlSeconds: 86_400,
     });
   });
@@ -70,6 +72,10 @@ describe(loadConfig.name, () => {
       KOE_JWT_ISSUER: 'https://idp.example/',
       KOE_JWT_AUDIENCE: 'koe',
       KOE_JWKS_COOLDOWN_SECONDS: '0.5',
+      KOE_OIDC_ISSUER: 'https://idp.example/',
+      KOE_OIDC_CLIENT_ID: 'koe-console',
+      KOE_OIDC_CLIENT_SECRET: ' s3cret ',
+      KOE_OIDC_REDIRECT_URL: 'https://koe.example/console/auth/callback',
       KOE_TLS_CERT: '/tls/cert.pem',
       KOE_TLS_KEY: '/tls/key.pem',
       KOE_MAX_DEPTH: '8',
@@ -82,6 +88,7 @@ describe(loadConfig.name, () => {
       KOE_MAX_BODY_BYTES: '1024',
       KOE_RATE_LIMIT_REQUESTS: '0',
       KOE_RATE_LIMIT_PLAIN_READS: '7',
+      KOE_SIGN_IN_FAILURES_PER_MINUTE: '4',
       KOE_MAX_REPRESENTATIONS: '500',
       KOE_MAX_TOKEN_TTL: '90m',
       KOE_SHUTDOWN_GRACE_MS: '0',
@@ -100,6 +107,7 @@ describe(loadConfig.name, () => {
       // Secrets as given, to the byte.
       secrets: { jwtSecret: ' secret with spaces ', masterKey: '2:abc,1:def', masterKeyFile: '/etc/koe/keyring.json', pseudonymKey: 'pk' },
       oidc: { jwksUrl: 'https://idp.example/jwks', issuer: 'https://idp.example/', audience: 'koe', cooldownMs: 500 },
+      sso: { issuer: 'https://idp.example/', clientId: 'koe-console', clientSecret: ' s3cret ', redirectUrl: 'https://koe.example/console/auth/callback' },
       tls: { cert: '/tls/cert.pem', key: '/tls/key.pem', ca: null },
       shutdownGraceMs: 0,
       checkpointEvery: 3,
@@ -117,6 +125,7 @@ describe(loadConfig.name, () => {
       maxBodyBytes: 1024,
       requestsPerMinute: 0,
       plainReadsPerMinute: 7,
+      signInFailuresPerMinute: 4,
       maxRepresentations: 500,
       maxTokenTtlSeconds: 5400,
     });
@@ -126,6 +135,14 @@ describe(loadConfig.name, () => {
     const c = loadConfig({ PORT: '', KOE_JWT_SECRET: '', KOE_TLS_CERT: ' ', KOE_TLS_KEY: '', KOE_MAX_DEPTH: '', KOE_JWKS_URL: '  ', DATABASE_SSL: 'disable' });
     expect(c).toMatchObject({ port: null, secrets: { jwtSecret: null }, tls: null, oidc: null, database: { ssl: null } });
     expect(c.limits.maxDepth).toBe(12);
+  });
+
+  it('SSO sign-in needs both the issuer and the client id, and http(s) URLs', () => {
+    expect(() => loadConfig({ KOE_OIDC_ISSUER: 'https://idp.example/' })).toThrow(/needs both KOE_OIDC_ISSUER and KOE_OIDC_CLIENT_ID \(KOE_OIDC_CLIENT_ID unset\)/);
+    expect(() => loadConfig({ KOE_OIDC_CLIENT_ID: 'koe' })).toThrow(/KOE_OIDC_ISSUER unset/);
+    expect(() => loadConfig({ KOE_OIDC_CLIENT_SECRET: 'x' })).toThrow(/KOE_OIDC_CLIENT_SECRET is set but/);
+    expect(() => loadConfig({ KOE_OIDC_ISSUER: 'idp.example', KOE_OIDC_CLIENT_ID: 'koe' })).toThrow(/KOE_OIDC_ISSUER is not an http\(s\) URL/);
+    expect(loadConfig({ KOE_OIDC_ISSUER: 'http://127.0.0.1:9/', KOE_OIDC_CLIENT_ID: 'koe' }).sso).toEqual({ issuer: 'http://127.0.0.1:9/', clientId: 'koe', clientSecret: null, redirectUrl: null });
   });
 
   it('is silent under vitest unless LOG_LEVEL says otherwise', () => {

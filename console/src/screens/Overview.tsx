@@ -1,11 +1,14 @@
 import type { Me } from '../api';
 import { useI18n } from '../i18n';
+import type { Screen } from '../screens';
+import { Attention } from './Attention';
 
-export function Overview({ me }: { me: Me }) {
+export function Overview({ me, onAuthLost, go }: { me: Me; onAuthLost: () => void; go: (s: Screen) => void }) {
   const { t } = useI18n();
   return (
     <section aria-labelledby="overview-h">
       <h2 id="overview-h">{t('overview')}</h2>
+      <Attention me={me} onAuthLost={onAuthLost} go={go} />
       <dl className="facts">
         <dt>{t('principal')}</dt><dd data-testid="me-id">{me.id}</dd>
         <dt>{t('displayName')}</dt><dd>{me.displayName}</dd>

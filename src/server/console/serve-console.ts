@@ -14,10 +14,14 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { appendAuditEvents } from '../../audit/append.js';
 import type { NewAuditEvent } from '../../audit/event.js';
 import { authenticate, type AuthenticateOptions } from '../../auth/authenticate.js';
-import { issueToken } from '../../auth/jwt.js';
+import { issueConsoleToken } from '../../auth/jwt.js';
 import { UnauthenticatedError } from '../../request/errors.js';
 import { requestMeta } from '../../request/meta.js';
+import type { SsoSettings } from '../../config/index.js';
+import type { RateLimitStore } from '../limits/rate-limit.store.js';
 import { clearedSessionCookie, cookieValue, openSession, sealSession, SESSION_COOKIE, sessionCookie } from './console-session.js';
+import { clearedFlowCookie, flowCookie, SSO_CALLBACK_PATH, SSO_FLOW_COOKIE, SSO_START_PATH, SsoClient, SsoRefusal } from './console-sso.js';
+import { SignInLimiter } from './sign-in-limit.js';
 
 export const CONSOLE_HEADER = 'x-koe-console';
 /**
@@ -33,8 +37,13 @@ function projectRootOf(start: string): string {
   }
 }
 
+// Script only from our own files, never inline. Two allowances for the Explorer (GraphiQL + Monaco),
+// neither of which runs script: fonts from data: URIs (GraphiQL's stylesheet carries its fonts
+// inline) and inline styles (Monaco renders editor lines as HTML with style attributes, which no
+// nonce or hash can cover). Injected CSS cannot send anything off-origin: images, fonts and
+// connections are limited to this origin (and data:).
 const CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "font-src 'self' data:",
   "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ].join('; ');
 
@@ -56,20 +65,37 @@ export interface ConsoleOptions {
   secure: boolean;
   /** The policy version recorded on the sign-in events. */
   policyVersion: string;
+  /** "Sign in with SSO" (KOE_OIDC_ISSUER, KOE_OIDC_CLIENT_ID); null: tokens and API keys only. */
+  sso: SsoSettings | null;
+  /** The shared rate-limit counters, and how many refused sign-ins an address gets per minute (0: no limit). */
+  rateLimits: RateLimitStore;
+  signInFailuresPerMinute: number;
   dist?: string;
+}
+
+interface Front {
+  opts: ConsoleOptions;
+  sso: SsoClient | null;
+  limiter: SignInLimiter;
 }
 
 /** The HTTP front's hook: answers `/console…`, lends `/graphql` the session's credential; true when it answered. */
 export function consoleFront(opts: ConsoleOptions): (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean> {
   const dist = opts.dist ?? CONSOLE_DIST;
+  const front: Front = { opts, sso: opts.sso ? new SsoClient(opts.sso, opts.jwtSecret) : null, limiter: new SignInLimiter(opts.rateLimits, opts.signInFailuresPerMinute) };
   return async (req, res, path) => {
     if (path === '/graphql') {
+      // A person opening /graphql in a browser gets the console's Explorer, not Apollo's landing
+      // page (which loads its sandbox from the internet and cannot send the session).
+      if (req.method === 'GET' && /\btext\/html\b/.test(req.headers.accept ?? '')) return redirect(res, '/console/#explorer');
       await lendSession(opts, req, res);
       return false;
     }
     if (path !== '/console' && !path.startsWith('/console/')) return false;
     secureHeaders(res);
-    if (path === '/console/session') await session(opts, req, res);
+    if (path === '/console/session') await session(front, req, res);
+    else if (path === SSO_START_PATH) await ssoStart(front, req, res);
+    else if (path === SSO_CALLBACK_PATH) await ssoCallback(front, req, res);
     else serveStatic(dist, req, res, path);
     return true;
   };
@@ -94,13 +120,16 @@ async function lendSession(opts: ConsoleOptions, req: IncomingMessage, res: Serv
     res.setHeader('set-cookie', clearedSessionCookie(opts.secure));
     return;
   }
-  req.headers.authorization = `Bearer ${await issueToken(opts.jwtSecret, claims.sub, MINTED_TOKEN_SECONDS)}`;
+  req.headers.authorization = `Bearer ${await issueConsoleToken(opts.jwtSecret, claims.sub, MINTED_TOKEN_SECONDS)}`;
   res.setHeader('set-cookie', sessionCookie(sealSession(opts.jwtSecret, { ...claims, seen: now }), opts.secure));
 }
 
-async function session(opts: ConsoleOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function session(front: Front, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { opts } = front;
   // A form can post here too: the custom header proves the console's own script sent it.
   if (req.headers[CONSOLE_HEADER] !== '1') return sendJson(res, 403, { error: `the ${CONSOLE_HEADER}: 1 header is required` });
+  // What the sign-in screen offers.
+  if (req.method === 'GET') return sendJson(res, 200, { sso: front.sso !== null });
   if (req.method === 'DELETE') {
     const claims = openSession(opts.jwtSecret, cookieValue(req.headers.cookie, SESSION_COOKIE) ?? '', Math.floor(Date.now() / 1000));
     if (claims) await audit(opts, req, { actorId: claims.sub, roles: [], action: 'console.signOut', outcome: 'ok' });
@@ -108,6 +137,9 @@ async function session(opts: ConsoleOptions, req: IncomingMessage, res: ServerRe
     return sendJson(res, 200, { signedOut: true });
   }
   if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST to sign in, DELETE to sign out' });
+  const address = requestMeta(req).clientAddress;
+  const wait = await front.limiter.retryAfter(address);
+  if (wait !== null) return tooManySignIns(res, wait);
   const raw = await readBody(req, MAX_SIGN_IN_BYTES);
   let credential = '';
   try {
@@ -129,20 +161,84 @@ async function session(opts: ConsoleOptions, req: IncomingMessage, res: ServerRe
   } catch (e) {
     if (!(e instanceof UnauthenticatedError)) throw e;
     await audit(opts, req, { actorId: null, roles: [], action: 'console.signIn', outcome: 'unauthenticated', claimed: e.claimedPrincipalId });
+    await front.limiter.failed(address);
     return sendJson(res, 401, { error: 'sign-in refused: the token or API key is not valid, or its principal is disabled' });
+  }
+}
+
+function tooManySignIns(res: ServerResponse, retryAfter: number): void {
+  res.setHeader('retry-after', String(retryAfter));
+  sendJson(res, 429, { error: `too many refused sign-ins from this address: try again in ${retryAfter} s` });
+}
+
+function redirect(res: ServerResponse, location: string): true {
+  res.statusCode = 303;
+  res.setHeader('location', location);
+  res.end();
+  return true;
+}
+
+/** The callback address the provider must send the browser back to (registered there). */
+function redirectUriOf(front: Front, req: IncomingMessage): string {
+  return front.opts.sso?.redirectUrl ?? `${front.opts.secure ? 'https' : 'http'}://${req.headers.host ?? '127.0.0.1'}${SSO_CALLBACK_PATH}`;
+}
+
+async function ssoStart(front: Front, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!front.sso) return sendJson(res, 404, { error: 'SSO sign-in is not configured (KOE_OIDC_ISSUER, KOE_OIDC_CLIENT_ID)' });
+  if (req.method !== 'GET') return sendJson(res, 405, { error: 'GET only' });
+  try {
+    const { location, sealed } = await front.sso.begin(redirectUriOf(front, req), Math.floor(Date.now() / 1000));
+    res.setHeader('set-cookie', flowCookie(sealed, front.opts.secure));
+    redirect(res, location);
+  } catch (e) {
+    if (!(e instanceof SsoRefusal)) throw e;
+    redirect(res, '/console/?sso=unavailable');
+  }
+}
+
+/**
+ * The provider sends the browser back here with a code. Every outcome clears the flow cookie (a
+ * flow is finished once) and is audited; success sets the same session cookie as a token sign-in.
+ */
+async function ssoCallback(front: Front, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { opts } = front;
+  if (!front.sso) return sendJson(res, 404, { error: 'SSO sign-in is not configured (KOE_OIDC_ISSUER, KOE_OIDC_CLIENT_ID)' });
+  if (req.method !== 'GET') return sendJson(res, 405, { error: 'GET only' });
+  const address = requestMeta(req).clientAddress;
+  const wait = await front.limiter.retryAfter(address);
+  if (wait !== null) return tooManySignIns(res, wait);
+  const now = Math.floor(Date.now() / 1000);
+  const cookies = [clearedFlowCookie(opts.secure)];
+  let claimed: string | null = null;
+  try {
+    claimed = await front.sso.finish(cookieValue(req.headers.cookie, SSO_FLOW_COOKIE), new URL(req.url ?? '/', 'http://x').searchParams, now);
+    // The ID token's subject is the principal id, as a bearer token's is; the principal is then
+    // read like any other, so a disabled or unknown one is refused here too.
+    const principal = await authenticate(`Bearer ${await issueConsoleToken(opts.jwtSecret, claimed, 30)}`, opts.orm.em.fork(), opts.auth);
+    await audit(opts, req, { actorId: principal.id, roles: principal.roles, action: 'console.signIn', outcome: 'ok', via: 'sso' });
+    cookies.push(sessionCookie(sealSession(opts.jwtSecret, { sub: principal.id, iat: now, seen: now }), opts.secure));
+    res.setHeader('set-cookie', cookies);
+    redirect(res, '/console/');
+  } catch (e) {
+    const reason = e instanceof SsoRefusal ? e.reason : e instanceof UnauthenticatedError ? 'principal' : null;
+    if (reason === null) throw e;
+    await audit(opts, req, { actorId: null, roles: [], action: 'console.signIn', outcome: 'unauthenticated', claimed, via: 'sso', reason: (e as Error).message });
+    await front.limiter.failed(address);
+    res.setHeader('set-cookie', cookies);
+    redirect(res, `/console/?sso=${reason}`);
   }
 }
 
 async function audit(
   opts: ConsoleOptions,
   req: IncomingMessage,
-  e: { actorId: string | null; roles: readonly string[]; action: string; outcome: string; claimed?: string | null },
+  e: { actorId: string | null; roles: readonly string[]; action: string; outcome: string; claimed?: string | null; via?: 'sso'; reason?: string },
 ): Promise<void> {
   const meta = requestMeta(req);
   const event: NewAuditEvent = {
     at: new Date(), actorId: e.actorId, roles: e.roles, action: e.action, outcome: e.outcome, operationName: null, operationHash: null,
     purpose: null, subgraph: 'gateway', resources: e.actorId ? [`Principal:${e.actorId}`] : [], fields: [], policyVersion: opts.policyVersion,
-    requestId: meta.requestId, clientAddress: meta.clientAddress, detail: { via: 'console', ...(e.claimed ? { claimedActorId: e.claimed } : {}) },
+    requestId: meta.requestId, clientAddress: meta.clientAddress, detail: { via: 'console', ...(e.via ? { signIn: e.via } : {}), ...(e.reason ? { reason: e.reason } : {}), ...(e.claimed ? { claimedActorId: e.claimed } : {}) },
   };
   await appendAuditEvents(opts.orm.em.fork(), [event]);
 }
