@@ -72,8 +72,12 @@ export interface KoeProcess {
   stop(ms?: number): Promise<void>;
 }
 
-/** Starts `koe start --no-seed` on the scratch and resolves once it prints its gateway URL. */
-export async function startKoeProcess(scratch: KoeScratch, timeoutMs = 120_000, extraEnv: NodeJS.ProcessEnv = {}): Promise<KoeProcess> {
+/**
+ * Starts `koe start --no-seed` on the scratch and resolves once it prints its gateway URL.
+ * `detached`: in a process group of its own (its pid is the group id), as a terminal runs it, so a
+ * test can send Ctrl-C's SIGINT to the whole group and count what is left of it.
+ */
+export async function startKoeProcess(scratch: KoeScratch, timeoutMs = 120_000, extraEnv: NodeJS.ProcessEnv = {}, opts: { detached?: boolean } = {}): Promise<KoeProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', KOE_ADMIN_PORT: '0' };
   for (const [k, v] of Object.entries({ ...scratch.env, ...extraEnv })) {
     if (v === undefined) delete env[k];
@@ -81,7 +85,7 @@ export async function startKoeProcess(scratch: KoeScratch, timeoutMs = 120_000, 
   }
   // bin/koe.js runs Koe in its own process (compiled or through tsx), so a SIGKILL hits Koe itself, not a wrapper.
   const argv = [path.join(ROOT, 'bin/koe.js'), 'start', '--no-seed'];
-  const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false });
   const lines: string[] = [];
   const waiters = new Set<{ re: RegExp; resolve: (l: string) => void }>();
   const onData = (buf: Buffer) => {

@@ -45,6 +45,7 @@ export interface ServerProcesses {
 }
 
 const KOE_BIN = path.join(PROJECT_ROOT, 'bin', 'koe.js');
+const START_ATTEMPTS = 3;
 const TIERS: ServerName[][] = [['gateway'], ['customers', 'feedback', 'audit']];
 
 export async function startServerProcesses(opts: ServerProcessesOptions): Promise<ServerProcesses> {
@@ -55,6 +56,7 @@ export async function startServerProcesses(opts: ServerProcessesOptions): Promis
   for (const name of SERVER_NAMES) if (ports[name] === 0) ports[name] = await freePort(0);
   const plan = serverPlan(opts.config, opts.host, ports);
   const env = { ...opts.env, ...planEnv(plan) };
+  const timeout = opts.readyTimeoutMs ?? 300_000;
   const servers = new Map<Worker, ServerName>();
   const urls = new Map<ServerName, string>();
   let stopping = false;
@@ -63,6 +65,7 @@ export async function startServerProcesses(opts: ServerProcessesOptions): Promis
     cluster.setupPrimary({ exec: KOE_BIN, args: ['start', '--only', name, '--host', opts.host], execArgv: [] });
     const worker = cluster.fork(env);
     servers.set(worker, name);
+    let serving = false;
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${name} did not start within ${Math.round(timeout / 1000)} s`)), timeout);
       worker.on('message', (m: unknown) => {
@@ -71,6 +74,7 @@ export async function startServerProcesses(opts: ServerProcessesOptions): Promis
           clearTimeout(timer);
           if (m.policyVersion !== opts.policyVersion) reject(new Error(`${name} loaded policy ${m.policyVersion}, not ${opts.policyVersion}: the policy files changed during start-up`));
           urls.set(name, m.url);
+          serving = true;
           resolve();
         }
         if (m.koe === 'failed') (clearTimeout(timer), reject(new Error(`${name} failed to start: ${m.error}`)));
@@ -79,14 +83,13 @@ export async function startServerProcesses(opts: ServerProcessesOptions): Promis
     });
     worker.once('exit', (code, signal) => {
       servers.delete(worker);
-      if (stopping) return;
+      if (stopping || !serving) return;
       // Serving goes on with the other replicas meanwhile; a replacement joins the same port.
       opts.log(`koe: the ${name} process ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting another`);
       setTimeout(() => !stopping && void fork(name).ready.catch((e: unknown) => opts.log(`koe: ${e instanceof Error ? e.message : String(e)}`)), 1000);
     });
     return { worker, ready };
   };
-  const timeout = opts.readyTimeoutMs ?? 180_000;
 
   const stop = async () => {
     stopping = true;
@@ -96,8 +99,20 @@ export async function startServerProcesses(opts: ServerProcessesOptions): Promis
     }
   };
 
+  // A worker that fails to start (a connection timed out on a machine busy starting the others) is
+  // tried again before start-up gives up.
+  const started = async (name: ServerName): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fork(name).ready;
+      } catch (e) {
+        if (stopping || attempt >= START_ATTEMPTS) throw e;
+        opts.log(`koe: ${e instanceof Error ? e.message : String(e)}; trying again (${attempt + 1} of ${START_ATTEMPTS})`);
+      }
+    }
+  };
   try {
-    await Promise.all(SERVER_NAMES.flatMap((name) => Array.from({ length: opts.workers }, () => fork(name).ready)));
+    await Promise.all(SERVER_NAMES.flatMap((name) => Array.from({ length: opts.workers }, () => started(name))));
   } catch (e) {
     await stop();
     throw e;
