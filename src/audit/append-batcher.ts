@@ -3,12 +3,10 @@
  * for a WAL flush, so one transaction per request caps a busy instance at one flush per event.
  * Events that arrive while an append is in flight wait and go together in the next transaction;
  * every caller still awaits the commit of its own event (fail closed is unchanged). A batch commits
- * without waiting for the flush only when none of its events asked for a durable commit; a durable
- * batch commits, releases the chain, then waits for the flush (`flushWal`): the chain lock is never
- * held through an fsync, so the next batch (this instance's or another's) appends meanwhile.
+ * without waiting for the flush only when none of its events asked for a durable commit.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { appendAuditEvents, flushWal, type AppendOptions } from './append.js';
+import { appendAuditEvents, type AppendOptions } from './append.js';
 import type { ChainedAuditEvent, NewAuditEvent } from './event.js';
 
 interface Pending {
@@ -39,25 +37,16 @@ export class AuditAppendBatcher {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
           const durable = batch.some((p) => p.durable);
-          const chained = await appendAuditEvents(batch[0]!.em, batch.map((p) => p.event), { durable: false });
-          const settle = () => batch.forEach((p, i) => p.resolve(chained[i]!));
-          // The next batch appends while this one waits for its flush; its callers wait for it.
-          if (durable) void flushWal(batch[0]!.em).then(settle, (err: unknown) => batch.forEach((p) => p.reject(err)));
-          else settle();
+          const chained = await appendAuditEvents(batch[0]!.em, batch.map((p) => p.event), { durable });
+          batch.forEach((p, i) => p.resolve(chained[i]!));
         } catch (err) {
           // One bad event must not fail its neighbours: retry them one by one before giving up.
           if (batch.length === 1) batch[0]!.reject(err);
-          else for (const p of batch) await appendOne(p).then(p.resolve, p.reject);
+          else for (const p of batch) await appendAuditEvents(p.em, [p.event], { durable: p.durable }).then(([c]) => p.resolve(c!), p.reject);
         }
       }
     } finally {
       this.draining = false;
     }
   }
-}
-
-async function appendOne(p: Pending): Promise<ChainedAuditEvent> {
-  const [chained] = await appendAuditEvents(p.em, [p.event], { durable: false });
-  if (p.durable) await flushWal(p.em);
-  return chained!;
 }

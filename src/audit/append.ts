@@ -37,17 +37,6 @@ export interface AppendOptions {
 const APPEND_SQL = 'select chain_seq::text as chain_seq, chain_prev_hash, chain_hash from koe_audit_append(?::jsonb)';
 const APPEND_DEFERRED_SQL = `${APPEND_SQL} where set_config('synchronous_commit', 'off', true) is not null`;
 
-/**
- * Waits until the WAL is flushed past every commit made before this call: the statement assigns a
- * transaction id, so its own (synchronous) commit writes a record and waits for the flush up to it,
- * which covers everything committed earlier, on any connection. It runs outside the chain lock: a
- * durable append committed without the flush and then waits here, so the chain is not held for
- * the fsync and concurrent appends go on meanwhile (PostgreSQL groups concurrent flushes).
- */
-export async function flushWal(em: EntityManager): Promise<void> {
-  await em.getConnection().getKnex().raw('select txid_current()');
-}
-
 export async function appendAuditEvents(em: EntityManager, events: readonly NewAuditEvent[], opts: AppendOptions = {}): Promise<ChainedAuditEvent[]> {
   if (events.length === 0) return [];
   const fitted = events.map(fitAuditEvent);
