@@ -23,7 +23,7 @@ let token: string;
 
 beforeAll(async () => {
   scratch = await koeScratch();
-  koe = await startKoeProcess(scratch, 600_000, { KOE_WORKERS: '2' }, { detached: true });
+  koe = await startKoeProcess(scratch, 600_000, { KOE_WORKERS: '2' }, { detached: true, serverProcesses: true });
   token = await issueToken(new TextEncoder().encode(scratch.env.KOE_JWT_SECRET!), 'p-admin');
 }, 720_000);
 afterAll(async () => {
