@@ -7,9 +7,14 @@
  *   npm run bench -- audit-append [--seconds 10] [--writers 32] [--rounds 200] [--only appends|latency] [--first 100]
  *
  * `--first` sets the page size: a small page shows the audit's share where execution costs little.
+ * (3) Where the gateway's difference goes: one append alone, sequentially, as the edge event makes
+ * it (synchronous commit: a WAL flush) and as a subgraph behind the gateway makes it
+ * (`synchronous_commit` off); a dashboard request makes one of the first and one of the second per
+ * subgraph called, one after the other.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { AuditAppendBatcher } from '../src/audit/append-batcher.js';
 import type { Sql } from '../src/audit/chain-reader.js';
@@ -30,6 +35,7 @@ const rounds = Number(args.get('rounds') ?? 200);
 const only = args.get('only');
 const first = Number(args.get('first') ?? 100);
 const log = (l: string) => console.error(l);
+const loadAverage = () => (globalThis.process.platform === 'linux' ? ` (load average ${loadavg().map((l) => l.toFixed(1)).join(', ')})` : '');
 
 /** A typical read event: one principal, 20 customers, two fields decided. */
 function event(instance: number): NewAuditEvent {
@@ -69,6 +75,16 @@ const QUERY = `{
 }`;
 const SUBGRAPH_QUERY = `{ customers(first: ${first}) { edges { node { id customerKey name nameKana email phone address birthDate prefecture } } } }`;
 
+/** One append at a time through a batcher (nothing to group with): durable vs not, interleaved. */
+async function appendLatency(orm: MikroORM): Promise<ReturnType<typeof stats>[]> {
+  const batcher = new AuditAppendBatcher();
+  const samples = await interleave([
+    { name: 'one append, synchronous commit', run: async () => void (await batcher.append(orm.em.fork(), event(0))) },
+    { name: 'one append, synchronous_commit off', run: async () => void (await batcher.append(orm.em.fork(), event(0), { durable: false })) },
+  ], { warmup: 20, rounds });
+  return samples.map(stats);
+}
+
 async function latency(db: BenchDb): Promise<ReturnType<typeof stats>[]> {
   const policy = await loadPolicy(cliPolicyDir());
   const on = await startBenchPlatform(db, { policy });
@@ -106,14 +122,21 @@ async function main(): Promise<void> {
     let rows: Awaited<ReturnType<typeof latency>> = [];
     let added: { gateway: number; subgraph: number } | null = null;
     if (only !== 'appends') {
+      log(`latency, sequential${loadAverage()} …`);
       rows = await latency(db);
       console.log(table(rows, 'gateway, recorder off'));
       added = { gateway: rows[1]!.median - rows[0]!.median, subgraph: rows[3]!.median - rows[2]!.median };
       console.log(`\naudit write adds (median on − off): gateway ${added.gateway.toFixed(2)} ms, subgraph ${added.subgraph.toFixed(2)} ms (target ≤ 2 ms)`);
+      const appends = await appendLatency(db.orm);
+      console.log(`\n${table(appends, appends[0]!.name)}`);
+      const [sync, async] = appends.map((a) => a.median) as [number, number];
+      console.log(`a gateway request's appends, one after the other: edge ${sync.toFixed(2)} ms + 2 subgraphs × ${async.toFixed(2)} ms = ${(sync + 2 * async).toFixed(2)} ms; the WAL flush alone ≈ ${(sync - async).toFixed(2)} ms`);
+      rows.push(...appends);
     }
     mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
     const out = new URL(`./results/audit-append-${Date.now()}.json`, import.meta.url);
-    writeFileSync(out, JSON.stringify({ seconds, writers, rounds, latency: rows, added, throughput: tp }, null, 2));
+    console.log(`load average at the end${loadAverage()}`);
+    writeFileSync(out, JSON.stringify({ seconds, writers, rounds, loadavg: loadavg(), latency: rows, added, throughput: tp }, null, 2));
     console.log(`written to ${out.pathname}`);
     if (tp && !tp.verified) process.exitCode = 1;
   } finally {

@@ -8,7 +8,11 @@
  * must equal that answer: a variant with any failed request is shown as refused, not as a figure.
  * graphql-shield runs at c=1 and c=8 only.
  *
- *   npm run bench -- dashboard [--seconds 5] [--concurrency 1,8,32] [--scale 1] [--only 'name|name']
+ * The gateway runs two ways: every server in this one process ('enforcement on'), and as `koe start`
+ * runs it, each server in processes of its own ('separate processes', `--workers` per server, at
+ * c=8 and c=32), compared at c=32 at the end.
+ *
+ *   npm run bench -- dashboard [--seconds 5] [--concurrency 1,8,32] [--scale 1] [--workers 1] [--only 'name|name']
  */
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -25,15 +29,18 @@ import { startContractFloor } from './support/contract-floor.js';
 import { floorRatios, sameAnswer } from './support/floor-report.js';
 import { startRawBaseline } from './support/raw-baseline.js';
 import { startShieldCustomers } from './support/shield-server.js';
+import { startSplitPlatform } from './support/split-platform.js';
 
 const args = new Map(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1] ?? '']] : [])));
 const seconds = Number(args.get('seconds') ?? 5);
 const levels = (args.get('concurrency') ?? '1,8,32').split(',').map(Number);
 const scale = Number(args.get('scale') ?? 1);
 const only = args.get('only')?.split('|');
+const workers = Number(args.get('workers') ?? 1);
 
 const DASHBOARD = 'query Dashboard { feedbacks(first: 100) { edges { node { id channel body receivedAt customer { id name email phone address } } } } }';
 const CUSTOMERS = 'query Customers { customers(first: 100) { edges { node { id customerKey name nameKana email phone address birthDate prefecture } } } }';
+const SPLIT = 'gateway, separate processes';
 const mb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
 
 async function main(): Promise<void> {
@@ -45,6 +52,7 @@ async function main(): Promise<void> {
   const off = await startBenchPlatform(db, { policy, accessFor: () => noPolicy(policy) }, { guard: false });
   const shield = await startShieldCustomers({ ...benchPlatformOptions(db), policy: policy });
   const raw = await startRawBaseline(db.url, 20);
+  const split = await startSplitPlatform(db, policy.version, workers, log);
   const floor = await startContractFloor(db, policy, { jwtSecret: secret, pseudonymKey: BENCH_PSEUDONYM_KEY, poolMax: 20 });
   const auth = { authorization: `Bearer ${await issueToken(secret, 'p-analyst')}` };
   const variants = [
@@ -52,6 +60,7 @@ async function main(): Promise<void> {
     { name: 'contract floor: dashboard', url: floor.dashboardUrl, query: DASHBOARD },
     { name: 'gateway, enforcement off', url: off.gatewayUrl, query: DASHBOARD },
     { name: 'gateway, enforcement on', url: on.gatewayUrl, query: DASHBOARD },
+    { name: SPLIT, url: split.gatewayUrl, query: DASHBOARD, levels: [8, 32] },
     { name: 'raw floor: customers SQL', url: raw.customersUrl, query: CUSTOMERS },
     { name: 'contract floor: customers', url: floor.customersUrl, query: CUSTOMERS },
     { name: 'subgraph, enforcement off', url: off.subgraphUrls.customers, query: CUSTOMERS },
@@ -76,7 +85,7 @@ async function main(): Promise<void> {
       }
     }
     // The contract floors count only if they answer what Koe answers the same principal.
-    for (const [mine, koe] of [['contract floor: customers', 'subgraph, enforcement on'], ['contract floor: dashboard', 'gateway, enforcement on']] as const) {
+    for (const [mine, koe] of [['contract floor: customers', 'subgraph, enforcement on'], ['contract floor: dashboard', 'gateway, enforcement on'], [SPLIT, 'gateway, enforcement on']] as const) {
       const a = reference.get(mine)?.body;
       const b = reference.get(koe)?.body;
       if (a === undefined || b === undefined) continue;
@@ -103,15 +112,26 @@ async function main(): Promise<void> {
     log(`audit chain after the runs: ${chain.events} events, ${chain.ok ? 'verified' : `BROKEN: ${JSON.stringify(chain.problem)}`}`);
     console.log(report(results, levels));
     console.log(floorRatios(results, levels));
+    console.log(oneVsSplit(results));
     console.log(`\nRSS of the server process: ${rssWarm} MiB after warm-up, ${rssAfter} MiB after the runs`);
     mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
     const out = new URL(`./results/dashboard-${Date.now()}.json`, import.meta.url);
     writeFileSync(out, JSON.stringify({ seconds, levels, scale, rss: { warm: rssWarm, after: rssAfter }, results }, null, 2));
     console.log(`written to ${out.pathname}`);
   } finally {
-    await Promise.allSettled([on.stop(), off.stop(), shield.close(), raw.close(), floor.close()]);
+    await Promise.allSettled([on.stop(), off.stop(), split.stop(), shield.close(), raw.close(), floor.close()]);
     await db.close();
   }
+}
+
+/** The gateway with every server in one process against each server in processes of its own, at c=32. */
+function oneVsSplit(rows: LoadResult[]): string {
+  const at = (name: string) => rows.find((r) => r.name === name && r.connections === 32 && failures(r) === 0 && r.requests > 0);
+  const one = at('gateway, enforcement on');
+  const split = at(SPLIT);
+  if (!one || !split) return '\nOne process vs separate processes at c=32: not measured (or a variant had failed requests).';
+  return `\nOne process vs separate processes (${workers} per server) at c=32, dashboard through the gateway: ` +
+    `${one.rps.toFixed(1)} vs ${split.rps.toFixed(1)} req/s (${(split.rps / one.rps).toFixed(2)}x), p50 ${one.p50} vs ${split.p50} ms`;
 }
 
 /** Per concurrency: throughput, p50, p99, and throughput ratios to each group's baseline. */

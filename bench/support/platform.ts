@@ -5,7 +5,9 @@ import { silentLogger } from '../../src/server/ops/logger.js';
 import { BENCH_PSEUDONYM_KEY, type BenchDb } from './bench-db.js';
 import { startUnenforcedPlatform, type LeftOut } from './unenforced.js';
 
-export const BENCH_JWT_SECRET = new TextEncoder().encode('koe-bench-secret-0123456789abcdef0123456789');
+/** As KOE_JWT_SECRET for benchmark servers in processes of their own. */
+export const BENCH_JWT_SECRET_TEXT = 'koe-bench-secret-0123456789abcdef0123456789';
+export const BENCH_JWT_SECRET = new TextEncoder().encode(BENCH_JWT_SECRET_TEXT);
 
 /** What every benchmark server gets: the bench database and its keys, free ports, no rate limits, no request log. */
 export function benchPlatformOptions(db: BenchDb) {

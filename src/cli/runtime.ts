@@ -49,6 +49,8 @@ export interface Runtime {
   orm: MikroORM;
   secrets: Secrets;
   databaseSource: string;
+  /** The database URL resolved (the embedded server's when DATABASE_URL is unset): what `koe start` hands its server processes. */
+  databaseUrl: string;
   /** The key-encryption keys (KOE_MASTER_KEY, else .koe/keyring.json), loaded on first use. */
   keyRing(): { provider: KeyProvider; source: MasterKeySource };
   /**
@@ -84,6 +86,7 @@ export async function openRuntime(log: (line: string) => void = () => {}, role: 
       orm,
       secrets,
       databaseSource: db.source,
+      databaseUrl: db.url,
       keyRing,
       checkpointKey: () => (config.secrets.masterKey ? checkpointKey(config.secrets.masterKey) : checkpointKeyFromRing(keyRing().source.keys)),
       crypto: () => (crypto ??= FieldCrypto.open(orm.em.fork(), keyRing().provider, config.fieldCrypto)),

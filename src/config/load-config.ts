@@ -68,6 +68,9 @@ export function loadConfig(env: Env = process.env): KoeConfig {
     shutdownGraceMs: read.whole('KOE_SHUTDOWN_GRACE_MS') ?? DEFAULT_SHUTDOWN_GRACE_MS,
     checkpointEvery: read.whole('KOE_AUDIT_CHECKPOINT_EVERY') ?? DEFAULT_CHECKPOINT_EVERY,
     executor: read.oneOf('KOE_EXECUTOR', ['graphql-js', 'graphql-jit']) as KoeConfig['executor'],
+    subgraphPorts: { customers: read.port('KOE_CUSTOMERS_PORT'), feedback: read.port('KOE_FEEDBACK_PORT'), audit: read.port('KOE_AUDIT_PORT') },
+    subgraphUrls: { customers: read.httpUrl('KOE_CUSTOMERS_URL'), feedback: read.httpUrl('KOE_FEEDBACK_URL'), audit: read.httpUrl('KOE_AUDIT_URL') },
+    workers: read.whole('KOE_WORKERS', 1) ?? 1,
     fieldCrypto: {
       keyCacheSize: read.whole('KOE_KEY_CACHE_SIZE', 1) ?? FIELD_CRYPTO_DEFAULTS.keyCacheSize,
       keyCacheTtlMs: read.whole('KOE_KEY_CACHE_TTL_MS', 1) ?? FIELD_CRYPTO_DEFAULTS.keyCacheTtlMs,
@@ -223,6 +226,17 @@ class Reader {
       return null;
     }
     return n;
+  }
+
+  /** An http(s) URL (a subgraph's GraphQL endpoint). */
+  httpUrl(name: string): string | null {
+    const raw = this.text(name);
+    if (raw === null) return null;
+    if (!/^https?:$/.test(urlProtocol(raw))) {
+      this.problem(name, raw, 'is not an http(s) URL: use the subgraph\'s GraphQL endpoint, e.g. http://customers.internal:4001/graphql');
+      return null;
+    }
+    return raw;
   }
 
   number(name: string): number | null {

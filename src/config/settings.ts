@@ -139,9 +139,21 @@ export interface KoeConfig {
   readonly fieldCrypto: FieldCryptoSettings;
   /** `KOE_EXECUTOR`: how subgraphs execute operations; null: the measured default (src/server/jit-executor.ts). */
   readonly executor: 'graphql-js' | 'graphql-jit' | null;
+  /** `KOE_CUSTOMERS_PORT`, `KOE_FEEDBACK_PORT`, `KOE_AUDIT_PORT`; null: the defaults (4001–4003), or a free port under `PORT=0`. */
+  readonly subgraphPorts: Readonly<Record<ServerSubgraph, number | null>>;
+  /**
+   * `KOE_CUSTOMERS_URL`, `KOE_FEEDBACK_URL`, `KOE_AUDIT_URL`: where the gateway calls each subgraph
+   * when they run as separate services (`koe start --only gateway`); null: on the gateway's host at the subgraph's port.
+   */
+  readonly subgraphUrls: Readonly<Record<ServerSubgraph, string | null>>;
+  /** `KOE_WORKERS`: processes per server under `koe start` (they share the server's port); default 1. */
+  readonly workers: number;
 }
 
 /** The policy directory, absolute: `configured` (KoeConfig.policyDir) against the project root, else `policies/`. */
 export function policyDir(projectRoot: string, configured: string | null): string {
   return resolve(projectRoot, configured ?? 'policies');
 }
+
+/** The subgraphs by name (the same names as `SubgraphName`; config imports nothing of the request layer). */
+export type ServerSubgraph = 'customers' | 'feedback' | 'audit';

@@ -7,7 +7,7 @@ import { startGateway } from './gateway.js';
 import type { RunningHttp } from './http.js';
 import { DEFAULT_ADMIN_PORT, startAdminServer } from './ops/admin-server.js';
 import { readinessOf } from './ops/readiness.js';
-import { serverOps, type OpsOptions } from './ops/server-ops.js';
+import { opsOf, serverOps, type OpsOptions } from './ops/server-ops.js';
 import { ENFORCED, startSubgraph, type SubgraphAssembly, type SubgraphDeps } from './subgraph-server.js';
 import { alertOptions } from './subgraph-plugins.js';
 import { composeSupergraph } from './supergraph.js';
@@ -58,9 +58,7 @@ export async function startPlatform(opts: PlatformOptions, assembly: SubgraphAss
       tiers[1]!.push(running);
       subgraphUrls[name] = running.url;
     }
-    const supergraphSdl = await composeSupergraph(subgraphUrls);
-    const gatewayDeps = { orm: opts.orm, jwtSecret: opts.jwtSecret, supergraphSdl, config, ops, tls: opts.tls ?? null, alerts: alertOptions(opts.policy, ops), policyVersion: opts.policy.version, edgeAudit: assembly.edgeAudit };
-    const gateway = await startGateway(gatewayDeps, host, ports.gateway);
+    const gateway = await startGatewayOf(deps, subgraphUrls, host, ports.gateway, assembly);
     tiers[0]!.push(gateway);
     // The admin port stays plain HTTP even with TLS: it is for loopback scrapes and ops only.
     const readiness = readinessOf(opts.orm, () => opts.policy !== undefined);
@@ -72,4 +70,12 @@ export async function startPlatform(opts: PlatformOptions, assembly: SubgraphAss
     await stop();
     throw e;
   }
+}
+
+/** The gateway in front of subgraphs at `subgraphUrls` (in this process or elsewhere): it composes their supergraph locally. */
+export async function startGatewayOf(deps: SubgraphDeps, subgraphUrls: Record<SubgraphName, string>, host: string, port: number, assembly: SubgraphAssembly = ENFORCED): Promise<RunningHttp> {
+  const ops = opsOf(deps);
+  const supergraphSdl = await composeSupergraph(subgraphUrls);
+  const gatewayDeps = { orm: deps.orm, jwtSecret: deps.jwtSecret, supergraphSdl, config: deps.config, ops, tls: deps.tls ?? null, alerts: alertOptions(deps.policy, ops), policyVersion: deps.policy.version, edgeAudit: assembly.edgeAudit };
+  return startGateway(gatewayDeps, host, port);
 }

@@ -33,6 +33,9 @@ describe(loadConfig.name, () => {
       shutdownGraceMs: 10_000,
       checkpointEvery: 1000,
       fieldCrypto: { keyCacheSize: 10_000, keyCacheTtlMs: 60_000, valueCacheSize: 20_000 },
+      subgraphPorts: { customers: null, feedback: null, audit: null },
+      subgraphUrls: { customers: null, feedback: null, audit: null },
+      workers: 1,
     });
     expect(c.limits).toEqual({
       production: false,
@@ -131,6 +134,13 @@ describe(loadConfig.name, () => {
     });
   });
 
+  it('reads where each server listens and where the gateway calls the subgraphs, and the workers per server', () => {
+    const c = loadConfig({ KOE_CUSTOMERS_PORT: '5001', KOE_FEEDBACK_PORT: '5002', KOE_AUDIT_PORT: '0', KOE_CUSTOMERS_URL: 'https://customers.internal:5001/graphql', KOE_WORKERS: '3' });
+    expect(c.subgraphPorts).toEqual({ customers: 5001, feedback: 5002, audit: 0 });
+    expect(c.subgraphUrls).toEqual({ customers: 'https://customers.internal:5001/graphql', feedback: null, audit: null });
+    expect(c.workers).toBe(3);
+  });
+
   it('treats blank variables as unset, and DATABASE_SSL=disable as no TLS', () => {
     const c = loadConfig({ PORT: '', KOE_JWT_SECRET: '', KOE_TLS_CERT: ' ', KOE_TLS_KEY: '', KOE_MAX_DEPTH: '', KOE_JWKS_URL: '  ', DATABASE_SSL: 'disable' });
     expect(c).toMatchObject({ port: null, secrets: { jwtSecret: null }, tls: null, oidc: null, database: { ssl: null } });
@@ -193,6 +203,9 @@ describe(loadConfig.name, () => {
     ['an empty key cache', { KOE_KEY_CACHE_SIZE: '0' }, 'KOE_KEY_CACHE_SIZE must be a whole number ≥ 1'],
     ['a key cache time of zero', { KOE_KEY_CACHE_TTL_MS: '0' }, 'KOE_KEY_CACHE_TTL_MS must be a whole number ≥ 1'],
     ['an empty value cache', { KOE_VALUE_CACHE_SIZE: 'none' }, 'KOE_VALUE_CACHE_SIZE must be a whole number ≥ 1'],
+    ['no server processes', { KOE_WORKERS: '0' }, 'KOE_WORKERS must be a whole number ≥ 1, got "0"'],
+    ['a subgraph port out of range', { KOE_FEEDBACK_PORT: '99999' }, 'KOE_FEEDBACK_PORT must be a TCP port from 0 to 65535'],
+    ['a subgraph address that is not http(s)', { KOE_CUSTOMERS_URL: 'customers:4001/graphql' }, 'KOE_CUSTOMERS_URL is not an http(s) URL'],
   ] as Array<[string, Env, string]>)('refuses %s: %j', (_what, env, message) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);

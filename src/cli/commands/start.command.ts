@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import type { TlsPaths } from '../../config/index.js';
+import type { KoeConfig, TlsPaths } from '../../config/index.js';
+import type { PolicySet } from '../../policies/index.js';
+import type { FieldCrypto } from '../../data/encryption/index.js';
+import { processMetrics } from '../../server/ops/metrics.js';
+import { samplePool, startAdminServer } from '../../server/ops/admin-server.js';
+import { readinessOf } from '../../server/ops/readiness.js';
+import type { TlsMaterial } from '../../server/tls.js';
 import { dutyWarnings, separationOfDutiesViolations } from '../../auth/access-review.js';
 import { DEFAULT_TOKEN_TTL_SECONDS, issueToken } from '../../auth/jwt.js';
 import { seedDemoData } from '../../data/demo-seed.js';
@@ -8,15 +14,27 @@ import { DEMO_PRINCIPALS } from '../../data/seed/demo-data.js';
 import { loadPolicy } from '../../server/policy.js';
 import { DEFAULT_ADMIN_PORT, DEFAULT_PORTS, startPlatform } from '../../server/platform.js';
 import { readTls } from '../../server/tls.js';
-import { cliConfig, cliPolicyDir, openRuntime } from '../runtime.js';
+import { cliConfig, cliPolicyDir, openRuntime, type Runtime } from '../runtime.js';
+import { serveOne } from './start/serve-one.js';
+import { isServerName, SERVER_NAMES, serverPlan } from './start/server-plan.js';
+import { startServerProcesses } from './start/server-processes.js';
 
 export function registerStart(program: Command): void {
   program
     .command('start')
-    .description('start the gateway and the three subgraphs (embedded PostgreSQL when DATABASE_URL is unset), migrating and seeding demo data once')
+    .description(
+      'start the gateway and the three subgraphs (embedded PostgreSQL when DATABASE_URL is unset), migrating and seeding demo data once; ' +
+        'each server runs in processes of its own, KOE_WORKERS (default 1) per server sharing its port',
+    )
     .option('--no-seed', 'do not load demo data into an empty database')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .action(async (opts: { seed: boolean; host: string }) => {
+    .option('--only <server>', 'run one server alone, as a separate service: gateway (PORT, calls KOE_CUSTOMERS_URL …), customers (KOE_CUSTOMERS_PORT), feedback or audit; no migration, no seed')
+    .option('--single-process', 'run every server in this one process (as the tests do)')
+    .action(async (opts: { seed: boolean; host: string; only?: string; singleProcess?: boolean }) => {
+      if (opts.only !== undefined) {
+        if (!isServerName(opts.only)) throw new Error(`--only takes one of ${SERVER_NAMES.join(', ')}, got "${opts.only}"`);
+        return serveOne(opts.only, opts.host);
+      }
       const say = (l: string) => console.log(l);
       // Every setting is checked here, before anything listens: a malformed KOE_MAX_TOKEN_TTL, a
       // half-set KOE_TLS_CERT/KOE_TLS_KEY or KOE_JWKS_URL without issuer and audience stops start-up
@@ -55,32 +73,19 @@ export function registerStart(program: Command): void {
         }
         // Grants that predate a separation-of-duties rule: warned about, never a reason to stay down.
         for (const line of dutyWarnings(await separationOfDutiesViolations(rt.orm.em.fork(), policy))) console.error(line);
-        const port = config.port ?? DEFAULT_PORTS.gateway;
-        const platform = await startPlatform({
-          config,
-          orm: rt.orm,
-          crypto,
-          jwtSecret: rt.secrets.jwtSecret,
-          pseudonymKey: rt.secrets.pseudonymKey,
-          policy: policy,
-          // Checkpoints are signed with the key ring's key, KOE_MASTER_KEY or the development key file alike.
-          checkpointKey: rt.checkpointKey(),
-          host: opts.host,
-          // PORT=0: every server on a free port (tests, the fault suite); the banner prints them.
-          ports: port === 0 ? { gateway: 0, customers: 0, feedback: 0, audit: 0 } : { gateway: port },
-          tls,
-          // Prometheus scrapes here; request logs go to stdout as JSON lines (LOG_LEVEL).
-          adminPort: config.adminPort ?? DEFAULT_ADMIN_PORT,
-        });
+        const servers = opts.singleProcess
+          ? await inOneProcess(config, rt, crypto, policy, tls, opts.host)
+          : await inServerProcesses(config, rt, policy.version, opts.host, (l) => console.error(l));
+        const platform = { stop: servers.stop };
         // `on`, not `once`: a terminal's Ctrl-C reaches this process twice (directly and relayed by
         // tsx/npm), and a second signal with no listener would kill it halfway through stopping.
         const onSignal = () => void shutdown(platform.stop).then(() => process.exit(0));
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
-        const urls = { ...platform.subgraphUrls, ...(platform.metricsUrl ? { metrics: platform.metricsUrl } : {}) };
+        const urls = { ...servers.subgraphUrls, ...(servers.metricsUrl ? { metrics: servers.metricsUrl } : {}) };
         // One write, after the tokens are minted: a log line (the gateway asking the subgraphs for their
         // schemas, a first request) never lands between the URLs and the tokens.
-        say(await welcome(platform.gatewayUrl, urls, rt.secrets.jwtSecret, tokenTtl, rt.databaseSource, config.tls));
+        say(await welcome(servers.gatewayUrl, urls, rt.secrets.jwtSecret, tokenTtl, rt.databaseSource, config.tls, servers.processes));
       } catch (e) {
         await rt.close();
         throw e;
@@ -88,8 +93,63 @@ export function registerStart(program: Command): void {
     });
 }
 
-async function welcome(gatewayUrl: string, subgraphs: Record<string, string>, secret: Uint8Array, tokenTtl: number, dbSource: string, tls: TlsPaths | null): Promise<string> {
-  const lines = ['', `Koe is up (database: ${dbSource}).`, `  gateway    ${gatewayUrl}`];
+interface RunningServers {
+  gatewayUrl: string;
+  subgraphUrls: Record<string, string>;
+  metricsUrl: string | null;
+  /** For the banner: how the servers run. */
+  processes: string;
+  stop(): Promise<void>;
+}
+
+/** Every server in this process (`--single-process`). */
+async function inOneProcess(config: KoeConfig, rt: Runtime, crypto: FieldCrypto, policy: PolicySet, tls: TlsMaterial | null, host: string): Promise<RunningServers> {
+  const port = config.port ?? DEFAULT_PORTS.gateway;
+  const plan = serverPlan(config, host);
+  const platform = await startPlatform({
+    config,
+    orm: rt.orm,
+    crypto,
+    jwtSecret: rt.secrets.jwtSecret,
+    pseudonymKey: rt.secrets.pseudonymKey,
+    policy,
+    // Checkpoints are signed with the key ring's key, KOE_MASTER_KEY or the development key file alike.
+    checkpointKey: rt.checkpointKey(),
+    host,
+    // PORT=0: every server on a free port (tests, the fault suite); the banner prints them.
+    ports: port === 0 ? { gateway: 0, customers: 0, feedback: 0, audit: 0 } : plan.ports,
+    tls,
+    // Prometheus scrapes here; request logs go to stdout as JSON lines (LOG_LEVEL).
+    adminPort: config.adminPort ?? DEFAULT_ADMIN_PORT,
+  });
+  return { ...platform, processes: 'one process' };
+}
+
+/** Each server in processes of its own, KOE_WORKERS per server; this process keeps the database and the admin port. */
+async function inServerProcesses(config: KoeConfig, rt: Runtime, policyVersion: string, host: string, log: (l: string) => void): Promise<RunningServers> {
+  const servers = await startServerProcesses({ config, host, workers: config.workers, policyVersion, env: { DATABASE_URL: rt.databaseUrl }, log });
+  const metrics = processMetrics();
+  const scrape = () => (samplePool(metrics, rt.orm), metrics.registry.getMetricsAsJSON().then((own) => servers.scrapeMetrics(own)));
+  const admin = await startAdminServer(metrics, rt.orm, host, config.adminPort ?? DEFAULT_ADMIN_PORT, readinessOf(rt.orm, () => true), scrape).catch(async (e: unknown) => {
+    await servers.stop();
+    throw e;
+  });
+  const pids = servers.pids();
+  const count = Object.values(pids).reduce((n, p) => n + p.length, 0);
+  return {
+    gatewayUrl: servers.gatewayUrl,
+    subgraphUrls: servers.subgraphUrls,
+    metricsUrl: admin.url,
+    processes: `${count} server processes, ${config.workers} per server (KOE_WORKERS)`,
+    stop: async () => {
+      await servers.stop();
+      await admin.close();
+    },
+  };
+}
+
+async function welcome(gatewayUrl: string, subgraphs: Record<string, string>, secret: Uint8Array, tokenTtl: number, dbSource: string, tls: TlsPaths | null, processes: string): Promise<string> {
+  const lines = ['', `Koe is up (database: ${dbSource}; ${processes}).`, `  gateway    ${gatewayUrl}`];
   for (const [name, url] of Object.entries(subgraphs)) lines.push(`  ${name.padEnd(10)} ${url}`);
   lines.push('', `Demo tokens (valid ${Math.round((tokenTtl / 3600) * 10) / 10} h; \`npx koe token <principal>\` mints more):`);
   lines.splice(3, 0, `  console    ${gatewayUrl.replace(/\/graphql$/, '/console')}   (sign in with a token below)`);

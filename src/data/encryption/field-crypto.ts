@@ -130,16 +130,18 @@ export class FieldCrypto {
    */
   async ensureKeys(em: EntityManager, ownerIds: readonly string[]): Promise<Map<string, Buffer>> {
     const unique = [...new Set(ownerIds)];
-    const have = await this.loadKeys(em, unique);
-    const missing = unique.filter((id) => !have.has(id));
-    if (missing.length === 0) return have;
+    // Read before the cache: another process (an erasure served elsewhere) may have shredded an
+    // owner whose key this one still holds, and a write must never seal under a destroyed key.
     const shredded = new Set<string>();
-    for (let i = 0; i < missing.length; i += 5000) {
-      const chunk = missing.slice(i, i + 5000);
+    for (let i = 0; i < unique.length; i += 5000) {
+      const chunk = unique.slice(i, i + 5000);
       const rows = await em.getConnection().execute<Row[]>(`select owner_id from shredded_owner where owner_id in (${chunk.map(() => '?').join(', ')})`, chunk);
       for (const r of rows) shredded.add(String(r.owner_id));
     }
-    const lacking = missing.filter((id) => !shredded.has(id));
+    for (const id of shredded) this.cache.delete(id);
+    const live = unique.filter((id) => !shredded.has(id));
+    const have = await this.loadKeys(em, live);
+    const lacking = live.filter((id) => !have.has(id));
     if (lacking.length === 0) return have;
     const created = await this.createKeys(em, lacking);
     for (const [id, key] of created) have.set(id, key);

@@ -21,6 +21,8 @@ export async function startAdminServer(
   host: string,
   port: number,
   readiness?: () => Promise<Readiness>,
+  /** The `/metrics` body, when it is gathered from more than this process (`koe start` with separate server processes). */
+  scrape?: () => Promise<string>,
 ): Promise<RunningAdmin> {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -34,7 +36,7 @@ export async function startAdminServer(
     }
     if (path !== '/metrics') return void ((res.statusCode = 404), res.end('not found; try /metrics'));
     samplePool(metrics, orm);
-    metrics.registry.metrics().then(
+    (scrape ? scrape() : metrics.registry.metrics()).then(
       (body) => (res.setHeader('content-type', metrics.registry.contentType), res.end(body)),
       () => ((res.statusCode = 500), res.end('metrics unavailable')),
     );
@@ -53,7 +55,8 @@ interface TarnPool {
   numPendingAcquires(): number;
 }
 
-function samplePool(metrics: KoeMetrics, orm: MikroORM): void {
+/** The pool gauges sampled now (each process samples its own before it is scraped). */
+export function samplePool(metrics: KoeMetrics, orm: MikroORM): void {
   const pool = (orm.em.getConnection().getKnex().client as { pool?: TarnPool }).pool;
   if (!pool) return;
   metrics.poolUsed.set({ state: 'used' }, pool.numUsed());

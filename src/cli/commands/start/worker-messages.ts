@@ -1,0 +1,18 @@
+/** What `koe start` and its server processes (node:cluster workers) tell each other over IPC. */
+import type { Registry } from 'prom-client';
+import type { ServerName } from './server-plan.js';
+
+export type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
+
+/** Worker → primary. */
+export type WorkerMessage =
+  | { koe: 'ready'; server: ServerName; url: string; policyVersion: string }
+  | { koe: 'failed'; server: ServerName; error: string }
+  | { koe: 'metrics'; id: number; metrics: MetricsJson };
+
+/** Primary → worker. */
+export type PrimaryMessage = { koe: 'stop' } | { koe: 'metrics'; id: number };
+
+export function isKoeMessage<M extends { koe: string }>(m: unknown): m is M {
+  return typeof m === 'object' && m !== null && typeof (m as { koe?: unknown }).koe === 'string';
+}
