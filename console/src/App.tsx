@@ -7,6 +7,7 @@ import { Overview } from './screens/Overview';
 import { Audit } from './screens/Audit';
 import { Policy } from './screens/Policy';
 import { Access } from './screens/Access';
+import { Subjects } from './screens/Subjects';
 
 type State = { kind: 'loading' } | { kind: 'signedOut'; ended: boolean } | { kind: 'in'; me: Me };
 
@@ -77,6 +78,7 @@ export function App() {
           {current === 'audit' && <Audit {...props} />}
           {current === 'policy' && <Policy {...props} />}
           {current === 'access' && <Access {...props} />}
+          {current === 'subjects' && <Subjects {...props} />}
         </main>
       </>
     );

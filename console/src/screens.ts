@@ -2,12 +2,14 @@
  * Which screens a signed-in principal is offered, from `me { roles }`. Offering is a convenience:
  * the API decides what each request may see, so a screen shown by mistake would show nothing more.
  */
-export type Screen = 'overview' | 'audit' | 'policy' | 'access';
+export type Screen = 'overview' | 'audit' | 'policy' | 'access' | 'subjects';
 
 const BY_SCREEN: Record<Exclude<Screen, 'overview'>, readonly string[]> = {
   audit: ['admin', 'auditor', 'dpo'],
   policy: ['admin', 'auditor', 'dpo'],
   access: ['admin', 'auditor'],
+  // Data subjects: the DPO's compliance acts (the screen declares the purpose compliance).
+  subjects: ['dpo'],
 };
 
 export function screensFor(roles: readonly string[]): Screen[] {
