@@ -3,6 +3,7 @@
  * X-Koe-Console), plus a declared purpose (the DPO's `compliance`) and the whole answer, data and
  * errors, because a partly denied or erased record is still worth showing.
  */
+import { useRef } from 'react';
 import { ApiError } from './api';
 
 export interface GqlError { message: string; path?: Array<string | number>; extensions?: { code?: string } }
@@ -45,3 +46,10 @@ export function download(filename: string, text: string, type: string): void {
 }
 
 export const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** The last data a `useGql` answered, kept while it reloads, so a list and what is open under it stay put. */
+export function useKept<T>(loaded: { kind: string; data?: T }): T | null {
+  const last = useRef<T | null>(null);
+  if (loaded.kind === 'ok') last.current = loaded.data as T;
+  return last.current;
+}

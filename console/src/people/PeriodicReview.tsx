@@ -8,7 +8,7 @@ import { ApiError } from '../api';
 import { formatDate } from '../format';
 import { useI18n } from '../i18n';
 import { useGql } from '../useApi';
-import { download, errorText, gqlFor } from '../api-people';
+import { download, errorText, gqlFor, useKept } from '../api-people';
 import { Badge } from './Badge';
 import { ReasonDialog } from './ReasonDialog';
 
@@ -32,7 +32,8 @@ export function PeriodicReviewSection({ admin, onAuthLost, onApplied }: { admin:
   const reviews = useGql<Reviews>(REVIEWS, {}, onAuthLost, reload);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [confirm, setConfirm] = useState<'start' | 'sign' | null>(null);
-  const list = reviews.kind === 'ok' ? reviews.data.periodicReviews.edges.map((e) => e.node) : [];
+  const kept = useKept<Reviews>(reviews);
+  const list = kept ? kept.periodicReviews.edges.map((e) => e.node) : [];
   const open = list.find((r) => r.status === 'OPEN') ?? null;
 
   const act = async (f: () => Promise<unknown>) => {
@@ -54,9 +55,9 @@ export function PeriodicReviewSection({ admin, onAuthLost, onApplied }: { admin:
       <p className="help">{t('reviewHelp')}</p>
       {admin && !open && <button type="button" className="primary" onClick={() => setConfirm('start')}>{t('startReview')}</button>}
       {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'notice' : 'error'}>{message.text}</p>}
-      {reviews.kind === 'loading' && <p role="status">{t('loading')}</p>}
+      {reviews.kind === 'loading' && !kept && <p role="status">{t('loading')}</p>}
       {reviews.kind === 'error' && <p role="alert" className="error">{t('error')}: {reviews.message}</p>}
-      {reviews.kind === 'ok' && list.length === 0 && <p>{t('noReviews')}</p>}
+      {kept && list.length === 0 && <p>{t('noReviews')}</p>}
       {open && <OpenReview review={open} admin={admin} reload={reload} onAuthLost={onAuthLost} onDecided={() => setReload((n) => n + 1)} onSignOff={() => setConfirm('sign')} />}
       {list.length > 0 && (
         <table className="grid" data-testid="reviews-table">
@@ -92,7 +93,8 @@ export function PeriodicReviewSection({ admin, onAuthLost, onApplied }: { admin:
 function OpenReview({ review, admin, reload, onAuthLost, onDecided, onSignOff }: { review: Review; admin: boolean; reload: number; onAuthLost: () => void; onDecided: () => void; onSignOff: () => void }) {
   const { t } = useI18n();
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
-  const items = useGql<Items>(ITEMS, { id: review.id, after: cursors[cursors.length - 1] ?? null }, onAuthLost, reload);
+  const loadedItems = useGql<Items>(ITEMS, { id: review.id, after: cursors[cursors.length - 1] ?? null }, onAuthLost, reload);
+  const items = useKept<Items>(loadedItems);
   const [choice, setChoice] = useState<Record<string, string>>({});
   const [reason, setReason] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
@@ -110,13 +112,13 @@ function OpenReview({ review, admin, reload, onAuthLost, onDecided, onSignOff }:
     <div data-testid="open-review">
       <p role="status">{t('reviewProgress', { decided: String(review.decided), n: String(review.items) })}</p>
       {error && <p role="alert" className="error">{error}</p>}
-      {items.kind === 'loading' && <p role="status">{t('loading')}</p>}
-      {items.kind === 'error' && <p role="alert" className="error">{t('error')}: {items.message}</p>}
-      {items.kind === 'ok' && (
+      {loadedItems.kind === 'loading' && !items && <p role="status">{t('loading')}</p>}
+      {loadedItems.kind === 'error' && <p role="alert" className="error">{t('error')}: {loadedItems.message}</p>}
+      {items && (
         <table className="grid" data-testid="review-items">
           <thead><tr>{[t('principal'), t('roles'), t('reviewFlags'), t('decisionCol'), t('reasonShort'), ''].map((h, i) => <th scope="col" key={i}>{h || <span className="skip">{t('actions')}</span>}</th>)}</tr></thead>
           <tbody>
-            {items.data.periodicReviewItems.edges.map(({ node: i }) => (
+            {items.periodicReviewItems.edges.map(({ node: i }) => (
               <tr key={i.principalId} data-principal={i.principalId}>
                 <td><code>{i.principalId}</code> {i.displayName}</td>
                 <td>{i.roles.join(', ') || '—'}</td>
@@ -138,10 +140,10 @@ function OpenReview({ review, admin, reload, onAuthLost, onDecided, onSignOff }:
           </tbody>
         </table>
       )}
-      {items.kind === 'ok' && (cursors.length > 1 || items.data.periodicReviewItems.pageInfo.hasNextPage) && (
+      {items && (cursors.length > 1 || items.periodicReviewItems.pageInfo.hasNextPage) && (
         <div className="pager">
           <button type="button" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>{t('prev')}</button>
-          <button type="button" disabled={!items.data.periodicReviewItems.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, items.data.periodicReviewItems.pageInfo.endCursor])}>{t('next')}</button>
+          <button type="button" disabled={!items.periodicReviewItems.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, items.periodicReviewItems.pageInfo.endCursor])}>{t('next')}</button>
         </div>
       )}
       {admin && <button type="button" className="primary" disabled={review.decided < review.items} onClick={onSignOff}>{t('signOff')}</button>}

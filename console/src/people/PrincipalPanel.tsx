@@ -8,7 +8,7 @@ import { ApiError } from '../api';
 import { formatDate, tokyoInputToIso } from '../format';
 import { useI18n } from '../i18n';
 import { useGql } from '../useApi';
-import { errorText, gqlFor } from '../api-people';
+import { errorText, gqlFor, useKept } from '../api-people';
 import { Badge } from './Badge';
 import { ReasonDialog } from './ReasonDialog';
 import type { ReviewRow } from '../screens/Access';
@@ -34,7 +34,8 @@ export function PrincipalPanel({ principal: p, admin, onAuthLost, onChanged }: {
   const { t, lang } = useI18n();
   const [reload, setReload] = useState(0);
   const [keysAfter, setKeysAfter] = useState<string | null>(null);
-  const keys = useGql<Keys>(KEYS, { principalId: p.id, after: keysAfter }, onAuthLost, reload);
+  const loadedKeys = useGql<Keys>(KEYS, { principalId: p.id, after: keysAfter }, onAuthLost, reload);
+  const keys = useKept<Keys>(loadedKeys);
   const [pending, setPending] = useState<Action | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
@@ -89,14 +90,14 @@ export function PrincipalPanel({ principal: p, admin, onAuthLost, onChanged }: {
         </div>
       )}
       <h3>{t('apiKeys')}</h3>
-      {keys.kind === 'loading' && <p role="status">{t('loading')}</p>}
-      {keys.kind === 'error' && <p role="alert" className="error">{t('error')}: {keys.message}</p>}
-      {keys.kind === 'ok' && keys.data.apiKeys.edges.length === 0 && <p>{t('noKeys')}</p>}
-      {keys.kind === 'ok' && keys.data.apiKeys.edges.length > 0 && (
+      {loadedKeys.kind === 'loading' && !keys && <p role="status">{t('loading')}</p>}
+      {loadedKeys.kind === 'error' && <p role="alert" className="error">{t('error')}: {loadedKeys.message}</p>}
+      {keys && keys.apiKeys.edges.length === 0 && <p>{t('noKeys')}</p>}
+      {keys && keys.apiKeys.edges.length > 0 && (
         <table className="grid" data-testid="keys-table">
           <thead><tr>{[t('keyName'), t('prefix'), t('created'), t('expires'), t('lastSeen'), t('status'), ''].map((h, i) => <th scope="col" key={i}>{h || <span className="skip">{t('actions')}</span>}</th>)}</tr></thead>
           <tbody>
-            {keys.data.apiKeys.edges.map(({ node: k }) => (
+            {keys.apiKeys.edges.map(({ node: k }) => (
               <tr key={k.id}>
                 <td>{k.name}</td>
                 <td><code>{k.prefix}</code></td>
@@ -110,10 +111,10 @@ export function PrincipalPanel({ principal: p, admin, onAuthLost, onChanged }: {
           </tbody>
         </table>
       )}
-      {keys.kind === 'ok' && (keysAfter || keys.data.apiKeys.pageInfo.hasNextPage) && (
+      {keys && (keysAfter || keys.apiKeys.pageInfo.hasNextPage) && (
         <div className="pager">
           <button type="button" disabled={!keysAfter} onClick={() => setKeysAfter(null)}>{t('first')}</button>
-          <button type="button" disabled={!keys.data.apiKeys.pageInfo.hasNextPage} onClick={() => setKeysAfter(keys.data.apiKeys.pageInfo.endCursor)}>{t('next')}</button>
+          <button type="button" disabled={!keys.apiKeys.pageInfo.hasNextPage} onClick={() => setKeysAfter(keys.apiKeys.pageInfo.endCursor)}>{t('next')}</button>
         </div>
       )}
       {admin && (

@@ -8,6 +8,7 @@ import { Badge } from '../people/Badge';
 import { PrincipalPanel } from '../people/PrincipalPanel';
 import { PeriodicReviewSection } from '../people/PeriodicReview';
 import { ReasonDialog } from '../people/ReasonDialog';
+import { useKept } from '../api-people';
 import '../people/people.css';
 
 export interface ReviewRow { id: string; displayName: string; roles: string[]; teamId: string | null; status: string; lastUsedAt: string | null; expiresAt: string | null; activeKeys: number; flags: string[] }
@@ -57,7 +58,8 @@ export function Access({ me, onAuthLost }: ScreenProps) {
     e.preventDefault();
     if (grantTo && grantRole) setPending({ kind: 'grant', principalId: grantTo, role: grantRole });
   };
-  const rows = loaded.kind === 'ok' ? loaded.data.accessReview.edges.map((e) => e.node) : [];
+  const kept = useKept<Page>(loaded);
+  const rows = kept ? kept.accessReview.edges.map((e) => e.node) : [];
   const current = rows.find((r) => r.id === selected) ?? null;
 
   return (
@@ -78,10 +80,10 @@ export function Access({ me, onAuthLost }: ScreenProps) {
         </form>
       )}
       {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'notice' : 'error'}>{message.text}</p>}
-      {loaded.kind === 'loading' && <p role="status">{t('loading')}</p>}
+      {loaded.kind === 'loading' && !kept && <p role="status">{t('loading')}</p>}
       {loaded.kind === 'error' && <p role="alert" className="error">{t('error')}: {loaded.message}</p>}
-      {loaded.kind === 'ok' && rows.length === 0 && <p className="notice">{t('noPrincipals')}</p>}
-      {loaded.kind === 'ok' && rows.length > 0 && (
+      {kept && rows.length === 0 && <p className="notice">{t('noPrincipals')}</p>}
+      {kept && rows.length > 0 && (
         <>
           <p className="help">{t('flagsHelp')}</p>
           <div className="scroll" tabIndex={0} role="region" aria-label={t('principals')}>
@@ -121,7 +123,7 @@ export function Access({ me, onAuthLost }: ScreenProps) {
           </div>
           <div className="pager">
             <button type="button" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>{t('prev')}</button>
-            <button type="button" disabled={!loaded.data.accessReview.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, loaded.data.accessReview.pageInfo.endCursor])}>{t('next')}</button>
+            <button type="button" disabled={!kept.accessReview.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, kept.accessReview.pageInfo.endCursor])}>{t('next')}</button>
           </div>
         </>
       )}
