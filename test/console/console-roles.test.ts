@@ -147,7 +147,7 @@ describe.skipIf(!hasChromium())('Koe Console people screens in chromium', () => 
     await panel.getByRole('button', { name: 'Set expiry' }).click();
     await page.getByRole('dialog').getByLabel(/^Reason/).fill('contract ends');
     await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
-    await panel.getByText('Done.').waitFor();
+    await row.getByText('2030').waitFor();
     const p = (await api('p-admin', `query($id: ID!) { principal(id: $id) { expiresAt } }`, { id: KEYHOLDER })) as { principal: { expiresAt: string } };
     expect(p.principal.expiresAt).toBe('2030-04-01T00:00:00.000Z');
   });

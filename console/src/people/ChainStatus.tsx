@@ -50,7 +50,7 @@ export function ChainStatus({ onAuthLost, onVerified }: { onAuthLost: () => void
   return (
     <section className="panel" aria-labelledby="chain-h" data-testid="chain-status">
       <h3 id="chain-h">{t('chainStatus')}</h3>
-      {last.kind === 'loading' && <p role="status">{t('loading')}</p>}
+      {last.kind === 'loading' && <p className="help" aria-busy="true">{t('loading')}</p>}
       {last.kind === 'error' && <p role="alert" className="error">{t('error')}: {last.message}</p>}
       {last.kind === 'ok' && !shown && <p>{t('neverVerified')}</p>}
       {shown && !running && (

@@ -22,7 +22,7 @@ export function EventDetail({ seq, verified, onAuthLost, onClose }: { seq: numbe
   return (
     <section className="panel" aria-labelledby="event-h" data-testid="event-detail">
       <h3 id="event-h">{t('eventDetail', { seq: String(seq) })}</h3>
-      {loaded.kind === 'loading' && <p role="status">{t('loading')}</p>}
+      {loaded.kind === 'loading' && <p className="help" aria-busy="true">{t('loading')}</p>}
       {loaded.kind === 'error' && <p role="alert" className="error">{t('error')}: {loaded.message}</p>}
       {loaded.kind === 'ok' && !e && <p>{t('noEvent')}</p>}
       {e && (

@@ -55,7 +55,7 @@ export function PeriodicReviewSection({ admin, onAuthLost, onApplied }: { admin:
       <p className="help">{t('reviewHelp')}</p>
       {admin && !open && <button type="button" className="primary" onClick={() => setConfirm('start')}>{t('startReview')}</button>}
       {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'notice' : 'error'}>{message.text}</p>}
-      {reviews.kind === 'loading' && !kept && <p role="status">{t('loading')}</p>}
+      {reviews.kind === 'loading' && !kept && <p className="help" aria-busy="true">{t('loading')}</p>}
       {reviews.kind === 'error' && <p role="alert" className="error">{t('error')}: {reviews.message}</p>}
       {kept && list.length === 0 && <p>{t('noReviews')}</p>}
       {open && <OpenReview review={open} admin={admin} reload={reload} onAuthLost={onAuthLost} onDecided={() => setReload((n) => n + 1)} onSignOff={() => setConfirm('sign')} />}
@@ -112,7 +112,7 @@ function OpenReview({ review, admin, reload, onAuthLost, onDecided, onSignOff }:
     <div data-testid="open-review">
       <p role="status">{t('reviewProgress', { decided: String(review.decided), n: String(review.items) })}</p>
       {error && <p role="alert" className="error">{error}</p>}
-      {loadedItems.kind === 'loading' && !items && <p role="status">{t('loading')}</p>}
+      {loadedItems.kind === 'loading' && !items && <p className="help" aria-busy="true">{t('loading')}</p>}
       {loadedItems.kind === 'error' && <p role="alert" className="error">{t('error')}: {loadedItems.message}</p>}
       {items && (
         <table className="grid" data-testid="review-items">

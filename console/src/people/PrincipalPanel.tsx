@@ -47,6 +47,7 @@ export function PrincipalPanel({ principal: p, admin, onAuthLost, onChanged }: {
   const run = async (a: Action, reason: string) => {
     setPending(null);
     setSecret(null);
+    setMessage(null);
     try {
       const data = await gqlFor<Record<string, { key?: string }>>(a.query, { ...a.vars, reason });
       const created = Object.values(data)[0]?.key;
@@ -90,7 +91,7 @@ export function PrincipalPanel({ principal: p, admin, onAuthLost, onChanged }: {
         </div>
       )}
       <h3>{t('apiKeys')}</h3>
-      {loadedKeys.kind === 'loading' && !keys && <p role="status">{t('loading')}</p>}
+      {loadedKeys.kind === 'loading' && !keys && <p className="help" aria-busy="true">{t('loading')}</p>}
       {loadedKeys.kind === 'error' && <p role="alert" className="error">{t('error')}: {loadedKeys.message}</p>}
       {keys && keys.apiKeys.edges.length === 0 && <p>{t('noKeys')}</p>}
       {keys && keys.apiKeys.edges.length > 0 && (
