@@ -149,14 +149,14 @@ describe('periodic review', () => {
     expect(await events('access.reviewSignedOff', `AccessReview:${review.id}`)).toHaveLength(1);
     expect(errorCodes(await as('p-admin', DECIDE, { id: review.id, p: target, a: 'keep' })), 'a signed-off review is closed').toEqual(['BAD_USER_INPUT']);
 
-    const csv = data<{ periodicReviewCsv: string }>(await as('p-auditor', `query($id: ID!) { periodicReviewCsv(id: $id) }`, { id: review.id })).periodicReviewCsv;
+    const csv = data<{ periodicReview: { csv: string } }>(await as('p-auditor', `query($id: ID!) { periodicReview(id: $id) { csv } }`, { id: review.id })).periodicReview.csv;
     const lines = csv.trim().split('\n');
     expect(lines[0]).toContain('"principal","name","status","roles","flags","decision","reason","decided by","decided at"');
     expect(lines).toHaveLength(review.items + 1);
     const line = lines.find((l) => l.includes(`"${target}"`))!;
     expect(line).toContain('"analyst marketing"');
     expect(line).toContain('"revoke:marketing","left the campaign team","p-admin"');
-    expect(errorCodes(await as('p-analyst', `query($id: ID!) { periodicReviewCsv(id: $id) }`, { id: review.id }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await as('p-analyst', `query($id: ID!) { periodicReview(id: $id) { csv } }`, { id: review.id }))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await as('p-analyst', `{ periodicReviews { totalCount } }`))).toEqual(['FORBIDDEN']);
     const list = data<{ periodicReviews: { edges: Array<{ node: { id: string } }> } }>(await as('p-auditor', `{ periodicReviews(first: 5) { edges { node { id } } } }`));
     expect(list.periodicReviews.edges[0]?.node.id).toBe(review.id);

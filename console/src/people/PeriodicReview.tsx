@@ -24,7 +24,7 @@ const ITEMS = `query ConsoleReviewItems($id: ID!, $after: String) {
 const START = `mutation ConsoleStartReview { startPeriodicReview { id } }`;
 const DECIDE = `mutation ConsoleDecide($id: ID!, $p: ID!, $action: String!, $reason: String) { decidePeriodicReview(reviewId: $id, principalId: $p, action: $action, reason: $reason) { principalId decision } }`;
 const SIGN = `mutation ConsoleSignOff($id: ID!) { signOffPeriodicReview(reviewId: $id) { id status } }`;
-const CSV = `query ConsoleReviewCsv($id: ID!) { periodicReviewCsv(id: $id) }`;
+const CSV = `query ConsoleReviewCsv($id: ID!) { periodicReview(id: $id) { csv } }`;
 
 export function PeriodicReviewSection({ admin, onAuthLost, onApplied }: { admin: boolean; onAuthLost: () => void; onApplied: () => void }) {
   const { t, lang } = useI18n();
@@ -47,7 +47,7 @@ export function PeriodicReviewSection({ admin, onAuthLost, onApplied }: { admin:
       setMessage({ ok: false, text: errorText(e) });
     }
   };
-  const csv = (r: Review) => act(async () => download(`access-review-${r.startedAt.slice(0, 10)}-${r.id.slice(0, 8)}.csv`, (await gqlFor<{ periodicReviewCsv: string }>(CSV, { id: r.id })).periodicReviewCsv, 'text/csv'));
+  const csv = (r: Review) => act(async () => download(`access-review-${r.startedAt.slice(0, 10)}-${r.id.slice(0, 8)}.csv`, (await gqlFor<{ periodicReview: { csv: string } }>(CSV, { id: r.id })).periodicReview.csv, 'text/csv'));
 
   return (
     <section className="panel" aria-labelledby="review-h" data-testid="periodic-review">
