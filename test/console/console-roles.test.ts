@@ -217,7 +217,8 @@ describe.skipIf(!hasChromium())('Koe Console people screens in chromium', () => 
     expect(await page.getByRole('button', { name: /^Revoke/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Start a review' }).count()).toBe(0);
     await page.getByRole('button', { name: `Details: ${KEYHOLDER}` }).click();
-    await page.getByTestId('keys-table').waitFor();
+    const panel = page.getByTestId('principal-panel');
+    await panel.getByTestId('keys-table').or(panel.getByText('No API keys.')).waitFor();
     expect(await page.getByRole('button', { name: /Create API key|Disable|Revoke key/ }).count()).toBe(0);
     // The review signed off above, when this file runs whole: downloadable by auditors too.
     await page.getByTestId('periodic-review').waitFor();
