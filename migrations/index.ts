@@ -18,6 +18,7 @@ import { Migration20261128197000_AuditLz4 } from './Migration20261128197000_Audi
 import { Migration20261128198000_AuditHeadIndexScan } from './Migration20261128198000_AuditHeadIndexScan.js';
 import { Migration20261204110000_OneActiveConsent } from './Migration20261204110000_OneActiveConsent.js';
 import { Migration20261204111000_FeedbackPiiScan } from './Migration20261204111000_FeedbackPiiScan.js';
+import { Migration20261205020000_ConsoleReviewsAndVerifications } from './Migration20261205020000_ConsoleReviewsAndVerifications.js';
 import { Migration20261204120000_GrantRequest } from './Migration20261204120000_GrantRequest.js';
 import { Migration20261205050000_RateLimitRequest } from './Migration20261205050000_RateLimitRequest.js';
 
@@ -42,4 +43,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261204111000_FeedbackPiiScan', class: Migration20261204111000_FeedbackPiiScan },
   { name: 'Migration20261204120000_GrantRequest', class: Migration20261204120000_GrantRequest },
   { name: 'Migration20261205050000_RateLimitRequest', class: Migration20261205050000_RateLimitRequest },
+  { name: 'Migration20261205020000_ConsoleReviewsAndVerifications', class: Migration20261205020000_ConsoleReviewsAndVerifications },
 ];

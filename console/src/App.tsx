@@ -11,6 +11,7 @@ import { Keys } from './screens/Keys';
 
 // GraphiQL and Monaco are large: their own chunk, fetched when the Explorer is opened.
 const Explorer = lazy(() => import('./screens/Explorer'));
+import { Subjects } from './screens/Subjects';
 
 type State = { kind: 'loading' } | { kind: 'signedOut'; ended: boolean } | { kind: 'in'; me: Me };
 
@@ -83,6 +84,7 @@ export function App() {
           {current === 'access' && <Access {...props} />}
           {current === 'keys' && <Keys {...props} />}
           {current === 'explorer' && <Suspense fallback={<p role="status">{i18n.t('loading')}</p>}><Explorer /></Suspense>}
+          {current === 'subjects' && <Subjects {...props} />}
         </main>
       </>
     );

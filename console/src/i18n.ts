@@ -1,6 +1,7 @@
 /** Japanese and English: ja when the browser prefers Japanese, switchable; one dictionary, no library. */
 import { createContext, useContext } from 'react';
 import { en as opsEn, ja as opsJa } from './i18n-ops';
+import * as people from './i18n-people';
 
 export type Lang = 'ja' | 'en';
 
@@ -72,6 +73,7 @@ const en = {
   done: 'Done.',
   readOnly: 'Read-only: your roles may view access but not change it.',
   pending: 'A privileged role: a grant request now waits for another admin’s approval.',
+  ...people.en,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -144,6 +146,7 @@ const ja: Record<MessageKey, string> = {
   done: '完了しました。',
   readOnly: '閲覧のみ: あなたのロールではアクセス権を変更できません。',
   pending: '特権ロールです。別の管理者の承認待ちとして付与申請が作成されました。',
+  ...people.ja,
 };
 
 export const DICTIONARIES: Record<Lang, Record<MessageKey, string>> = { en, ja };

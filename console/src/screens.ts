@@ -2,7 +2,7 @@
  * Which screens a signed-in principal is offered, from `me { roles }`. Offering is a convenience:
  * the API decides what each request may see, so a screen shown by mistake would show nothing more.
  */
-export type Screen = 'overview' | 'audit' | 'policy' | 'access' | 'keys' | 'explorer';
+export type Screen = 'overview' | 'audit' | 'policy' | 'access' | 'subjects' | 'keys' | 'explorer';
 
 const BY_SCREEN: Record<Exclude<Screen, 'overview'>, readonly string[]> = {
   audit: ['admin', 'auditor', 'dpo'],
@@ -11,6 +11,8 @@ const BY_SCREEN: Record<Exclude<Screen, 'overview'>, readonly string[]> = {
   keys: ['admin', 'dpo'],
   // Every role: the Explorer is a client of /graphql like any other, under the caller's policy.
   explorer: ['*'],
+  // Data subjects: the DPO's compliance acts (the screen declares the purpose compliance).
+  subjects: ['dpo'],
 };
 
 export function screensFor(roles: readonly string[]): Screen[] {

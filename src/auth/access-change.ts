@@ -8,6 +8,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAuditEvents } from '../audit/append.js';
+import { maskReason } from '../audit/mutation-detail.js';
 import { type GrantRequestEntity, PrincipalEntity } from '../data/entities/index.js';
 import { isPrivilegedRole, type PolicySet } from '../policies/index.js';
 import { BadUserInputError } from '../request/errors.js';
@@ -21,6 +22,8 @@ export type AccessChange =
   | { readonly kind: 'disablePrincipal' }
   | { readonly kind: 'enablePrincipal' }
   | { readonly kind: 'setPrincipalTeam'; readonly teamId: string | null }
+  /** When the principal stops being accepted (null: never); a contractor's end date. */
+  | { readonly kind: 'setPrincipalExpiry'; readonly expiresAt: Date | null }
   /** An access review decided on the principal (`keep`, `revoke:<role>`, `disable`); sets reviewedAt. */
   | { readonly kind: 'review'; readonly decision: string };
 
@@ -48,6 +51,9 @@ function apply(p: PrincipalEntity, change: AccessChange, actor: AccessActor, now
       return;
     case 'setPrincipalTeam':
       p.teamId = change.teamId;
+      return;
+    case 'setPrincipalExpiry':
+      p.expiresAt = change.expiresAt;
       return;
     case 'review':
       p.reviewedAt = now;
@@ -78,6 +84,8 @@ export async function changeAccess(
   change: AccessChange,
   actor: AccessActor,
   policy: PolicySet,
+  /** Why, as the person making the change said it (masked like any free text before it is stored). */
+  reason?: string | null,
 ): Promise<AccessChangeResult> {
   if (change.kind === 'grantRole') {
     assertKnownRole(change.role, new Set(policy.roles.keys()));
@@ -96,7 +104,7 @@ export async function changeAccess(
     await assertAdminRemains(tx, p, before);
     await tx.flush();
     const { kind: _kind, ...args } = change; // role, teamId or decision
-    const detail = { principalId, ...args, before, after: stateOf(p) };
+    const detail = { principalId, ...args, ...(reason?.trim() ? { reason: maskReason(reason) } : {}), before, after: stateOf(p) };
     await appendAuditEvents(tx, [auditAccessEvent(actor, `access.${change.kind}`, [`Principal:${principalId}`], detail, now)]);
     return { principal: p, request: null };
   });

@@ -21,6 +21,7 @@ export interface ReviewRow {
   displayName: string;
   status: string;
   roles: string[];
+  teamId: string | null;
   grants: RoleGrant[];
   lastUsedAt: Date | null;
   expiresAt: Date | null;
@@ -38,12 +39,14 @@ export interface ReviewOptions {
   /** Which roles are privileged, and the separation-of-duties rules. */
   policy: PolicySet;
   now?: Date;
+  /** One page by principal id (the console's keyset); left out: every principal. */
+  page?: { afterId: string | null; limit: number };
 }
 
 const latest = (dates: Array<Date | null | undefined>): Date | null =>
   dates.reduce<Date | null>((a, d) => (d && (!a || d > a) ? d : a), null);
 
-function flagsOf(p: PrincipalEntity, lastUsedAt: Date | null, activeKeys: number, conflicts: number, opts: Required<ReviewOptions>): ReviewFlag[] {
+function flagsOf(p: PrincipalEntity, lastUsedAt: Date | null, activeKeys: number, conflicts: number, opts: Required<Omit<ReviewOptions, 'page'>>): ReviewFlag[] {
   const flags: ReviewFlag[] = [];
   const age = (d: Date) => (opts.now.getTime() - d.getTime()) / DAY_MS;
   if (!lastUsedAt) flags.push('never-used');
@@ -60,10 +63,9 @@ function flagsOf(p: PrincipalEntity, lastUsedAt: Date | null, activeKeys: number
 
 export async function accessReview(em: EntityManager, options: ReviewOptions): Promise<ReviewRow[]> {
   const opts = { ...options, now: options.now ?? new Date() };
-  const [principals, keys] = await Promise.all([
-    em.find(PrincipalEntity, {}, { orderBy: { id: 'asc' } }),
-    em.find(ApiKeyEntity, {}),
-  ]);
+  const { page } = options;
+  const principals = await em.find(PrincipalEntity, page?.afterId ? { id: { $gt: page.afterId } } : {}, { orderBy: { id: 'asc' }, ...(page ? { limit: page.limit } : {}) });
+  const keys = await em.find(ApiKeyEntity, page ? { principalId: { $in: principals.map((p) => p.id) } } : {});
   return principals.map((p) => {
     const own = keys.filter((k) => k.principalId === p.id);
     const activeKeys = own.filter((k) => !k.revokedAt && (!k.expiresAt || k.expiresAt > opts.now)).length;
@@ -74,6 +76,7 @@ export async function accessReview(em: EntityManager, options: ReviewOptions): P
       displayName: p.displayName,
       status: p.status,
       roles: [...p.roles],
+      teamId: p.teamId,
       grants: p.roleGrants,
       lastUsedAt,
       expiresAt: p.expiresAt,

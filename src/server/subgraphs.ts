@@ -1,6 +1,9 @@
 /** Which types and resolvers make up each subgraph. */
 import type { GraphQLSchema } from 'graphql';
+import { AccessReviewResolver } from '../resolvers/governance/access-review.resolver.js';
+import { ApiKeyResolver } from '../resolvers/governance/api-key.resolver.js';
 import { AuditEventResolver } from '../resolvers/governance/audit.resolver.js';
+import { AuditVerificationResolver } from '../resolvers/governance/audit-verification.resolver.js';
 import { GrantRequestResolver } from '../resolvers/governance/grant-request.resolver.js';
 import { IncidentResolver } from '../resolvers/governance/incident.resolver.js';
 import { MeResolver } from '../resolvers/governance/me.resolver.js';
@@ -27,7 +30,7 @@ import { Principal } from '../schema/types/principal.type.js';
 export const SUBGRAPHS: Record<SubgraphName, SubgraphDefinition> = {
   customers: { resolvers: [CustomerResolver, CustomerMutationResolver, ConsentMutationResolver], references: customerReference },
   feedback: { resolvers: [FeedbackResolver, FeedbackMutationResolver, CustomerFeedbackResolver], references: feedbackReference },
-  audit: { resolvers: [AuditEventResolver, MeResolver, PrincipalResolver, PrincipalMutationResolver, GrantRequestResolver, SubjectRequestResolver, ProvisionResolver, UseRestrictionResolver, IncidentResolver, PolicyMatrixResolver, KeyLifecycleResolver], references: {}, orphanedTypes: [Principal] },
+  audit: { resolvers: [AuditEventResolver, MeResolver, PrincipalResolver, PrincipalMutationResolver, GrantRequestResolver, SubjectRequestResolver, ProvisionResolver, UseRestrictionResolver, IncidentResolver, PolicyMatrixResolver, KeyLifecycleResolver, ApiKeyResolver, AccessReviewResolver, AuditVerificationResolver], references: {}, orphanedTypes: [Principal] },
 };
 
 const built = new Map<SubgraphName, Promise<GraphQLSchema>>();

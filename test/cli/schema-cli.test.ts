@@ -64,7 +64,7 @@ describe('koe schema --role', () => {
 
   it("gives an admin the full schema, except the DPO's erasure, provision records, use restrictions (restrict and lift) and incident reports", async () => {
     const { schema } = await schemaFor('admin');
-    const dpoOnly = /^(Mutation\.requestErasure|ErasureResult|Mutation\.recordProvision|Query\.provisionRecords|ProvisionRecord|Mutation\.restrictUse|Mutation\.liftRestriction|UseRestriction|Query\.incidentReport|Incident)/;
+    const dpoOnly = /^(Mutation\.requestErasure|ErasureResult|Mutation\.recordProvision|Query\.provisionRecords|ProvisionRecord|Mutation\.restrictUse|Mutation\.liftRestriction|UseRestriction|Query\.useRestriction|Query\.incidentReport|Incident)/;
     expect(fieldSet(schema)).toEqual(fieldSet(full).filter((f) => !dpoOnly.test(f)));
     expect(fieldSet(full)).toContain('Mutation.requestErasure');
   });

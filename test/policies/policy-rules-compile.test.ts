@@ -22,7 +22,7 @@ describe('refused rules', () => {
       'r.policy.yaml:6:46: unknown field "grantRole" on Feedback (known: id, customer, channel, receivedAt, subject, body, rating, sentiment, tags, piiFlags, status, teamId, note)',
     ]],
     ['an unknown type in a list', { 'r.policy.yaml': role(['{ on: [Feedback, Feedbak], fields: [body], decision: PLAIN }']) }, [
-      'r.policy.yaml:6:26: unknown type "Feedbak" (known: Customer, Purchase, Consent, Feedback, AuditEvent, ProvisionRecord, Principal, GrantRequest, IncidentReport, PolicyMatrix, KeyStatus, LifecycleDryRun, Mutation; did you mean "Feedback"?)',
+      'r.policy.yaml:6:26: unknown type "Feedbak" (known: Customer, Purchase, Consent, Feedback, AuditEvent, ProvisionRecord, Principal, GrantRequest, IncidentReport, PolicyMatrix, KeyStatus, LifecycleDryRun, ApiKey, AccessReviewRow, PeriodicReview, PeriodicReviewItem, AuditVerification, UseRestriction, Mutation; did you mean "Feedback"?)',
     ]],
     ['a read action on Mutation', { 'r.policy.yaml': role(['{ on: Mutation, actions: [read], fields: [grantRole] }']) }, [
       'r.policy.yaml:6:35: action "read" does not apply to Mutation: use [execute]',

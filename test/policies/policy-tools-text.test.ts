@@ -137,7 +137,7 @@ describe(schemaFilterFor.name, () => {
   it('hides types without a readable row and says whether the role is known', () => {
     const f = schemaFilterFor(set, 'agent');
     expect(f.knownRole).toBe(true);
-    expect(f.deniedTypes).toEqual(['Purchase', 'Consent', 'Feedback', 'AuditEvent', 'ProvisionRecord', 'Principal', 'GrantRequest', 'IncidentReport', 'PolicyMatrix', 'KeyStatus', 'LifecycleDryRun']);
+    expect(f.deniedTypes).toEqual(['Purchase', 'Consent', 'Feedback', 'AuditEvent', 'ProvisionRecord', 'Principal', 'GrantRequest', 'IncidentReport', 'PolicyMatrix', 'KeyStatus', 'LifecycleDryRun', 'ApiKey', 'AccessReviewRow', 'PeriodicReview', 'PeriodicReviewItem', 'AuditVerification', 'UseRestriction']);
     expect(f.deniedFields).toContain('Customer.address');
     expect(f.deniedFields).not.toContain('Customer.name');
     expect(f.deniedFields).not.toContain('Customer.segment');

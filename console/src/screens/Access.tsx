@@ -1,24 +1,30 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, gql } from '../api';
-import { Confirm } from '../Confirm';
 import { formatDate } from '../format';
 import { useI18n } from '../i18n';
 import { canChangeAccess } from '../screens';
 import { useGql, type ScreenProps } from '../useApi';
+import { Badge } from '../people/Badge';
+import { PrincipalPanel } from '../people/PrincipalPanel';
+import { PeriodicReviewSection } from '../people/PeriodicReview';
+import { ReasonDialog } from '../people/ReasonDialog';
+import { useKept } from '../api-people';
+import '../people/people.css';
 
-interface Principal { id: string; displayName: string; roles: string[]; teamId: string | null; status: string; lastSeenAt: string | null; expiresAt: string | null }
-interface Page { principals: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: Principal }> } }
+export interface ReviewRow { id: string; displayName: string; roles: string[]; teamId: string | null; status: string; lastUsedAt: string | null; expiresAt: string | null; activeKeys: number; flags: string[] }
+interface Page { accessReview: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: ReviewRow }> } }
 
-const QUERY = `query ConsolePrincipals($first: Int, $after: String) {
-  principals(first: $first, after: $after) {
+// The review rows, not `principals`: the same page carries last use (keys too) and the review flags.
+const QUERY = `query ConsoleAccessReview($first: Int, $after: String) {
+  accessReview(first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node { id displayName roles teamId status lastSeenAt expiresAt } }
+    edges { node { id displayName roles teamId status lastUsedAt expiresAt activeKeys flags } }
   }
 }`;
 const ROLES = `query ConsoleRoles { policyMatrix { roles } }`;
-const GRANT = `mutation ConsoleGrantRole($principalId: ID!, $role: String!) { grantRole(principalId: $principalId, role: $role) { id roles } }`;
-const REVOKE = `mutation ConsoleRevokeRole($principalId: ID!, $role: String!) { revokeRole(principalId: $principalId, role: $role) { id roles } }`;
+const GRANT = `mutation ConsoleGrantRole($principalId: ID!, $role: String!, $reason: String) { grantRole(principalId: $principalId, role: $role, reason: $reason) { id roles } }`;
+const REVOKE = `mutation ConsoleRevokeRole($principalId: ID!, $role: String!, $reason: String) { revokeRole(principalId: $principalId, role: $role, reason: $reason) { id roles } }`;
 const PAGE = 20;
 
 type Change = { kind: 'grant' | 'revoke'; principalId: string; role: string };
@@ -33,12 +39,13 @@ export function Access({ me, onAuthLost }: ScreenProps) {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [grantTo, setGrantTo] = useState('');
   const [grantRole, setGrantRole] = useState('');
+  const [selected, setSelected] = useState<string | null>(null);
   const roles = useGql<{ policyMatrix: { roles: string[] } }>(admin ? ROLES : '', {}, onAuthLost);
 
-  const run = async (c: Change) => {
+  const run = async (c: Change, reason: string) => {
     setPending(null);
     try {
-      const data = await gql<Record<string, { roles: string[] }>>(c.kind === 'grant' ? GRANT : REVOKE, { principalId: c.principalId, role: c.role });
+      const data = await gql<Record<string, { roles: string[] }>>(c.kind === 'grant' ? GRANT : REVOKE, { principalId: c.principalId, role: c.role, reason: reason || null });
       const after = Object.values(data)[0]!.roles;
       setMessage({ ok: true, text: c.kind === 'grant' && !after.includes(c.role) ? t('pending') : t('done') });
       setReload((n) => n + 1);
@@ -51,6 +58,9 @@ export function Access({ me, onAuthLost }: ScreenProps) {
     e.preventDefault();
     if (grantTo && grantRole) setPending({ kind: 'grant', principalId: grantTo, role: grantRole });
   };
+  const kept = useKept<Page>(loaded);
+  const rows = kept ? kept.accessReview.edges.map((e) => e.node) : [];
+  const current = rows.find((r) => r.id === selected) ?? null;
 
   return (
     <section aria-labelledby="access-h">
@@ -70,16 +80,18 @@ export function Access({ me, onAuthLost }: ScreenProps) {
         </form>
       )}
       {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'notice' : 'error'}>{message.text}</p>}
-      {loaded.kind === 'loading' && <p role="status">{t('loading')}</p>}
+      {loaded.kind === 'loading' && !kept && <p role="status">{t('loading')}</p>}
       {loaded.kind === 'error' && <p role="alert" className="error">{t('error')}: {loaded.message}</p>}
-      {loaded.kind === 'ok' && (
+      {kept && rows.length === 0 && <p className="notice">{t('noPrincipals')}</p>}
+      {kept && rows.length > 0 && (
         <>
+          <p className="help">{t('flagsHelp')}</p>
           <div className="scroll" tabIndex={0} role="region" aria-label={t('principals')}>
             <table className="grid" data-testid="principals-table">
-              <thead><tr>{[t('principal'), t('displayName'), t('roles'), t('team'), t('status'), t('lastSeen'), t('expires')].map((h) => <th scope="col" key={h}>{h}</th>)}</tr></thead>
+              <thead><tr>{[t('principal'), t('displayName'), t('roles'), t('team'), t('status'), t('lastSeen'), t('expires'), t('reviewFlags'), t('details')].map((h) => <th scope="col" key={h}>{h}</th>)}</tr></thead>
               <tbody>
-                {loaded.data.principals.edges.map(({ node: p }) => (
-                  <tr key={p.id}>
+                {rows.map((p) => (
+                  <tr key={p.id} data-principal={p.id}>
                     <td><code>{p.id}</code></td>
                     <td>{p.displayName}</td>
                     <td>
@@ -95,9 +107,15 @@ export function Access({ me, onAuthLost }: ScreenProps) {
                       </div>
                     </td>
                     <td>{p.teamId ?? '—'}</td>
-                    <td><span className={`badge ${p.status}`}>{p.status}</span></td>
-                    <td className="nowrap">{formatDate(p.lastSeenAt, lang)}</td>
+                    <td><Badge value={p.status} /></td>
+                    <td className="nowrap">{formatDate(p.lastUsedAt, lang)}</td>
                     <td className="nowrap">{formatDate(p.expiresAt, lang)}</td>
+                    <td><div className="flags">{p.flags.map((f) => <Badge key={f} value={f} />)}</div></td>
+                    <td>
+                      <button type="button" aria-expanded={selected === p.id} aria-label={`${t('details')}: ${p.id}`} onClick={() => setSelected(selected === p.id ? null : p.id)}>
+                        {admin ? t('manage') : t('details')}
+                      </button>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -105,14 +123,17 @@ export function Access({ me, onAuthLost }: ScreenProps) {
           </div>
           <div className="pager">
             <button type="button" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>{t('prev')}</button>
-            <button type="button" disabled={!loaded.data.principals.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, loaded.data.principals.pageInfo.endCursor])}>{t('next')}</button>
+            <button type="button" disabled={!kept.accessReview.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, kept.accessReview.pageInfo.endCursor])}>{t('next')}</button>
           </div>
         </>
       )}
+      {current && <PrincipalPanel key={current.id} principal={current} admin={admin && current.id !== me.id} onAuthLost={onAuthLost} onChanged={() => setReload((n) => n + 1)} />}
+      <PeriodicReviewSection admin={admin} onAuthLost={onAuthLost} onApplied={() => setReload((n) => n + 1)} />
       {pending && (
-        <Confirm
+        <ReasonDialog
+          reasonRequired={false}
           message={t(pending.kind === 'grant' ? 'confirmGrant' : 'confirmRevoke', { role: pending.role, principal: pending.principalId })}
-          onConfirm={() => void run(pending)}
+          onConfirm={(reason) => void run(pending, reason)}
           onCancel={() => setPending(null)}
         />
       )}

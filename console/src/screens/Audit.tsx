@@ -2,6 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { formatDate, tokyoInputToIso } from '../format';
 import { useI18n } from '../i18n';
 import { useGql, type ScreenProps } from '../useApi';
+import { Badge } from '../people/Badge';
+import { ChainStatus, type Verification } from '../people/ChainStatus';
+import { EventDetail } from '../people/EventDetail';
+import '../people/people.css';
 
 interface AuditEvent {
   seq: number;
@@ -47,7 +51,12 @@ export function Audit({ onAuthLost }: ScreenProps) {
   // Keyset paging: the cursors of the pages before this one, to go back without offsets.
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const after = cursors[cursors.length - 1] ?? null;
-  const loaded = useGql<Page>(QUERY, { first: PAGE, after, filter }, onAuthLost);
+  const [alertsOnly, setAlertsOnly] = useState(false);
+  const [detail, setDetail] = useState<number | null>(null);
+  const [verified, setVerified] = useState<Verification | null>(null);
+  // Alerts are events of their own (outcome `alert`): the same list, filtered.
+  const shownFilter = alertsOnly ? { ...filter, outcome: 'alert' } : filter;
+  const loaded = useGql<Page>(QUERY, { first: PAGE, after, filter: shownFilter }, onAuthLost);
   const apply = (e: FormEvent) => {
     e.preventDefault();
     setFilter(toFilter(form));
@@ -59,6 +68,8 @@ export function Audit({ onAuthLost }: ScreenProps) {
   return (
     <section aria-labelledby="audit-h">
       <h2 id="audit-h">{t('audit')}</h2>
+      <ChainStatus onAuthLost={onAuthLost} onVerified={setVerified} />
+      {detail !== null && <EventDetail key={detail} seq={detail} verified={verified} onAuthLost={onAuthLost} onClose={() => setDetail(null)} />}
       <form className="filters" onSubmit={apply} aria-label={t('filters')}>
         {input('actorId', t('actor'))}
         {input('action', t('action'))}
@@ -66,6 +77,7 @@ export function Audit({ onAuthLost }: ScreenProps) {
         {input('resource', t('resource'))}
         {input('after', t('from'), 'datetime-local')}
         {input('before', t('to'), 'datetime-local')}
+        <label className="inline"><input type="checkbox" name="alertsOnly" checked={alertsOnly} onChange={(e) => (setAlertsOnly(e.target.checked), setCursors([null]))} /> {t('alertsOnly')}</label>
         <button type="submit">{t('apply')}</button>
         <button type="button" onClick={() => (setForm(EMPTY), setFilter({}), setCursors([null]))}>{t('clear')}</button>
       </form>
@@ -73,6 +85,7 @@ export function Audit({ onAuthLost }: ScreenProps) {
       {loaded.kind === 'error' && <p role="alert" className="error">{t('error')}: {loaded.message}</p>}
       {loaded.kind === 'ok' && (
         <>
+          {loaded.data.auditEvents.edges.length === 0 && <p className="notice">{alertsOnly ? t('noAlerts') : t('noEvents')}</p>}
           <p role="status" data-testid="audit-total">{loaded.data.auditEvents.totalCount} {t('total')}</p>
           <div className="scroll" tabIndex={0} role="region" aria-label={t('audit')}>
             <table className="grid" data-testid="audit-table">
@@ -82,11 +95,11 @@ export function Audit({ onAuthLost }: ScreenProps) {
               <tbody>
                 {loaded.data.auditEvents.edges.map(({ node: e }) => (
                   <tr key={e.seq}>
-                    <td>{e.seq}</td>
+                    <td><button type="button" className="linkish" aria-label={t('showEvent', { seq: String(e.seq) })} onClick={() => setDetail(e.seq)}>{e.seq}</button></td>
                     <td className="nowrap">{formatDate(e.at, lang)}</td>
                     <td>{e.actorId ?? (e.claimedActorId ? `(${e.claimedActorId}?)` : '—')}</td>
                     <td><code>{e.action}</code></td>
-                    <td><span className={`badge ${e.outcome}`}>{e.outcome}</span></td>
+                    <td><Badge value={e.outcome} /></td>
                     <td className="wrap">{e.resources.join(' ')}</td>
                     <td className="wrap">{e.fields.map((f) => `${f.field} ${f.decision}×${f.count}`).join(', ')}</td>
                     <td><code className="small">{e.requestId.slice(0, 8)}</code></td>

@@ -48,3 +48,9 @@ export async function listAuditEvents(em: EntityManager, access: RequestAccess, 
   const rows = await em.find(AuditEventEntity, where, { orderBy: { seq: 'desc' }, limit: size + 1 });
   return toPage(rows, size, (r) => String(r.seq), () => em.count(AuditEventEntity, filtered()!), list);
 }
+
+export async function findAuditEvent(em: EntityManager, access: RequestAccess, seq: number): Promise<AuditEventEntity | null> {
+  if (!Number.isInteger(seq) || seq < 1) throw new BadUserInputError('seq', 'a positive sequence number');
+  const where = withRows(access, 'AuditEvent', { seq: String(seq) });
+  return where === null ? null : em.findOne(AuditEventEntity, where);
+}

@@ -4,7 +4,7 @@ import { AuditEventFilter } from '../../schema/inputs/audit.input.js';
 import { AuditEvent, AuditEventConnection } from '../../schema/types/audit-event.type.js';
 import type { KoeContext } from '../../request/context.js';
 import type { Page } from '../pagination.js';
-import { listAuditEvents } from './audit-query.js';
+import { findAuditEvent, listAuditEvents } from './audit-query.js';
 
 @Resolver(() => AuditEvent)
 export class AuditEventResolver {
@@ -16,6 +16,11 @@ export class AuditEventResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<Page<AuditEventEntity>> {
     return listAuditEvents(ctx.em, ctx.access, ctx.cursors, { filter, first, after });
+  }
+
+  @Query(() => AuditEvent, { nullable: true, description: 'One event by its sequence number: its fields with decision counts, records, policy version and chain links.' })
+  async auditEvent(@Ctx() ctx: KoeContext, @Arg('seq', () => Int) seq: number): Promise<AuditEventEntity | null> {
+    return findAuditEvent(ctx.em, ctx.access, seq);
   }
 
   @FieldResolver(() => Int)

@@ -2,6 +2,7 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { changeAccess, type AccessChange } from '../../auth/access-change.js';
 import type { AccessActor } from '../../auth/access-event.js';
+import { BadUserInputError } from '../../request/errors.js';
 import { Principal } from '../../schema/types/principal.type.js';
 import type { KoeContext } from '../../request/context.js';
 import { toPrincipal } from './principal-query.js';
@@ -17,10 +18,14 @@ export const graphqlActor = (ctx: KoeContext): AccessActor => ({
   via: 'graphql',
 });
 
-async function change(ctx: KoeContext, mutation: string, principalId: string, what: AccessChange): Promise<Principal> {
+async function change(ctx: KoeContext, mutation: string, principalId: string, what: AccessChange, reason?: string | null): Promise<Principal> {
   ctx.access.assertCanMutate(mutation);
-  return toPrincipal((await changeAccess(ctx.em, principalId, what, graphqlActor(ctx), ctx.access.policy)).principal);
+  if (reason != null && reason.length > 500) throw new BadUserInputError('reason', 'at most 500 characters');
+  return toPrincipal((await changeAccess(ctx.em, principalId, what, graphqlActor(ctx), ctx.access.policy, reason)).principal);
 }
+
+/** Why: optional, kept (masked) in the change's audit event for the next review. */
+const REASON = { nullable: true, description: 'Why, for the audit trail (personal data in it is masked).' } as const;
 
 @Resolver(() => Principal)
 export class PrincipalMutationResolver {
@@ -29,23 +34,33 @@ export class PrincipalMutationResolver {
       'Grants a role the policy defines; effective on the principal’s next request. Never to oneself, never against the policy’s separationOfDuties. ' +
       'A privileged role is not granted at once: the principal comes back unchanged and a PENDING grantRequests entry waits for another admin’s approveGrant.',
   })
-  grantRole(@Ctx() ctx: KoeContext, @Arg('principalId', () => ID) principalId: string, @Arg('role', () => String) role: string): Promise<Principal> {
-    return change(ctx, 'grantRole', principalId, { kind: 'grantRole', role });
+  grantRole(
+    @Ctx() ctx: KoeContext,
+    @Arg('principalId', () => ID) principalId: string,
+    @Arg('role', () => String) role: string,
+    @Arg('reason', () => String, REASON) reason?: string | null,
+  ): Promise<Principal> {
+    return change(ctx, 'grantRole', principalId, { kind: 'grantRole', role }, reason);
   }
 
   @Mutation(() => Principal, { description: 'Revokes a role; the principal’s next request no longer has it.' })
-  revokeRole(@Ctx() ctx: KoeContext, @Arg('principalId', () => ID) principalId: string, @Arg('role', () => String) role: string): Promise<Principal> {
-    return change(ctx, 'revokeRole', principalId, { kind: 'revokeRole', role });
+  revokeRole(
+    @Ctx() ctx: KoeContext,
+    @Arg('principalId', () => ID) principalId: string,
+    @Arg('role', () => String) role: string,
+    @Arg('reason', () => String, REASON) reason?: string | null,
+  ): Promise<Principal> {
+    return change(ctx, 'revokeRole', principalId, { kind: 'revokeRole', role }, reason);
   }
 
   @Mutation(() => Principal, { description: 'A leaver: every later request of the principal is refused with 401, tokens and API keys alike.' })
-  disablePrincipal(@Ctx() ctx: KoeContext, @Arg('principalId', () => ID) principalId: string): Promise<Principal> {
-    return change(ctx, 'disablePrincipal', principalId, { kind: 'disablePrincipal' });
+  disablePrincipal(@Ctx() ctx: KoeContext, @Arg('principalId', () => ID) principalId: string, @Arg('reason', () => String, REASON) reason?: string | null): Promise<Principal> {
+    return change(ctx, 'disablePrincipal', principalId, { kind: 'disablePrincipal' }, reason);
   }
 
   @Mutation(() => Principal)
-  enablePrincipal(@Ctx() ctx: KoeContext, @Arg('principalId', () => ID) principalId: string): Promise<Principal> {
-    return change(ctx, 'enablePrincipal', principalId, { kind: 'enablePrincipal' });
+  enablePrincipal(@Ctx() ctx: KoeContext, @Arg('principalId', () => ID) principalId: string, @Arg('reason', () => String, REASON) reason?: string | null): Promise<Principal> {
+    return change(ctx, 'enablePrincipal', principalId, { kind: 'enablePrincipal' }, reason);
   }
 
   @Mutation(() => Principal, { description: 'A mover: team-scoped rules follow the new team from the next request. Null: no team.' })
@@ -53,7 +68,18 @@ export class PrincipalMutationResolver {
     @Ctx() ctx: KoeContext,
     @Arg('principalId', () => ID) principalId: string,
     @Arg('teamId', () => ID, { nullable: true }) teamId: string | null,
+    @Arg('reason', () => String, REASON) reason?: string | null,
   ): Promise<Principal> {
-    return change(ctx, 'setPrincipalTeam', principalId, { kind: 'setPrincipalTeam', teamId });
+    return change(ctx, 'setPrincipalTeam', principalId, { kind: 'setPrincipalTeam', teamId: teamId ?? null }, reason);
+  }
+
+  @Mutation(() => Principal, { description: 'From this instant on the principal is refused (401), tokens and API keys alike. Null: no end.' })
+  setPrincipalExpiry(
+    @Ctx() ctx: KoeContext,
+    @Arg('principalId', () => ID) principalId: string,
+    @Arg('expiresAt', () => Date, { nullable: true }) expiresAt: Date | null,
+    @Arg('reason', () => String, REASON) reason?: string | null,
+  ): Promise<Principal> {
+    return change(ctx, 'setPrincipalExpiry', principalId, { kind: 'setPrincipalExpiry', expiresAt: expiresAt ?? null }, reason);
   }
 }

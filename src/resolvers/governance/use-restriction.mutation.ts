@@ -6,14 +6,15 @@
  * (src/policies/ability/use-restriction.ts). `liftRestriction` ends a restriction the same way. Each change and its audit event are
  * written in one transaction: no change without its record.
  */
-import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { LockMode } from '@mikro-orm/core';
 import { appendAuditEvents } from '../../audit/append.js';
 import { maskReason } from '../../audit/mutation-detail.js';
 import { auditAccessEvent } from '../../auth/access-event.js';
 import { CustomerEntity, UseRestrictionEntity } from '../../data/entities/index.js';
 import { UNRESTRICTABLE_PURPOSES } from '../../policies/index.js';
-import { BadUserInputError } from '../../request/errors.js';
+import { purposeHint } from '../../request/access.js';
+import { BadUserInputError, ForbiddenError } from '../../request/errors.js';
 import { UseRestriction } from '../../schema/types/use-restriction.type.js';
 import type { KoeContext } from '../../request/context.js';
 import { uuidArg } from '../ids.js';
@@ -21,6 +22,15 @@ import { declaredPurposeArg } from '../purpose-arg.js';
 
 @Resolver(() => UseRestriction)
 export class UseRestrictionResolver {
+  @Query(() => UseRestriction, { nullable: true, description: 'The purposes one customer is restricted for now (the DPO, for a compliance case); null: none.' })
+  async useRestriction(@Ctx() ctx: KoeContext, @Arg('customerId', () => ID) customerId: string): Promise<UseRestriction | null> {
+    if (ctx.access.decide('UseRestriction', 'purposes', {}).decision !== 'PLAIN') throw new ForbiddenError(`Your roles may not read use restrictions${purposeHint(ctx.access.liftingPurpose('UseRestriction', 'purposes', {}))}`);
+    const id = uuidArg('customerId', customerId);
+    const rows = await ctx.em.find(UseRestrictionEntity, { customer: id }, { orderBy: { purpose: 'asc' } });
+    if (!rows.length) return null;
+    return { customerId: id, purposes: rows.map((r) => r.purpose), restrictedAt: rows.reduce((a, r) => (r.restrictedAt < a ? r.restrictedAt : a), rows[0]!.restrictedAt) };
+  }
+
   @Mutation(() => UseRestriction, {
     description: 'Stops the use of a customer’s data for the given purposes from the next request on (APPI Art. 35); compliance cannot be restricted.',
   })

@@ -1,0 +1,116 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { connectionTypes } from './connection.type.js';
+
+@ObjectType({ description: 'One principal as the periodic access review sees it (the same rows as `koe access review`).' })
+export class AccessReviewRow {
+  @Field(() => ID, { description: 'The principal id.' })
+  id!: string;
+
+  @Field(() => String)
+  displayName!: string;
+
+  @Field(() => String)
+  status!: string;
+
+  @Field(() => [String])
+  roles!: string[];
+
+  @Field(() => ID, { nullable: true })
+  teamId!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'The latest use by a token or any of its API keys.' })
+  lastUsedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  expiresAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  reviewedAt!: Date | null;
+
+  @Field(() => ID, { nullable: true })
+  reviewedBy!: string | null;
+
+  @Field(() => Int, { description: 'API keys neither revoked nor expired.' })
+  activeKeys!: number;
+
+  @Field(() => [String], { description: 'Separation-of-duties rules the roles break, as `admin+dpo`.' })
+  conflicts!: string[];
+
+  @Field(() => [String], { description: 'never-used, unused, expired, disabled-with-keys, privileged, separation-of-duties, not-reviewed.' })
+  flags!: string[];
+}
+
+export const { Connection: AccessReviewRowConnection } = connectionTypes(AccessReviewRow, 'AccessReviewRow', 'Every principal.');
+
+@ObjectType({ description: 'A periodic access review: the flagged principals when it started, a decision on each, and its sign-off.' })
+export class PeriodicReview {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { description: 'OPEN or SIGNED_OFF.' })
+  status!: string;
+
+  @Field(() => ID)
+  startedBy!: string;
+
+  @Field(() => Date)
+  startedAt!: Date;
+
+  @Field(() => Int)
+  unusedDays!: number;
+
+  @Field(() => Int)
+  reviewDays!: number;
+
+  @Field(() => ID, { nullable: true })
+  signedOffBy!: string | null;
+
+  @Field(() => Date, { nullable: true })
+  signedOffAt!: Date | null;
+
+  @Field(() => Int, { description: 'Principals to decide on.' })
+  items!: number;
+
+  @Field(() => Int)
+  decided!: number;
+}
+
+export const { Connection: PeriodicReviewConnection } = connectionTypes(PeriodicReview, 'PeriodicReview', 'Every review.');
+
+@ObjectType({ description: 'One flagged principal of a periodic review, and the decision on it (keep, revoke:<role>, disable).' })
+export class PeriodicReviewItem {
+  @Field(() => ID, { description: '<reviewId>/<principalId>' })
+  id!: string;
+
+  @Field(() => ID)
+  reviewId!: string;
+
+  @Field(() => ID)
+  principalId!: string;
+
+  @Field(() => String)
+  displayName!: string;
+
+  @Field(() => String)
+  status!: string;
+
+  @Field(() => [String], { description: 'Roles held when the review started.' })
+  roles!: string[];
+
+  @Field(() => [String])
+  flags!: string[];
+
+  @Field(() => String, { nullable: true, description: 'keep, revoke:<role> or disable; null until decided.' })
+  decision!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'As given, with personal data masked.' })
+  reason!: string | null;
+
+  @Field(() => ID, { nullable: true })
+  decidedBy!: string | null;
+
+  @Field(() => Date, { nullable: true })
+  decidedAt!: Date | null;
+}
+
+export const { Connection: PeriodicReviewItemConnection } = connectionTypes(PeriodicReviewItem, 'PeriodicReviewItem', 'Principals in the review.');
