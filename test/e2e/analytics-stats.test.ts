@@ -113,12 +113,14 @@ describe('row conditions bind aggregates', () => {
 
   it('a use restriction for analytics takes the customer out of the BI tool\'s counts, not the admin\'s', async () => {
     const count = async (p: string) => stats(await postAs(koe, p, CUSTOMERS, {}), 'customerStats').groups[0]!.count;
-    const [bi, admin] = [await count('p-bi'), await count('p-admin')];
+    const items = async (p: string) => stats(await postAs(koe, p, FEEDBACK, {}), 'feedbackStats').groups[0]!.count;
+    const [bi, admin, biItems] = [await count('p-bi'), await count('p-admin'), await items('p-bi')];
     expect(bi).toBe(admin);
-    const [{ id }] = await db.sql(`select id from customer order by id desc limit 1`);
+    const [{ id, n }] = await db.sql(`select customer_id as id, count(*)::int as n from feedback where customer_id is not null group by 1 order by 2 desc limit 1`);
     await db.sql(`insert into use_restriction (customer_id, purpose, restricted_at, restricted_by, reason) values (?, 'analytics', now(), 'p-dpo', 'test')`, [id]);
     try {
       expect(await count('p-bi')).toBe(bi! - 1);
+      expect(await items('p-bi')).toBe(biItems! - n);
       expect(await count('p-admin')).toBe(admin);
     } finally {
       await db.sql(`delete from use_restriction where customer_id = ?`, [id]);
