@@ -45,6 +45,8 @@ const stats = (res: GraphQLBody, name: 'feedbackStats' | 'customerStats') => {
   expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
   return (res.data as Record<string, { groups: Group[]; minGroupSize: number; suppressedGroups: number }>)[name]!;
 };
+/** The one row of a statement (test SQL: its columns are known). */
+const one = async (q: string, params: unknown[] = []) => (await db.sql(q, params))[0] as any;
 const forbidden = (res: GraphQLBody) => ({ codes: errorCodes(res), argument: res.errors?.[0]?.extensions?.argument, data: res.data });
 
 describe('feedbackStats for admin (minGroupSize 1)', () => {
@@ -83,7 +85,7 @@ describe('feedbackStats for admin (minGroupSize 1)', () => {
       authorization: `Bearer ${await koe.token('p-admin')}`,
       'x-request-id': requestId,
     });
-    const total = (await db.sql(`select count(*)::int as n from feedback`))[0].n;
+    const total = (await one(`select count(*)::int as n from feedback`)).n;
     expect(stats(res.json, 'feedbackStats').groups.reduce((s, g) => s + (g.count ?? 0), 0)).toBe(total);
     const data = dataQueries(koe.queries).filter((q) => /\bfrom feedback f\b/.test(q));
     expect(data).toHaveLength(1);
@@ -100,8 +102,8 @@ describe('feedbackStats for admin (minGroupSize 1)', () => {
 
 describe('row conditions bind aggregates', () => {
   it('marketing counts only customers who consent to marketing now', async () => {
-    const want = (await db.sql(`select count(*)::int as n from customer c where exists (select 1 from consent k where k.customer_id = c.id and k.purpose = 'marketing' and k.withdrawn_at is null)`))[0].n;
-    const all = (await db.sql(`select count(*)::int as n from customer`))[0].n;
+    const want = (await one(`select count(*)::int as n from customer c where exists (select 1 from consent k where k.customer_id = c.id and k.purpose = 'marketing' and k.withdrawn_at is null)`)).n;
+    const all = (await one(`select count(*)::int as n from customer`)).n;
     expect(want).toBeGreaterThanOrEqual(10);
     expect(want).toBeLessThan(all);
     const total = stats(await postAs(koe, 'p-marketing', CUSTOMERS, {}), 'customerStats');
@@ -116,7 +118,7 @@ describe('row conditions bind aggregates', () => {
     const items = async (p: string) => stats(await postAs(koe, p, FEEDBACK, {}), 'feedbackStats').groups[0]!.count;
     const [bi, admin, biItems] = [await count('p-bi'), await count('p-admin'), await items('p-bi')];
     expect(bi).toBe(admin);
-    const [{ id, n }] = await db.sql(`select customer_id as id, count(*)::int as n from feedback where customer_id is not null group by 1 order by 2 desc limit 1`);
+    const { id, n } = await one(`select customer_id as id, count(*)::int as n from feedback where customer_id is not null group by 1 order by 2 desc limit 1`);
     await db.sql(`insert into use_restriction (customer_id, purpose, restricted_at, restricted_by, reason) values (?, 'analytics', now(), 'p-dpo', 'test')`, [id]);
     try {
       expect(await count('p-bi')).toBe(bi! - 1);

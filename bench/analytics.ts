@@ -1,0 +1,110 @@
+/**
+ * `feedbackStats` grouped by week × channel over the benchmark set (100,000 feedback items at
+ * --scale 1) against the same GROUP BY run raw with `pg`, closed loop at each concurrency. Koe is
+ * measured straight to the feedback subgraph and through the gateway, as admin (no row condition:
+ * the very statement the raw run sends) and as the BI tool (its use-restriction condition and
+ * minGroupSize 10). Koe's admin answer must equal the raw rows before anything is timed.
+ *
+ *   npm run bench -- analytics [--seconds 10] [--concurrency 1,8] [--scale 1]
+ */
+import 'reflect-metadata';
+import pg from 'pg';
+import { issueToken } from '../src/auth/jwt.js';
+import { cliPolicyDir } from '../src/cli/runtime.js';
+import { loadPolicy } from '../src/server/policy.js';
+import { openBenchDb } from './support/bench-db.js';
+import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
+
+const args = new Map(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1] ?? '']] : [])));
+const seconds = Number(args.get('seconds') ?? 10);
+const levels = (args.get('concurrency') ?? '1,8').split(',').map(Number);
+const scale = Number(args.get('scale') ?? 1);
+
+const QUERY = 'query Weekly { feedbackStats(interval: WEEK, groupBy: [CHANNEL]) { groups { key { period channel } count avgRating nps suppressed } } }';
+/** What an analyst would write by hand for the same numbers. */
+const RAW = `select to_char(date_trunc('week', f.received_at at time zone 'Asia/Tokyo'), 'YYYY-MM-DD') as period, f.channel, count(*)::int as n,
+  avg(f.rating)::float8 as avg, count(f.rating)::int as rated,
+  count(*) filter (where f.rating >= 9)::int as promoters, count(*) filter (where f.rating <= 6)::int as detractors
+from feedback f group by date_trunc('week', f.received_at at time zone 'Asia/Tokyo'), f.channel order by 1, 2`;
+
+interface Result {
+  name: string;
+  c: number;
+  n: number;
+  p50: number;
+  p99: number;
+  rps: number;
+}
+
+/** `c` workers each running `once` back to back for `seconds`; latencies of every call. */
+async function closedLoop(name: string, c: number, once: () => Promise<void>): Promise<Result> {
+  const ms: number[] = [];
+  const until = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: c }, async () => {
+      while (performance.now() < until) {
+        const t = performance.now();
+        await once();
+        ms.push(performance.now() - t);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  ms.sort((a, b) => a - b);
+  const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]!;
+  return { name, c, n: ms.length, p50: at(0.5), p99: at(0.99), rps: ms.length / elapsed };
+}
+
+async function main(): Promise<void> {
+  const log = (l: string) => console.error(l);
+  const db = await openBenchDb({ customers: 10_000 * scale, feedback: 100_000 * scale }, log);
+  const koe = await startBenchPlatform(db, { policy: await loadPolicy(cliPolicyDir()) });
+  const pool = new pg.Pool({ connectionString: db.url, max: 20 });
+  try {
+    const post = async (url: string, principal: string) => {
+      const token = await issueToken(secret, principal);
+      return async () => {
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: QUERY }) });
+        const body = (await res.json()) as { data?: { feedbackStats: { groups: Array<{ key: { period: string; channel: string }; count: number | null }> } }; errors?: unknown };
+        if (res.status !== 200 || body.errors || !body.data) throw new Error(`${url} as ${principal}: ${JSON.stringify(body).slice(0, 300)}`);
+        return body.data.feedbackStats.groups;
+      };
+    };
+    const raw = async () => (await pool.query(RAW)).rows as Array<{ period: string; channel: string; n: number }>;
+    const variants = [
+      { name: 'raw pg GROUP BY', run: raw },
+      { name: 'subgraph, admin', run: await post(koe.subgraphUrls.feedback, 'p-admin') },
+      { name: 'gateway, admin', run: await post(koe.gatewayUrl, 'p-admin') },
+      { name: 'subgraph, bi_readonly', run: await post(koe.subgraphUrls.feedback, 'p-bi') },
+      { name: 'gateway, bi_readonly', run: await post(koe.gatewayUrl, 'p-bi') },
+    ];
+    const want = (await raw()).map((r) => [r.period, r.channel, r.n]);
+    const got = (await variants[1]!.run()).map((g) => [(g as { key: { period: string } }).key.period, (g as { key: { channel: string } }).key.channel, (g as { count: number }).count]);
+    if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error('Koe\'s admin answer differs from the raw GROUP BY');
+    log(`${want.length} groups (weeks × channels); Koe's admin answer equals the raw rows`);
+    for (const v of variants) for (let i = 0; i < 5; i++) await v.run();
+    const results: Result[] = [];
+    for (const c of levels) {
+      for (const v of variants) {
+        const r = await closedLoop(v.name, c, async () => void (await v.run()));
+        results.push(r);
+        log(`${v.name.padEnd(24)} c=${c} p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ${r.rps.toFixed(1)} req/s  n ${r.n}`);
+      }
+    }
+    console.log('variant'.padEnd(26) + 'c'.padStart(3) + 'n'.padStart(7) + 'p50 ms'.padStart(9) + 'p99 ms'.padStart(9) + 'req/s'.padStart(8) + 'x raw p50'.padStart(11));
+    for (const r of results) {
+      const base = results.find((b) => b.c === r.c && b.name === 'raw pg GROUP BY')!;
+      console.log(r.name.padEnd(26) + String(r.c).padStart(3) + String(r.n).padStart(7) + r.p50.toFixed(1).padStart(9) + r.p99.toFixed(1).padStart(9) + r.rps.toFixed(1).padStart(8) + (r.p50 / base.p50).toFixed(2).padStart(11));
+    }
+  } finally {
+    await pool.end();
+    await koe.stop();
+    await db.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
