@@ -12,7 +12,11 @@ import pg from 'pg';
 import { issueToken } from '../src/auth/jwt.js';
 import { cliPolicyDir } from '../src/cli/runtime.js';
 import { loadPolicy } from '../src/server/policy.js';
+import type { KoeContext } from '../src/request/context.js';
+import { feedbackStatsSql } from '../src/resolvers/feedback/feedback-stats.js';
+import { FeedbackStatsDimension } from '../src/schema/types/stats.type.js';
 import { openBenchDb } from './support/bench-db.js';
+import { noPolicy } from './support/no-policy.js';
 import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
 
 const args = new Map(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1] ?? '']] : [])));
@@ -59,28 +63,37 @@ async function closedLoop(name: string, c: number, once: () => Promise<void>): P
 async function main(): Promise<void> {
   const log = (l: string) => console.error(l);
   const db = await openBenchDb({ customers: 10_000 * scale, feedback: 100_000 * scale }, log);
-  const koe = await startBenchPlatform(db, { policy: await loadPolicy(cliPolicyDir()) });
+  const policy = await loadPolicy(cliPolicyDir());
+  const koe = await startBenchPlatform(db, { policy });
+  // The statement Koe sends for admin (no row condition), to tell the SQL's cost from the platform's.
+  const koeSql = feedbackStatsSql({ access: noPolicy(policy), em: db.orm.em.fork() } as unknown as KoeContext, {}, [FeedbackStatsDimension.WEEK, FeedbackStatsDimension.CHANNEL])!;
+  log(`Koe's statement: ${koeSql.sql}`);
   const pool = new pg.Pool({ connectionString: db.url, max: 20 });
   try {
-    const post = async (url: string, principal: string) => {
+    type Groups = Array<{ key: { period: string; channel: string }; count: number | null }>;
+    const post = async (url: string, principal: string, query = QUERY) => {
       const token = await issueToken(secret, principal);
-      return async () => {
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: QUERY }) });
-        const body = (await res.json()) as { data?: { feedbackStats: { groups: Array<{ key: { period: string; channel: string }; count: number | null }> } }; errors?: unknown };
+      return async (): Promise<Groups> => {
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+        const body = (await res.json()) as { data?: { feedbackStats?: { groups: Groups } }; errors?: unknown };
         if (res.status !== 200 || body.errors || !body.data) throw new Error(`${url} as ${principal}: ${JSON.stringify(body).slice(0, 300)}`);
-        return body.data.feedbackStats.groups;
+        return body.data.feedbackStats?.groups ?? [];
       };
     };
+    // The platform's fixed cost per request (authentication, audit event, GraphQL): a lookup that finds nothing.
+    const FLOOR = 'query Floor { feedback(id: "00000000-0000-4000-8000-000000000000") { id } }';
     const raw = async () => (await pool.query(RAW)).rows as Array<{ period: string; channel: string; n: number }>;
     const variants = [
       { name: 'raw pg GROUP BY', run: raw },
+      { name: 'raw pg, Koe\'s statement', run: async () => void (await pool.query(koeSql.sql)) },
+      { name: 'subgraph, admin, no-op', run: await post(koe.subgraphUrls.feedback, 'p-admin', FLOOR) },
       { name: 'subgraph, admin', run: await post(koe.subgraphUrls.feedback, 'p-admin') },
       { name: 'gateway, admin', run: await post(koe.gatewayUrl, 'p-admin') },
       { name: 'subgraph, bi_readonly', run: await post(koe.subgraphUrls.feedback, 'p-bi') },
       { name: 'gateway, bi_readonly', run: await post(koe.gatewayUrl, 'p-bi') },
     ];
     const want = (await raw()).map((r) => [r.period, r.channel, r.n]);
-    const got = (await variants[1]!.run()).map((g) => [(g as { key: { period: string } }).key.period, (g as { key: { channel: string } }).key.channel, (g as { count: number }).count]);
+    const got = (await (await post(koe.subgraphUrls.feedback, 'p-admin'))()).map((g) => [g.key.period, g.key.channel, g.count]);
     if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error('Koe\'s admin answer differs from the raw GROUP BY');
     log(`${want.length} groups (weeks × channels); Koe's admin answer equals the raw rows`);
     for (const v of variants) for (let i = 0; i < 5; i++) await v.run();
