@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MIN_GROUP_SIZE, minGroupSizeOf, suppressCells, type Cell } from '../../src/policies/index.js';
+import { DEFAULT_MIN_GROUP_SIZE, loadPolicySet, minGroupSizeOf, suppressCells, type Cell } from '../../src/policies/index.js';
+import { contractCatalog } from '../fixtures/catalog.fixture.js';
+import { policyDirs } from '../fixtures/policy-dir.js';
+
+const { load, problems } = policyDirs();
+const role = (key: string) => `roles:\n  r:\n    description: d\n    department: IT\n${key}    rules: []\n`;
 
 const oneDim = (counts: number[]): Cell[] => counts.map((count, i) => ({ key: [i], count }));
 
@@ -88,5 +93,21 @@ describe(minGroupSizeOf.name, () => {
     ['no known role: the cautious default', ['ghost'], DEFAULT_MIN_GROUP_SIZE],
   ])('%s', (_name, names, expected) => {
     expect(minGroupSizeOf(roles, names)).toBe(expected);
+  });
+});
+
+describe('minGroupSize in a policy file', () => {
+  it('is kept as written, and defaults to the cautious size when left out', () => {
+    expect(load({ 'r.policy.yaml': role('    minGroupSize: 3\n') }).roles.get('r')!.minGroupSize).toBe(3);
+    expect(load({ 'r.policy.yaml': role('') }).roles.get('r')!.minGroupSize).toBe(DEFAULT_MIN_GROUP_SIZE);
+  });
+
+  it.each([['0', '0'], ['a fraction', '2.5'], ['a string', 'ten']])('refuses %s', (_name, value) => {
+    expect(problems({ 'r.policy.yaml': role(`    minGroupSize: ${value}\n`) }).join('\n')).toMatch(/minGroupSize/);
+  });
+
+  it('ships 1 for admin and 10 for the BI tool and marketing', () => {
+    const set = loadPolicySet(new URL('../../policies', import.meta.url).pathname, contractCatalog);
+    expect(['admin', 'bi_readonly', 'marketing'].map((r) => set.roles.get(r)!.minGroupSize)).toEqual([1, 10, 10]);
   });
 });
