@@ -3,7 +3,8 @@
  * --scale 1) against the same GROUP BY run raw with `pg`, closed loop at each concurrency. Koe is
  * measured straight to the feedback subgraph and through the gateway, as admin (no row condition:
  * the very statement the raw run sends) and as the BI tool (its use-restriction condition and
- * minGroupSize 10). Koe's admin answer must equal the raw rows before anything is timed.
+ * minGroupSize 10). Koe's admin answer must equal the raw rows before anything is timed. Variants
+ * are interleaved round by round (the machine's other load hits them alike); `--seconds` is per variant.
  *
  *   npm run bench -- analytics [--seconds 10] [--concurrency 1,8] [--scale 1]
  */
@@ -40,24 +41,31 @@ interface Result {
   rps: number;
 }
 
-/** `c` workers each running `once` back to back for `seconds`; latencies of every call. */
-async function closedLoop(name: string, c: number, once: () => Promise<void>): Promise<Result> {
-  const ms: number[] = [];
-  const until = performance.now() + seconds * 1000;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: c }, async () => {
-      while (performance.now() < until) {
+/**
+ * Rounds until `seconds` per variant have passed: each round runs every variant once (in a rotated
+ * order, so drift and other load hit them alike) as `c` concurrent calls, and keeps every latency.
+ */
+async function interleaved(variants: ReadonlyArray<{ name: string; run: () => Promise<unknown> }>, c: number): Promise<Result[]> {
+  const ms = variants.map(() => [] as number[]);
+  const busy = variants.map(() => 0);
+  const until = performance.now() + seconds * 1000 * variants.length;
+  for (let round = 0; performance.now() < until; round++) {
+    for (let j = 0; j < variants.length; j++) {
+      const k = (round + j) % variants.length;
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: c }, async () => {
         const t = performance.now();
-        await once();
-        ms.push(performance.now() - t);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - t0) / 1000;
-  ms.sort((a, b) => a - b);
-  const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]!;
-  return { name, c, n: ms.length, p50: at(0.5), p99: at(0.99), rps: ms.length / elapsed };
+        await variants[k]!.run();
+        ms[k]!.push(performance.now() - t);
+      }));
+      busy[k]! += performance.now() - t0;
+    }
+  }
+  return variants.map((v, k) => {
+    const sorted = ms[k]!.sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+    return { name: v.name, c, n: sorted.length, p50: at(0.5), p99: at(0.99), rps: (sorted.length / busy[k]!) * 1000 };
+  });
 }
 
 async function main(): Promise<void> {
@@ -66,7 +74,7 @@ async function main(): Promise<void> {
   const policy = await loadPolicy(cliPolicyDir());
   const koe = await startBenchPlatform(db, { policy });
   // The statement Koe sends for admin (no row condition), to tell the SQL's cost from the platform's.
-  const koeSql = feedbackStatsSql({ access: noPolicy(policy), em: db.orm.em.fork() } as unknown as KoeContext, {}, [FeedbackStatsDimension.WEEK, FeedbackStatsDimension.CHANNEL])!;
+  const koeSql = feedbackStatsSql({ access: noPolicy(policy), em: db.orm.em.fork() } as unknown as KoeContext, { selected: new Set(['key', 'count', 'avgRating', 'nps', 'suppressed']) }, [FeedbackStatsDimension.WEEK, FeedbackStatsDimension.CHANNEL])!;
   log(`Koe's statement: ${koeSql.sql}`);
   const pool = new pg.Pool({ connectionString: db.url, max: 20 });
   try {
@@ -99,10 +107,9 @@ async function main(): Promise<void> {
     for (const v of variants) for (let i = 0; i < 5; i++) await v.run();
     const results: Result[] = [];
     for (const c of levels) {
-      for (const v of variants) {
-        const r = await closedLoop(v.name, c, async () => void (await v.run()));
+      for (const r of await interleaved(variants, c)) {
         results.push(r);
-        log(`${v.name.padEnd(24)} c=${c} p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ${r.rps.toFixed(1)} req/s  n ${r.n}`);
+        log(`${r.name.padEnd(24)} c=${c} p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ${r.rps.toFixed(1)} req/s  n ${r.n}`);
       }
     }
     console.log('variant'.padEnd(26) + 'c'.padStart(3) + 'n'.padStart(7) + 'p50 ms'.padStart(9) + 'p99 ms'.padStart(9) + 'req/s'.padStart(8) + 'x raw p50'.padStart(11));

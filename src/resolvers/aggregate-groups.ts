@@ -3,6 +3,7 @@
  * (src/policies/aggregates) against the caller's minGroupSize, and the breakdowns inside a group
  * (by sentiment, by channel) suppressed the same way against the group's own count.
  */
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { BadUserInputError } from '../request/errors.js';
 import { suppressCells } from '../policies/index.js';
 
@@ -41,4 +42,23 @@ export function distinctDimensions<D extends string>(argument: string, dims: rea
   }
   if (seen.size > max) throw new BadUserInputError(argument, `at most ${max} dimensions`);
   return [...seen];
+}
+
+/**
+ * The fields the operation selects on its groups (fragments followed, `@skip`/`@include` ignored: a
+ * superset), so the statement computes only the metrics asked for.
+ */
+export function groupFieldsSelected(info: GraphQLResolveInfo): Set<string> {
+  const out = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined, inGroups: boolean): void => {
+    for (const sel of set?.selections ?? []) {
+      if (sel.kind === Kind.FIELD) {
+        if (inGroups) out.add(sel.name.value);
+        else if (sel.name.value === 'groups') walk(sel.selectionSet, true);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) walk(sel.selectionSet, inGroups);
+      else walk(info.fragments[sel.name.value]?.selectionSet, inGroups);
+    }
+  };
+  for (const node of info.fieldNodes) walk(node.selectionSet, false);
+  return out;
 }

@@ -1,7 +1,9 @@
-import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Info, Query, Resolver } from 'type-graphql';
 import type { KoeContext } from '../../request/context.js';
 import { FeedbackFilter } from '../../schema/inputs/feedback.input.js';
 import { FeedbackStats, FeedbackStatsDimension, StatsInterval } from '../../schema/types/stats.type.js';
+import { groupFieldsSelected } from '../aggregate-groups.js';
 import { feedbackStats } from './feedback-stats.js';
 
 @Resolver(() => FeedbackStats)
@@ -16,7 +18,8 @@ export class FeedbackStatsResolver {
     @Arg('filter', () => FeedbackFilter, { nullable: true }) filter: FeedbackFilter | null,
     @Arg('groupBy', () => [FeedbackStatsDimension], { nullable: true }) groupBy: FeedbackStatsDimension[] | null,
     @Arg('interval', () => StatsInterval, { nullable: true }) interval: StatsInterval | null,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<FeedbackStats> {
-    return feedbackStats(ctx, { filter, groupBy, interval });
+    return feedbackStats(ctx, { filter, groupBy, interval, selected: groupFieldsSelected(info) });
   }
 }

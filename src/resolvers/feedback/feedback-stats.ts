@@ -56,6 +56,14 @@ export interface FeedbackStatsArgs {
   filter?: FeedbackFilter | null;
   groupBy?: FeedbackStatsDimension[] | null;
   interval?: StatsInterval | null;
+  /** The group fields the operation selects; absent: all (every metric computed). */
+  selected?: ReadonlySet<string>;
+}
+
+/** Which metric columns the statement computes: only those the operation selects. */
+function metricsOf(selected: ReadonlySet<string> | undefined) {
+  const wants = (f: string) => !selected || selected.has(f);
+  return { rating: wants('avgRating') || wants('nps'), sentiment: wants('bySentiment'), channel: wants('byChannel') };
 }
 
 /** The dimensions in order: the interval first, then groupBy; one time bucket at most. */
@@ -78,15 +86,15 @@ export function feedbackStatsSql(ctx: KoeContext, args: FeedbackStatsArgs, dims:
   if (filtered === null) return null;
 
   const defs = dims.map((d) => FEEDBACK_DIMENSIONS[d]);
+  const metrics = metricsOf(args.selected);
   const select = [
     ...defs.map((d, i) => `${d.select ?? d.group} as k${i}`),
     'count(*)::int as n',
-    'count(f.rating)::int as rated',
-    'avg(f.rating)::float8 as avg',
-    'count(*) filter (where f.rating >= 9)::int as promoters',
-    'count(*) filter (where f.rating <= 6)::int as detractors',
-    ...SENTIMENTS.map((s) => (s ? `count(*) filter (where f.sentiment = '${s}')::int as "s_${s}"` : `count(*) filter (where f.sentiment is null)::int as "s_"`)),
-    ...CHANNELS.map((c) => `count(*) filter (where f.channel = '${c}')::int as "c_${c}"`),
+    ...(metrics.rating
+      ? ['count(f.rating)::int as rated', 'avg(f.rating)::float8 as avg', 'count(*) filter (where f.rating >= 9)::int as promoters', 'count(*) filter (where f.rating <= 6)::int as detractors']
+      : []),
+    ...(metrics.sentiment ? SENTIMENTS.map((s) => (s ? `count(*) filter (where f.sentiment = '${s}')::int as "s_${s}"` : `count(*) filter (where f.sentiment is null)::int as "s_"`)) : []),
+    ...(metrics.channel ? CHANNELS.map((c) => `count(*) filter (where f.channel = '${c}')::int as "c_${c}"`) : []),
   ];
   const parts: SqlPart[] = [{ sql: `select ${select.join(', ')} from feedback f`, params: [] }];
   if (defs.some((d) => d.from === 'customer')) {
@@ -118,6 +126,7 @@ export async function feedbackStats(ctx: KoeContext, args: FeedbackStatsArgs): P
   const min = ctx.access.minGroupSize;
   const rows = sql ? await runAggregate<StatsRow>(ctx.em, sql) : [];
   const groups = shapeGroups(rows, dims.length, min);
+  const metrics = metricsOf(args.selected);
   let aggregated = 0;
   const out = groups.map(({ row, keys, suppressed }) => {
     const key: FeedbackStatsKey = { period: null, channel: null, sentiment: null, status: null, teamId: null, tag: null, prefecture: null, segment: null };
@@ -125,19 +134,20 @@ export async function feedbackStats(ctx: KoeContext, args: FeedbackStatsArgs): P
     if (suppressed) return { key, suppressed, count: null, avgRating: null, nps: null, bySentiment: null, byChannel: null };
     aggregated += row.n;
     // A mean or score of fewer ratings than the minimum would single those ratings out.
-    const rated = row.rated >= min && row.rated > 0;
+    const rated = metrics.rating && row.rated >= min && row.rated > 0;
     return {
       key,
       suppressed,
       count: row.n,
       avgRating: rated ? row.avg : null,
       nps: rated ? (100 * (row.promoters - row.detractors)) / row.rated : null,
-      bySentiment: breakdown(SENTIMENTS.map((s) => [s, row[`s_${s ?? ''}`] as number] as const), min).map(({ value, ...c }) => ({ sentiment: value, ...c })),
-      byChannel: breakdown(CHANNELS.map((c) => [c, row[`c_${c}`] as number] as const), min).map(({ value, ...c }) => ({ channel: value, ...c })),
+      bySentiment: metrics.sentiment ? breakdown(SENTIMENTS.map((s) => [s, row[`s_${s ?? ''}`] as number] as const), min).map(({ value, ...c }) => ({ sentiment: value, ...c })) : null,
+      byChannel: metrics.channel ? breakdown(CHANNELS.map((c) => [c, row[`c_${c}`] as number] as const), min).map(({ value, ...c }) => ({ channel: value, ...c })) : null,
     };
   });
   // The audit event counts, per field read, the records behind the numbers shown.
-  const fields = new Set([...dims.map((d) => FEEDBACK_DIMENSIONS[d].reads.join('.')), ...METRICS.map(([, f]) => `Feedback.${f}`)]);
+  const read = METRICS.filter(([argument]) => (argument === 'avgRating' ? metrics.rating : argument === 'bySentiment' ? metrics.sentiment : metrics.channel));
+  const fields = new Set([...dims.map((d) => FEEDBACK_DIMENSIONS[d].reads.join('.')), ...read.map(([, f]) => `Feedback.${f}`)]);
   if (aggregated > 0) for (const f of fields) ctx.decisions.count(f, 'PLAIN', aggregated);
   return { groups: out, minGroupSize: min, suppressedGroups: groups.filter((g) => g.suppressed).length };
 }
