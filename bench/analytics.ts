@@ -94,6 +94,7 @@ async function main(): Promise<void> {
     const variants = [
       { name: 'raw pg GROUP BY', run: raw },
       { name: 'raw pg, Koe\'s statement', run: async () => void (await pool.query(koeSql.sql)) },
+      { name: 'ORM execute, Koe\'s stmt', run: async () => void (await db.orm.em.fork().getConnection().execute(koeSql.sql, [], 'all')) },
       { name: 'subgraph, admin, no-op', run: await post(koe.subgraphUrls.feedback, 'p-admin', FLOOR) },
       { name: 'subgraph, admin', run: await post(koe.subgraphUrls.feedback, 'p-admin') },
       { name: 'gateway, admin', run: await post(koe.gatewayUrl, 'p-admin') },

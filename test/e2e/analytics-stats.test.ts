@@ -100,6 +100,20 @@ describe('feedbackStats for admin (minGroupSize 1)', () => {
   });
 });
 
+describe('feedbackStats computes what the operation asks for', () => {
+  it('leaves out the metrics not selected, from the statement and from the audit event', async () => {
+    const requestId = `stats-${randomUUID()}`;
+    koe.resetQueries();
+    const query = 'query Counts { feedbackStats(groupBy: [STATUS]) { groups { key { status } count } } }';
+    const res = await postGraphQL(koe.platform.subgraphUrls.feedback, { query }, { authorization: `Bearer ${await koe.token('p-admin')}`, 'x-request-id': requestId });
+    expect(stats(res.json, 'feedbackStats').groups.length).toBeGreaterThan(0);
+    const [statement] = dataQueries(koe.queries).filter((q) => /\bfrom feedback f\b/.test(q));
+    expect(statement).not.toMatch(/avg\(|f\.sentiment =|f\.channel =/);
+    const [event] = (await koe.orm.em.fork().find(AuditEventEntity, { requestId })).filter((e) => e.action === 'query');
+    expect(event!.fields.map((f) => f.field)).toEqual(['Feedback.status']);
+  });
+});
+
 describe('row conditions bind aggregates', () => {
   it('marketing counts only customers who consent to marketing now', async () => {
     const want = (await one(`select count(*)::int as n from customer c where exists (select 1 from consent k where k.customer_id = c.id and k.purpose = 'marketing' and k.withdrawn_at is null)`)).n;
