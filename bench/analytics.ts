@@ -12,7 +12,7 @@ import 'reflect-metadata';
 import pg from 'pg';
 import { issueToken } from '../src/auth/jwt.js';
 import { cliPolicyDir } from '../src/cli/runtime.js';
-import { loadPolicy } from '../src/server/policy.js';
+import { accessFromPolicy, loadPolicy } from '../src/server/policy.js';
 import type { KoeContext } from '../src/request/context.js';
 import { feedbackStatsSql } from '../src/resolvers/feedback/feedback-stats.js';
 import { FeedbackStatsDimension } from '../src/schema/types/stats.type.js';
@@ -76,6 +76,10 @@ async function main(): Promise<void> {
   // The statement Koe sends for admin (no row condition), to tell the SQL's cost from the platform's.
   const koeSql = feedbackStatsSql({ access: noPolicy(policy), em: db.orm.em.fork() } as unknown as KoeContext, { selected: new Set(['key', 'count', 'avgRating', 'nps', 'suppressed']) }, [FeedbackStatsDimension.WEEK, FeedbackStatsDimension.CHANNEL])!;
   log(`Koe's statement: ${koeSql.sql}`);
+  // And with admin's own row condition (its default purpose's use restrictions), as the server sends it.
+  const admin = accessFromPolicy(policy)({ id: 'p-admin', displayName: 'admin', roles: ['admin'], teamId: null, attributes: {} }, null);
+  const adminSql = feedbackStatsSql({ access: admin, em: db.orm.em.fork() } as unknown as KoeContext, { selected: new Set(['key', 'count', 'avgRating', 'nps']) }, [FeedbackStatsDimension.WEEK, FeedbackStatsDimension.CHANNEL])!;
+  log(`admin's statement: ${adminSql.sql} ${JSON.stringify(adminSql.params)}`);
   const pool = new pg.Pool({ connectionString: db.url, max: 20 });
   try {
     type Groups = Array<{ key: { period: string; channel: string }; count: number | null }>;
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
     const variants = [
       { name: 'raw pg GROUP BY', run: raw },
       { name: 'raw pg, Koe\'s statement', run: async () => void (await pool.query(koeSql.sql)) },
-      { name: 'ORM execute, Koe\'s stmt', run: async () => void (await db.orm.em.fork().getConnection().execute(koeSql.sql, [], 'all')) },
+      { name: 'ORM execute, admin stmt', run: async () => void (await db.orm.em.fork().getConnection().execute(adminSql.sql, [...adminSql.params], 'all')) },
       { name: 'subgraph, admin, no-op', run: await post(koe.subgraphUrls.feedback, 'p-admin', FLOOR) },
       { name: 'subgraph, admin', run: await post(koe.subgraphUrls.feedback, 'p-admin') },
       { name: 'gateway, admin', run: await post(koe.gatewayUrl, 'p-admin') },
