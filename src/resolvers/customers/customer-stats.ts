@@ -76,6 +76,6 @@ export async function customerStats(ctx: KoeContext, args: CustomerStatsArgs): P
     if (!suppressed) aggregated += row.n;
     return { key, suppressed, count: suppressed ? null : row.n };
   });
-  if (aggregated > 0) for (const d of dims) ctx.decisions.count(CUSTOMER_DIMENSIONS[d].reads.join('.'), 'PLAIN', aggregated);
+  if (aggregated > 0) for (const d of dims) ctx.decisions.count(CUSTOMER_DIMENSIONS[d].reads.join('.'), 'AGGREGATED', aggregated);
   return { groups: out, minGroupSize: min, suppressedGroups: groups.filter((g) => g.suppressed).length };
 }

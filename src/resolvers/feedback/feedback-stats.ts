@@ -145,9 +145,10 @@ export async function feedbackStats(ctx: KoeContext, args: FeedbackStatsArgs): P
       byChannel: metrics.channel ? breakdown(CHANNELS.map((c) => [c, row[`c_${c}`] as number] as const), min).map(({ value, ...c }) => ({ channel: value, ...c })) : null,
     };
   });
-  // The audit event counts, per field read, the records behind the numbers shown.
+  // The audit event counts, per field read, the records behind the numbers shown: AGGREGATED, not
+  // PLAIN, so the PLAIN-read rate limit, alerts and incident reports never take them for records read.
   const read = METRICS.filter(([argument]) => (argument === 'avgRating' ? metrics.rating : argument === 'bySentiment' ? metrics.sentiment : metrics.channel));
   const fields = new Set([...dims.map((d) => FEEDBACK_DIMENSIONS[d].reads.join('.')), ...read.map(([, f]) => `Feedback.${f}`)]);
-  if (aggregated > 0) for (const f of fields) ctx.decisions.count(f, 'PLAIN', aggregated);
+  if (aggregated > 0) for (const f of fields) ctx.decisions.count(f, 'AGGREGATED', aggregated);
   return { groups: out, minGroupSize: min, suppressedGroups: groups.filter((g) => g.suppressed).length };
 }
