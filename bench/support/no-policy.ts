@@ -10,6 +10,8 @@ export const noPolicy = (policy: PolicySet): RequestAccess => ({
   rowWhere: () => ({}),
   virtualsTested: () => [],
   assertCanFilter: () => {},
+  assertCanGroup: () => {},
+  minGroupSize: 1,
   assertCanMutate: () => {},
   canUpdate: () => true,
   liftingPurpose: () => null,

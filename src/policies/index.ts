@@ -18,6 +18,8 @@ export { isDeclaredPurpose, liftingPurpose, otherPurposeAbilities } from './purp
 export { loadPolicySet, policyVersion } from './load/load-policy-set.js';
 export { parseDuration } from './load/audit-policy.js';
 
+export { DEFAULT_MIN_GROUP_SIZE, minGroupSizeOf, suppressCells, type Cell } from './aggregates/suppression.js';
+
 export { abilityFor } from './ability/ability-for.js';
 export { KoeAbility, type FieldDecision, type FieldPlan } from './ability/koe-ability.js';
 export type { RowFilter } from './ability/row-filter.js';

@@ -82,6 +82,11 @@ export interface RoleDef {
    * privileged role: a role that includes admin's rules is as dangerous as admin).
    */
   readonly privileged: boolean;
+  /**
+   * Aggregates show no group of fewer records than this (`minGroupSize:`; default
+   * DEFAULT_MIN_GROUP_SIZE, so a role nobody thought about gets the cautious answer).
+   */
+  readonly minGroupSize: number;
   readonly source: SourceLoc;
   /** Own rules and, before them, those of every inherited role (once each). */
   readonly rules: readonly CompiledRule[];

@@ -2,7 +2,7 @@
  * What resolvers ask of the policy for one request. Resolvers depend on this interface only, so
  * the rules of who sees what stay in `src/policies` and are applied the same way on every path.
  */
-import type { FieldDecision, PolicySet } from '../policies/index.js';
+import type { FieldDecision, MaskerName, PolicySet } from '../policies/index.js';
 
 export type GuardedType = 'Customer' | 'Purchase' | 'Consent' | 'Feedback' | 'AuditEvent' | 'Principal' | 'ProvisionRecord' | 'GrantRequest' | 'PolicyMatrix' | 'KeyStatus' | 'LifecycleDryRun';
 
@@ -25,6 +25,14 @@ export interface RequestAccess {
   virtualsTested(type: GuardedType): readonly string[];
   /** Refuses a filter, order or search on a field the caller cannot read in PLAIN (FORBIDDEN). */
   assertCanFilter(type: GuardedType, field: string, argument: string): void;
+  /**
+   * Refuses grouping an aggregate by a field (FORBIDDEN naming `argument`) unless the caller reads
+   * it PLAIN on every row it sees, or, for a group derived from the field, MASKED by one of
+   * `derivedFrom` (the maskers whose output yields the group) or better.
+   */
+  assertCanGroup(type: GuardedType, field: string, argument: string, derivedFrom?: readonly MaskerName[]): void;
+  /** Aggregates hide groups of fewer records than this (the roles' smallest `minGroupSize`). */
+  readonly minGroupSize: number;
   /** Refuses a mutation the caller's roles do not allow (FORBIDDEN). */
   assertCanMutate(mutation: string): void;
   /** PLAIN, MASKED (with its masker) or DENIED for one `@pii` field of one record. */

@@ -5,10 +5,11 @@
 export class DecisionCounter {
   private readonly counts = new Map<string, Map<string, number>>();
 
-  count(field: string, decision: string): void {
+  /** `by`: an aggregate counts the records it summed over in one call. */
+  count(field: string, decision: string, by = 1): void {
     let byDecision = this.counts.get(field);
     if (!byDecision) this.counts.set(field, (byDecision = new Map()));
-    byDecision.set(decision, (byDecision.get(decision) ?? 0) + 1);
+    byDecision.set(decision, (byDecision.get(decision) ?? 0) + by);
   }
 
   entries(): Array<{ field: string; decision: string; count: number }> {

@@ -3,7 +3,7 @@
  * (a condition that cannot be pushed down means no rows, never all rows); filters, orders and
  * mutations are refused with FORBIDDEN unless the policy allows them.
  */
-import { condToMikroOrmWhere, liftingPurpose, otherPurposeAbilities, PushDownError, type FieldDecision, type KoeAbility, type PolicySet, type PrincipalInput } from '../policies/index.js';
+import { condToMikroOrmWhere, liftingPurpose, minGroupSizeOf, type MaskerName, otherPurposeAbilities, PushDownError, type FieldDecision, type KoeAbility, type PolicySet, type PrincipalInput } from '../policies/index.js';
 import { VIRTUAL_TRANSLATORS, virtualsTested } from '../data/virtual-translators.js';
 import { ForbiddenError } from '../request/errors.js';
 import { purposeHint, type GuardedType, type RequestAccess } from '../request/access.js';
@@ -39,6 +39,7 @@ export interface AccessRequest {
 
 export class PolicyAccess implements RequestAccess {
   readonly policyVersion: string;
+  readonly minGroupSize: number;
 
   constructor(
     readonly ability: KoeAbility,
@@ -46,6 +47,7 @@ export class PolicyAccess implements RequestAccess {
     private readonly request: AccessRequest | null = null,
   ) {
     this.policyVersion = policy.version;
+    this.minGroupSize = minGroupSizeOf(policy.roles, ability.roles);
   }
 
   private others: ReadonlyArray<readonly [string, KoeAbility]> | null = null;
@@ -81,6 +83,17 @@ export class PolicyAccess implements RequestAccess {
         ...(purpose ? { requiredPurpose: purpose } : {}),
       });
     }
+  }
+
+  assertCanGroup(type: GuardedType, field: string, argument: string, derivedFrom?: readonly MaskerName[]): void {
+    const can = (a: KoeAbility) => (derivedFrom ? a.yieldsAtLeast(type, field, derivedFrom) : a.canFilterOrSort(type, field));
+    if (can(this.ability)) return;
+    const purpose = this.lifting(can);
+    const needs = derivedFrom ? `PLAIN or MASKED by ${derivedFrom.join(' or ')}` : 'PLAIN';
+    throw new ForbiddenError(`Grouping by ${argument} reads ${type}.${field}, which needs ${needs} read access to it${purposeHint(purpose)}`, {
+      argument,
+      ...(purpose ? { requiredPurpose: purpose } : {}),
+    });
   }
 
   assertCanMutate(mutation: string): void {

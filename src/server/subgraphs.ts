@@ -18,6 +18,8 @@ import type { SubgraphName } from '../request/context.js';
 import { ConsentMutationResolver } from '../resolvers/customers/consent.mutation.js';
 import { CustomerMutationResolver } from '../resolvers/customers/customer.mutation.js';
 import { CustomerResolver, customerReference } from '../resolvers/customers/customer.resolver.js';
+import { CustomerStatsResolver } from '../resolvers/customers/customer-stats.resolver.js';
+import { FeedbackStatsResolver } from '../resolvers/feedback/feedback-stats.resolver.js';
 import { CustomerFeedbackResolver } from '../resolvers/feedback/customer-feedback.resolver.js';
 import { FeedbackMutationResolver } from '../resolvers/feedback/feedback.mutation.js';
 import { FeedbackResolver, feedbackReference } from '../resolvers/feedback/feedback.resolver.js';
@@ -28,8 +30,8 @@ import { buildSubgraph, type SubgraphDefinition } from '../schema/build-subgraph
 import { Principal } from '../schema/types/principal.type.js';
 
 export const SUBGRAPHS: Record<SubgraphName, SubgraphDefinition> = {
-  customers: { resolvers: [CustomerResolver, CustomerMutationResolver, ConsentMutationResolver], references: customerReference },
-  feedback: { resolvers: [FeedbackResolver, FeedbackMutationResolver, CustomerFeedbackResolver], references: feedbackReference },
+  customers: { resolvers: [CustomerResolver, CustomerMutationResolver, ConsentMutationResolver, CustomerStatsResolver], references: customerReference },
+  feedback: { resolvers: [FeedbackResolver, FeedbackMutationResolver, CustomerFeedbackResolver, FeedbackStatsResolver], references: feedbackReference },
   audit: { resolvers: [AuditEventResolver, MeResolver, PrincipalResolver, PrincipalMutationResolver, GrantRequestResolver, SubjectRequestResolver, ProvisionResolver, UseRestrictionResolver, IncidentResolver, PolicyMatrixResolver, KeyLifecycleResolver, ApiKeyResolver, AccessReviewResolver, AuditVerificationResolver], references: {}, orphanedTypes: [Principal] },
 };
 

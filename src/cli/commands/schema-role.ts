@@ -39,6 +39,14 @@ function disclosuresCut(set: PolicySet, role: string, queryName: string, schema:
     .map(([query]) => `${queryName}.${query}`);
 }
 
+/** Root queries aggregating a governed type (their result types are ungoverned plumbing): they go with the type. */
+const AGGREGATES: Readonly<Record<string, string>> = { feedbackStats: 'Feedback', customerStats: 'Customer' };
+
+function aggregatesCut(unreadable: readonly string[], queryName: string, schema: GraphQLSchema): string[] {
+  const present = Object.keys(schema.getQueryType()?.getFields() ?? {});
+  return Object.entries(AGGREGATES).filter(([query, type]) => present.includes(query) && unreadable.includes(type)).map(([query]) => `${queryName}.${query}`);
+}
+
 /** What to leave out: type names, and fields as `Type.field`. */
 interface Cut {
   readonly types: Set<string>;
@@ -67,7 +75,7 @@ export function roleSchemaSdl(fullSdl: string, set: PolicySet, role: string): st
   const payloads = new Set(callable.map((f) => getNamedType(f.type).name));
   const queryName = schema.getQueryType()!.name;
   const readSide = cascade(schema, governed, { types: new Set(unreadable), fields: new Set(fieldCut) });
-  const queryCut = [...[...readSide.fields].filter((f) => f.startsWith(`${queryName}.`)), ...disclosuresCut(set, role, queryName, schema)];
+  const queryCut = [...[...readSide.fields].filter((f) => f.startsWith(`${queryName}.`)), ...disclosuresCut(set, role, queryName, schema), ...aggregatesCut(unreadable, queryName, schema)];
   const cut = cascade(schema, governed, { types: new Set(unreadable.filter((t) => !payloads.has(t))), fields: new Set([...fieldCut, ...queryCut]) });
   if (cut.types.has(queryName)) throw new Error(`role "${role}" can read nothing at all, not even ${queryName}.me: no schema to print`);
 

@@ -112,6 +112,24 @@ export class KoeAbility {
     return grants.rows.length > 0 && grants.rows.every((m) => plainKeys.has(m.condKey));
   }
 
+  /**
+   * Whether every row the caller can see decides `type.field` as PLAIN or MASKED by one of
+   * `maskers`: what a group derived from the field (an age band from the birth year) needs. Each
+   * condition that shows a row must also grant the field, and every masked grant must use one of
+   * those maskers, so no visible row falls to DENIED or to a coarser masker.
+   */
+  yieldsAtLeast(type: string, field: string, maskers: readonly MaskerName[]): boolean {
+    const plan = this.fieldPlan(type, field);
+    if (plan.kind === 'static') return plan.decision === 'PLAIN' || (plan.decision === 'MASKED' && maskers.includes(plan.masker!));
+    const grants = this.grants(type, field);
+    const granting = new Set([...grants.plain, ...grants.masked].map((m) => m.condKey));
+    const maskedOk = grants.masked.every((m) => {
+      const spec = m.rule.masks[field];
+      return spec !== undefined && maskers.includes(spec.masker);
+    });
+    return grants.rows.length > 0 && maskedOk && grants.rows.every((m) => granting.has(m.condKey));
+  }
+
   /** Every `@pii` field of the catalog with its decision for this principal (the `me` query). */
   decisions(catalog: SchemaCatalog = this.catalog): Array<{ field: string; decision: Decision | 'CONDITIONAL' }> {
     return piiFields(catalog).map(({ type, field }) => {

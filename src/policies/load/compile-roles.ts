@@ -4,6 +4,7 @@
  */
 import type { SchemaCatalog } from '../catalog.js';
 import type { Problem } from '../errors.js';
+import { DEFAULT_MIN_GROUP_SIZE } from '../aggregates/suppression.js';
 import type { CompiledRule, MaskerAliasDef, RoleDef } from '../model.js';
 import { suggest } from '../suggest.js';
 import { compileRule } from './compile-rule.js';
@@ -44,7 +45,7 @@ export function compileRoles(raw: ReadonlyMap<string, RawRole>, ctx: RolesContex
     const def: RoleDef = {
       name: role.name, description: role.body.description, department: role.body.department,
       inherits: role.body.inherits ?? [], readOnly: role.body.readOnly ?? false, defaultPurpose: role.body.defaultPurpose ?? null, privileged: inheritsPrivilege(role.name, raw),
-      source: role.source, rules,
+      minGroupSize: role.body.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE, source: role.source, rules,
     };
     if (def.defaultPurpose !== null && !ctx.purposes.has(def.defaultPurpose)) {
       problems.push({

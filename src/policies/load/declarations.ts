@@ -20,6 +20,7 @@ export interface RawRole {
     readOnly?: boolean;
     defaultPurpose?: string;
     privileged?: boolean;
+    minGroupSize?: number;
     rules: RawRule[];
   };
 }

@@ -36,6 +36,8 @@ const role = {
     defaultPurpose: { type: 'string', minLength: 1 },
     // Granting it needs a second admin's approval (src/auth/grant-request.ts).
     privileged: { type: 'boolean' },
+    // Aggregates (feedbackStats, customerStats) suppress groups smaller than this (src/policies/aggregates).
+    minGroupSize: { type: 'integer', minimum: 1, maximum: 1000 },
     rules: { type: 'array', items: rule },
   },
 };

@@ -4,7 +4,8 @@ import { leanFind, type Lean } from '../../data/lean-rows.js';
 import { CustomerOrderField, OrderDirection } from '../../schema/enums.js';
 import { BadUserInputError } from '../../request/errors.js';
 import type { CustomerFilter, CustomerOrder } from '../../schema/inputs/customer.input.js';
-import { withRows } from '../../request/access.js';
+import { withRows, type RequestAccess } from '../../request/access.js';
+import type { FieldCrypto } from '../../data/encryption/index.js';
 import { afterCursor, pageSize, toPage, type ListContext, type Page } from '../pagination.js';
 import type { SortValue } from '../../request/cursors.js';
 
@@ -47,20 +48,26 @@ export async function listCustomers(ctx: ListContext, args: CustomerListArgs): P
     throw new BadUserInputError('orderBy', `${field} is stored encrypted and cannot be ordered; order by CREATED_AT or PREFECTURE, or filter by exact ${field}`);
   }
 
-  const conditions: object[] = [];
-  for (const name of FILTER_FIELDS) {
-    const value = args.filter?.[name];
-    if (value === undefined || value === null) continue;
-    access.assertCanFilter('Customer', name, `filter.${name}`);
-    const blind = BLIND[name];
-    conditions.push(blind ? { [blind.column]: crypto.blind(blind.kind, value) } : { [name]: value });
-  }
+  const conditions = customerConditions(access, crypto, args.filter);
   const filtered = withRows(access, 'Customer', conditions.length ? { $and: conditions } : {});
   if (filtered === null) return toPage([], size, () => null, async () => 0, list);
   const where = cursor ? { $and: [filtered, afterCursor(field, desc, cursor)] } : filtered;
   const dir = desc ? 'desc nulls last' : 'asc nulls last';
   const rows = await leanFind(em, touched, CustomerEntity, where, { orderBy: [{ [field]: dir }, { id: desc ? 'desc' : 'asc' }], limit: size + 1, formulas: access.virtualsTested('Customer') });
   return toPage(rows, size, (c) => sortValue(c[field]), () => em.count(CustomerEntity, filtered), list);
+}
+
+/** The filter as MikroORM conditions, each field checked against the policy (shared with `customerStats`). */
+export function customerConditions(access: RequestAccess, crypto: FieldCrypto, filter: CustomerFilter | null | undefined): object[] {
+  const conditions: object[] = [];
+  for (const name of FILTER_FIELDS) {
+    const value = filter?.[name];
+    if (value === undefined || value === null) continue;
+    access.assertCanFilter('Customer', name, `filter.${name}`);
+    const blind = BLIND[name];
+    conditions.push(blind ? { [blind.column]: crypto.blind(blind.kind, value) } : { [name]: value });
+  }
+  return conditions;
 }
 
 function sortValue(v: string | Date | null): SortValue {

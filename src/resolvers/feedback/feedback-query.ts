@@ -23,7 +23,8 @@ export interface FeedbackListArgs {
   after?: string | null;
 }
 
-function conditionsOf(access: RequestAccess, f: FeedbackFilter | null | undefined): object[] {
+/** The filter as MikroORM conditions, each field checked against the policy (shared with `feedbackStats`). */
+export function conditionsOf(access: RequestAccess, f: FeedbackFilter | null | undefined): object[] {
   if (!f) return [];
   const out: object[] = [];
   const exact = { channel: f.channel, status: f.status, sentiment: f.sentiment, teamId: f.teamId };

@@ -1,0 +1,81 @@
+/**
+ * `customerStats`: one GROUP BY statement over the customers the caller may see, each dimension
+ * checked against the policy first (FORBIDDEN naming the argument), groups suppressed against the
+ * caller's minGroupSize. Consented purposes are read through the caller's own Consent row filter,
+ * so marketing, which sees only marketing consents, can group by no other purpose.
+ */
+import { ConsentEntity, CustomerEntity } from '../../data/entities/index.js';
+import { withRows, type GuardedType } from '../../request/access.js';
+import type { KoeContext } from '../../request/context.js';
+import { BadUserInputError } from '../../request/errors.js';
+import type { CustomerFilter } from '../../schema/inputs/customer.input.js';
+import { CustomerStatsDimension, type CustomerStats, type CustomerStatsKey } from '../../schema/types/stats.type.js';
+import { distinctDimensions, shapeGroups } from '../aggregate-groups.js';
+import { joinParts, rowCondition, runAggregate, type SqlPart } from '../aggregate-sql.js';
+import { customerConditions } from './customer-query.js';
+
+interface Dimension {
+  readonly group: string;
+  readonly key: keyof CustomerStatsKey;
+  readonly reads: readonly [GuardedType, string];
+}
+
+const CUSTOMER_DIMENSIONS: Readonly<Record<CustomerStatsDimension, Dimension>> = {
+  PREFECTURE: { group: 'c.prefecture', key: 'prefecture', reads: ['Customer', 'prefecture'] },
+  SEGMENT: { group: 'c.segment', key: 'segment', reads: ['Customer', 'segment'] },
+  TEAM: { group: 'c.team_id', key: 'teamId', reads: ['Customer', 'teamId'] },
+  AGE_BAND: { group: 'null', key: 'ageBand', reads: ['Customer', 'birthDate'] },
+  CONSENTED_PURPOSE: { group: 'k.purpose', key: 'consentedPurpose', reads: ['Consent', 'purpose'] },
+};
+
+export interface CustomerStatsArgs {
+  filter?: CustomerFilter | null;
+  groupBy?: CustomerStatsDimension[] | null;
+}
+
+export function customerStatsSql(ctx: KoeContext, args: CustomerStatsArgs, dims: readonly CustomerStatsDimension[]): SqlPart | null {
+  const { access, em } = ctx;
+  for (const d of dims) {
+    const [type, field] = CUSTOMER_DIMENSIONS[d].reads;
+    // An age band is derived from the birth date: it needs the year the `year` masker shows, or better.
+    access.assertCanGroup(type, field, `groupBy: ${d}`, d === CustomerStatsDimension.AGE_BAND ? ['year'] : undefined);
+  }
+  if (dims.includes(CustomerStatsDimension.AGE_BAND)) {
+    throw new BadUserInputError('groupBy: AGE_BAND', 'not available yet: the birth date is stored encrypted and has no derived age column to group by (docs/analytics.md)');
+  }
+  const filtered = withRows(access, 'Customer', ((c) => (c.length ? { $and: c } : {}))(customerConditions(access, ctx.crypto, args.filter)));
+  if (filtered === null) return null;
+  const defs = dims.map((d) => CUSTOMER_DIMENSIONS[d]);
+  const select = [...defs.map((d, i) => `${d.group} as k${i}`), 'count(*)::int as n'];
+  const parts: SqlPart[] = [{ sql: `select ${select.join(', ')} from customer c`, params: [] }];
+  if (dims.includes(CustomerStatsDimension.CONSENTED_PURPOSE)) {
+    const visible = rowCondition(em, ConsentEntity, 'k', access.rowWhere('Consent'));
+    parts.push({
+      sql: `left join lateral (select k.purpose from consent k where k.customer_id = c.id and k.withdrawn_at is null and ${visible.sql}) k on true`,
+      params: visible.params,
+    });
+  }
+  const where = rowCondition(em, CustomerEntity, 'c', filtered);
+  if (where.sql !== 'true') parts.push({ sql: `where ${where.sql}`, params: where.params });
+  if (defs.length) {
+    parts.push({ sql: `group by ${defs.map((d) => d.group).join(', ')}`, params: [] });
+    parts.push({ sql: `order by ${defs.map((_, i) => `k${i}`).join(', ')}`, params: [] });
+  } else parts.push({ sql: 'having count(*) > 0', params: [] });
+  return joinParts(parts, ' ');
+}
+
+export async function customerStats(ctx: KoeContext, args: CustomerStatsArgs): Promise<CustomerStats> {
+  const dims = distinctDimensions('groupBy', args.groupBy ?? [], 4);
+  const sql = customerStatsSql(ctx, args, dims);
+  const min = ctx.access.minGroupSize;
+  const groups = shapeGroups(sql ? await runAggregate<{ n: number }>(ctx.em, sql) : [], dims.length, min);
+  let aggregated = 0;
+  const out = groups.map(({ row, keys, suppressed }) => {
+    const key: CustomerStatsKey = { prefecture: null, segment: null, teamId: null, ageBand: null, consentedPurpose: null };
+    dims.forEach((d, i) => Object.assign(key, { [CUSTOMER_DIMENSIONS[d].key]: keys[i] }));
+    if (!suppressed) aggregated += row.n;
+    return { key, suppressed, count: suppressed ? null : row.n };
+  });
+  if (aggregated > 0) for (const d of dims) ctx.decisions.count(CUSTOMER_DIMENSIONS[d].reads.join('.'), 'AGGREGATED', aggregated);
+  return { groups: out, minGroupSize: min, suppressedGroups: groups.filter((g) => g.suppressed).length };
+}
