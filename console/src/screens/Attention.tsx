@@ -50,12 +50,12 @@ function probesFor(screens: readonly Screen[]): Probe[] {
       return auditEvents.totalCount > 0 ? [{ key: 'alerts', text: 'attnAlerts', vars: { count: String(auditEvents.totalCount) }, screen: 'audit' }] : [];
     });
     probes.push(async () => {
-      // A verification run from the console or the CLI is an audit event `audit.verify`; the newest one counts.
-      const { auditEvents } = await gql<{ auditEvents: { edges: Array<{ node: { outcome: string } }> } }>(
-        'query ConsoleLastVerification { auditEvents(first: 1, filter: { action: "audit.verify" }) { edges { node { outcome } } } }',
+      // The newest verification run (the Audit screen's "verify now"; newest first) decides.
+      const { auditVerifications } = await gql<{ auditVerifications: { edges: Array<{ node: { status: string } }> } }>(
+        'query ConsoleLastVerification { auditVerifications(first: 1) { edges { node { status } } } }',
       );
-      const last = auditEvents.edges[0]?.node.outcome;
-      return last !== undefined && last !== 'ok' ? [{ key: 'verify', text: 'attnVerify', vars: {}, screen: 'audit' }] : [];
+      const last = auditVerifications.edges[0]?.node.status;
+      return last !== undefined && last !== 'OK' && last !== 'RUNNING' ? [{ key: 'verify', text: 'attnVerify', vars: {}, screen: 'audit' }] : [];
     });
   }
   if (screens.includes('access')) {
