@@ -1,7 +1,7 @@
 /**
- * Role inheritance as the loader compiles and refuses it, at the edges found by a StrykerJS run
- * (issue 20): shared ancestors, cycles reached from outside, several cycles at once, and whose
- * rule a read-only role's error message blames.
+ * The loader at the edges found by a StrykerJS run (issue 20): role inheritance (shared ancestors,
+ * cycles reached from outside, several cycles at once, whose rule a read-only role's error message
+ * blames) and where a section declared twice is reported.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,11 +14,23 @@ import { contractCatalog } from '../fixtures/catalog.fixture.js';
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function rolesDir(roles: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'koe-policy-roles-'));
+function policyDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'koe-policy-edges-'));
   dirs.push(dir);
-  writeFileSync(join(dir, 'roles.policy.yaml'), `roles:\n${roles}`);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
+}
+
+const rolesDir = (roles: string) => policyDir({ 'roles.policy.yaml': `roles:\n${roles}` });
+
+function loadError(dir: string): string {
+  try {
+    loadPolicySet(dir, contractCatalog);
+  } catch (e) {
+    expect(e).toBeInstanceOf(PolicyError);
+    return (e as Error).message;
+  }
+  throw new Error('expected the policy set to be refused');
 }
 
 /** A role with no rules: `role('c', 'inherits: [a, b]')`. */
@@ -79,6 +91,17 @@ describe('read-only roles', () => {
   it('names the parent a write rule is inherited from', () => {
     const [message] = problems(`  writer:\n    description: d\n    department: IT\n${write}  viewer:\n    description: d\n    department: IT\n    readOnly: true\n    inherits: [writer]\n    rules: []\n`);
     expect(message).toMatch(/^read-only role "viewer" has a update rule on Feedback \(inherited from "writer"\) at .*roles\.policy\.yaml:6: remove/);
+  });
+});
+
+describe('a section declared twice', () => {
+  // The second declaration is not the first key of its file, so only its own position points at it.
+  it.each([
+    ['rotation', 'rotation: { maxAgeDays: 30 }\n', 'grantApproval: { expiresAfter: 72h }\nrotation: { maxAgeDays: 60 }\n'],
+    ['grantApproval', 'grantApproval: { expiresAfter: 72h }\n', 'rotation: { maxAgeDays: 60 }\ngrantApproval: { expiresAfter: 3d }\n'],
+  ])('reports the second "%s:" at its own line', (section, first, second) => {
+    const message = loadError(policyDir({ 'a.policy.yaml': first, 'b.policy.yaml': second, ...{ 'roles.policy.yaml': `roles:\n${role('agent')}` } }));
+    expect(message).toMatch(new RegExp(`b\\.policy\\.yaml:2:1: "${section}:" is declared twice \\(first in .*a\\.policy\\.yaml\\): keep one`));
   });
 });
 
