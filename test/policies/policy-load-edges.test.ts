@@ -99,9 +99,31 @@ describe('a section declared twice', () => {
   it.each([
     ['rotation', 'rotation: { maxAgeDays: 30 }\n', 'grantApproval: { expiresAfter: 72h }\nrotation: { maxAgeDays: 60 }\n'],
     ['grantApproval', 'grantApproval: { expiresAfter: 72h }\n', 'rotation: { maxAgeDays: 60 }\ngrantApproval: { expiresAfter: 3d }\n'],
+    ['lifecycle', 'lifecycle: { feedback: { keep: P3Y } }\n', 'rotation: { maxAgeDays: 60 }\nlifecycle: { feedback: { keep: P1Y } }\n'],
   ])('reports the second "%s:" at its own line', (section, first, second) => {
     const message = loadError(policyDir({ 'a.policy.yaml': first, 'b.policy.yaml': second, ...{ 'roles.policy.yaml': `roles:\n${role('agent')}` } }));
     expect(message).toMatch(new RegExp(`b\\.policy\\.yaml:2:1: "${section}:" is declared twice \\(first in .*a\\.policy\\.yaml\\): keep one`));
+  });
+});
+
+describe('where other problems point', () => {
+  it('points at the zero period itself', () => {
+    const message = loadError(policyDir({ 'roles.policy.yaml': `roles:\n${role('agent')}`, 'lifecycle.policy.yaml': 'lifecycle:\n  feedback:\n    keep: P0D\n' }));
+    expect(message).toMatch(/lifecycle\.policy\.yaml:3:11: "lifecycle\.feedback\.keep" must be a period longer than zero/);
+  });
+
+  it('points at the name of a field a recipient cannot be given', () => {
+    const message = loadError(policyDir({
+      'roles.policy.yaml': `roles:\n${role('agent')}`,
+      'purposes.policy.yaml': 'purposes:\n  analytics:\n    description: { ja: 分析, en: Analytics }\n    legalBasis: notified\n',
+      'recipients.policy.yaml': 'recipients:\n  lab:\n    name: Lab\n    address: Tokyo\n    country: JP\n    purpose: analytics\n    fields:\n      Feedback.bdy: freeText\n',
+    }));
+    expect(message).toMatch(/recipients\.policy\.yaml:8:7: recipient "lab": unknown field "Feedback\.bdy"/);
+  });
+
+  it('points an empty directory\'s problem at the directory', () => {
+    const dir = policyDir({});
+    expect(loadError(dir)).toContain(`${dir}:1:1: no *.policy.yaml files in this directory`);
   });
 });
 
