@@ -99,6 +99,7 @@ describe('a section declared twice', () => {
   it.each([
     ['rotation', 'rotation: { maxAgeDays: 30 }\n', 'grantApproval: { expiresAfter: 72h }\nrotation: { maxAgeDays: 60 }\n'],
     ['grantApproval', 'grantApproval: { expiresAfter: 72h }\n', 'rotation: { maxAgeDays: 60 }\ngrantApproval: { expiresAfter: 3d }\n'],
+    ['retention', 'retention: { default: 90d }\n', 'rotation: { maxAgeDays: 60 }\nretention: { default: 30d }\n'],
     ['lifecycle', 'lifecycle: { feedback: { keep: P3Y } }\n', 'rotation: { maxAgeDays: 60 }\nlifecycle: { feedback: { keep: P1Y } }\n'],
   ])('reports the second "%s:" at its own line', (section, first, second) => {
     const message = loadError(policyDir({ 'a.policy.yaml': first, 'b.policy.yaml': second, ...{ 'roles.policy.yaml': `roles:\n${role('agent')}` } }));
