@@ -26,7 +26,7 @@ describe(maskYear.name, () => {
   it.each([
     ['1799-12-31', '***'], ['1800-01-01', '1800'], ['2199-12-31', '2199'], ['2200-01-01', '***'],
     ['1985-00-10', '***'], ['1985-01-00', '***'], ['1985-01-31', '1985'], ['1985-01-32', '***'], ['19851301', '***'],
-    ['1985-12-01 10:00:00+09:00', '1985'],
+    ['1985-12-01 10:00:00+09:00', '1985'], [' 1985-04-12 ', '1985'], ['\u30001985年4月12日', '1985'],
   ])('reads %s as %s', (input, expected) => {
     expect(maskYear(input)).toBe(expected);
   });
@@ -44,6 +44,20 @@ describe(maskPhone.name, () => {
   it('hides all but the last four digits of a short number, bigint included', () => {
     expect(maskPhone('12345')).toBe('*2345');
     expect(maskPhone(12345n)).toBe('*2345');
+  });
+
+  it('reads a number pasted with spaces around it', () => {
+    expect(maskPhone(' 090-1234-5678 ')).toBe('***-****-5678');
+  });
+
+  // Only text and numbers are read: String() of an array or an object would pass its digits on.
+  it.each([[['090-1234-5678']], [{ toString: () => '09012345678' }], [true]])('hides %o whole', (value) => {
+    expect(maskPhone(value)).toBe('****');
+  });
+
+  it('hides punctuation without digits instead of throwing', () => {
+    expect(maskPhone('(')).toBe('****');
+    expect(maskPhone('+()')).toBe('****');
   });
 });
 

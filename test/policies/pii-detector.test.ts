@@ -147,7 +147,9 @@ describe(detectPii.name, () => {
     expect(maskFreeText('東京都新宿区西新宿2-8-1電話03-1234-5678')).toBe('[ADDRESS][PHONE]');
   });
 
-  // Guards against the address pattern backtracking quadratically on long kanji runs.
+  // Guards against the address pattern backtracking quadratically on long kanji runs (seconds, not
+  // milliseconds). StrykerJS's instrumented copy runs several times slower, hence its wider budget.
+  const budgetMs = process.env.STRYKER_MUTATOR_WORKER === undefined ? 100 : 1_000;
   it.each([
     ['a long run of 市', '市'.repeat(5000) + '1'],
     ['repeated prefectures', '東京都1'.repeat(1000)],
@@ -160,7 +162,7 @@ describe(detectPii.name, () => {
   ])('scans %s in linear time', (_shape, text) => {
     const started = performance.now();
     detectPii(text);
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(performance.now() - started).toBeLessThan(budgetMs);
   });
 });
 

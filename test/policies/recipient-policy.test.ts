@@ -54,10 +54,10 @@ describe('recipients.policy.yaml', () => {
   });
 
   const bad: Array<[string, string, Record<string, string>, RegExp]> = [
-    ['an unknown field', recipient('      Feedback.bdy: freeText\n'), {}, /recipients\.policy\.yaml:8: recipient "lab": unknown field "Feedback\.bdy".*did you mean "Feedback\.body"/],
+    ['an unknown field', recipient('      Feedback.bdy: freeText\n'), {}, /recipients\.policy\.yaml:8: recipient "lab": unknown field "Feedback\.bdy" \(providable fields: Feedback\.id, .*did you mean "Feedback\.body"/],
     ['a field the export cannot give', recipient('      Customer.purchases: PLAIN\n'), {}, /recipients\.policy\.yaml:8: recipient "lab": unknown field "Customer\.purchases"/],
-    ['an unknown masker', recipient('      Feedback.body: freetxt\n'), {}, /recipients\.policy\.yaml:8: recipient "lab": unknown masker "freetxt".*did you mean "freeText"/],
-    ['an undeclared purpose', recipient('      Feedback.rating: PLAIN\n').replace('purpose: analytics', 'purpose: analytcs'), {}, /recipients\.policy\.yaml:6: recipient "lab": purpose "analytcs" is not declared.*did you mean "analytics"/],
+    ['an unknown masker', recipient('      Feedback.body: freetxt\n'), {}, /recipients\.policy\.yaml:8: recipient "lab": unknown masker "freetxt" for Feedback\.body: use PLAIN or a built-in masker \(maskers: email, .*did you mean "freeText"/],
+    ['an undeclared purpose', recipient('      Feedback.rating: PLAIN\n').replace('purpose: analytics', 'purpose: analytcs'), {}, /recipients\.policy\.yaml:6: recipient "lab": purpose "analytcs" is not declared \(declared purposes: analytics; did you mean "analytics"\?\)/],
     ['a country that is not an ISO code', recipient('      Feedback.rating: PLAIN\n', 'Japan'), {}, /recipients\.policy\.yaml:5: "recipients\.lab\.country" is not valid: a country is an ISO 3166-1 alpha-2 code/],
     ['a recipient given no fields', recipient('      {}\n').replace('fields:\n      {}', 'fields: {}'), {}, /recipients\.policy\.yaml:7: "recipients\.lab\.fields" is empty: list the fields/],
     ['a recipient declared twice', recipient('      Feedback.rating: PLAIN\n'), { 'more.policy.yaml': recipient('      Feedback.rating: PLAIN\n') }, /recipient "lab" is declared twice/],
