@@ -41,3 +41,9 @@ export async function decisionCount(sql: Sql, since: Date): Promise<number> {
   const [r] = await sql<{ n: string }>('select count(*)::text as n from audit_event where at >= ?', [since]);
   return Number(r?.n ?? 0);
 }
+
+/** Team and attributes of every principal, for the replay's row conditions. */
+export async function principalAttributes(sql: Sql): Promise<Map<string, { teamId: string | null; attributes: Record<string, unknown> }>> {
+  const rows = await sql<{ id: string; team_id: string | null; attributes: Record<string, unknown> | string | null }>('select id, team_id, attributes from principal');
+  return new Map(rows.map((r) => [r.id, { teamId: r.team_id, attributes: (typeof r.attributes === 'string' ? JSON.parse(r.attributes) : r.attributes) ?? {} }]));
+}

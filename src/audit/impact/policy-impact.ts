@@ -4,9 +4,10 @@
  * does, `abilityFor`). Pure: the caller streams the events. Memory grows with the distinct
  * (roles, field, decision) changes and operations found, never with the events.
  *
- * A field whose decision under the other policy depends on the record (a row condition) cannot be
- * replayed without the record: it is reported as CONDITIONAL when the decision recorded was static
- * under the policy in force, so a reviewer looks at it, and skipped when both are conditional.
+ * Only what the revision changes is counted: a field is skipped when both policies decide it alike
+ * for the event's roles, purpose and principal (its team and attributes as they are now). A field
+ * whose new decision depends on the record (a row condition) cannot be replayed without the record:
+ * it is reported as CONDITIONAL when the policy in force decided it statically.
  */
 import { abilityFor, type KoeAbility, type PolicySet } from '../../policies/index.js';
 import type { NewAuditEvent } from '../event.js';
@@ -61,6 +62,8 @@ export class PolicyImpactReplay {
   constructor(
     private readonly current: PolicySet,
     private readonly other: PolicySet,
+    /** Team and attributes of the principals, for the row conditions that name them. */
+    private readonly principals: ReadonlyMap<string, { teamId: string | null; attributes?: Readonly<Record<string, unknown>> }> = new Map(),
   ) {}
 
   add(e: ImpactEvent): void {
@@ -79,8 +82,7 @@ export class PolicyImpactReplay {
       const field = f.field.slice(dot + 1);
       const after = decisionOf(then, type, field);
       const before = f.decision;
-      if (after === before) continue;
-      if (after === 'CONDITIONAL' && decisionOf(now, type, field) === 'CONDITIONAL') continue;
+      if (after === before || after === decisionOf(now, type, field)) continue;
       const key = `${roleKey}|${f.field}|${before}|${after}`;
       let c = this.changes.get(key);
       if (!c) this.changes.set(key, (c = { roles: roleKey, field: f.field, before, after, requests: 0, values: 0, principals: new Set() }));
@@ -109,11 +111,11 @@ export class PolicyImpactReplay {
   }
 
   private abilitiesFor(actorId: string, roles: string[], purpose: string | null): { now: KoeAbility; then: KoeAbility } {
-    const key = `${roles.join(',')}|${purpose ?? ''}`;
+    const known = this.principals.get(actorId);
+    const key = `${roles.join(',')}|${purpose ?? ''}|${known ? actorId : ''}`;
     let a = this.abilities.get(key);
     if (!a) {
-      // No team or attributes: a condition on them makes the plan conditional, never a wrong static answer.
-      const principal = { id: actorId, roles, teamId: null };
+      const principal = { id: actorId, roles, teamId: known?.teamId ?? null, ...(known?.attributes ? { attributes: known.attributes } : {}) };
       a = { now: abilityFor(this.current, principal, { purpose }), then: abilityFor(this.other, principal, { purpose }) };
       this.abilities.set(key, a);
     }

@@ -6,7 +6,7 @@
  * this beside `koe policy diff`. Needs the database (the audit trail); reads only.
  */
 import { Option, type Command } from 'commander';
-import { decisionBatches, decisionCount } from '../../../audit/impact/impact-reader.js';
+import { decisionBatches, decisionCount, principalAttributes } from '../../../audit/impact/impact-reader.js';
 import { PolicyImpactReplay, type PolicyImpact } from '../../../audit/impact/policy-impact.js';
 import { formatProblem, loadPolicySet, PolicyError } from '../../../policies/index.js';
 import { withAuditRuntime } from '../audit/audit-runtime.js';
@@ -46,19 +46,20 @@ export function registerPolicyImpact(policy: Command): void {
             throw new CliError(`the policy files at ${ref} are invalid:\n${e.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
           }
           const since = new Date(Date.now() - days * 86_400_000);
-          const replay = new PolicyImpactReplay(current.set, other);
+          let replay: PolicyImpactReplay | null = null;
           await withAuditRuntime(async ({ sql }) => {
+            replay = new PolicyImpactReplay(current.set, other, await principalAttributes(sql));
             const total = await decisionCount(sql, since);
             const progress = progressReporter(flags.progress === true, 'replaying', 'events');
             let done = 0;
             for await (const batch of decisionBatches(sql, since)) {
-              for (const e of batch) replay.add(e);
+              for (const e of batch) replay!.add(e);
               done += batch.length;
               progress.update(done, total);
             }
             progress.stop();
           });
-          const impact = replay.finish();
+          const impact = replay!.finish();
           const head = { ref, commit: rev.commit, version: other.version, current: current.set.version, days, since: since.toISOString() };
           process.stdout.write(flags.format === 'json' ? `${JSON.stringify({ ...head, ...impact }, null, 2)}\n` : text(head, impact));
         } finally {
