@@ -76,10 +76,12 @@ async function main(): Promise<void> {
   const knex = em.getConnection().getKnex();
   try {
     const customers = ((await knex.raw<{ rows: Array<{ id: string }> }>('select id::text as id from customer')).rows).map((r) => r.id);
-    // The seed wrote a few events of its own: continue their chain.
-    const head = (await knex.raw<{ rows: Array<{ seq: string; hash: string }> }>('select seq::text as seq, hash from audit_event order by seq desc limit 1')).rows[0];
-    let seq = BigInt(head?.seq ?? '0');
-    let prev = head?.hash ?? GENESIS_HASH;
+    // The seed wrote a few events of its own, and `koe incident report` records itself: continue from the head.
+    const readHead = async () => {
+      const head = (await knex.raw<{ rows: Array<{ seq: string; hash: string }> }>('select seq::text as seq, hash from audit_event order by seq desc limit 1')).rows[0];
+      return { seq: BigInt(head?.seq ?? '0'), prev: head?.hash ?? GENESIS_HASH };
+    };
+    let { seq, prev } = await readHead();
     const span = 30 * 86_400_000;
     const start = Date.now() - span - 3_600_000;
     const results: Record<string, unknown> = { events: total };
@@ -118,6 +120,7 @@ async function main(): Promise<void> {
         if (evidence.code !== 0) log(evidence.stderr);
         results[`evidence@${built}`] = evidence;
       }
+      ({ seq, prev } = await readHead());
     }
     results.buildEventsPerSecond = Math.round(built / (buildMs / 1000));
     console.log(JSON.stringify(results, (k, v) => (k === 'stderr' ? undefined : v), 2));

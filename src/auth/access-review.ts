@@ -23,8 +23,7 @@ export type ReviewFlag =
   | 'disabled-with-keys'
   | 'privileged'
   | 'separation-of-duties'
-  | 'not-reviewed'
-  | 'unused-permissions';
+  | 'not-reviewed';
 
 export interface ReviewRow {
   principalId: string;
@@ -84,8 +83,8 @@ export async function accessReview(em: EntityManager, options: ReviewOptions): P
     const lastUsedAt = latest([p.lastSeenAt, ...own.map((k) => k.lastUsedAt)]);
     const conflicts = dutyConflicts(opts.policy, p.roles).map((rule) => rule.roles.join('+'));
     const unusedPermissions = finder.find(p, usage.get(p.id) ?? NO_USAGE, opts.unusedDays);
+    // Beside the flags, not among them: the flags decide whom `--apply` asks, and stay as they were.
     const flags = flagsOf(p, lastUsedAt, activeKeys, conflicts.length, opts);
-    if (p.status === 'active' && (unusedPermissions.plainFields.length > 0 || unusedPermissions.roles.length > 0)) flags.push('unused-permissions');
     return {
       principalId: p.id,
       displayName: p.displayName,
