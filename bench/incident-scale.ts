@@ -89,7 +89,8 @@ async function main(): Promise<void> {
     const out = mkdtempSync(join(tmpdir(), 'koe-bench-evidence-'));
     let built = 0;
     let buildMs = 0;
-    const measureAt = new Set([Math.floor(total / 4), total]);
+    const quarter = Math.max(batch, Math.round(total / 4 / batch) * batch);
+    const measureAt = new Set([quarter, total]);
     for (let i = 0; i < total; ) {
       const t0 = performance.now();
       const rows = [];
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
         if (capped.code !== 0) log(capped.stderr);
         results[`report-heap96@${built}`] = capped;
       }
-      if (built === Math.floor(total / 4)) {
+      if (built === quarter) {
         const day = 86_400_000;
         const evidence = timedCli(db.url, ['evidence', '--from', new Date(start - day).toISOString(), '--to', new Date(Date.now() + day).toISOString(), '--out', join(out, 'pack')]);
         log(`evidence pack over ${built} events: ${evidence.seconds.toFixed(1)} s, peak RSS ${evidence.maxRssMb} MB (exit ${evidence.code})`);
