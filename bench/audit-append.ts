@@ -36,6 +36,8 @@ const only = args.get('only');
 const first = Number(args.get('first') ?? 100);
 const log = (l: string) => console.error(l);
 const loadAverage = () => (globalThis.process.platform === 'linux' ? ` (load average ${loadavg().map((l) => l.toFixed(1)).join(', ')})` : '');
+/** `--exposure off`: events as written before per-record exposure (issue 19), for the before/after figure. */
+const withExposure = args.get('exposure') !== 'off';
 
 /** A typical read event: one principal, 20 customers, two fields decided. */
 function event(instance: number): NewAuditEvent {
@@ -44,11 +46,12 @@ function event(instance: number): NewAuditEvent {
     operationHash: 'ab'.repeat(32), purpose: null, subgraph: `customers-${instance}`,
     resources: Array.from({ length: 20 }, (_, i) => `Customer:${i}`),
     fields: [{ field: 'Customer.email', decision: 'MASKED', count: 20 }, { field: 'Customer.name', decision: 'MASKED', count: 20 }],
-    policyVersion: 'bench', requestId: randomUUID(), clientAddress: '127.0.0.1', detail: null,
+    policyVersion: 'bench', requestId: randomUUID(), clientAddress: '127.0.0.1',
+    detail: withExposure ? { exposure: [{ masked: ['Customer.email', 'Customer.name'], records: Array.from({ length: 20 }, (_, i) => i) }] } : null,
   };
 }
 
-async function throughput(orms: MikroORM[]): Promise<{ events: number; perSecond: number; verified: boolean; verifyMs: number }> {
+async function throughput(orms: MikroORM[]): Promise<{ events: number; perSecond: number; verified: boolean; verifyMs: number; rowBytes: number; detailBytes: number }> {
   const end = Date.now() + seconds * 1000;
   let events = 0;
   await Promise.all(orms.flatMap((orm, instance) => {
@@ -66,7 +69,8 @@ async function throughput(orms: MikroORM[]): Promise<{ events: number; perSecond
   const t0 = performance.now();
   const report = await verifyChain(sql, { batchSize: 5_000 });
   if (!report.ok) log(`chain broken: ${JSON.stringify(report.problem)}`);
-  return { events, perSecond: events / seconds, verified: report.ok && report.events === events, verifyMs: performance.now() - t0 };
+  const [size] = await sql<{ row: number; detail: number }>('select avg(pg_column_size(a.*))::int as row, coalesce(avg(pg_column_size(a.detail)), 0)::int as detail from audit_event a');
+  return { events, perSecond: events / seconds, verified: report.ok && report.events === events, verifyMs: performance.now() - t0, rowBytes: size?.row ?? 0, detailBytes: size?.detail ?? 0 };
 }
 
 const QUERY = `{
@@ -117,7 +121,7 @@ async function main(): Promise<void> {
     if (only !== 'latency') {
       log(`appending from 2 instances × ${writers} writers for ${seconds} s …`);
       tp = await throughput([db.orm, second]);
-      console.log(`appends: ${tp.events} events in ${seconds} s = ${Math.round(tp.perSecond)} events/s from 2 instances (target ≥ 2000); chain ${tp.verified ? 'intact' : 'BROKEN'} (verified in ${Math.round(tp.verifyMs)} ms)`);
+      console.log(`appends: ${tp.events} events in ${seconds} s = ${Math.round(tp.perSecond)} events/s from 2 instances (target ≥ 2000); chain ${tp.verified ? 'intact' : 'BROKEN'} (verified in ${Math.round(tp.verifyMs)} ms); ${tp.rowBytes} bytes per stored row (detail ${tp.detailBytes})`);
     }
     let rows: Awaited<ReturnType<typeof latency>> = [];
     let added: { gateway: number; subgraph: number } | null = null;

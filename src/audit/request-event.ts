@@ -10,6 +10,7 @@ import { CustomerEntity, FeedbackEntity } from '../data/entities/index.js';
 import type { TouchedRows } from '../data/touched-rows.js';
 import type { KoeContext } from '../request/context.js';
 import type { NewAuditEvent } from './event.js';
+import { encodeExposure, type ExposureGroup } from './exposure.js';
 import { mutationDetail } from './mutation-detail.js';
 
 export interface FinishedRequest {
@@ -70,8 +71,17 @@ export function clientOperationName(name: string | null, subgraph: string): stri
   return name.replace(suffix, '') || name;
 }
 
+/** The event's detail: a mutation's arguments (masked) and, for any operation, which record returned which field. */
+function eventDetail(ctx: KoeContext, req: FinishedRequest, action: string, groups: ExposureGroup[]): Record<string, unknown> | null {
+  const base = action === 'mutation' && req.operation ? mutationDetail(req.operation, req.variables) : null;
+  const unmapped = ctx.decisions.unmapped();
+  if (groups.length === 0 && unmapped.length === 0) return base;
+  return { ...base, exposure: groups, ...(unmapped.length ? { exposureUnmapped: unmapped } : {}) };
+}
+
 export function requestEvent(ctx: KoeContext, req: FinishedRequest, at = new Date()): NewAuditEvent {
   const action = actionOf(req.operation);
+  const { resources, groups } = encodeExposure(touchedResources(ctx.em, ctx.touched), ctx.decisions.shownRecords());
   return {
     at,
     actorId: ctx.principal.id,
@@ -82,11 +92,11 @@ export function requestEvent(ctx: KoeContext, req: FinishedRequest, at = new Dat
     operationHash: req.operationHash,
     purpose: ctx.purpose,
     subgraph: ctx.subgraph,
-    resources: touchedResources(ctx.em, ctx.touched),
+    resources,
     fields: ctx.decisions.entries().sort((a, b) => (a.field + a.decision).localeCompare(b.field + b.decision)),
     policyVersion: ctx.access.policyVersion,
     requestId: ctx.requestId,
     clientAddress: ctx.clientAddress,
-    detail: action === 'mutation' && req.operation ? mutationDetail(req.operation, req.variables) : null,
+    detail: eventDetail(ctx, req, action, groups),
   };
 }

@@ -11,10 +11,19 @@ import { BadUserInputError } from '../request/errors.js';
 import { assertKnownRole } from './access-checks.js';
 import { changeAccess } from './access-change.js';
 import type { AccessActor } from './access-event.js';
+import { permissionUsage } from './permission-usage.js';
+import { NO_USAGE, UnusedPermissionFinder, type UnusedPermissions } from './unused-permissions.js';
 
 const DAY_MS = 86_400_000;
 
-export type ReviewFlag = 'never-used' | 'unused' | 'expired' | 'disabled-with-keys' | 'privileged' | 'separation-of-duties' | 'not-reviewed';
+export type ReviewFlag =
+  | 'never-used'
+  | 'unused'
+  | 'expired'
+  | 'disabled-with-keys'
+  | 'privileged'
+  | 'separation-of-duties'
+  | 'not-reviewed';
 
 export interface ReviewRow {
   principalId: string;
@@ -30,6 +39,8 @@ export interface ReviewRow {
   activeKeys: number;
   /** The separation-of-duties rules the roles break, as `admin+dpo`: grants that predate the rule. */
   conflicts: string[];
+  /** PLAIN fields its roles allow but it did not read in PLAIN, and roles it did not use, in the last `unusedDays` (from the trail). */
+  unusedPermissions: UnusedPermissions;
   flags: ReviewFlag[];
 }
 
@@ -64,13 +75,20 @@ function flagsOf(p: PrincipalEntity, lastUsedAt: Date | null, activeKeys: number
 export async function accessReview(em: EntityManager, options: ReviewOptions): Promise<ReviewRow[]> {
   const opts = { ...options, now: options.now ?? new Date() };
   const { page } = options;
+  // Principal and key reads wait on each other (a page's keys need its ids); the trail's usage scan runs beside them.
+  const usagePending = permissionUsage(em, new Date(opts.now.getTime() - opts.unusedDays * DAY_MS));
   const principals = await em.find(PrincipalEntity, page?.afterId ? { id: { $gt: page.afterId } } : {}, { orderBy: { id: 'asc' }, ...(page ? { limit: page.limit } : {}) });
   const keys = await em.find(ApiKeyEntity, page ? { principalId: { $in: principals.map((p) => p.id) } } : {});
+  const usage = await usagePending;
+  const finder = new UnusedPermissionFinder(opts.policy);
   return principals.map((p) => {
     const own = keys.filter((k) => k.principalId === p.id);
     const activeKeys = own.filter((k) => !k.revokedAt && (!k.expiresAt || k.expiresAt > opts.now)).length;
     const lastUsedAt = latest([p.lastSeenAt, ...own.map((k) => k.lastUsedAt)]);
     const conflicts = dutyConflicts(opts.policy, p.roles).map((rule) => rule.roles.join('+'));
+    const unusedPermissions = finder.find(p, usage.get(p.id) ?? NO_USAGE, opts.unusedDays);
+    // Beside the flags, not among them: the flags decide whom `--apply` asks, and stay as they were.
+    const flags = flagsOf(p, lastUsedAt, activeKeys, conflicts.length, opts);
     return {
       principalId: p.id,
       displayName: p.displayName,
@@ -84,7 +102,8 @@ export async function accessReview(em: EntityManager, options: ReviewOptions): P
       reviewedBy: p.reviewedBy,
       activeKeys,
       conflicts,
-      flags: flagsOf(p, lastUsedAt, activeKeys, conflicts.length, opts),
+      unusedPermissions,
+      flags,
     };
   });
 }

@@ -16,7 +16,7 @@ export interface CliCommand {
 export const COMMANDS = {
   start: {
     term: 'start [options]',
-    description: 'start the gateway and the three subgraphs (embedded PostgreSQL when DATABASE_URL is unset), migrating and seeding demo data once',
+    description: 'start the gateway and the three subgraphs (embedded PostgreSQL when DATABASE_URL is unset), migrating and seeding demo data once; each server runs in processes of its own, KOE_WORKERS (default 1) per server sharing its port',
     load: async () => (await import('./commands/start.command.js')).registerStart,
   },
   migrate: {
@@ -83,6 +83,11 @@ export const COMMANDS = {
     term: 'incident',
     description: 'incidents involving personal data (APPI Art. 26): report whose data was seen, contain the credential',
     load: async () => (await import('./commands/incident.command.js')).registerIncident,
+  },
+  evidence: {
+    term: 'evidence [options] [command]',
+    description: 'write the evidence pack for a period (HTML + JSON + signed SHA-256 manifest): reviews, grants, leavers, chain, alerts, keys, lifecycle, subject requests, provision, policy versions',
+    load: async () => (await import('./commands/evidence.command.js')).registerEvidence,
   },
 } satisfies Record<string, CliCommand>;
 

@@ -63,6 +63,22 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/**
+ * The audit checkpoint key without opening the database (KOE_MASTER_KEY, else the development key
+ * file), for checks an auditor runs offline, e.g. `koe evidence verify`.
+ */
+export async function cliCheckpointKey(): Promise<CheckpointKey> {
+  const [{ checkpointKey, checkpointKeyFromRing }, { loadSecrets }, { keyProviderFor }] = await Promise.all([
+    import('../audit/checkpoint.js'),
+    import('../auth/secrets.js'),
+    import('../data/encryption/index.js'),
+  ]);
+  const config = cliConfig();
+  if (config.secrets.masterKey) return checkpointKey(config.secrets.masterKey);
+  const secrets = loadSecrets(PROJECT_ROOT, config);
+  return checkpointKeyFromRing(keyProviderFor(PROJECT_ROOT, config.secrets, secrets.masterKey).source.keys);
+}
+
 /** `role`: `server` for `koe start` (its embedded database is supervised), else a tool that never stops a database another process uses. */
 export async function openRuntime(log: (line: string) => void = () => {}, role: 'server' | 'tool' = 'tool'): Promise<Runtime> {
   const [{ checkpointKey, checkpointKeyFromRing }, { loadSecrets }, { FieldCrypto, keyProviderFor }, { openOrm, poolOptions }, { resolveDatabase }] = await Promise.all([

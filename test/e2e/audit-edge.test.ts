@@ -48,7 +48,8 @@ describe('audit at the edge', () => {
       expect(events.at(-1)!.subgraph).toBe('gateway');
       const hops = events.filter((e) => e.subgraph !== 'gateway');
       expect(hops.map((e) => e.subgraph).sort()).toEqual([...subgraphs].sort());
-      for (const e of hops) expect(e.detail).toEqual({ commit: 'async' });
+      // Besides the commit mode, a read's detail says which record returned which field (issue 19).
+      for (const e of hops) expect(e.detail).toEqual({ commit: 'async', exposure: expect.any(Array) });
     }
   });
 
@@ -56,7 +57,8 @@ describe('audit at the edge', () => {
     const { json, events } = await send(koe.platform.subgraphUrls.customers, EMAILS);
     expect(json.errors).toBeUndefined();
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ subgraph: 'customers', detail: null });
+    expect(events[0]).toMatchObject({ subgraph: 'customers' });
+    expect(events[0]!.detail).toEqual({ exposure: expect.any(Array) });
   });
 
   it('commits a mutation through the gateway synchronously, with its change', async () => {

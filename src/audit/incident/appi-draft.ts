@@ -44,6 +44,7 @@ export function appiDraft(r: IncidentReport, contacts: Contacts): string {
     `- 対象: ${scopeText(r)}`,
     `- 監査証跡の検証: ${verificationText(r)}`,
     ...r.scope.notes.map((n) => `- 注記: ${n}`),
+    `- 本人と項目の対応: ${r.exposureEvents.exact} 件のイベントは記録ごとの項目を記録（正確）、${r.exposureEvents.upperBound} 件は旧形式（上限値） (exact: ${r.exposureEvents.exact} events; upper bound: ${r.exposureEvents.upperBound} older events)`,
     ...(r.upperBound ? [`- 注記: ${UPPER_BOUND_NOTE}`] : []),
     '',
     '## 1. 概要',

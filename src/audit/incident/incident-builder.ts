@@ -5,6 +5,7 @@
  */
 import type { PiiCategory, SchemaCatalog } from '../../policies/index.js';
 import type { NewAuditEvent } from '../event.js';
+import { decodeExposure, unmappedFields } from '../exposure.js';
 import type {
   CategoryCount,
   CustomerExposure,
@@ -18,7 +19,7 @@ import type {
 
 export type IncidentEvent = Pick<
   NewAuditEvent,
-  'at' | 'actorId' | 'roles' | 'action' | 'outcome' | 'operationName' | 'purpose' | 'subgraph' | 'resources' | 'fields' | 'requestId' | 'clientAddress'
+  'at' | 'actorId' | 'roles' | 'action' | 'outcome' | 'operationName' | 'purpose' | 'subgraph' | 'resources' | 'fields' | 'requestId' | 'clientAddress' | 'detail'
 >;
 
 /** The customer a `Feedback:<id>` resource belongs to (undefined: unknown or without customer). */
@@ -45,6 +46,8 @@ export class IncidentBuilder {
   private readonly principals = new Map<string, PrincipalUse & { requestIds: Set<string> }>();
   private readonly values = new Map<string, number>();
   private eventsRead = 0;
+  private exactEvents = 0;
+  private upperBoundEvents = 0;
 
   constructor(private readonly catalog: SchemaCatalog) {}
 
@@ -56,16 +59,39 @@ export class IncidentBuilder {
     this.addRequest(e, all);
     this.addPrincipal(e);
     for (const id of all) this.touch(id, e);
+    const mapping = decodeExposure(e.resources, e.detail);
+    if (mapping) this.addExact(e, mapping, ownerOf);
+    const unmapped = mapping ? new Set(unmappedFields(e.detail)) : null;
+    let bounded = false;
     for (const f of e.fields) {
       const category = this.categoryOf(f.field);
       const key = `${category ?? 'UNKNOWN'}|${f.decision}`;
       this.values.set(key, (this.values.get(key) ?? 0) + f.count);
       if ((f.decision !== 'PLAIN' && f.decision !== 'MASKED') || f.count <= 0) continue;
+      // With a mapping only the fields it could not place fall back to the upper bound.
+      if (unmapped && !unmapped.has(f.field)) continue;
+      bounded = true;
       // A feedback field belongs to the feedback's customer; any other field (Customer, Purchase,
       // Consent) to the customers the event names, else to those its feedback belongs to.
       const own = f.field.startsWith('Feedback.') ? viaFeedback : direct;
       const targets = own.length ? own : all;
       for (const id of targets) this.expose(id, f.field, f.decision, category, e.at, targets.length === 1);
+    }
+    if (mapping) this.exactEvents += 1;
+    else if (bounded) this.upperBoundEvents += 1;
+  }
+
+  /** The event says which record returned which field: each customer gets exactly its own. */
+  private addExact(e: IncidentEvent, mapping: ReturnType<typeof decodeExposure> & object, ownerOf: FeedbackOwner): void {
+    for (const m of mapping) {
+      const sep = m.record.indexOf(':');
+      const type = m.record.slice(0, sep);
+      const id = m.record.slice(sep + 1);
+      const customer = type === 'Customer' ? id : type === 'Feedback' ? ownerOf(id) : undefined;
+      if (customer === undefined) continue;
+      if (!this.customers.has(customer)) this.touch(customer, e);
+      for (const f of m.plain) this.expose(customer, f, 'PLAIN', this.categoryOf(f), e.at, true);
+      for (const f of m.masked) this.expose(customer, f, 'MASKED', this.categoryOf(f), e.at, true);
     }
   }
 
@@ -90,6 +116,7 @@ export class IncidentBuilder {
       verification,
       upperBound: customers.some((c) => !c.exact),
       eventsRead: this.eventsRead,
+      exposureEvents: { exact: this.exactEvents, upperBound: this.upperBoundEvents },
       requests: [...this.requests.values()].map(({ customerSet: _s, ...r }) => r).sort((a, b) => a.at.getTime() - b.at.getTime()),
       customers,
       categories: this.categoryCounts(customers),

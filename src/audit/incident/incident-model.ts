@@ -96,6 +96,11 @@ export interface IncidentReport {
   /** True when some customer is listed as possibly, not certainly, exposed (see FieldExposure.exact). */
   upperBound: boolean;
   eventsRead: number;
+  /**
+   * Events that returned personal fields: `exact` say which record had which field
+   * (`detail.exposure`); `upperBound` are older events that do not, counted as the upper bound.
+   */
+  exposureEvents: { exact: number; upperBound: number };
   requests: RequestSummary[];
   customers: CustomerExposure[];
   categories: CategoryCount[];
@@ -103,6 +108,7 @@ export interface IncidentReport {
 }
 
 export const UPPER_BOUND_NOTE =
-  'An audit event lists the records a request loaded and how many values of each field it returned, not which record had which field: ' +
+  'Events recorded since per-record exposure was added say exactly which record returned which field; for older events, ' +
+  'an audit event lists the records a request loaded and how many values of each field it returned, not which record had which field: ' +
   'where one event names several customers, each is counted as possibly exposed for every field of that event (an upper bound). ' +
   'A page also names the one look-ahead record it loaded past its end.';

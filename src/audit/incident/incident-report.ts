@@ -73,6 +73,7 @@ interface Row {
   fields: IncidentEvent['fields'] | string;
   request_id: string;
   client_address: string | null;
+  detail: Record<string, unknown> | string | null;
 }
 
 const eventOf = (r: Row): IncidentEvent => ({
@@ -88,6 +89,7 @@ const eventOf = (r: Row): IncidentEvent => ({
   fields: typeof r.fields === 'string' ? (JSON.parse(r.fields) as IncidentEvent['fields']) : (r.fields ?? []),
   requestId: r.request_id,
   clientAddress: r.client_address,
+  detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : r.detail,
 });
 
 /** The events in scope, a batch at a time; a principal's refused attempts (claimedPrincipalId) included. */
@@ -101,7 +103,7 @@ export async function* scopedEventBatches(sql: Sql, scope: ResolvedScope, batchS
   let after = '0';
   for (;;) {
     const rows = await sql<Row>(
-      `select seq::text as seq, at, actor_id, roles, action, outcome, operation_name, purpose, subgraph, resources, fields, request_id, client_address
+      `select seq::text as seq, at, actor_id, roles, action, outcome, operation_name, purpose, subgraph, resources, fields, request_id, client_address, detail
          from audit_event where seq > ? and ${where.join(' and ')} order by seq limit ${batchSize}`,
       [after, ...params],
     );

@@ -46,8 +46,9 @@ export function registerIncidentReport(incident: Command): void {
     .option('--out <file>', 'write the report to this file (mode 600) instead of standard output')
     .addHelpText(
       'after',
-      '\nOne of --principal, --api-key, --address is required. Where an event names several customers, each is counted as possibly' +
-        '\nexposed for the event’s fields (an upper bound; the report says so).' +
+      '\nOne of --principal, --api-key, --address is required. Events record which record returned which field (detail.exposure),' +
+        '\nso each customer gets exactly its own fields; for older events without it, each customer they name is counted as possibly' +
+        '\nexposed for the event’s fields (an upper bound; the report says how many events were of each kind).' +
         '\nExit codes: 0 report written, 1 written but the audit chain did NOT verify (the report says where), 2 bad input.',
     )
     .action(cliAction(report));

@@ -34,9 +34,11 @@ export class IncidentResolver {
     const sql: Sql = (q, params = []) => ctx.em.getConnection().execute(q, params);
     try {
       const r = await buildIncidentReport(sql, { principalId, apiKeyPrefix, address, since, until }, { policy: ctx.access.policy });
-      const { scope, customers, ...rest } = r;
+      const { scope, customers, exposureEvents, ...rest } = r;
       return {
         ...rest,
+        exactEvents: exposureEvents.exact,
+        upperBoundEvents: exposureEvents.upperBound,
         ...scope,
         customers: customers.map((c) => ({ ...c, customer: { id: c.customerId } })),
       };

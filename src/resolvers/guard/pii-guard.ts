@@ -45,10 +45,14 @@ function denied(ctx: KoeContext, typeName: string, fieldName: string, path: stri
 
 function guarded(typeName: string, fieldName: string, resolve: GraphQLFieldResolver<unknown, KoeContext>): GraphQLFieldResolver<unknown, KoeContext> {
   const path = `${typeName}.${fieldName}`;
+  const plainEntry = `P${path}`;
+  const maskedEntry = `M${path}`;
   return (source, args, ctx, info) => {
     const outcome = ctx.access.decide(typeName, fieldName, source as object);
     ctx.decisions.count(path, outcome.decision);
     if (outcome.decision === 'DENIED') throw denied(ctx, typeName, fieldName, path, source as object);
+    // Which record this value came from: the incident report's exact answer (src/audit/exposure.ts).
+    ctx.decisions.shown(typeName, (source as { id?: unknown }).id, outcome.decision === 'PLAIN' ? plainEntry : maskedEntry);
     // Not even the resolver runs for a DENIED field: no load, no timing difference to observe.
     const value = resolve(source, args, ctx, info);
     if (outcome.decision === 'PLAIN') return value;

@@ -176,6 +176,12 @@ export class IncidentReport {
   @Field(() => Int)
   eventsRead!: number;
 
+  @Field(() => Int, { description: 'Events that returned personal fields and say which record returned which (exact).' })
+  exactEvents!: number;
+
+  @Field(() => Int, { description: 'Older events that returned personal fields without saying which record returned which: their customers are an upper bound.' })
+  upperBoundEvents!: number;
+
   @Field(() => [IncidentRequest])
   requests!: IncidentRequest[];
 

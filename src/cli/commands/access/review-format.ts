@@ -8,9 +8,19 @@ export type ReviewFormat = 'table' | 'json' | 'csv';
 
 const grantsText = (r: ReviewRow) => r.grants.map((g) => `${g.role} by ${g.grantedBy ?? '?'} ${g.grantedAt.slice(0, 10)}`).join('; ');
 
+/** e.g. `PLAIN→MASKED: Customer.email, Customer.phone; revoke: marketing`. */
+const unusedText = (r: ReviewRow) => {
+  const u = r.unusedPermissions;
+  const parts = [
+    u.plainFields.length ? `PLAIN→MASKED: ${u.plainFields.map((f) => f.field).join(', ')}` : null,
+    u.roles.length ? `revoke: ${u.roles.map((x) => x.role).join(', ')}` : null,
+  ].filter(Boolean);
+  return parts.join('; ') || '-';
+};
+
 export function formatReview(rows: ReviewRow[], format: ReviewFormat): string {
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
-  const header = ['principal', 'name', 'status', 'roles', 'granted', 'last use', 'expires', 'reviewed', 'active keys', 'flags', 'conflicts'];
+  const header = ['principal', 'name', 'status', 'roles', 'granted', 'last use', 'expires', 'reviewed', 'active keys', 'flags', 'conflicts', 'unused permissions'];
   const cells = rows.map((r) => [
     r.principalId,
     r.displayName,
@@ -23,6 +33,7 @@ export function formatReview(rows: ReviewRow[], format: ReviewFormat): string {
     String(r.activeKeys),
     r.flags.join(' '),
     r.conflicts.join(' ') || '-',
+    unusedText(r),
   ]);
   // CSV leaves a missing value empty rather than the table's "-".
   if (format === 'csv') return `${[header, ...cells].map((row) => row.map((c) => csvCell(c === '-' ? '' : c)).join(',')).join('\n')}\n`;
@@ -30,5 +41,7 @@ export function formatReview(rows: ReviewRow[], format: ReviewFormat): string {
   printTable(header, cells, (l) => lines.push(l));
   const flagged = rows.filter((r) => r.flags.length > 0).length;
   lines.push('', `${rows.length} principals, ${flagged} flagged`);
+  const days = rows[0]?.unusedPermissions.days;
+  if (days !== undefined) lines.push(`unused permissions: from the audit trail of the last ${days} days (--unused-days); PLAIN→MASKED = allowed in PLAIN, not read in PLAIN`);
   return `${lines.join('\n')}\n`;
 }
