@@ -41,7 +41,7 @@ export const COMMANDS = {
   },
   policy: {
     term: 'policy',
-    description: 'check, test, explain and compare the policy files (policies/*.policy.yaml); no database needed',
+    description: 'check, test, explain and compare the policy files (policies/*.policy.yaml); impact replays the audit trail against a revision',
     load: async () => (await import('./commands/policy.command.js')).registerPolicy,
   },
   token: {
@@ -85,7 +85,7 @@ export const COMMANDS = {
     load: async () => (await import('./commands/incident.command.js')).registerIncident,
   },
   evidence: {
-    term: 'evidence [options] [command]',
+    term: 'evidence [options]',
     description: 'write the evidence pack for a period (HTML + JSON + signed SHA-256 manifest): reviews, grants, leavers, chain, alerts, keys, lifecycle, subject requests, provision, policy versions',
     load: async () => (await import('./commands/evidence.command.js')).registerEvidence,
   },
