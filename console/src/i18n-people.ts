@@ -15,6 +15,8 @@ export const en = {
   typeToConfirm: 'This cannot be undone. Type {phrase} to confirm',
   // Access
   noPrincipals: 'No principals.',
+  unusedPlain: 'PLAIN not used in {days} days: {fields} (narrow to MASKED?)',
+  unusedRole: 'role {role} not used in {days} days (revoke?)',
   flagsHelp: 'Review flags: never used, unused for 90 days, expired, disabled with active keys, privileged, not reviewed within 180 days (as `koe access review`).',
   reviewFlags: 'Review flags',
   disable: 'Disable',
@@ -163,6 +165,8 @@ export const ja: Record<keyof typeof en, string> = {
   reasonShort: '理由',
   typeToConfirm: '元に戻せません。確認のため {phrase} と入力してください',
   noPrincipals: 'プリンシパルはありません。',
+  unusedPlain: '{days} 日間 PLAIN で未使用: {fields}（MASKED に絞れるか確認）',
+  unusedRole: 'ロール {role} は {days} 日間未使用（取り消しを検討）',
   flagsHelp: 'レビューの指摘: 未使用、90 日以上未使用、期限切れ、無効化済みで有効なキーあり、特権ロール、180 日以内に未レビュー（`koe access review` と同じ）。',
   reviewFlags: 'レビューの指摘',
   disable: '無効化',

@@ -105,6 +105,26 @@ describe('accessReview', () => {
     expect(seen.find((e) => e.node.id === 'p-leaver')?.node.status).toBe('disabled');
   });
 
+  it('shows unused permissions from the trail: a new support agent has every PLAIN field and its role unused, until it reads its team in PLAIN', async () => {
+    const id = await clonePrincipal(s.koe.orm, 'p-cg-unused', 'p-support-east');
+    type Unused = { plainFields: Array<{ field: string; readMasked: boolean }>; roles: Array<{ role: string }> };
+    const unusedOf = async (): Promise<Unused> => {
+      const q = `query { accessReview(first: 100) { edges { node { id unusedPermissions { days plainFields { field readMasked } roles { role } } } } } }`;
+      const page = data<{ accessReview: { edges: Array<{ node: { id: string; unusedPermissions: Unused } }> } }>(await as('p-auditor', q));
+      return page.accessReview.edges.find((e) => e.node.id === id)!.node.unusedPermissions;
+    };
+    const before = await unusedOf();
+    expect(before.plainFields.map((f) => f.field)).toContain('Customer.email');
+    expect(before.roles.map((r) => r.role)).toEqual(['support_agent']);
+    // Its own team's customers come back PLAIN, the others MASKED.
+    const read = data<{ customers: { edges: Array<{ node: { email: string | null } }> } }>(await as(id, '{ customers(first: 50) { edges { node { email } } } }'));
+    expect(read.customers.edges.length).toBeGreaterThan(0);
+    const after = await unusedOf();
+    expect(after.plainFields.map((f) => f.field)).not.toContain('Customer.email');
+    expect(after.plainFields.map((f) => f.field)).toContain('Customer.phone');
+    expect(after.roles).toEqual([]);
+  });
+
   it.each([['p-analyst'], ['p-support-east'], ['p-dpo']])('%s may not read it (FORBIDDEN)', async (who) => {
     expect(errorCodes(await as(who, REVIEW, {}, who === 'p-dpo' ? 'compliance' : undefined))).toEqual(['FORBIDDEN']);
   });

@@ -11,7 +11,8 @@ import { ReasonDialog } from '../people/ReasonDialog';
 import { useKept } from '../api-people';
 import '../people/people.css';
 
-export interface ReviewRow { id: string; displayName: string; roles: string[]; teamId: string | null; status: string; lastUsedAt: string | null; expiresAt: string | null; activeKeys: number; flags: string[] }
+export interface ReviewRow { id: string; displayName: string; roles: string[]; teamId: string | null; status: string; lastUsedAt: string | null; expiresAt: string | null; activeKeys: number; flags: string[]; unusedPermissions: Unused }
+export interface Unused { days: number; plainFields: Array<{ field: string; readMasked: boolean }>; roles: Array<{ role: string }> }
 interface Page { accessReview: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: ReviewRow }> } }
 
 // The review rows, not `principals`: the same page carries last use (keys too) and the review flags.
@@ -19,7 +20,7 @@ const QUERY = `query ConsoleAccessReview($first: Int, $after: String) {
   accessReview(first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node { id displayName roles teamId status lastUsedAt expiresAt activeKeys flags } }
+    edges { node { id displayName roles teamId status lastUsedAt expiresAt activeKeys flags unusedPermissions { days plainFields { field readMasked } roles { role } } } }
   }
 }`;
 const ROLES = `query ConsoleRoles { policyMatrix { roles } }`;
@@ -110,7 +111,10 @@ export function Access({ me, onAuthLost }: ScreenProps) {
                     <td><Badge value={p.status} /></td>
                     <td className="nowrap">{formatDate(p.lastUsedAt, lang)}</td>
                     <td className="nowrap">{formatDate(p.expiresAt, lang)}</td>
-                    <td><div className="flags">{p.flags.map((f) => <Badge key={f} value={f} />)}</div></td>
+                    <td>
+                      <div className="flags">{p.flags.map((f) => <Badge key={f} value={f} />)}</div>
+                      <UnusedNote u={p.unusedPermissions} />
+                    </td>
                     <td>
                       <button type="button" aria-expanded={selected === p.id} aria-label={`${t('details')}: ${p.id}`} onClick={() => setSelected(selected === p.id ? null : p.id)}>
                         {admin ? t('manage') : t('details')}
@@ -138,5 +142,19 @@ export function Access({ me, onAuthLost }: ScreenProps) {
         />
       )}
     </section>
+  );
+}
+
+/** Least privilege from real use: PLAIN fields not read in PLAIN and roles not used in the window. */
+function UnusedNote({ u }: { u: Unused }) {
+  const { t } = useI18n();
+  if (u.plainFields.length === 0 && u.roles.length === 0) return null;
+  return (
+    <ul className="unused">
+      {u.plainFields.length > 0 && (
+        <li>{t('unusedPlain', { days: String(u.days), fields: u.plainFields.map((f) => f.field.replace(/^Customer\./, '')).join(', ') })}</li>
+      )}
+      {u.roles.map((r) => <li key={r.role}>{t('unusedRole', { role: r.role, days: String(u.days) })}</li>)}
+    </ul>
   );
 }

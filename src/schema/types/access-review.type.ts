@@ -1,6 +1,42 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { connectionTypes } from './connection.type.js';
 
+@ObjectType({ description: 'A personal field the roles allow in PLAIN that the principal did not read in PLAIN within the window.' })
+export class UnusedPlainField {
+  @Field(() => String, { description: '`Type.field`.' })
+  field!: string;
+
+  @Field(() => [String], { description: 'The principal\'s roles that allow it in PLAIN.' })
+  roles!: string[];
+
+  @Field(() => Boolean, { description: 'Read MASKED in the window (so MASKED is what the work needs).' })
+  readMasked!: boolean;
+
+  @Field(() => String)
+  suggestion!: string;
+}
+
+@ObjectType({ description: 'A role the principal did not use at all within the window.' })
+export class UnusedRole {
+  @Field(() => String)
+  role!: string;
+
+  @Field(() => String)
+  suggestion!: string;
+}
+
+@ObjectType({ description: 'Least privilege from real use (the audit trail): PLAIN fields not read in PLAIN and roles not used, with suggestions.' })
+export class UnusedPermissions {
+  @Field(() => Int, { description: 'The window, in days (the review\'s unusedDays).' })
+  days!: number;
+
+  @Field(() => [UnusedPlainField])
+  plainFields!: UnusedPlainField[];
+
+  @Field(() => [UnusedRole])
+  roles!: UnusedRole[];
+}
+
 @ObjectType({ description: 'One principal as the periodic access review sees it (the same rows as `koe access review`).' })
 export class AccessReviewRow {
   @Field(() => ID, { description: 'The principal id.' })
@@ -38,6 +74,9 @@ export class AccessReviewRow {
 
   @Field(() => [String], { description: 'never-used, unused, expired, disabled-with-keys, privileged, separation-of-duties, not-reviewed.' })
   flags!: string[];
+
+  @Field(() => UnusedPermissions, { description: 'Beside the flags, not among them: the flags decide whom a review asks about.' })
+  unusedPermissions!: UnusedPermissions;
 }
 
 export const { Connection: AccessReviewRowConnection } = connectionTypes(AccessReviewRow, 'AccessReviewRow', 'Every principal.');
