@@ -19,6 +19,7 @@ import { Migration20261128198000_AuditHeadIndexScan } from './Migration202611281
 import { Migration20261204110000_OneActiveConsent } from './Migration20261204110000_OneActiveConsent.js';
 import { Migration20261204111000_FeedbackPiiScan } from './Migration20261204111000_FeedbackPiiScan.js';
 import { Migration20261204120000_GrantRequest } from './Migration20261204120000_GrantRequest.js';
+import { Migration20261205070000_BiOutbox } from './Migration20261205070000_BiOutbox.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261128144138', class: Migration20261128144138 },
@@ -40,4 +41,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261204110000_OneActiveConsent', class: Migration20261204110000_OneActiveConsent },
   { name: 'Migration20261204111000_FeedbackPiiScan', class: Migration20261204111000_FeedbackPiiScan },
   { name: 'Migration20261204120000_GrantRequest', class: Migration20261204120000_GrantRequest },
+  { name: 'Migration20261205070000_BiOutbox', class: Migration20261205070000_BiOutbox },
 ];

@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   subject: async () => (await import('./commands/subject.command.js')).registerSubject,
   provision: async () => (await import('./commands/provision.command.js')).registerProvision,
   incident: async () => (await import('./commands/incident.command.js')).registerIncident,
+  bi: async () => (await import('./commands/bi.command.js')).registerBi,
 };
 
 async function main(): Promise<void> {

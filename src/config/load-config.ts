@@ -64,6 +64,10 @@ export function loadConfig(env: Env = process.env): KoeConfig {
     limits: limits(read, production),
     shutdownGraceMs: read.whole('KOE_SHUTDOWN_GRACE_MS') ?? DEFAULT_SHUTDOWN_GRACE_MS,
     checkpointEvery: read.whole('KOE_AUDIT_CHECKPOINT_EVERY') ?? DEFAULT_CHECKPOINT_EVERY,
+    bi: {
+      syncIntervalSeconds: read.whole('KOE_BI_SYNC_INTERVAL', 1),
+      password: read.secret('KOE_BI_PASSWORD'),
+    },
     executor: read.oneOf('KOE_EXECUTOR', ['graphql-js', 'graphql-jit']) as KoeConfig['executor'],
     fieldCrypto: {
       keyCacheSize: read.whole('KOE_KEY_CACHE_SIZE', 1) ?? FIELD_CRYPTO_DEFAULTS.keyCacheSize,
