@@ -17,3 +17,42 @@ export async function runBiSync(em: EntityManager, actor: AccessActor, opts: Omi
     },
   });
 }
+
+export interface BiSyncSchedule {
+  /** Waits for a run in progress, then runs no more. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `koe start` with KOE_BI_SYNC_INTERVAL: a sync every `seconds`, the next one timed from the end of
+ * the last so runs never overlap; a failed run is logged and retried at the next tick (it resumes).
+ */
+export function scheduleBiSync(
+  fork: () => EntityManager,
+  actor: AccessActor,
+  opts: Omit<BiSyncOptions, 'onBatch' | 'onProgress'>,
+  seconds: number,
+  log: (line: string) => void,
+): BiSyncSchedule {
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | null = null;
+  const tick = () => {
+    running = runBiSync(fork(), actor, opts).then(
+      (r) => {
+        if (r.rows || r.removed || r.rebuilt) log(`bi sync: ${r.schema} as ${r.role}: ${r.rebuilt ? 'rebuilt, ' : ''}${r.rows} rows written, ${r.removed} removed, ${r.changes} changes`);
+      },
+      (e: unknown) => log(`bi sync failed (retried in ${seconds} s): ${e instanceof Error ? e.message : String(e)}`),
+    ).then(() => {
+      if (!stopped) timer = setTimeout(tick, seconds * 1000);
+    });
+  };
+  timer = setTimeout(tick, 0);
+  return {
+    stop: async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
