@@ -176,6 +176,8 @@ describe(loadConfig.name, () => {
     ['an empty key cache', { KOE_KEY_CACHE_SIZE: '0' }, 'KOE_KEY_CACHE_SIZE must be a whole number ≥ 1'],
     ['a key cache time of zero', { KOE_KEY_CACHE_TTL_MS: '0' }, 'KOE_KEY_CACHE_TTL_MS must be a whole number ≥ 1'],
     ['an empty value cache', { KOE_VALUE_CACHE_SIZE: 'none' }, 'KOE_VALUE_CACHE_SIZE must be a whole number ≥ 1'],
+    ['a BI sync interval with a unit', { KOE_BI_SYNC_INTERVAL: '5m' }, 'KOE_BI_SYNC_INTERVAL must be a whole number ≥ 1'],
+    ['a BI sync interval of zero', { KOE_BI_SYNC_INTERVAL: '0' }, 'KOE_BI_SYNC_INTERVAL must be a whole number ≥ 1'],
   ] as Array<[string, Env, string]>)('refuses %s: %j', (_what, env, message) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);
