@@ -11,6 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { biConnectionString, grantBiReader } from '../../src/data/bi/index.js';
 import { customerKey } from '../../src/data/pseudonym.js';
+import { DISPOSALS } from '../../src/data/lifecycle/index.js';
 import { generateDemoData } from '../../src/data/seed/demo-data.js';
 import type { PolicySet } from '../../src/policies/index.js';
 import { runBiSync } from '../../src/server/bi-sync-runner.js';
@@ -158,6 +159,14 @@ describe('changes', () => {
     expect((await read(`select count(*)::int as n from koe_bi.feedback where customer_key = $1`, [keyOf(toRestrict.id)]))[0].n).toBe(0);
     await sync();
     expect((await read(`select count(*)::int as n from koe_bi.customers where customer_key = $1`, [keyOf(toRestrict.id)]))[0].n).toBe(0);
+  });
+
+  it('empties disposed feedback text in koe_bi in the lifecycle disposal\'s own transaction', async () => {
+    const [row] = await read(`select id from koe_bi.feedback where body <> '' limit 1`);
+    await db.orm.em.fork().transactional((tx) => DISPOSALS.feedback.dispose(tx, [row.id], new Date()));
+    expect(await read(`select subject, body from koe_bi.feedback where id = $1`, [row.id])).toEqual([{ subject: null, body: '' }]);
+    await sync();
+    expect(await read(`select subject, body from koe_bi.feedback where id = $1`, [row.id])).toEqual([{ subject: null, body: '' }]);
   });
 
   it('applies one changed feedback row, and only that row, on the next run', async () => {

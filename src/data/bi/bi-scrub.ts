@@ -29,3 +29,24 @@ export async function biScrub(tx: EntityManager, customerIds: readonly string[])
   }
   return removed;
 }
+
+/** What lifecycle disposal leaves of a row's text (as in the base table), per BI table. */
+const DISPOSED: Record<'feedback' | 'purchases', Record<string, string>> = {
+  feedback: { subject: 'null', body: `''`, note: 'null' },
+  purchases: { product_name: `''`, store: `''` },
+};
+
+/**
+ * Lifecycle disposal of feedback text or purchase details, in the disposal's transaction: the
+ * same columns emptied in every BI schema (rows and their other columns stay, as in the base table).
+ */
+export async function biScrubDisposed(tx: EntityManager, table: 'feedback' | 'purchases', ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const schemas = await tx.execute<Array<{ schema_name: string }>>(`select s.schema_name from bi_sync_state s join pg_namespace n on n.nspname = s.schema_name`);
+  for (const { schema_name } of schemas) {
+    const present = await tx.execute<Array<{ column_name: string }>>(`select column_name from information_schema.columns where table_schema = ? and table_name = ?`, [schema_name, table]);
+    const sets = present.map((c) => c.column_name).filter((c) => c in DISPOSED[table]).map((c) => `"${c}" = ${DISPOSED[table][c]}`);
+    if (sets.length === 0) continue;
+    await tx.execute(`update ${sqlName('schema', schema_name)}."${table}" set ${sets.join(', ')} where id = any(?::uuid[])`, [`{${ids.join(',')}}`]);
+  }
+}
