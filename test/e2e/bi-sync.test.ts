@@ -17,6 +17,7 @@ import type { PolicySet } from '../../src/policies/index.js';
 import { runBiSync } from '../../src/server/bi-sync-runner.js';
 import { loadPolicy } from '../../src/server/policy.js';
 import { POLICY_DIR, postAs, TEST_PSEUDONYM_KEY, type GraphQLBody, type TestKoe } from '../support/koe.js';
+import { koeCliEnv, runKoe } from '../support/koe-cli.js';
 import { seededScratchKoe, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
 const OPTS = { customers: 40, feedback: 200 };
@@ -202,4 +203,32 @@ describe('changes', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('the CLI verbs', () => {
+  const login = `${LOGIN}_cli`;
+  afterAll(() => db?.superuser(`drop owned by ${login}; drop role if exists ${login}`).catch(() => {}));
+
+  it('koe bi sync builds another schema, audited as the CLI user, and koe bi grant prints a connection string that reads it', async () => {
+    const env = { ...koeCliEnv(db.url), KOE_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY, KOE_BI_PASSWORD: 'bi-test-password-42' };
+    const run = await runKoe(['bi', 'sync', '--schema', 'koe_bi_cli', '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({ schema: 'koe_bi_cli', role: 'bi_readonly', rebuilt: true });
+    expect(result.rows).toBeGreaterThan(0);
+    const grant = await runKoe(['bi', 'grant', '--schema', 'koe_bi_cli', '--login', login], env);
+    expect(grant.code, grant.stderr).toBe(0);
+    const url = grant.stdout.trim();
+    expect(url).toContain(`${login}:bi-test-password-42@`);
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      expect((await c.query(`select count(*)::int as n from koe_bi_cli.feedback`)).rows[0].n).toBeGreaterThan(0);
+      await expect(c.query(`select * from public.audit_event limit 1`)).rejects.toThrow(/permission denied/);
+    } finally {
+      await c.end();
+    }
+    const [event] = (await db.sql(`select actor_id from audit_event where action = 'bi.sync' and detail->>'schema' = 'koe_bi_cli' limit 1`)) as Array<{ actor_id: string }>;
+    expect(event!.actor_id).toMatch(/^cli:/);
+  }, 180_000);
 });
