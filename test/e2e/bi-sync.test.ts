@@ -18,6 +18,7 @@ import { runBiSync } from '../../src/server/bi-sync-runner.js';
 import { loadPolicy } from '../../src/server/policy.js';
 import { POLICY_DIR, postAs, TEST_PSEUDONYM_KEY, type GraphQLBody, type TestKoe } from '../support/koe.js';
 import { koeCliEnv, runKoe } from '../support/koe-cli.js';
+import { startKoeProcess, type KoeScratch } from '../support/koe-process.js';
 import { seededScratchKoe, type ScratchKoeDb } from '../support/scratch-koe-db.js';
 
 const OPTS = { customers: 40, feedback: 200 };
@@ -231,4 +232,24 @@ describe('the CLI verbs', () => {
     const [event] = (await db.sql(`select actor_id from audit_event where action = 'bi.sync' and detail->>'schema' = 'koe_bi_cli' limit 1`)) as Array<{ actor_id: string }>;
     expect(event!.actor_id).toMatch(/^cli:/);
   }, 180_000);
+});
+
+describe('koe start with KOE_BI_SYNC_INTERVAL', () => {
+  it('keeps koe_bi up to date on its own: rebuilt for the policy it runs, then each change applied', async () => {
+    const env = { ...koeCliEnv(db.url), KOE_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY, LOG_LEVEL: 'warn' };
+    const koeProcess = await startKoeProcess({ env } as unknown as KoeScratch, 180_000, { KOE_BI_SYNC_INTERVAL: '1' });
+    try {
+      await koeProcess.waitFor(/BI sync every 1 s into koe_bi as bi_readonly/, 30_000);
+      // The test before rebuilt koe_bi under another policy: the shipped one rebuilds it again.
+      await koeProcess.waitFor(/bi sync: koe_bi as bi_readonly: rebuilt/, 120_000);
+      const columns = (await read(`select column_name from information_schema.columns where table_schema = 'koe_bi' and table_name = 'feedback'`)).map((r) => r.column_name);
+      expect(columns).toContain('body');
+      const [row] = (await db.sql(`select f.id from feedback f join customer c on c.id = f.customer_id where c.erased_at is null and f.status <> 'OPEN' and not exists (select 1 from use_restriction r where r.customer_id = c.id) limit 1`)) as Array<{ id: string }>;
+      await db.sql(`update feedback set status = 'OPEN' where id = ?`, [row!.id]);
+      await koeProcess.waitFor(/bi sync: koe_bi as bi_readonly: 1 rows written, 1 removed, 1 changes/, 60_000);
+      expect(await read(`select status from koe_bi.feedback where id = $1`, [row!.id])).toEqual([{ status: 'OPEN' }]);
+    } finally {
+      await koeProcess.stop();
+    }
+  }, 300_000);
 });
