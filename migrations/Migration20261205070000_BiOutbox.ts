@@ -27,6 +27,8 @@ export class Migration20261205070000_BiOutbox extends Migration {
     this.addSql(`create or replace function koe_bi_change() returns trigger language plpgsql as $$
 declare r record;
 begin
+  -- No BI schema: nothing would ever read (or prune) the entries.
+  if not exists (select 1 from bi_sync_state) then return null; end if;
   if tg_op = 'DELETE' then r := old; else r := new; end if;
   if tg_table_name = 'customer' then
     insert into bi_change (tbl, row_id, customer_id) values ('customer', r.id, r.id);
