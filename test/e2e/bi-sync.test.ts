@@ -124,6 +124,14 @@ describe('the BI schema as bi_readonly reads it through the gateway', () => {
   });
 });
 
+describe('a role that reads sealed fields in the clear', () => {
+  // Guards against undoing encryption at rest: koe_bi is plain SQL, readable by the BI login.
+  it.each(['admin', 'support_agent'])('is refused: %s', async (role) => {
+    await expect(runBiSync(db.orm.em.fork(), ACTOR, { role, schema: 'koe_bi_plain', policy, crypto: db.crypto, maskContext: { pseudonymKey: TEST_PSEUDONYM_KEY } })).rejects.toThrow(/in the clear/);
+    expect(await db.sql(`select count(*)::int as n from pg_namespace where nspname = 'koe_bi_plain'`)).toEqual([{ n: 0 }]);
+  });
+});
+
 describe('the BI login role', () => {
   it.each(['customer', 'feedback', 'purchase', 'consent', 'use_restriction', 'audit_event', 'audit_checkpoint', 'data_key', 'principal', 'api_key', 'bi_change', 'bi_sync_state'])(
     'is refused %s',

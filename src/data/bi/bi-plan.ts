@@ -42,6 +42,15 @@ export function biPlan(policy: PolicySet, role: string): BiPlan {
       else columns.push(c);
     }
     tables.set(table.name, { ...table, columns });
+    // Koe's own tables keep these sealed; a copy in the clear would undo encryption at rest.
+    // A conditional decision may be PLAIN on some row: refused as well.
+    const clear = columns.filter((c) => {
+      const plan = ability.fieldPlan(table.type, c.field);
+      return c.sealed !== undefined && (plan.kind === 'conditional' || plan.decision === 'PLAIN');
+    });
+    if (clear.length) {
+      throw new Error(`role "${role}" may read ${clear.map((c) => `${table.type}.${c.field}`).join(', ')} in the clear: a BI schema stores no sealed field in plaintext (give the role a masked view, or none)`);
+    }
   }
   const wheres = new Map<BiType, object | null>();
   return {
