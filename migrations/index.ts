@@ -21,6 +21,7 @@ import { Migration20261204111000_FeedbackPiiScan } from './Migration202612041110
 import { Migration20261205020000_ConsoleReviewsAndVerifications } from './Migration20261205020000_ConsoleReviewsAndVerifications.js';
 import { Migration20261204120000_GrantRequest } from './Migration20261204120000_GrantRequest.js';
 import { Migration20261205050000_RateLimitRequest } from './Migration20261205050000_RateLimitRequest.js';
+import { Migration20261205070000_BiOutbox } from './Migration20261205070000_BiOutbox.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261128144138', class: Migration20261128144138 },
@@ -44,4 +45,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261204120000_GrantRequest', class: Migration20261204120000_GrantRequest },
   { name: 'Migration20261205050000_RateLimitRequest', class: Migration20261205050000_RateLimitRequest },
   { name: 'Migration20261205020000_ConsoleReviewsAndVerifications', class: Migration20261205020000_ConsoleReviewsAndVerifications },
+  { name: 'Migration20261205070000_BiOutbox', class: Migration20261205070000_BiOutbox },
 ];

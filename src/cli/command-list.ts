@@ -89,6 +89,11 @@ export const COMMANDS = {
     description: 'write the evidence pack for a period (HTML + JSON + signed SHA-256 manifest): reviews, grants, leavers, chain, alerts, keys, lifecycle, subject requests, provision, policy versions',
     load: async () => (await import('./commands/evidence.command.js')).registerEvidence,
   },
+  bi: {
+    term: 'bi',
+    description: 'a read-only PostgreSQL schema for BI tools, holding what one policy role reads through GraphQL',
+    load: async () => (await import('./commands/bi.command.js')).registerBi,
+  },
 } satisfies Record<string, CliCommand>;
 
 export type CommandName = keyof typeof COMMANDS;

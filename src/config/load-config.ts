@@ -67,6 +67,10 @@ export function loadConfig(env: Env = process.env): KoeConfig {
     limits: limits(read, production),
     shutdownGraceMs: read.whole('KOE_SHUTDOWN_GRACE_MS') ?? DEFAULT_SHUTDOWN_GRACE_MS,
     checkpointEvery: read.whole('KOE_AUDIT_CHECKPOINT_EVERY') ?? DEFAULT_CHECKPOINT_EVERY,
+    bi: {
+      syncIntervalSeconds: read.whole('KOE_BI_SYNC_INTERVAL', 1),
+      password: read.secret('KOE_BI_PASSWORD'),
+    },
     executor: read.oneOf('KOE_EXECUTOR', ['graphql-js', 'graphql-jit']) as KoeConfig['executor'],
     subgraphPorts: { customers: read.port('KOE_CUSTOMERS_PORT'), feedback: read.port('KOE_FEEDBACK_PORT'), audit: read.port('KOE_AUDIT_PORT') },
     subgraphUrls: { customers: read.httpUrl('KOE_CUSTOMERS_URL'), feedback: read.httpUrl('KOE_FEEDBACK_URL'), audit: read.httpUrl('KOE_AUDIT_URL') },

@@ -111,6 +111,14 @@ export interface FieldCryptoSettings {
 
 export const FIELD_CRYPTO_DEFAULTS: FieldCryptoSettings = { keyCacheSize: 10_000, keyCacheTtlMs: 60_000, valueCacheSize: 20_000 };
 
+/** `koe bi` (docs/bi.md). */
+export interface BiSettings {
+  /** `KOE_BI_SYNC_INTERVAL`: seconds between the syncs `koe start` runs; null: none (on demand only). */
+  readonly syncIntervalSeconds: number | null;
+  /** `KOE_BI_PASSWORD`: the BI login role's password; null: `koe bi grant` generates one and prints it once. */
+  readonly password: string | null;
+}
+
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 export const DEFAULT_CHECKPOINT_EVERY = 1000;
 
@@ -137,6 +145,7 @@ export interface KoeConfig {
   /** `KOE_AUDIT_CHECKPOINT_EVERY`: sign a checkpoint every N audit events (0: never). */
   readonly checkpointEvery: number;
   readonly fieldCrypto: FieldCryptoSettings;
+  readonly bi: BiSettings;
   /** `KOE_EXECUTOR`: how subgraphs execute operations; null: the measured default (src/server/jit-executor.ts). */
   readonly executor: 'graphql-js' | 'graphql-jit' | null;
   /** `KOE_CUSTOMERS_PORT`, `KOE_FEEDBACK_PORT`, `KOE_AUDIT_PORT`; null: the defaults (4001–4003), or a free port under `PORT=0`. */

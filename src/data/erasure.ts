@@ -8,6 +8,7 @@
  * dates, channels, ratings, sentiment, teams) still include the customers.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { biScrub } from './bi/bi-scrub.js';
 import { NIL_OWNER } from './encryption/index.js';
 
 export interface ErasureCounts {
@@ -50,6 +51,8 @@ export async function eraseCustomers(tx: EntityManager, ids: readonly string[], 
   // Subject is plain free text the customer wrote: it goes with the body.
   const feedback = await perCustomer(tx, `update feedback set body = '', note = null, subject = null, scrubbed_at = coalesce(scrubbed_at, ?) where customer_id in (${ins})`, 'customer_id', [now, ...owners]);
   const purchases = await perCustomer(tx, `update purchase set product_name = '', store = '', anonymised_at = coalesce(anonymised_at, ?) where customer_id in (${ins})`, 'customer_id', [now, ...owners]);
+  // Gone from the BI schemas in this same transaction: no BI tool reads them once this commits.
+  await biScrub(tx, owners);
   const consents = await perCustomer(tx, `update consent set withdrawn_at = ? where customer_id in (${ins}) and withdrawn_at is null`, 'customer_id', [now, ...owners]);
   for (const row of erased) {
     const id = String(row.id);

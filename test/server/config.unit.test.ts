@@ -206,6 +206,8 @@ describe(loadConfig.name, () => {
     ['no server processes', { KOE_WORKERS: '0' }, 'KOE_WORKERS must be a whole number ≥ 1, got "0"'],
     ['a subgraph port out of range', { KOE_FEEDBACK_PORT: '99999' }, 'KOE_FEEDBACK_PORT must be a TCP port from 0 to 65535'],
     ['a subgraph address that is not http(s)', { KOE_CUSTOMERS_URL: 'customers:4001/graphql' }, 'KOE_CUSTOMERS_URL is not an http(s) URL'],
+    ['a BI sync interval with a unit', { KOE_BI_SYNC_INTERVAL: '5m' }, 'KOE_BI_SYNC_INTERVAL must be a whole number ≥ 1'],
+    ['a BI sync interval of zero', { KOE_BI_SYNC_INTERVAL: '0' }, 'KOE_BI_SYNC_INTERVAL must be a whole number ≥ 1'],
   ] as Array<[string, Env, string]>)('refuses %s: %j', (_what, env, message) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);

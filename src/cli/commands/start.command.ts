@@ -18,6 +18,8 @@ import { cliConfig, cliPolicyDir, openRuntime, type Runtime } from '../runtime.j
 import { serveOne } from './start/serve-one.js';
 import { isServerName, SERVER_NAMES, serverPlan } from './start/server-plan.js';
 import { startServerProcesses } from './start/server-processes.js';
+import { DEFAULT_BI_ROLE, DEFAULT_BI_SCHEMA } from '../../data/bi/index.js';
+import { scheduleBiSync, type BiSyncSchedule } from '../../server/bi-sync-runner.js';
 
 export function registerStart(program: Command): void {
   program
@@ -49,12 +51,13 @@ export function registerStart(program: Command): void {
       if (tls && config.tls) say(`HTTPS on: certificate ${config.tls.cert}${config.tls.ca ? `, subgraphs trusted via ${config.tls.ca}` : ''}`);
       const rt = await openRuntime(say, 'server');
       let stopping: Promise<void> | null = null;
+      let biSchedule: BiSyncSchedule | null = null;
       // The embedded database stops on the same signal by itself, so a step here may find its
       // connection gone: each step is tried on its own and shutdown always finishes.
       const shutdown = (platformStop: () => Promise<void>) => {
         stopping ??= (async () => {
           say('\nStopping: no new requests, waiting for those in flight…');
-          for (const step of [platformStop, () => rt.close()]) {
+          for (const step of [async () => biSchedule?.stop(), platformStop, () => rt.close()]) {
             await step().catch((e: unknown) => say(`  (while stopping: ${e instanceof Error ? e.message : String(e)})`));
           }
           say('Stopped.');
@@ -77,6 +80,14 @@ export function registerStart(program: Command): void {
           ? await inOneProcess(config, rt, crypto, policy, tls, opts.host)
           : await inServerProcesses(config, rt, policy.version, opts.host, (l) => console.error(l));
         const platform = { stop: servers.stop };
+        // KOE_BI_SYNC_INTERVAL: the BI schema kept up to date as bi_readonly reads it (docs/bi.md), from this
+        // process whatever the server layout: one sync at a time, stopped before the database.
+        if (config.bi.syncIntervalSeconds) {
+          const actor = { id: 'koe:bi-sync', roles: [], policyVersion: policy.version, via: 'cli' as const };
+          const biOpts = { policy, crypto, maskContext: { pseudonymKey: rt.secrets.pseudonymKey } };
+          biSchedule = scheduleBiSync(() => rt.orm.em.fork(), actor, biOpts, config.bi.syncIntervalSeconds, (l) => console.error(l));
+          say(`BI sync every ${config.bi.syncIntervalSeconds} s into ${DEFAULT_BI_SCHEMA} as ${DEFAULT_BI_ROLE}`);
+        }
         // `on`, not `once`: a terminal's Ctrl-C reaches this process twice (directly and relayed by
         // tsx/npm), and a second signal with no listener would kill it halfway through stopping.
         const onSignal = () => void shutdown(platform.stop).then(() => process.exit(0));

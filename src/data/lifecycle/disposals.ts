@@ -5,6 +5,7 @@
  * Every statement runs on the caller's transaction (`tx.execute`, never `getConnection()`).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { biScrubDisposed } from '../bi/bi-scrub.js';
 import { eraseCustomers } from '../erasure.js';
 import type { LifecycleCategory } from '../../policies/model.js';
 
@@ -29,6 +30,7 @@ export const DISPOSALS: Readonly<Record<LifecycleCategory, Disposal>> = {
     // Subject is free text the customer typed too: it goes with the body (as in an erasure).
     dispose: async (tx, ids, now) => {
       await tx.execute(`update feedback set body = '', note = null, subject = null, scrubbed_at = ? where id in (${list(ids)})`, [now, ...ids]);
+      await biScrubDisposed(tx, 'feedback', ids);
     },
   },
   purchases: {
@@ -37,6 +39,7 @@ export const DISPOSALS: Readonly<Record<LifecycleCategory, Disposal>> = {
     due: `ordered_at < ? and anonymised_at is null`,
     dispose: async (tx, ids, now) => {
       await tx.execute(`update purchase set product_name = '', store = '', anonymised_at = ? where id in (${list(ids)})`, [now, ...ids]);
+      await biScrubDisposed(tx, 'purchases', ids);
     },
   },
   contactDetails: {

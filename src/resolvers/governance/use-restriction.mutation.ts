@@ -11,6 +11,7 @@ import { LockMode } from '@mikro-orm/core';
 import { appendAuditEvents } from '../../audit/append.js';
 import { maskReason } from '../../audit/mutation-detail.js';
 import { auditAccessEvent } from '../../auth/access-event.js';
+import { biScrub } from '../../data/bi/index.js';
 import { CustomerEntity, UseRestrictionEntity } from '../../data/entities/index.js';
 import { UNRESTRICTABLE_PURPOSES } from '../../policies/index.js';
 import { purposeHint } from '../../request/access.js';
@@ -51,6 +52,8 @@ export class UseRestrictionResolver {
         unique.map((purpose) => ({ customer: id, purpose, restrictedAt, reason: maskReason(reason), restrictedBy: ctx.principal.id })),
         { onConflictFields: ['customer', 'purpose'], onConflictAction: 'ignore' },
       );
+      // Out of the BI schemas with it (docs/bi.md); the next sync brings them back where no restriction binds the BI role.
+      await biScrub(tx, [id]);
       await appendAuditEvents(tx, [{ ...auditAccessEvent(actorOf(ctx), 'subject.restriction', [`Customer:${id}`], { customerId: id, purposes: unique, reason: maskReason(reason) }), purpose: ctx.purpose }]);
       return tx.find(UseRestrictionEntity, { customer: id }, { orderBy: { purpose: 'asc' } });
     });

@@ -1,0 +1,33 @@
+/**
+ * `npm run bench -- bi-sync [--feedback N] [--customers N]`: `koe bi sync` of the demo set as
+ * bi_readonly, from empty and then after 1% of the feedback rows changed (rows/s; the second run
+ * must write only the changed rows).
+ */
+import { parseArgs } from 'node:util';
+import { runBiSync } from '../src/server/bi-sync-runner.js';
+import { loadPolicy, policyDir } from '../src/server/policy.js';
+import { BENCH_PSEUDONYM_KEY, openBenchDb } from './support/bench-db.js';
+
+const { values } = parseArgs({ options: { feedback: { type: 'string', default: '10000' }, customers: { type: 'string', default: '2000' } } });
+const scale = { feedback: Number(values.feedback), customers: Number(values.customers) };
+const db = await openBenchDb(scale, (l) => console.error(l));
+try {
+  const policy = await loadPolicy(policyDir(process.cwd(), null));
+  const actor = { id: 'bench', roles: [], policyVersion: policy.version, via: 'cli' as const };
+  const run = async (label: string) => {
+    const t0 = performance.now();
+    const r = await runBiSync(db.orm.em.fork(), actor, { policy, crypto: db.crypto, maskContext: { pseudonymKey: BENCH_PSEUDONYM_KEY } });
+    const s = (performance.now() - t0) / 1000;
+    console.log(`${label.padEnd(28)} ${String(r.rows).padStart(7)} rows written  ${String(r.changes).padStart(6)} changes  ${r.batches} batches  ${s.toFixed(2)} s  ${Math.round(r.rows / s)} rows/s`);
+    return r;
+  };
+  console.log(`koe bi sync, bi_readonly, ${scale.customers} customers / ${scale.feedback} feedback`);
+  await run('from empty (rebuild)');
+  const changed = Math.max(1, Math.round(scale.feedback / 100));
+  await db.orm.em.getConnection().execute(`update feedback set status = case status when 'RESOLVED' then 'OPEN' else 'RESOLVED' end where id in (select id from feedback order by id limit ${changed})`);
+  const r = await run(`after ${changed} feedback changed`);
+  if (r.rows !== changed) console.log(`!! the incremental run wrote ${r.rows} rows for ${changed} changed`);
+  await run('nothing changed');
+} finally {
+  await db.close();
+}

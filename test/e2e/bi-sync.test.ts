@@ -1,0 +1,263 @@
+/**
+ * `koe bi sync` (docs/bi.md): a BI tool connecting as the BI login role reads, in the `koe_bi`
+ * schema, exactly the rows and values `bi_readonly` reads through the gateway, no DENIED column,
+ * and nothing of Koe's own tables; erasure and restriction remove the person in the mutation's own
+ * transaction; a later run applies only what changed; a policy change rebuilds.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { biConnectionString, grantBiReader } from '../../src/data/bi/index.js';
+import { customerKey } from '../../src/data/pseudonym.js';
+import { DISPOSALS } from '../../src/data/lifecycle/index.js';
+import { generateDemoData } from '../../src/data/seed/demo-data.js';
+import type { PolicySet } from '../../src/policies/index.js';
+import { runBiSync } from '../../src/server/bi-sync-runner.js';
+import { loadPolicy } from '../../src/server/policy.js';
+import { POLICY_DIR, postAs, TEST_PSEUDONYM_KEY, type GraphQLBody, type TestKoe } from '../support/koe.js';
+import { koeCliEnv, runKoe } from '../support/koe-cli.js';
+import { startKoeProcess, type KoeScratch } from '../support/koe-process.js';
+import { seededScratchKoe, type ScratchKoeDb } from '../support/scratch-koe-db.js';
+
+const OPTS = { customers: 40, feedback: 200 };
+const demo = generateDemoData(OPTS);
+const withFeedback = demo.customers.filter((c) => demo.feedback.some((f) => f.customerId === c.id));
+const toErase = withFeedback[0]!;
+const toRestrict = withFeedback[1]!;
+// Login roles are cluster-wide: one per test run, dropped after.
+const LOGIN = `koe_bi_reader_t${process.pid}_${Date.now() % 100000}`;
+const ACTOR = { id: 'cli:test', roles: [], policyVersion: 'test', via: 'cli' as const };
+
+let db: ScratchKoeDb;
+let koe: TestKoe;
+let stop: (() => Promise<void>) | undefined;
+let policy: PolicySet;
+let reader: pg.Client;
+
+const sync = (opts: { policy?: PolicySet; batchSize?: number } = {}) =>
+  runBiSync(db.orm.em.fork(), ACTOR, { policy: opts.policy ?? policy, crypto: db.crypto, maskContext: { pseudonymKey: TEST_PSEUDONYM_KEY }, batchSize: opts.batchSize ?? 50 });
+const data = (res: GraphQLBody) => {
+  expect(res.errors).toBeUndefined();
+  return res.data as any;
+};
+const read = async (sql: string, params: unknown[] = []) => (await reader.query(sql, params)).rows;
+
+beforeAll(async () => {
+  ({ db, koe, stop } = await seededScratchKoe(OPTS));
+  policy = await loadPolicy(POLICY_DIR);
+  await sync();
+  const grant = await grantBiReader(db.orm.em.fork(), { schema: 'koe_bi', login: LOGIN, password: null });
+  reader = new pg.Client({ connectionString: biConnectionString(db.url, grant.login, grant.password) });
+  await reader.connect();
+}, 240_000);
+afterAll(async () => {
+  await reader?.end();
+  await db?.superuser(`drop owned by ${LOGIN}; drop role if exists ${LOGIN}`).catch(() => {});
+  await stop?.();
+});
+
+async function pages(query: string, field: string): Promise<any[]> {
+  const out: any[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const res = data(await postAs(koe, 'p-bi', query, { after }));
+    out.push(...res[field].edges.map((e: { node: unknown }) => e.node));
+    if (!res[field].pageInfo.hasNextPage) return out;
+    after = res[field].pageInfo.endCursor;
+  }
+}
+
+const CUSTOMERS = `query($after: String) { customers(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node {
+  id customerKey prefecture teamId segment createdAt lastActivityAt consents { purpose grantedAt withdrawnAt source } } } } }`;
+const FEEDBACK = `query($after: String) { feedbacks(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node {
+  id customer { id } channel receivedAt subject body rating sentiment tags piiFlags status teamId } } } }`;
+const iso = (v: unknown) => (v === null ? null : new Date(v as string).toISOString());
+
+describe('the BI schema as bi_readonly reads it through the gateway', () => {
+  let keyOf: Map<string, string>;
+
+  it('has the customers bi_readonly sees, with the values it sees, and no column of a DENIED field', async () => {
+    const gql = await pages(CUSTOMERS, 'customers');
+    keyOf = new Map(gql.map((c) => [c.id, c.customerKey]));
+    const rows = await read(`select * from koe_bi.customers order by customer_key`);
+    expect(rows.map((r) => r.customer_key)).toEqual(gql.map((c) => c.customerKey).sort());
+    const byKey = new Map(rows.map((r) => [r.customer_key, r]));
+    for (const c of gql) {
+      const r = byKey.get(c.customerKey)!;
+      expect({ prefecture: r.prefecture, teamId: r.team_id, segment: r.segment, createdAt: iso(r.created_at), lastActivityAt: iso(r.last_activity_at) })
+        .toEqual({ prefecture: c.prefecture, teamId: c.teamId, segment: c.segment, createdAt: iso(c.createdAt), lastActivityAt: iso(c.lastActivityAt) });
+    }
+    const columns = (await read(`select column_name from information_schema.columns where table_schema = 'koe_bi' and table_name = 'customers'`)).map((r) => r.column_name).sort();
+    expect(columns).toEqual(['created_at', 'customer_key', 'last_activity_at', 'prefecture', 'segment', 'team_id']);
+    const consents = (await read(`select count(*)::int as n from koe_bi.consents`))[0].n;
+    expect(consents).toBe(gql.reduce((n, c) => n + c.consents.length, 0));
+  });
+
+  it('has the feedback bi_readonly sees, subject and body masked as the gateway masks them, the note absent', async () => {
+    const gql = await pages(FEEDBACK, 'feedbacks');
+    const rows = await read(`select * from koe_bi.feedback`);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect([...byId.keys()].sort()).toEqual(gql.map((f) => f.id).sort());
+    for (const f of gql) {
+      const r = byId.get(f.id)!;
+      expect({ key: r.customer_key, channel: r.channel, receivedAt: iso(r.received_at), subject: r.subject, body: r.body, rating: r.rating, sentiment: r.sentiment, tags: r.tags, piiFlags: r.pii_flags, status: r.status, teamId: r.team_id })
+        .toEqual({ key: f.customer ? keyOf.get(f.customer.id) : null, channel: f.channel, receivedAt: iso(f.receivedAt), subject: f.subject, body: f.body, rating: f.rating, sentiment: f.sentiment, tags: f.tags, piiFlags: f.piiFlags, status: f.status, teamId: f.teamId });
+    }
+    const columns = (await read(`select column_name from information_schema.columns where table_schema = 'koe_bi' and table_name = 'feedback'`)).map((r) => r.column_name);
+    expect(columns).not.toContain('note');
+    // The body is masked, never the stored text: at least one differs from what an admin reads.
+    expect(rows.some((r) => r.body !== null && r.body.length > 0)).toBe(true);
+  });
+
+  it('has no purchases table: bi_readonly reads no purchase', async () => {
+    expect(await read(`select to_regclass('koe_bi.purchases') as t`)).toEqual([{ t: null }]);
+  });
+
+  it('records one bi.sync audit event per batch with its field decision counts', async () => {
+    const events = (await db.sql(`select detail from audit_event where action = 'bi.sync' order by seq`)) as Array<{ detail: any }>;
+    expect(events.length).toBeGreaterThan(1);
+    const decided = events.map((e) => e.detail.decisions['Feedback.body']).find(Boolean);
+    expect(decided.MASKED).toBeGreaterThan(0);
+    expect(events[0]!.detail.omitted).toContain('Customer.name');
+  });
+});
+
+describe('a role that reads sealed fields in the clear', () => {
+  // Guards against undoing encryption at rest: koe_bi is plain SQL, readable by the BI login.
+  it.each(['admin', 'support_agent'])('is refused: %s', async (role) => {
+    await expect(runBiSync(db.orm.em.fork(), ACTOR, { role, schema: 'koe_bi_plain', policy, crypto: db.crypto, maskContext: { pseudonymKey: TEST_PSEUDONYM_KEY } })).rejects.toThrow(/in the clear/);
+    expect(await db.sql(`select count(*)::int as n from pg_namespace where nspname = 'koe_bi_plain'`)).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('the BI login role', () => {
+  it.each(['customer', 'feedback', 'purchase', 'consent', 'use_restriction', 'audit_event', 'audit_checkpoint', 'data_key', 'principal', 'api_key', 'bi_change', 'bi_sync_state'])(
+    'is refused %s',
+    async (table) => {
+      await expect(reader.query(`select * from public.${table} limit 1`)).rejects.toThrow(/permission denied/);
+    },
+  );
+
+  it('cannot write to the BI schema', async () => {
+    await expect(reader.query(`delete from koe_bi.feedback`)).rejects.toThrow(/permission denied/);
+    await expect(reader.query(`create table koe_bi.mine (x int)`)).rejects.toThrow(/permission denied/);
+  });
+});
+
+describe('changes', () => {
+  const keyOf = (id: string) => customerKey(TEST_PSEUDONYM_KEY, id);
+
+  it('removes an erased customer from koe_bi before requestErasure returns, and a later sync does not bring them back', async () => {
+    expect(await read(`select count(*)::int as n from koe_bi.feedback where customer_key = $1`, [keyOf(toErase.id)])).toEqual([{ n: expect.any(Number) }]);
+    expect((await read(`select count(*)::int as n from koe_bi.customers where customer_key = $1`, [keyOf(toErase.id)]))[0].n).toBe(1);
+    const res = await postAs(koe, 'p-dpo', 'mutation($c: ID!) { requestErasure(customerId: $c, reason: "本人の申出") { erasedAt } }', { c: toErase.id }, 'compliance');
+    expect(res.errors).toBeUndefined();
+    for (const table of ['customers', 'feedback', 'consents']) {
+      expect((await read(`select count(*)::int as n from koe_bi.${table} where customer_key = $1`, [keyOf(toErase.id)]))[0].n).toBe(0);
+    }
+    await sync();
+    expect((await read(`select count(*)::int as n from koe_bi.customers where customer_key = $1`, [keyOf(toErase.id)]))[0].n).toBe(0);
+    expect((await read(`select count(*)::int as n from koe_bi.feedback where customer_key = $1`, [keyOf(toErase.id)]))[0].n).toBe(0);
+  });
+
+  it('removes a customer restricted for analytics before restrictUse returns', async () => {
+    const res = await postAs(koe, 'p-dpo', 'mutation($c: ID!) { restrictUse(customerId: $c, purposes: ["analytics"], reason: "利用停止請求") { customerId } }', { c: toRestrict.id }, 'compliance');
+    expect(res.errors).toBeUndefined();
+    expect((await read(`select count(*)::int as n from koe_bi.customers where customer_key = $1`, [keyOf(toRestrict.id)]))[0].n).toBe(0);
+    expect((await read(`select count(*)::int as n from koe_bi.feedback where customer_key = $1`, [keyOf(toRestrict.id)]))[0].n).toBe(0);
+    await sync();
+    expect((await read(`select count(*)::int as n from koe_bi.customers where customer_key = $1`, [keyOf(toRestrict.id)]))[0].n).toBe(0);
+  });
+
+  it('empties disposed feedback text in koe_bi in the lifecycle disposal\'s own transaction', async () => {
+    const [row] = await read(`select id from koe_bi.feedback where body <> '' limit 1`);
+    await db.orm.em.fork().transactional((tx) => DISPOSALS.feedback.dispose(tx, [row.id], new Date()));
+    expect(await read(`select subject, body from koe_bi.feedback where id = $1`, [row.id])).toEqual([{ subject: null, body: '' }]);
+    await sync();
+    expect(await read(`select subject, body from koe_bi.feedback where id = $1`, [row.id])).toEqual([{ subject: null, body: '' }]);
+  });
+
+  it('applies one changed feedback row, and only that row, on the next run', async () => {
+    await sync();
+    const [row] = (await db.sql(`select f.id from feedback f join customer c on c.id = f.customer_id where c.erased_at is null and f.status <> 'RESOLVED' and not exists (select 1 from use_restriction r where r.customer_id = c.id) limit 1`)) as Array<{ id: string }>;
+    await db.sql(`update feedback set status = 'RESOLVED' where id = ?`, [row!.id]);
+    const result = await sync();
+    expect(result.rebuilt).toBe(false);
+    expect({ rows: result.rows, changes: result.changes }).toEqual({ rows: 1, changes: 1 });
+    expect(await read(`select status from koe_bi.feedback where id = $1`, [row!.id])).toEqual([{ status: 'RESOLVED' }]);
+    const again = await sync();
+    expect({ rows: again.rows, changes: again.changes }).toEqual({ rows: 0, changes: 0 });
+  });
+
+  it('rebuilds when the policy version changes: a field the new policy denies leaves the table', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'koe-bi-policy-'));
+    try {
+      cpSync(POLICY_DIR, dir, { recursive: true });
+      const file = join(dir, 'roles-analytics.policy.yaml');
+      const text = readFileSync(file, 'utf8');
+      const at = text.lastIndexOf('fields: [subject, body]');
+      writeFileSync(file, `${text.slice(0, at)}fields: [subject]${text.slice(at + 'fields: [subject, body]'.length)}`);
+      const changed = await loadPolicy(dir);
+      expect(changed.version).not.toBe(policy.version);
+      const result = await sync({ policy: changed });
+      expect(result.rebuilt).toBe(true);
+      const columns = (await read(`select column_name from information_schema.columns where table_schema = 'koe_bi' and table_name = 'feedback'`)).map((r) => r.column_name);
+      expect(columns).toContain('subject');
+      expect(columns).not.toContain('body');
+      // The login role still reads the rebuilt tables (default privileges).
+      expect((await read(`select count(*)::int as n from koe_bi.feedback`))[0].n).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the CLI verbs', () => {
+  const login = `${LOGIN}_cli`;
+  afterAll(() => db?.superuser(`drop owned by ${login}; drop role if exists ${login}`).catch(() => {}));
+
+  it('koe bi sync builds another schema, audited as the CLI user, and koe bi grant prints a connection string that reads it', async () => {
+    const env = { ...koeCliEnv(db.url), KOE_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY, KOE_BI_PASSWORD: 'bi-test-password-42' };
+    const run = await runKoe(['bi', 'sync', '--schema', 'koe_bi_cli', '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({ schema: 'koe_bi_cli', role: 'bi_readonly', rebuilt: true });
+    expect(result.rows).toBeGreaterThan(0);
+    const grant = await runKoe(['bi', 'grant', '--schema', 'koe_bi_cli', '--login', login], env);
+    expect(grant.code, grant.stderr).toBe(0);
+    const url = grant.stdout.trim();
+    expect(url).toContain(`${login}:bi-test-password-42@`);
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      expect((await c.query(`select count(*)::int as n from koe_bi_cli.feedback`)).rows[0].n).toBeGreaterThan(0);
+      await expect(c.query(`select * from public.audit_event limit 1`)).rejects.toThrow(/permission denied/);
+    } finally {
+      await c.end();
+    }
+    const [event] = (await db.sql(`select actor_id from audit_event where action = 'bi.sync' and detail->>'schema' = 'koe_bi_cli' limit 1`)) as Array<{ actor_id: string }>;
+    expect(event!.actor_id).toMatch(/^cli:/);
+  }, 180_000);
+});
+
+describe('koe start with KOE_BI_SYNC_INTERVAL', () => {
+  it('keeps koe_bi up to date on its own: rebuilt for the policy it runs, then each change applied', async () => {
+    const env = { ...koeCliEnv(db.url), KOE_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY, LOG_LEVEL: 'warn' };
+    const koeProcess = await startKoeProcess({ env } as unknown as KoeScratch, 180_000, { KOE_BI_SYNC_INTERVAL: '1' });
+    try {
+      await koeProcess.waitFor(/BI sync every 1 s into koe_bi as bi_readonly/, 30_000);
+      // The test before rebuilt koe_bi under another policy: the shipped one rebuilds it again.
+      await koeProcess.waitFor(/bi sync: koe_bi as bi_readonly: rebuilt/, 120_000);
+      const columns = (await read(`select column_name from information_schema.columns where table_schema = 'koe_bi' and table_name = 'feedback'`)).map((r) => r.column_name);
+      expect(columns).toContain('body');
+      const [row] = (await db.sql(`select f.id from feedback f join customer c on c.id = f.customer_id where c.erased_at is null and f.status <> 'OPEN' and not exists (select 1 from use_restriction r where r.customer_id = c.id) limit 1`)) as Array<{ id: string }>;
+      await db.sql(`update feedback set status = 'OPEN' where id = ?`, [row!.id]);
+      await koeProcess.waitFor(/bi sync: koe_bi as bi_readonly: 1 rows written, 1 removed, 1 changes/, 60_000);
+      expect(await read(`select status from koe_bi.feedback where id = $1`, [row!.id])).toEqual([{ status: 'OPEN' }]);
+    } finally {
+      await koeProcess.stop();
+    }
+  }, 300_000);
+});
