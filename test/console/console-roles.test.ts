@@ -196,7 +196,7 @@ describe.skipIf(!hasChromium())('Koe Console people screens in chromium', () => 
   it('auditor: audit screens work (chain verified with its result, event detail), access is read-only, no customer PII anywhere, admin actions fail when forced', async () => {
     const { page, requests, cspViolations } = await open('en');
     await signInWith(page, await s.koe.token('p-auditor'));
-    expect(await page.getByRole('navigation').getByRole('button').allTextContents()).toEqual(['Overview', 'Audit', 'Policy', 'Access']);
+    expect(await page.getByRole('navigation').getByRole('button').allTextContents()).toEqual(['Overview', 'Audit', 'Policy', 'Access', 'Explorer']);
     const texts: string[] = [await page.content()];
     await tab(page, 'Audit').click();
     await page.getByTestId('audit-table').waitFor();
@@ -247,7 +247,7 @@ describe.skipIf(!hasChromium())('Koe Console people screens in chromium', () => 
   it('dpo: finds a customer by e-mail, exports, restricts and lifts, erases with a typed confirmation; the customer then reads as erased', async () => {
     const { page } = await open('en');
     await signInWith(page, await s.koe.token('p-dpo'));
-    expect(await page.getByRole('navigation').getByRole('button').allTextContents()).toEqual(['Overview', 'Audit', 'Policy', 'Data subjects']);
+    expect(await page.getByRole('navigation').getByRole('button').allTextContents()).toEqual(['Overview', 'Audit', 'Policy', 'Keys & lifecycle', 'Explorer', 'Data subjects']);
     await tab(page, 'Data subjects').click();
     await page.getByLabel('Exact value').fill(customer.email);
     await page.getByRole('button', { name: 'Find', exact: true }).click();
@@ -292,7 +292,7 @@ describe.skipIf(!hasChromium())('Koe Console people screens in chromium', () => 
   it('analyst: only masked values, no access, audit or subject screens; forced reads refused', async () => {
     const { page } = await open('en');
     await signInWith(page, await s.koe.token('p-analyst'));
-    expect(await page.getByRole('navigation').getByRole('button').allTextContents()).toEqual(['Overview']);
+    expect(await page.getByRole('navigation').getByRole('button').allTextContents()).toEqual(['Overview', 'Explorer']);
     for (const value of pii) expect(await page.content()).not.toContain(value);
     const masked = await gqlFromPage(page, '{ customers(first: 10) { edges { node { email name } } } }');
     const emails = (masked.body.data as { customers: { edges: Array<{ node: { email: string | null } }> } }).customers.edges.map((e) => e.node.email).filter((e) => e !== null);
