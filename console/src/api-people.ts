@@ -4,7 +4,7 @@
  * errors, because a partly denied or erased record is still worth showing.
  */
 import { useRef } from 'react';
-import { ApiError } from './api';
+import { ApiError, sessionFetch } from './api';
 
 export interface GqlError { message: string; path?: Array<string | number>; extensions?: { code?: string } }
 export interface GqlAnswer<T> { data: T | null; errors: GqlError[] }
@@ -12,7 +12,7 @@ export interface GqlAnswer<T> { data: T | null; errors: GqlError[] }
 export async function gqlAnswer<T>(query: string, variables: Record<string, unknown> = {}, purpose?: string): Promise<GqlAnswer<T>> {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-koe-console': '1' };
   if (purpose) headers['x-koe-purpose'] = purpose;
-  const res = await fetch('/graphql', { method: 'POST', headers, credentials: 'same-origin', body: JSON.stringify({ query, variables }) });
+  const res = await sessionFetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   let body: { data?: T | null; errors?: GqlError[] } = {};
   try {
     body = (await res.json()) as typeof body;

@@ -15,8 +15,21 @@ export class ApiError extends Error {
 
 const HEADERS = { 'content-type': 'application/json', 'x-koe-console': '1' };
 
+// Every answer to a signed-in request renews the session cookie (idle timeout). Sign-out waits for
+// the requests still in flight, or an answer arriving after it would set the cookie again.
+const inFlight = new Set<Promise<unknown>>();
+
+/** fetch for requests made with the session cookie: tracked so sign-out can wait for them. */
+export function sessionFetch(url: string, init: RequestInit): Promise<Response> {
+  const p = fetch(url, { ...init, credentials: 'same-origin' });
+  const settled = p.then((r) => r.clone().arrayBuffer()).catch(() => undefined);
+  inFlight.add(settled);
+  void settled.finally(() => inFlight.delete(settled));
+  return p;
+}
+
 export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch('/graphql', { method: 'POST', headers: HEADERS, credentials: 'same-origin', body: JSON.stringify({ query, variables }) });
+  const res = await sessionFetch('/graphql', { method: 'POST', headers: HEADERS, body: JSON.stringify({ query, variables }) });
   let body: { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> } = {};
   try {
     body = (await res.json()) as typeof body;
@@ -43,11 +56,12 @@ export async function signInOptions(): Promise<{ sso: boolean }> {
 
 /** A GraphQL request as GraphiQL sends it, with the session (the Explorer's fetcher). */
 export async function rawGql(body: unknown): Promise<unknown> {
-  const res = await fetch('/graphql', { method: 'POST', headers: HEADERS, credentials: 'same-origin', body: JSON.stringify(body) });
+  const res = await sessionFetch('/graphql', { method: 'POST', headers: HEADERS, body: JSON.stringify(body) });
   return res.json();
 }
 
 export async function signOut(): Promise<void> {
+  await Promise.allSettled([...inFlight]);
   await fetch('/console/session', { method: 'DELETE', headers: HEADERS, credentials: 'same-origin' });
 }
 
