@@ -45,3 +45,17 @@ export function joinParts(parts: readonly SqlPart[], sep: string): SqlPart {
 export function runAggregate<R>(em: EntityManager, part: SqlPart): Promise<R[]> {
   return em.getConnection().execute<R[]>(part.sql, [...part.params], 'all');
 }
+
+/**
+ * The statement's tail: the caller's row condition, then one group per key column (`k0`, `k1` …) in
+ * key order; without groups, one total row, none when nothing matched.
+ */
+export function groupedTail(where: SqlPart, groups: readonly string[]): SqlPart[] {
+  const parts: SqlPart[] = [];
+  if (where.sql !== 'true') parts.push({ sql: `where ${where.sql}`, params: where.params });
+  if (groups.length) {
+    parts.push({ sql: `group by ${groups.join(', ')}`, params: [] });
+    parts.push({ sql: `order by ${groups.map((_, i) => `k${i}`).join(', ')}`, params: [] });
+  } else parts.push({ sql: 'having count(*) > 0', params: [] });
+  return parts;
+}

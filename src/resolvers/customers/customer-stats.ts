@@ -11,7 +11,7 @@ import { BadUserInputError } from '../../request/errors.js';
 import type { CustomerFilter } from '../../schema/inputs/customer.input.js';
 import { CustomerStatsDimension, type CustomerStats, type CustomerStatsKey } from '../../schema/types/stats.type.js';
 import { distinctDimensions, shapeGroups } from '../aggregate-groups.js';
-import { joinParts, rowCondition, runAggregate, type SqlPart } from '../aggregate-sql.js';
+import { groupedTail, joinParts, rowCondition, runAggregate, type SqlPart } from '../aggregate-sql.js';
 import { customerConditions } from './customer-query.js';
 
 interface Dimension {
@@ -56,11 +56,7 @@ export function customerStatsSql(ctx: KoeContext, args: CustomerStatsArgs, dims:
     });
   }
   const where = rowCondition(em, CustomerEntity, 'c', filtered);
-  if (where.sql !== 'true') parts.push({ sql: `where ${where.sql}`, params: where.params });
-  if (defs.length) {
-    parts.push({ sql: `group by ${defs.map((d) => d.group).join(', ')}`, params: [] });
-    parts.push({ sql: `order by ${defs.map((_, i) => `k${i}`).join(', ')}`, params: [] });
-  } else parts.push({ sql: 'having count(*) > 0', params: [] });
+  parts.push(...groupedTail(where, defs.map((d) => d.group)));
   return joinParts(parts, ' ');
 }
 

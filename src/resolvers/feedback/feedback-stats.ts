@@ -12,7 +12,7 @@ import { Channel, Sentiment } from '../../schema/enums.js';
 import type { FeedbackFilter } from '../../schema/inputs/feedback.input.js';
 import { FeedbackStatsDimension, StatsInterval, type FeedbackStats, type FeedbackStatsKey } from '../../schema/types/stats.type.js';
 import { breakdown, distinctDimensions, shapeGroups, type AggregateRow } from '../aggregate-groups.js';
-import { joinParts, rowCondition, runAggregate, type SqlPart } from '../aggregate-sql.js';
+import { groupedTail, joinParts, rowCondition, runAggregate, type SqlPart } from '../aggregate-sql.js';
 import { conditionsOf } from './feedback-query.js';
 
 const TOKYO = `(f.received_at at time zone 'Asia/Tokyo')`;
@@ -104,11 +104,7 @@ export function feedbackStatsSql(ctx: KoeContext, args: FeedbackStatsArgs, dims:
   }
   if (defs.some((d) => d.from === 'tags')) parts.push({ sql: 'cross join lateral unnest(f.tags) as t(tag)', params: [] });
   const where = rowCondition(em, FeedbackEntity, 'f', filtered);
-  if (where.sql !== 'true') parts.push({ sql: `where ${where.sql}`, params: where.params });
-  if (defs.length) {
-    parts.push({ sql: `group by ${defs.map((d) => d.group).join(', ')}`, params: [] });
-    parts.push({ sql: `order by ${defs.map((_, i) => `k${i}`).join(', ')}`, params: [] });
-  } else parts.push({ sql: 'having count(*) > 0', params: [] });
+  parts.push(...groupedTail(where, defs.map((d) => d.group)));
   return joinParts(parts, ' ');
 }
 
