@@ -24,7 +24,8 @@ function editedCopy(file: string, edit: (text: string) => string): string {
 }
 
 describe(matrix.name, () => {
-  const m = matrix(set, contractCatalog);
+  // Built inside each test, not while collecting: StrykerJS then knows which tests cover a mutant.
+  const m = () => matrix(set, contractCatalog);
   const cases: Array<[string, string, string]> = [
     ['admin', 'Customer.email', 'PLAIN'],
     ['analyst', 'Customer.email', 'MASKED(email)'],
@@ -41,12 +42,12 @@ describe(matrix.name, () => {
   ];
 
   it.each(cases)('shows %s on %s as %s', (role, field, text) => {
-    expect(m.cells[role]?.[field]?.text).toBe(text);
+    expect(m().cells[role]?.[field]?.text).toBe(text);
   });
 
   it('has a row per role and a column per @pii field', () => {
-    expect([...m.roles].sort()).toEqual(['admin', 'analyst', 'auditor', 'bi_readonly', 'dpo', 'ingest', 'marketing', 'support_agent']);
-    expect(m.fields).toHaveLength(9);
+    expect([...m().roles].sort()).toEqual(['admin', 'analyst', 'auditor', 'bi_readonly', 'dpo', 'ingest', 'marketing', 'support_agent']);
+    expect(m().fields).toHaveLength(9);
   });
 
   it('decides purpose-bound rules when given a purpose', () => {
@@ -56,43 +57,44 @@ describe(matrix.name, () => {
 });
 
 describe(renderMatrix.name, () => {
-  const m = matrix(set, contractCatalog);
+  const m = () => matrix(set, contractCatalog);
 
   it('renders markdown with escaped cells', () => {
-    const md = renderMatrix(m, 'md');
+    const md = renderMatrix(m(), 'md');
     expect(md).toContain('| role | Customer.name |');
     expect(md).toContain('| analyst | MASKED(name) |');
   });
 
   it('renders json that parses back to the matrix', () => {
-    expect(JSON.parse(renderMatrix(m, 'json'))).toEqual(JSON.parse(JSON.stringify(m)));
+    const shown = m();
+    expect(JSON.parse(renderMatrix(shown, 'json'))).toEqual(JSON.parse(JSON.stringify(shown)));
   });
 
   it('renders html with escaped text', () => {
-    const html = renderMatrix(m, 'html');
+    const html = renderMatrix(m(), 'html');
     expect(html).toContain('<td class="masked">MASKED(email)</td>');
     expect(html).not.toContain('$principal.teamId;<');
   });
 });
 
 describe(diffMatrices.name, () => {
-  const before = matrix(set, contractCatalog);
+  const before = () => matrix(set, contractCatalog);
 
   it('shows exactly the cells a change touches', () => {
     const dir = editedCopy('roles-analytics.policy.yaml', (t) => t.replace('fields: [name, nameKana, email, phone, purchases]', 'fields: [name, nameKana, phone, purchases]'));
     const after = matrix(loadPolicySet(dir, contractCatalog), contractCatalog);
-    expect(diffMatrices(before, after)).toEqual([{ role: 'analyst', field: 'Customer.email', before: 'MASKED(email)', after: 'DENIED' }]);
+    expect(diffMatrices(before(), after)).toEqual([{ role: 'analyst', field: 'Customer.email', before: 'MASKED(email)', after: 'DENIED' }]);
   });
 
   it('shows a new role as cells that did not exist before', () => {
     const dir = editedCopy('roles-it.policy.yaml', (t) => `${t}\n  viewer:\n    description: v\n    department: IT\n    readOnly: true\n    rules:\n      - { on: Customer, fields: [email], decision: MASKED }\n`);
-    const changes = diffMatrices(before, matrix(loadPolicySet(dir, contractCatalog), contractCatalog));
+    const changes = diffMatrices(before(), matrix(loadPolicySet(dir, contractCatalog), contractCatalog));
     expect(changes).toContainEqual({ role: 'viewer', field: 'Customer.email', before: null, after: 'MASKED(email)' });
     expect(changes.every((c) => c.role === 'viewer')).toBe(true);
   });
 
   it('finds nothing between equal matrices', () => {
-    expect(diffMatrices(before, matrix(set, contractCatalog))).toEqual([]);
+    expect(diffMatrices(before(), matrix(set, contractCatalog))).toEqual([]);
   });
 });
 
