@@ -1,0 +1,130 @@
+/**
+ * The admin tools at the edges found by a StrykerJS run of `src/policies/tools` (issue 20): which
+ * rules `koe policy check` counts as naming a field, warnings about inherited rules, and test files
+ * that cannot be read.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkPolicies, explain, loadPolicySet, runPolicyTests, type SchemaCatalog } from '../../src/policies/index.js';
+import { contractCatalog } from '../fixtures/catalog.fixture.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function policyDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'koe-tools-edges-'));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+/** A role: `role('a', ['{ on: Customer, fields: [email], decision: PLAIN }'], 'inherits: [b]')`. */
+const role = (name: string, rules: string[], extra = '') =>
+  `  ${name}:\n    description: d\n    department: IT\n${extra ? `    ${extra}\n` : ''}    rules:${rules.length ? rules.map((r) => `\n      - ${r}`).join('') : ' []'}\n`;
+
+const loaded = (roles: string) => loadPolicySet(policyDir({ 'roles.policy.yaml': `roles:\n${roles}` }), contractCatalog);
+
+/** Every @pii field named PLAIN by one role, so only the field a test leaves out is warned about. */
+const ALL_BUT_ADDRESS = '{ on: Customer, fields: [name, nameKana, email, phone, birthDate, purchases], decision: PLAIN }';
+const FEEDBACK_TEXT = '{ on: Feedback, fields: [subject, body], decision: PLAIN }';
+
+describe(`${checkPolicies.name} warnings`, () => {
+  it('counts only rules on the field\'s own type as naming it, and only its own type\'s wildcards', () => {
+    // A second type with @pii fields of the same names: its rules decide nothing on Customer.
+    const catalog: SchemaCatalog = {
+      ...contractCatalog,
+      types: { ...contractCatalog.types, Lead: { name: 'Lead', fields: { id: { name: 'id', pii: null }, address: { name: 'address', pii: 'ADDRESS' }, email: { name: 'email', pii: 'EMAIL' } } } },
+    };
+    const set = loadPolicySet(policyDir({
+      'roles.policy.yaml': `roles:\n${role('clerk', [ALL_BUT_ADDRESS, FEEDBACK_TEXT])}${role('leads', ['{ on: Lead, fields: [address], decision: PLAIN }'])}${role('reports', ["{ on: Lead, fields: '*', decision: MASKED, masker: redact }"])}`,
+    }), catalog);
+    expect(checkPolicies(set, catalog).warnings.map((w) => w.message)).toEqual([
+      'Customer.address is @pii but no rule names it: decide it for the roles that need it, or accept DENIED',
+      'Lead.email is @pii but no rule names it (only wildcards cover it: reports): decide it for the roles that need it, or accept DENIED',
+    ]);
+  });
+
+  it('warns once about a mismatched masker, at the role that declares it, not again for each heir', () => {
+    const set = loaded(
+      role('base', [ALL_BUT_ADDRESS, FEEDBACK_TEXT, '{ on: Customer, fields: [address], decision: MASKED, masker: email }'])
+      + role('heir', [], 'inherits: [base]')
+      + role('grandheir', [], 'inherits: [heir]'),
+    );
+    const { problems, warnings } = checkPolicies(set, contractCatalog);
+    expect(problems).toEqual([]);
+    expect(warnings).toEqual([{
+      loc: expect.objectContaining({ line: 8, col: 9 }),
+      message: 'masker "email" on Customer.address (ADDRESS) was written for EMAIL: check the output or use hash/redact',
+    }]);
+  });
+
+  it('gives no warnings when the set does not compile against the catalog', () => {
+    const set = loaded(role('clerk', [ALL_BUT_ADDRESS, FEEDBACK_TEXT]));
+    const customer = contractCatalog.types.Customer!;
+    const { email: _dropped, ...fields } = customer.fields;
+    const catalog: SchemaCatalog = { ...contractCatalog, types: { ...contractCatalog.types, Customer: { ...customer, fields } } };
+    const report = checkPolicies(set, catalog);
+    expect(report.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^unknown field "email" on Customer/)]);
+    expect(report.warnings).toEqual([]);
+  });
+});
+
+describe(`${explain.name} of what does not exist`, () => {
+  const set = loaded(role('clerk', [ALL_BUT_ADDRESS]));
+
+  it('answers an unknown role with DENIED, no rule and no candidates, naming what was asked', () => {
+    expect(explain(set, 'ghost', 'Customer.email')).toEqual({
+      role: 'ghost', field: 'Customer.email', decision: 'DENIED', masker: null, rule: null, candidates: [],
+      summary: 'unknown role "ghost": it contributes nothing, so everything is DENIED',
+    });
+  });
+
+  it('answers an unknown field, or one given without its type, the same way', () => {
+    expect(explain(set, 'clerk', 'Customer.fax')).toEqual({
+      role: 'clerk', field: 'Customer.fax', decision: 'DENIED', masker: null, rule: null, candidates: [], summary: 'unknown field "Customer.fax": DENIED',
+    });
+    expect(explain(set, 'clerk', 'email')).toMatchObject({ field: 'email', decision: 'DENIED', candidates: [], summary: 'unknown field "email": DENIED' });
+  });
+
+  it('names the unconditional rule that decides a static PLAIN, not a conditional one ahead of it', () => {
+    // CASL puts the later rule first: the conditional one is the first PLAIN candidate.
+    const both = loaded(role('agent', ['{ on: Customer, fields: [email], decision: PLAIN }', '{ on: Customer, fields: [email], decision: PLAIN, when: { segment: vip } }']));
+    const e = explain(both, 'agent', 'Customer.email');
+    expect(e.candidates.map((c) => c.when)).toEqual(['segment = vip', null]);
+    expect(e).toMatchObject({ decision: 'PLAIN', rule: { when: null, at: expect.stringMatching(/roles\.policy\.yaml:6:9$/) } });
+    expect(e.summary).toMatch(/^PLAIN by the agent rule at .*roles\.policy\.yaml:6:9$/);
+  });
+
+  it('names the role and field it explains', () => {
+    expect(explain(set, 'clerk', 'Customer.email')).toMatchObject({ role: 'clerk', field: 'Customer.email', decision: 'PLAIN' });
+  });
+});
+
+describe(`${runPolicyTests.name} on files it cannot run`, () => {
+  const set = loaded(role('clerk', [ALL_BUT_ADDRESS]));
+  const invalid = (message: unknown) => ({ name: '(invalid test file)', roles: [], passed: false, expected: '', actual: '', message });
+
+  it('reports a test file that is not YAML, once, at its line, and runs no case', () => {
+    const dir = policyDir({ 'broken.test.yaml': 'cases:\n  - { name: unclosed, role: clerk\n' });
+    const results = runPolicyTests(set, dir);
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ ...invalid(expect.stringMatching(/./)), at: expect.stringMatching(/broken\.test\.yaml:\d+:\d+$/) });
+  });
+
+  it('reports a case the schema refuses with what is wrong, and nothing else about it', () => {
+    const dir = policyDir({ 'bad.test.yaml': 'cases:\n  - { name: no expectation, role: clerk, mutation: grantRole }\n' });
+    const [result, ...rest] = runPolicyTests(set, dir);
+    expect(rest).toEqual([]);
+    expect(result).toMatchObject({ ...invalid(expect.stringContaining('expect')), loc: { line: 2, col: 5 } });
+    expect(result!.at).toBe(`${dir}/bad.test.yaml:2:5`);
+  });
+
+  it('fails a case on a field the catalog lacks with an empty result, not a decision', () => {
+    const dir = policyDir({ 'typo.test.yaml': 'cases:\n  - { name: typo, role: clerk, type: Customer, field: emial, expect: DENIED }\n' });
+    expect(runPolicyTests(set, dir)).toMatchObject([
+      { name: 'typo', roles: ['clerk'], passed: false, expected: 'DENIED', actual: '', message: 'unknown field "Customer.emial" in the case' },
+    ]);
+  });
+});
