@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkPolicies, explain, loadPolicySet, runPolicyTests, type SchemaCatalog } from '../../src/policies/index.js';
+import { checkPolicies, diffMatrices, explain, loadPolicySet, runPolicyTests, type DecisionMatrix, type SchemaCatalog } from '../../src/policies/index.js';
 import { contractCatalog } from '../fixtures/catalog.fixture.js';
 
 const dirs: string[] = [];
@@ -125,6 +125,45 @@ describe(`${runPolicyTests.name} on files it cannot run`, () => {
     const dir = policyDir({ 'typo.test.yaml': 'cases:\n  - { name: typo, role: clerk, type: Customer, field: emial, expect: DENIED }\n' });
     expect(runPolicyTests(set, dir)).toMatchObject([
       { name: 'typo', roles: ['clerk'], passed: false, expected: 'DENIED', actual: '', message: 'unknown field "Customer.emial" in the case' },
+    ]);
+  });
+});
+
+describe(`${explain.name} for a principal`, () => {
+  const set = loadPolicySet(policyDir({
+    'purposes.policy.yaml': 'purposes:\n  support: { description: { ja: 対応, en: Support }, legalBasis: contract }\n',
+    'roles.policy.yaml': `roles:\n${role('agent', ['{ on: Customer, fields: [name], decision: PLAIN, purposes: [support], when: { teamId: $principal.teamId } }'])}`,
+  }), contractCatalog);
+  const principal = { id: 'p1', teamId: 't1' };
+  const record = { teamId: 't1' };
+
+  it('keeps a purpose-bound rule conditional when no purpose is given', () => {
+    expect(explain(set, 'agent', 'Customer.name', { principal })).toMatchObject({
+      decision: 'CONDITIONAL', summary: 'CONDITIONAL(PLAIN if teamId = t1 and purpose in [support]; else DENIED): depends on the record',
+    });
+    expect(explain(set, 'agent', 'Customer.name', { principal, record }).decision).toBe('DENIED');
+  });
+
+  it('applies the rule only under its purpose', () => {
+    expect(explain(set, 'agent', 'Customer.name', { principal, record, purpose: 'support' }).decision).toBe('PLAIN');
+    expect(explain(set, 'agent', 'Customer.name', { principal, record, purpose: null }).decision).toBe('DENIED');
+    expect(explain(set, 'agent', 'Customer.name', { principal, purpose: null }).summary).toBe('DENIED because no rule of "agent" grants it (fail closed)');
+  });
+});
+
+describe(`${diffMatrices.name} across changed shapes`, () => {
+  const cell = (text: string) => ({ decision: 'DENIED' as const, text });
+  const before: DecisionMatrix = { version: 'a', purpose: null, roles: ['kept', 'gone'], fields: ['T.f'], cells: { kept: { 'T.f': cell('DENIED') }, gone: { 'T.f': cell('PLAIN') } } };
+  const after: DecisionMatrix = { version: 'b', purpose: null, roles: ['kept'], fields: ['T.f', 'T.new'], cells: { kept: { 'T.f': cell('DENIED'), 'T.new': cell('MASKED(hash)') } } };
+
+  it('shows a field that appeared and a role that went away as cells with null on one side', () => {
+    expect(diffMatrices(before, after)).toEqual([
+      { role: 'kept', field: 'T.new', before: null, after: 'MASKED(hash)' },
+      { role: 'gone', field: 'T.f', before: 'PLAIN', after: null },
+    ]);
+    expect(diffMatrices(after, before)).toEqual([
+      { role: 'kept', field: 'T.new', before: 'MASKED(hash)', after: null },
+      { role: 'gone', field: 'T.f', before: null, after: 'PLAIN' },
     ]);
   });
 });
