@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkPolicies, diffMatrices, explain, loadPolicySet, runPolicyTests, type DecisionMatrix, type SchemaCatalog } from '../../src/policies/index.js';
+import { checkPolicies, diffMatrices, explain, loadPolicySet, renderMatrix, runPolicyTests, type DecisionMatrix, type SchemaCatalog } from '../../src/policies/index.js';
 import { contractCatalog } from '../fixtures/catalog.fixture.js';
 
 const dirs: string[] = [];
@@ -164,6 +164,21 @@ describe(`${diffMatrices.name} across changed shapes`, () => {
     expect(diffMatrices(after, before)).toEqual([
       { role: 'kept', field: 'T.new', before: 'MASKED(hash)', after: null },
       { role: 'gone', field: 'T.f', before: null, after: 'PLAIN' },
+    ]);
+  });
+});
+
+describe(`${renderMatrix.name} as a page`, () => {
+  it('writes one table row per line under a caption, and ends with a newline', () => {
+    const m: DecisionMatrix = { version: 'v2', purpose: 'support', roles: ['a', 'b'], fields: ['T.f'], cells: { a: { 'T.f': { decision: 'PLAIN', text: 'PLAIN' } }, b: { 'T.f': { decision: 'MASKED', text: 'MASKED(hash)' } } } };
+    const lines = renderMatrix(m, 'html').split('\n');
+    expect(lines.slice(3)).toEqual([
+      '<table><caption>Policy v2, purpose support</caption>',
+      '<tr><th>role</th><th>T.f</th></tr>',
+      '<tr><th>a</th><td class="plain">PLAIN</td></tr>',
+      '<tr><th>b</th><td class="masked">MASKED(hash)</td></tr>',
+      '</table>',
+      '',
     ]);
   });
 });
