@@ -121,6 +121,20 @@ describe(`${runPolicyTests.name} on files it cannot run`, () => {
     expect(result!.at).toBe(`${dir}/bad.test.yaml:2:5`);
   });
 
+  it('checks the masker only when the case names one and the field came out MASKED', () => {
+    const masking = loaded(role('clerk', ['{ on: Customer, fields: [phone], decision: MASKED, masker: phone }']));
+    const dir = policyDir({ 'maskers.test.yaml': [
+      'cases:',
+      '  - { name: any masker, role: clerk, type: Customer, field: phone, expect: MASKED }',
+      '  - { name: denied with a masker named, role: clerk, type: Customer, field: email, expect: DENIED, masker: hash }',
+      '',
+    ].join('\n') });
+    expect(runPolicyTests(masking, dir).map((r) => [r.name, r.passed, r.actual, r.message])).toEqual([
+      ['any masker', true, 'MASKED', null],
+      ['denied with a masker named', true, 'DENIED', null],
+    ]);
+  });
+
   it('fails a case on a field the catalog lacks with an empty result, not a decision', () => {
     const dir = policyDir({ 'typo.test.yaml': 'cases:\n  - { name: typo, role: clerk, type: Customer, field: emial, expect: DENIED }\n' });
     expect(runPolicyTests(set, dir)).toMatchObject([
