@@ -3,7 +3,10 @@
  * restriction hides. The rules are in src/policies/ability/use-restriction.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { abilityFor, symbolicAbility } from '../../src/policies/ability/ability-for.js';
 import { bindingPurposes, isRestricted, restrictionCond } from '../../src/policies/ability/use-restriction.js';
+import { loadPolicySet } from '../../src/policies/index.js';
+import { contractCatalog } from '../fixtures/catalog.fixture.js';
 
 describe(bindingPurposes.name, () => {
   const all = ['support', 'marketing', 'compliance', 'analytics'];
@@ -51,5 +54,21 @@ describe(isRestricted.name, () => {
   ];
   it.each(cases)('%s: %s', (_what, type, record, purposes, expected) => {
     expect(isRestricted(type, record, purposes)).toBe(expected);
+  });
+});
+
+describe('restrictions and the admin tools', () => {
+  // Loaded inside each test: a loader mutant then stays a per-test one for StrykerJS.
+  const shipped = () => loadPolicySet(new URL('../../policies', import.meta.url).pathname, contractCatalog);
+  const restricted = { restrictedPurposes: ['analytics'] };
+
+  it('are not applied by a symbolic ability (matrix, explain), which decides the policy, not a request', () => {
+    expect(symbolicAbility(shipped(), ['analyst']).decide('Customer', { ...restricted }, 'email')).toMatchObject({ decision: 'MASKED', masker: 'email' });
+    expect(symbolicAbility(shipped(), ['analyst']).rowFilter('Customer')).toEqual({ kind: 'all' });
+  });
+
+  it('bind the same role in a request through its default purpose', () => {
+    const analyst = abilityFor(shipped(), { id: 'a1', roles: ['analyst'], teamId: null }, { purpose: null });
+    expect(analyst.decide('Customer', { ...restricted }, 'email').decision).toBe('DENIED');
   });
 });
