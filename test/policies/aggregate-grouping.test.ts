@@ -37,4 +37,15 @@ describe('KoeAbility.yieldsAtLeast (an age band from Customer.birthDate)', () =>
     expect(as('r', set).yieldsAtLeast('Customer', 'birthDate', ['year'])).toBe(false);
     expect(as('r', set).canFilterOrSort('Customer', 'prefecture')).toBe(true);
   });
+
+  it('allows a field PLAIN on every row even when some rows are visible only under a condition', () => {
+    const { load } = policyDirs();
+    const set = load({
+      'r.policy.yaml':
+        'roles:\n  r:\n    description: d\n    department: IT\n    rules:\n      - { on: Customer, fields: [birthDate], decision: PLAIN }\n      - { on: Customer, fields: [email], decision: PLAIN, when: { segment: vip } }\n',
+    });
+    expect(as('r', set).yieldsAtLeast('Customer', 'birthDate', ['year'])).toBe(true);
+    expect(as('r', set).canFilterOrSort('Customer', 'birthDate')).toBe(true);
+    expect(as('r', set).canFilterOrSort('Customer', 'email')).toBe(false);
+  });
 });
