@@ -48,4 +48,15 @@ describe('KoeAbility.yieldsAtLeast (an age band from Customer.birthDate)', () =>
     expect(as('r', set).canFilterOrSort('Customer', 'birthDate')).toBe(true);
     expect(as('r', set).canFilterOrSort('Customer', 'email')).toBe(false);
   });
+
+  it('refuses when a conditional plan masks some rows with a masker that shows less than the year', () => {
+    const { load } = policyDirs();
+    const rules = (...r: string[]) => ({ 'r.policy.yaml': `roles:\n  r:\n    description: d\n    department: IT\n    rules:\n${r.map((x) => `      - ${x}\n`).join('')}` });
+    const plainForVip = load(rules('{ on: Customer, fields: [birthDate], decision: MASKED, masker: redact }', '{ on: Customer, fields: [birthDate], decision: PLAIN, when: { segment: vip } }'));
+    expect(as('r', plainForVip).yieldsAtLeast('Customer', 'birthDate', ['year'])).toBe(false);
+    expect(as('r', plainForVip).yieldsAtLeast('Customer', 'birthDate', ['redact'])).toBe(true);
+    const yearForVip = load(rules('{ on: Customer, fields: [birthDate], decision: MASKED, masker: redact }', '{ on: Customer, fields: [birthDate], decision: MASKED, masker: year, when: { segment: vip } }'));
+    expect(as('r', yearForVip).yieldsAtLeast('Customer', 'birthDate', ['year'])).toBe(false);
+    expect(as('r', yearForVip).yieldsAtLeast('Customer', 'birthDate', ['year', 'redact'])).toBe(true);
+  });
 });
