@@ -97,6 +97,12 @@ describe(`${explain.name} of what does not exist`, () => {
     expect(e.summary).toMatch(/^PLAIN by the agent rule at .*roles\.policy\.yaml:6:9$/);
   });
 
+  it('decides a record\'s field by the rules on that field, not by a PLAIN rule on another', () => {
+    const mixed = loaded(role('agent', ['{ on: Customer, fields: [email], decision: PLAIN }', '{ on: Customer, fields: [phone], decision: MASKED, masker: phone }']));
+    expect(explain(mixed, 'agent', 'Customer.phone', { record: { segment: 'vip' } })).toMatchObject({ decision: 'MASKED', masker: 'phone', rule: { action: 'read_masked' } });
+    expect(explain(mixed, 'agent', 'Customer.segment', { record: { segment: 'vip' } })).toMatchObject({ decision: 'PLAIN', masker: null });
+  });
+
   it('names the role and field it explains', () => {
     expect(explain(set, 'clerk', 'Customer.email')).toMatchObject({ role: 'clerk', field: 'Customer.email', decision: 'PLAIN' });
   });
