@@ -38,24 +38,22 @@ describe('KoeAbility.yieldsAtLeast (an age band from Customer.birthDate)', () =>
     expect(as('r', set).canFilterOrSort('Customer', 'prefecture')).toBe(true);
   });
 
+  /** A policy set with one role `r` holding these rules. */
+  const withRules = (...rules: string[]) =>
+    policyDirs().load({ 'r.policy.yaml': `roles:\n  r:\n    description: d\n    department: IT\n    rules:\n${rules.map((x) => `      - ${x}\n`).join('')}` });
+
   it('allows a field PLAIN on every row even when some rows are visible only under a condition', () => {
-    const { load } = policyDirs();
-    const set = load({
-      'r.policy.yaml':
-        'roles:\n  r:\n    description: d\n    department: IT\n    rules:\n      - { on: Customer, fields: [birthDate], decision: PLAIN }\n      - { on: Customer, fields: [email], decision: PLAIN, when: { segment: vip } }\n',
-    });
+    const set = withRules('{ on: Customer, fields: [birthDate], decision: PLAIN }', '{ on: Customer, fields: [email], decision: PLAIN, when: { segment: vip } }');
     expect(as('r', set).yieldsAtLeast('Customer', 'birthDate', ['year'])).toBe(true);
     expect(as('r', set).canFilterOrSort('Customer', 'birthDate')).toBe(true);
     expect(as('r', set).canFilterOrSort('Customer', 'email')).toBe(false);
   });
 
   it('refuses when a conditional plan masks some rows with a masker that shows less than the year', () => {
-    const { load } = policyDirs();
-    const rules = (...r: string[]) => ({ 'r.policy.yaml': `roles:\n  r:\n    description: d\n    department: IT\n    rules:\n${r.map((x) => `      - ${x}\n`).join('')}` });
-    const plainForVip = load(rules('{ on: Customer, fields: [birthDate], decision: MASKED, masker: redact }', '{ on: Customer, fields: [birthDate], decision: PLAIN, when: { segment: vip } }'));
+    const plainForVip = withRules('{ on: Customer, fields: [birthDate], decision: MASKED, masker: redact }', '{ on: Customer, fields: [birthDate], decision: PLAIN, when: { segment: vip } }');
     expect(as('r', plainForVip).yieldsAtLeast('Customer', 'birthDate', ['year'])).toBe(false);
     expect(as('r', plainForVip).yieldsAtLeast('Customer', 'birthDate', ['redact'])).toBe(true);
-    const yearForVip = load(rules('{ on: Customer, fields: [birthDate], decision: MASKED, masker: redact }', '{ on: Customer, fields: [birthDate], decision: MASKED, masker: year, when: { segment: vip } }'));
+    const yearForVip = withRules('{ on: Customer, fields: [birthDate], decision: MASKED, masker: redact }', '{ on: Customer, fields: [birthDate], decision: MASKED, masker: year, when: { segment: vip } }');
     expect(as('r', yearForVip).yieldsAtLeast('Customer', 'birthDate', ['year'])).toBe(false);
     expect(as('r', yearForVip).yieldsAtLeast('Customer', 'birthDate', ['year', 'redact'])).toBe(true);
   });

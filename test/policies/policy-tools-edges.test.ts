@@ -3,22 +3,12 @@
  * rules `koe policy check` counts as naming a field, warnings about inherited rules, and test files
  * that cannot be read.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkPolicies, diffMatrices, explain, loadPolicySet, renderMatrix, runPolicyTests, type DecisionMatrix, type SchemaCatalog } from '../../src/policies/index.js';
 import { contractCatalog } from '../fixtures/catalog.fixture.js';
+import { policyDirs } from '../fixtures/policy-dir.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function policyDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'koe-tools-edges-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
+const { write: policyDir } = policyDirs();
 
 /** A role: `role('a', ['{ on: Customer, fields: [email], decision: PLAIN }'], 'inherits: [b]')`. */
 const role = (name: string, rules: string[], extra = '') =>
