@@ -4,7 +4,7 @@
  */
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { PrincipalEntity } from '../data/entities/index.js';
-import { describeDutyRule, grantConflicts, type PolicySet } from '../policies/index.js';
+import { describeDutyRule, dutyConflicts, grantConflicts, isPrivilegedRole, type PolicySet } from '../policies/index.js';
 import { BadUserInputError, ForbiddenError } from '../request/errors.js';
 import type { AccessActor } from './access-event.js';
 
@@ -39,6 +39,31 @@ export function assertNoDutyConflict(policy: PolicySet, p: PrincipalEntity, role
     `Separation of duties: ${p.id} holds ${others}, which may not be held together with "${role}": ${describeDutyRule(rule)}. Revoke ${others} first, or grant "${role}" to someone else`,
     { argument: 'role', rule: rule.roles },
   );
+}
+
+/**
+ * Refuses an API key for another principal when its creator, who receives the secret, could not
+ * hold that principal's roles itself: a privileged role (handed out only with a second admin's
+ * approval) or one that breaks a separation-of-duties rule with the creator's own roles. Otherwise
+ * an admin would mint itself the DPO's credential and erase on its own. One's own key is fine.
+ */
+export function assertMayHoldKeyOf(policy: PolicySet, actor: { id: string; roles: readonly string[] }, target: PrincipalEntity): void {
+  if (actor.id === target.id) return;
+  const privileged = target.roles.filter((r) => isPrivilegedRole(policy, r));
+  if (privileged.length) {
+    throw new ForbiddenError(
+      `${target.id} holds ${privileged.join(', ')}, which only a second admin's approval hands out: its API key would give you that role. Its holder creates it (koe access keys)`,
+      { argument: 'principalId' },
+    );
+  }
+  const already = new Set(dutyConflicts(policy, actor.roles));
+  const [rule] = dutyConflicts(policy, [...actor.roles, ...target.roles]).filter((r) => !already.has(r));
+  if (rule) {
+    throw new ForbiddenError(`Separation of duties: an API key of ${target.id} would let you act as ${rule.roles.join(' and ')} at once: ${describeDutyRule(rule)}`, {
+      argument: 'principalId',
+      rule: rule.roles,
+    });
+  }
 }
 
 export async function lockPrincipal(tx: EntityManager, principalId: string): Promise<PrincipalEntity> {

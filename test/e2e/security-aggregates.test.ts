@@ -17,7 +17,6 @@ import { seededScratchKoe, type ScratchKoeDb } from '../support/scratch-koe-db.j
 let db: ScratchKoeDb;
 let koe: TestKoe;
 let stop: (() => Promise<void>) | undefined;
-const CHANNELS = ['EMAIL', 'PHONE', 'WEB', 'SNS', 'STORE', 'SURVEY'];
 const SENTIMENTS = ['POSITIVE', 'NEUTRAL', 'NEGATIVE'];
 beforeAll(async () => {
   ({ db, koe, stop } = await seededScratchKoe({ customers: 40, feedback: 600 }));

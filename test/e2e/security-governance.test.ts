@@ -1,0 +1,63 @@
+/**
+ * The governance and data-subject operations as an attacker inside the company uses them, on a real
+ * platform with the shipped policies:
+ * - an API key is a credential in the hands of whoever creates it, so an admin may not create one
+ *   for a principal holding a privileged role (the DPO: it would erase on its own, past the second
+ *   admin's approval) or one its own roles may not be held with (an auditor: separation of
+ *   duties); a BI tool's key and its own still work;
+ * - `subjectExport` tells a caller who may not export nothing about which customer ids exist: an
+ *   unknown id and a real one are the same FORBIDDEN for an analyst declaring compliance.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiKeyEntity } from '../../src/data/entities/index.js';
+import { errorCodes, postAs, startTestKoe, type TestKoe } from '../support/koe.js';
+import { clonePrincipal } from '../support/principals.js';
+
+let koe: TestKoe;
+beforeAll(async () => {
+  koe = await startTestKoe();
+}, 120_000);
+afterAll(async () => koe?.stop());
+
+const CREATE = `mutation($p: ID!, $n: String!) { createApiKey(principalId: $p, name: $n, reason: "test") { key apiKey { id principalId } } }`;
+const keysOf = (principalId: string) => koe.orm.em.fork().count(ApiKeyEntity, { principalId });
+
+describe('createApiKey: no credential its creator could not be granted', () => {
+  it.each<[string, string, string[]]>([
+    ['the DPO (privileged: granted only with a second admin)', 'dpo', ['dpo']],
+    ['another admin (privileged)', 'admin', ['admin']],
+    ['an auditor (admin and auditor may not be held together)', 'auditor', ['auditor']],
+  ])('an admin may not create a key for %s: FORBIDDEN naming principalId, no key stored', async (_who, like, roles) => {
+    const id = await clonePrincipal(koe.orm, `p-sec-key-${like}-${randomUUID().slice(0, 8)}`, like === 'admin' ? 'p-auditor' : `p-${like}`, roles);
+    // Cloned admins must not count as the shared database's admin: disabled, which still holds the role.
+    if (like === 'admin') await koe.orm.em.getConnection().execute(`update principal set status = 'disabled' where id = ?`, [id]);
+    const res = await postAs(koe, 'p-admin', CREATE, { p: id, n: 'mine-now' });
+    expect({ codes: errorCodes(res), argument: res.errors?.[0]?.extensions?.argument, data: res.data }).toEqual({ codes: ['FORBIDDEN'], argument: 'principalId', data: null });
+    expect(JSON.stringify(res)).not.toMatch(/koe_[A-Za-z0-9]/);
+    expect(await keysOf(id)).toBe(0);
+  });
+
+  it('a BI tool\'s key is still created, and works as that tool', async () => {
+    const id = await clonePrincipal(koe.orm, `p-sec-key-bi-${randomUUID().slice(0, 8)}`, 'p-bi', ['bi_readonly']);
+    const res = await postAs(koe, 'p-admin', CREATE, { p: id, n: 'looker' });
+    expect(res.errors).toBeUndefined();
+    const key = (res.data as { createApiKey: { key: string } }).createApiKey.key;
+    const me = await fetch(koe.platform.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `ApiKey ${key}` }, body: JSON.stringify({ query: '{ me { id roles } }' }) });
+    expect(((await me.json()) as { data: unknown }).data).toEqual({ me: { id, roles: ['bi_readonly'] } });
+  });
+});
+
+describe('subjectExport is no oracle of customer ids', () => {
+  it('an analyst declaring compliance gets the same FORBIDDEN for an unknown id as for a real customer', async () => {
+    const [{ id }] = (await koe.orm.em.getConnection().execute(`select id from customer order by id limit 1`)) as Array<{ id: string }>;
+    const EXPORT = 'query($id: ID!) { subjectExport(customerId: $id) }';
+    const real = await postAs(koe, 'p-analyst', EXPORT, { id }, 'compliance');
+    const unknown = await postAs(koe, 'p-analyst', EXPORT, { id: randomUUID() }, 'compliance');
+    expect(errorCodes(real)).toEqual(['FORBIDDEN']);
+    expect(errorCodes(unknown)).toEqual(['FORBIDDEN']);
+    expect(unknown.errors![0]!.message).toBe(real.errors![0]!.message);
+    // The DPO, who may export, is told the id is unknown.
+    expect(errorCodes(await postAs(koe, 'p-dpo', EXPORT, { id: randomUUID() }, 'compliance'))).toEqual(['BAD_USER_INPUT']);
+  });
+});
