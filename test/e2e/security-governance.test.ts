@@ -4,14 +4,15 @@
  * - an API key is a credential in the hands of whoever creates it, so an admin may not create one
  *   for a principal holding a privileged role (the DPO: it would erase on its own, past the second
  *   admin's approval) or one its own roles may not be held with (an auditor: separation of
- *   duties); a BI tool's key and its own still work;
+ *   duties); a BI tool's key still works, and its secret is in no audit event;
+ * - the audit trail's per-record exposure names fields and records, never a value read;
  * - `subjectExport` tells a caller who may not export nothing about which customer ids exist: an
  *   unknown id and a real one are the same FORBIDDEN for an analyst declaring compliance.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyEntity } from '../../src/data/entities/index.js';
-import { errorCodes, postAs, startTestKoe, type TestKoe } from '../support/koe.js';
+import { errorCodes, postAs, postGraphQL, startTestKoe, type TestKoe } from '../support/koe.js';
 import { clonePrincipal } from '../support/principals.js';
 
 let koe: TestKoe;
@@ -45,6 +46,11 @@ describe('createApiKey: no credential its creator could not be granted', () => {
     const key = (res.data as { createApiKey: { key: string } }).createApiKey.key;
     const me = await fetch(koe.platform.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `ApiKey ${key}` }, body: JSON.stringify({ query: '{ me { id roles } }' }) });
     expect(((await me.json()) as { data: unknown }).data).toEqual({ me: { id, roles: ['bi_readonly'] } });
+    // Shown once: no audit event (the change's, the request's) holds the secret.
+    const held = await koe.orm.em.getConnection().execute(`select count(*)::int as n from audit_event where detail::text like ? or fields::text like ?`, [`%${key}%`, `%${key}%`]);
+    expect(held[0].n).toBe(0);
+    const secret = key.slice(key.length - 16);
+    expect((await koe.orm.em.getConnection().execute(`select count(*)::int as n from audit_event where detail::text like ?`, [`%${secret}%`]))[0].n).toBe(0);
   });
 });
 
@@ -59,5 +65,23 @@ describe('subjectExport is no oracle of customer ids', () => {
     expect(unknown.errors![0]!.message).toBe(real.errors![0]!.message);
     // The DPO, who may export, is told the id is unknown.
     expect(errorCodes(await postAs(koe, 'p-dpo', EXPORT, { id: randomUUID() }, 'compliance'))).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('the audit trail records what was exposed, never the values', () => {
+  it('an admin\'s PLAIN read of contact details: detail.exposure names the fields and records, and no value read is anywhere in the events', async () => {
+    const requestId = `sec-exposure-${randomUUID().slice(0, 8)}`;
+    const res = await postGraphQL(koe.platform.gatewayUrl, { query: '{ customers(first: 3) { edges { node { id name email phone address birthDate } } } }' }, {
+      authorization: `Bearer ${await koe.token('p-admin')}`, 'x-request-id': requestId,
+    });
+    type Node = Record<string, string | null>;
+    const nodes = (res.json.data as { customers: { edges: Array<{ node: Node }> } }).customers.edges.map((e) => e.node);
+    const values = nodes.flatMap((n) => [n.name, n.email, n.phone, n.address, n.birthDate]).filter((v): v is string => !!v);
+    expect(values.length).toBeGreaterThanOrEqual(10);
+    const events = (await koe.orm.em.getConnection().execute(`select detail::text as detail, fields::text as fields, resources::text as resources from audit_event where request_id = ?`, [requestId])) as Array<Record<string, string>>;
+    const exposing = events.filter((e) => e.detail.includes('"exposure"'));
+    expect(exposing.length).toBeGreaterThan(0);
+    expect(exposing.some((e) => e.detail.includes('Customer.email'))).toBe(true);
+    for (const e of events) for (const v of values) expect(`${e.detail} ${e.fields} ${e.resources}`).not.toContain(v);
   });
 });
