@@ -52,7 +52,7 @@ export function assertMayHoldKeyOf(policy: PolicySet, actor: { id: string; roles
   const privileged = target.roles.filter((r) => isPrivilegedRole(policy, r));
   if (privileged.length) {
     throw new ForbiddenError(
-      `${target.id} holds ${privileged.join(', ')}, which only a second admin's approval hands out: its API key would give you that role. Its holder creates it (koe access keys)`,
+      `${target.id} holds ${privileged.join(', ')}, which only a second admin's approval hands out: its API key would give you that role. Its key comes from koe access create-key`,
       { argument: 'principalId' },
     );
   }
