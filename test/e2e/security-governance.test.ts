@@ -5,6 +5,8 @@
  *   for a principal holding a privileged role (the DPO: it would erase on its own, past the second
  *   admin's approval) or one its own roles may not be held with (an auditor: separation of
  *   duties); a BI tool's key still works, and its secret is in no audit event;
+ * - an expiry in the past locks a principal out as disabling does, so the last active admin may
+ *   not be given one, and an admin already past its expiry is no remaining admin;
  * - the audit trail's per-record exposure names fields and records, never a value read;
  * - `subjectExport` tells a caller who may not export nothing about which customer ids exist: an
  *   unknown id and a real one are the same FORBIDDEN for an analyst declaring compliance.
@@ -84,5 +86,29 @@ describe('the audit trail records what was exposed, never the values', () => {
     expect(exposing.length).toBeGreaterThan(0);
     expect(exposing.some((e) => e.detail.includes('Customer.email'))).toBe(true);
     for (const e of events) for (const v of values) expect(`${e.detail} ${e.fields} ${e.resources}`).not.toContain(v);
+  });
+});
+
+describe('the last active admin', () => {
+  const SET = `mutation($p: ID!, $at: DateTime) { setPrincipalExpiry(principalId: $p, expiresAt: $at, reason: "test") { id expiresAt } }`;
+  const sql = (q: string, params: unknown[] = []) => koe.orm.em.getConnection().execute(q, params);
+
+  it('may not be given an expiry in the past (every admin locked out), even while an expired admin exists; nothing changes', async () => {
+    const past = new Date(Date.now() - 60_000).toISOString();
+    // An admin past its expiry is refused at sign-in: it must not count as the one who remains.
+    const expired = await clonePrincipal(koe.orm, `p-sec-expired-admin-${randomUUID().slice(0, 8)}`, 'p-auditor', ['admin']);
+    await sql(`update principal set expires_at = ? where id = ?`, [past, expired]);
+    try {
+      for (const round of ['alone', 'beside an expired admin']) {
+        if (round === 'alone') await sql(`update principal set status = 'disabled' where id = ?`, [expired]);
+        else await sql(`update principal set status = 'active' where id = ?`, [expired]);
+        const res = await postAs(koe, 'p-admin', SET, { p: 'p-admin', at: past });
+        expect({ round, codes: errorCodes(res), message: res.errors?.[0]?.message }).toEqual({ round, codes: ['BAD_USER_INPUT'], message: expect.stringContaining('last active admin') });
+        expect((await postAs(koe, 'p-admin', '{ me { id } }')).data).toEqual({ me: { id: 'p-admin' } });
+      }
+    } finally {
+      await sql(`update principal set expires_at = null where id = 'p-admin'`);
+      await sql(`delete from principal where id = ?`, [expired]);
+    }
   });
 });
