@@ -12,7 +12,7 @@ import { maskReason } from '../audit/mutation-detail.js';
 import { type GrantRequestEntity, PrincipalEntity } from '../data/entities/index.js';
 import { isPrivilegedRole, type PolicySet } from '../policies/index.js';
 import { BadUserInputError } from '../request/errors.js';
-import { assertKnownRole, assertNoDutyConflict, assertNotSelfGrant, lockPrincipal, stateOf, type PrincipalState } from './access-checks.js';
+import { assertKeyCreatorsMayHold, assertKnownRole, assertNoDutyConflict, assertNotSelfGrant, lockPrincipal, stateOf, type PrincipalState } from './access-checks.js';
 import { auditAccessEvent, type AccessActor } from './access-event.js';
 import { openGrantRequest } from './grant-request.js';
 
@@ -102,6 +102,7 @@ export async function changeAccess(
     const p = await lockPrincipal(tx, principalId);
     if (change.kind === 'grantRole' && !p.roles.includes(change.role)) {
       assertNoDutyConflict(policy, p, change.role);
+      await assertKeyCreatorsMayHold(tx, policy, p, change.role);
       if (isPrivilegedRole(policy, change.role)) return { principal: p, request: await openGrantRequest(tx, p, change.role, actor, policy) };
     }
     const before = stateOf(p);

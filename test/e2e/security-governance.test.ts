@@ -4,7 +4,8 @@
  * - an API key is a credential in the hands of whoever creates it, so an admin may not create one
  *   for a principal holding a privileged role (the DPO: it would erase on its own, past the second
  *   admin's approval) or one its own roles may not be held with (an auditor: separation of
- *   duties); a BI tool's key still works, and its secret is in no audit event;
+ *   duties), nor grant such a role later to a principal whose key it created; a BI tool's key
+ *   still works, and its secret is in no audit event;
  * - an expiry in the past locks a principal out as disabling does, so the last active admin may
  *   not be given one, and an admin already past its expiry is no remaining admin;
  * - the audit trail's per-record exposure names fields and records, never a value read;
@@ -53,6 +54,19 @@ describe('createApiKey: no credential its creator could not be granted', () => {
       ((await koe.orm.em.getConnection().execute(`select count(*)::int as n from audit_event where detail::text like ? or fields::text like ?`, [like, like])) as Array<{ n: number }>)[0]!.n;
     expect(await count(`%${key}%`)).toBe(0);
     expect(await count(`%${key.slice(key.length - 16)}%`)).toBe(0);
+  });
+});
+
+describe('a key created for a BI tool does not become a privileged or conflicting credential later', () => {
+  it('a role its creator could not hold is refused for the key\'s principal: auditor (FORBIDDEN), dpo (no grant request either)', async () => {
+    const id = await clonePrincipal(koe.orm, `p-sec-key-later-${randomUUID().slice(0, 8)}`, 'p-bi', ['bi_readonly']);
+    expect((await postAs(koe, 'p-admin', CREATE, { p: id, n: 'etl' })).errors).toBeUndefined();
+    for (const role of ['auditor', 'dpo']) {
+      const res = await postAs(koe, 'p-admin', `mutation($p: ID!, $r: String!) { grantRole(principalId: $p, role: $r) { id roles } }`, { p: id, r: role });
+      expect({ role, codes: errorCodes(res), argument: res.errors?.[0]?.extensions?.argument }).toEqual({ role, codes: ['FORBIDDEN'], argument: 'principalId' });
+    }
+    const row = (await koe.orm.em.getConnection().execute(`select roles::text as roles, (select count(*)::int from grant_request where principal_id = ?) as requests from principal where id = ?`, [id, id])) as Array<{ roles: string; requests: number }>;
+    expect(row[0]).toEqual({ roles: '{bi_readonly}', requests: 0 });
   });
 });
 
