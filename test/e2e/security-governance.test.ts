@@ -14,8 +14,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decideGrantRequest } from '../../src/auth/grant-request.js';
 import { ApiKeyEntity } from '../../src/data/entities/index.js';
-import { errorCodes, postAs, postGraphQL, startTestKoe, type TestKoe } from '../support/koe.js';
+import { loadPolicy } from '../../src/server/policy.js';
+import { errorCodes, POLICY_DIR, postAs, postGraphQL, startTestKoe, type TestKoe } from '../support/koe.js';
 import { clonePrincipal } from '../support/principals.js';
 
 let koe: TestKoe;
@@ -67,6 +69,22 @@ describe('a key created for a BI tool does not become a privileged or conflictin
     }
     const row = (await koe.orm.em.getConnection().execute(`select roles::text as roles, (select count(*)::int from grant_request where principal_id = ?) as requests from principal where id = ?`, [id, id])) as Array<{ roles: string; requests: number }>;
     expect(row[0]).toEqual({ roles: '{bi_readonly}', requests: 0 });
+  });
+});
+
+describe('a grant request approved after a key was created for its principal', () => {
+  it('the second admin\'s approval of dpo is refused while the requester holds a key of the grantee; nothing granted', async () => {
+    const id = await clonePrincipal(koe.orm, `p-sec-key-pending-${randomUUID().slice(0, 8)}`, 'p-bi', ['bi_readonly']);
+    const asked = await postAs(koe, 'p-admin', `mutation($p: ID!) { grantRole(principalId: $p, role: "dpo") { id roles } }`, { p: id });
+    expect(asked.errors).toBeUndefined();
+    // While the request waits, the requester creates itself a key of the grantee (allowed: bi_readonly only, for now).
+    expect((await postAs(koe, 'p-admin', CREATE, { p: id, n: 'etl' })).errors).toBeUndefined();
+    const [request] = (await koe.orm.em.getConnection().execute(`select id from grant_request where principal_id = ? and status = 'pending'`, [id])) as Array<{ id: string }>;
+    // The second admin (a function call: the shared database keeps one active admin) approves.
+    const second = { id: 'p-sec-second-admin', roles: ['admin'], policyVersion: 'test', via: 'cli' as const };
+    await expect(decideGrantRequest(koe.orm.em.fork(), request!.id, 'approve', second, await loadPolicy(POLICY_DIR))).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    const [row] = (await koe.orm.em.getConnection().execute(`select roles::text as roles from principal where id = ?`, [id])) as Array<{ roles: string }>;
+    expect(row!.roles).toBe('{bi_readonly}');
   });
 });
 
