@@ -1,7 +1,7 @@
 /**
  * Shaping an aggregate's rows for the caller: the groups suppressed by `suppressCells`
- * (src/policies/aggregates) against the caller's minGroupSize, and the breakdowns inside a group
- * (by sentiment, by channel) suppressed the same way against the group's own count.
+ * (src/policies/aggregates) against the caller's minGroupSize, and the breakdowns inside the
+ * groups (by sentiment, by channel) suppressed as one table with them.
  */
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { BadUserInputError } from '../request/errors.js';
