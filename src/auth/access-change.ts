@@ -12,7 +12,7 @@ import { maskReason } from '../audit/mutation-detail.js';
 import { type GrantRequestEntity, PrincipalEntity } from '../data/entities/index.js';
 import { isPrivilegedRole, type PolicySet } from '../policies/index.js';
 import { BadUserInputError } from '../request/errors.js';
-import { assertKnownRole, assertNoDutyConflict, assertNotSelfGrant, lockPrincipal, stateOf, type PrincipalState } from './access-checks.js';
+import { assertKeyCreatorsMayHold, assertKnownRole, assertNoDutyConflict, assertNotSelfGrant, lockPrincipal, stateOf, type PrincipalState } from './access-checks.js';
 import { auditAccessEvent, type AccessActor } from './access-event.js';
 import { openGrantRequest } from './grant-request.js';
 
@@ -62,13 +62,19 @@ function apply(p: PrincipalEntity, change: AccessChange, actor: AccessActor, now
   }
 }
 
-/** Refuses the change that would leave no active admin: nobody could grant or re-enable anyone. */
-async function assertAdminRemains(tx: EntityManager, p: PrincipalEntity, before: PrincipalState): Promise<void> {
-  const wasAdmin = before.status === 'active' && before.roles.includes(ADMIN_ROLE);
-  if (!wasAdmin || (p.status === 'active' && p.roles.includes(ADMIN_ROLE))) return;
+/**
+ * Refuses the change that would leave no active admin: nobody could grant or re-enable anyone. An
+ * admin whose expiry has passed is refused at sign-in, so it is no admin here either (an expiry set
+ * in the past locked the last admin out as surely as disabling it).
+ */
+async function assertAdminRemains(tx: EntityManager, p: PrincipalEntity, before: PrincipalState & { expiresAt: Date | null }, now: Date): Promise<void> {
+  const isAdmin = (status: string, roles: readonly string[], expiresAt: Date | null) => status === 'active' && roles.includes(ADMIN_ROLE) && (expiresAt === null || expiresAt > now);
+  if (!isAdmin(before.status, before.roles, before.expiresAt) || isAdmin(p.status, p.roles, p.expiresAt)) return;
   // Serialises admin removals: two at once must not each count the other as the remaining admin.
   await tx.execute('select pg_advisory_xact_lock(?)', [LAST_ADMIN_LOCK]); // tx.execute: inside this transaction
-  const others = await tx.count(PrincipalEntity, { id: { $ne: p.id }, status: 'active', roles: { $contains: [ADMIN_ROLE] } });
+  const others = await tx.count(PrincipalEntity, {
+    id: { $ne: p.id }, status: 'active', roles: { $contains: [ADMIN_ROLE] }, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }],
+  });
   if (others === 0) throw new BadUserInputError('principalId', `${p.id} is the last active ${ADMIN_ROLE}; grant ${ADMIN_ROLE} to someone else first`);
 }
 
@@ -96,12 +102,14 @@ export async function changeAccess(
     const p = await lockPrincipal(tx, principalId);
     if (change.kind === 'grantRole' && !p.roles.includes(change.role)) {
       assertNoDutyConflict(policy, p, change.role);
+      await assertKeyCreatorsMayHold(tx, policy, p, change.role);
       if (isPrivilegedRole(policy, change.role)) return { principal: p, request: await openGrantRequest(tx, p, change.role, actor, policy) };
     }
     const before = stateOf(p);
+    const expiresBefore = p.expiresAt;
     const now = new Date();
     apply(p, change, actor, now);
-    await assertAdminRemains(tx, p, before);
+    await assertAdminRemains(tx, p, { ...before, expiresAt: expiresBefore }, now);
     await tx.flush();
     const { kind: _kind, ...args } = change; // role, teamId or decision
     const detail = { principalId, ...args, ...(reason?.trim() ? { reason: maskReason(reason) } : {}), before, after: stateOf(p) };

@@ -3,8 +3,8 @@
  * to itself, no grant breaks the policy's separation of duties; and the principal row, locked.
  */
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
-import { PrincipalEntity } from '../data/entities/index.js';
-import { describeDutyRule, grantConflicts, type PolicySet } from '../policies/index.js';
+import { ApiKeyEntity, PrincipalEntity } from '../data/entities/index.js';
+import { describeDutyRule, dutyConflicts, grantConflicts, isPrivilegedRole, type PolicySet } from '../policies/index.js';
 import { BadUserInputError, ForbiddenError } from '../request/errors.js';
 import type { AccessActor } from './access-event.js';
 
@@ -39,6 +39,39 @@ export function assertNoDutyConflict(policy: PolicySet, p: PrincipalEntity, role
     `Separation of duties: ${p.id} holds ${others}, which may not be held together with "${role}": ${describeDutyRule(rule)}. Revoke ${others} first, or grant "${role}" to someone else`,
     { argument: 'role', rule: rule.roles },
   );
+}
+
+/**
+ * Refuses an API key for another principal when its creator, who receives the secret, could not
+ * hold that principal's roles itself: a privileged role (handed out only with a second admin's
+ * approval) or one that breaks a separation-of-duties rule with the creator's own roles. Otherwise
+ * an admin would mint itself the DPO's credential and erase on its own. One's own key is fine.
+ */
+export function assertMayHoldKeyOf(policy: PolicySet, creator: { id: string; roles: readonly string[] }, target: { id: string; roles: readonly string[] }): void {
+  if (creator.id === target.id) return;
+  const privileged = target.roles.filter((r) => isPrivilegedRole(policy, r));
+  if (privileged.length) {
+    throw new ForbiddenError(
+      `${target.id} would hold ${privileged.join(', ')}, which only a second admin's approval hands out, and ${creator.id} holds an API key of it (or is creating one): that key would give ${creator.id} the role. The holder's own key comes from koe access create-key`,
+      { argument: 'principalId' },
+    );
+  }
+  const already = new Set(dutyConflicts(policy, creator.roles));
+  const [rule] = dutyConflicts(policy, [...creator.roles, ...target.roles]).filter((r) => !already.has(r));
+  if (rule) {
+    throw new ForbiddenError(`Separation of duties: an API key of ${target.id} would let ${creator.id} act as ${rule.roles.join(' and ')} at once: ${describeDutyRule(rule)}`, {
+      argument: 'principalId',
+      rule: rule.roles,
+    });
+  }
+}
+
+/** A role granted to a principal goes to whoever holds its API keys too: each active key's creator must be able to hold it (above). */
+export async function assertKeyCreatorsMayHold(tx: EntityManager, policy: PolicySet, p: PrincipalEntity, role: string): Promise<void> {
+  const keys = await tx.find(ApiKeyEntity, { principalId: p.id, revokedAt: null, createdBy: { $ne: p.id } });
+  if (!keys.length) return;
+  const creators = await tx.find(PrincipalEntity, { id: { $in: [...new Set(keys.flatMap((k) => (k.createdBy ? [k.createdBy] : [])))] } });
+  for (const creator of creators) assertMayHoldKeyOf(policy, creator, { id: p.id, roles: [...p.roles, role] });
 }
 
 export async function lockPrincipal(tx: EntityManager, principalId: string): Promise<PrincipalEntity> {

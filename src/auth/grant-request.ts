@@ -12,7 +12,7 @@ import { appendAuditEvents } from '../audit/append.js';
 import { GrantRequestEntity, type GrantRequestStatus, type PrincipalEntity } from '../data/entities/index.js';
 import type { PolicySet } from '../policies/index.js';
 import { BadUserInputError, ForbiddenError } from '../request/errors.js';
-import { assertNoDutyConflict, lockPrincipal, stateOf } from './access-checks.js';
+import { assertKeyCreatorsMayHold, assertNoDutyConflict, lockPrincipal, stateOf } from './access-checks.js';
 import { auditAccessEvent, type AccessActor } from './access-event.js';
 
 export type GrantDecision = 'approve' | 'reject' | 'cancel';
@@ -97,6 +97,7 @@ export async function decideGrantRequest(
     const before = stateOf(p);
     if (decision === 'approve' && !p.roles.includes(r.role)) {
       assertNoDutyConflict(policy, p, r.role);
+      await assertKeyCreatorsMayHold(tx, policy, p, r.role);
       p.roles = [...p.roles, r.role];
       p.roleGrants = [...p.roleGrants, { role: r.role, grantedBy: r.requestedBy, grantedAt: now.toISOString(), approvedBy: actor.id }];
     }

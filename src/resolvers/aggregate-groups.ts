@@ -1,7 +1,7 @@
 /**
  * Shaping an aggregate's rows for the caller: the groups suppressed by `suppressCells`
- * (src/policies/aggregates) against the caller's minGroupSize, and the breakdowns inside a group
- * (by sentiment, by channel) suppressed the same way against the group's own count.
+ * (src/policies/aggregates) against the caller's minGroupSize, and the breakdowns inside the
+ * groups (by sentiment, by channel) suppressed as one table with them.
  */
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { BadUserInputError } from '../request/errors.js';
@@ -26,11 +26,24 @@ export function shapeGroups<R extends AggregateRow>(rows: readonly R[], dims: nu
   return rows.map((row, i) => ({ row, keys: cells[i]!.key, suppressed: hidden[i]! }));
 }
 
-/** A group's counts per value (zero counts left out, as GROUP BY leaves out empty groups), suppressed as a breakdown. */
-export function breakdown<V>(counts: ReadonlyArray<readonly [V, number]>, minGroupSize: number): Array<{ value: V; count: number | null; suppressed: boolean }> {
-  const present = counts.filter(([, n]) => n > 0);
-  const hidden = suppressCells(present.map(([v, count]) => ({ key: [v], count })), minGroupSize);
-  return present.map(([value, count], i) => ({ value, count: hidden[i] ? null : count, suppressed: hidden[i]! }));
+/**
+ * Every group's counts per value of one more dimension (sentiment, channel; zero counts left out,
+ * as GROUP BY leaves out empty groups), suppressed as one table keyed by the group's values and the
+ * breakdown's: the same cells, and the same hidden ones, as grouping by that dimension too. Each
+ * breakdown suppressed alone would leave its column across groups (one sentiment in every channel)
+ * free to hide one cell, which the total's breakdown minus the visible cells then gives away.
+ */
+export function breakdowns<V>(
+  groups: ReadonlyArray<{ readonly keys: readonly unknown[]; readonly counts: ReadonlyArray<readonly [V, number]> }>,
+  minGroupSize: number,
+): Array<Array<{ value: V; count: number | null; suppressed: boolean }>> {
+  const present = groups.map((g) => g.counts.filter(([, n]) => n > 0));
+  const hidden = suppressCells(present.flatMap((counts, i) => counts.map(([v, count]) => ({ key: [...groups[i]!.keys, v], count }))), minGroupSize);
+  let at = 0;
+  return present.map((counts) => counts.map(([value, count]) => {
+    const suppressed = hidden[at++]!;
+    return { value, count: suppressed ? null : count, suppressed };
+  }));
 }
 
 /** The dimensions asked for, each once, at most `max` of them. */

@@ -79,6 +79,28 @@ describe(suppressCells.name, () => {
       { numRuns: 500 },
     );
   });
+
+  it('hides the same cells whatever order the rows come in (one table asked two ways must not show two different sets)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.record({ key: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 2, maxLength: 2 }), count: fc.integer({ min: 1, max: 30 }) }), {
+          selector: (c) => JSON.stringify(c.key),
+          maxLength: 16,
+        }),
+        fc.integer({ min: 2, max: 12 }),
+        fc.infiniteStream(fc.double({ min: 0, max: 1, noNaN: true })),
+        (cells, min, random) => {
+          const shuffled = cells.map((c) => ({ c, r: random.next().value })).sort((a, b) => a.r - b.r).map(({ c }) => c);
+          const flags = (table: readonly Cell[]) => {
+            const hidden = suppressCells(table, min);
+            return new Map(table.map((c, i) => [JSON.stringify(c.key), hidden[i]]));
+          };
+          expect(flags(shuffled)).toEqual(flags(cells));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe(minGroupSizeOf.name, () => {

@@ -36,7 +36,7 @@ export function minGroupSizeOf(roles: ReadonlyMap<string, { readonly minGroupSiz
 export function suppressCells(cells: readonly Cell[], minGroupSize: number): boolean[] {
   const hidden = cells.map((c) => c.count < minGroupSize);
   if (!hidden.some(Boolean)) return hidden;
-  const lines = linesOf(cells);
+  const lines = linesOf(cells, canonicalOrder(cells));
   for (let changed = true; changed; ) {
     changed = false;
     for (const line of lines) {
@@ -72,13 +72,25 @@ function nextSmallestVisible(line: readonly number[], cells: readonly Cell[], hi
   return best;
 }
 
-/** For each dimension, the groups of cells equal on every other dimension (indexes into `cells`). */
-function linesOf(cells: readonly Cell[]): number[][] {
+/**
+ * The cells' indexes ordered by key, so the same table hides the same cells whatever order its rows
+ * come in (ties between equal counts are broken by key): a table asked for two ways (grouped by
+ * channel and sentiment, or by channel with each group's breakdown by sentiment) must not show
+ * two different sets of cells, whose union would leave fewer hidden.
+ */
+function canonicalOrder(cells: readonly Cell[]): number[] {
+  const keys = cells.map((c) => JSON.stringify(c.key));
+  return cells.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+}
+
+/** For each dimension, the groups of cells equal on every other dimension (indexes into `cells`, in `order`). */
+function linesOf(cells: readonly Cell[], order: readonly number[]): number[][] {
   const dims = cells[0]?.key.length ?? 0;
   const out: number[][] = [];
   for (let d = 0; d < dims; d++) {
     const byRest = new Map<string, number[]>();
-    cells.forEach((c, i) => {
+    order.forEach((i) => {
+      const c = cells[i]!;
       const rest = JSON.stringify(c.key.filter((_, j) => j !== d));
       const line = byRest.get(rest);
       if (line) line.push(i);

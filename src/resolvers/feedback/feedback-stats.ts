@@ -11,7 +11,7 @@ import { BadUserInputError } from '../../request/errors.js';
 import { Channel, Sentiment } from '../../schema/enums.js';
 import type { FeedbackFilter } from '../../schema/inputs/feedback.input.js';
 import { FeedbackStatsDimension, StatsInterval, type FeedbackStats, type FeedbackStatsKey } from '../../schema/types/stats.type.js';
-import { breakdown, distinctDimensions, shapeGroups, type AggregateRow } from '../aggregate-groups.js';
+import { breakdowns, distinctDimensions, shapeGroups, type AggregateRow } from '../aggregate-groups.js';
 import { groupedTail, joinParts, rowCondition, runAggregate, type SqlPart } from '../aggregate-sql.js';
 import { conditionsOf } from './feedback-query.js';
 
@@ -123,8 +123,10 @@ export async function feedbackStats(ctx: KoeContext, args: FeedbackStatsArgs): P
   const rows = sql ? await runAggregate<StatsRow>(ctx.em, sql) : [];
   const groups = shapeGroups(rows, dims.length, min);
   const metrics = metricsOf(args.selected);
+  const bySentiment = metrics.sentiment ? breakdowns(groups.map(({ row, keys }) => ({ keys, counts: SENTIMENTS.map((s) => [s, row[`s_${s ?? ''}`] as number] as const) })), min) : null;
+  const byChannel = metrics.channel ? breakdowns(groups.map(({ row, keys }) => ({ keys, counts: CHANNELS.map((c) => [c, row[`c_${c}`] as number] as const) })), min) : null;
   let aggregated = 0;
-  const out = groups.map(({ row, keys, suppressed }) => {
+  const out = groups.map(({ row, keys, suppressed }, i) => {
     const key: FeedbackStatsKey = { period: null, channel: null, sentiment: null, status: null, teamId: null, tag: null, prefecture: null, segment: null };
     dims.forEach((d, i) => Object.assign(key, { [FEEDBACK_DIMENSIONS[d].key]: keys[i] }));
     if (suppressed) return { key, suppressed, count: null, avgRating: null, nps: null, bySentiment: null, byChannel: null };
@@ -137,8 +139,8 @@ export async function feedbackStats(ctx: KoeContext, args: FeedbackStatsArgs): P
       count: row.n,
       avgRating: rated ? row.avg : null,
       nps: rated ? (100 * (row.promoters - row.detractors)) / row.rated : null,
-      bySentiment: metrics.sentiment ? breakdown(SENTIMENTS.map((s) => [s, row[`s_${s ?? ''}`] as number] as const), min).map(({ value, ...c }) => ({ sentiment: value, ...c })) : null,
-      byChannel: metrics.channel ? breakdown(CHANNELS.map((c) => [c, row[`c_${c}`] as number] as const), min).map(({ value, ...c }) => ({ channel: value, ...c })) : null,
+      bySentiment: bySentiment ? bySentiment[i]!.map(({ value, ...c }) => ({ sentiment: value, ...c })) : null,
+      byChannel: byChannel ? byChannel[i]!.map(({ value, ...c }) => ({ channel: value, ...c })) : null,
     };
   });
   // The audit event counts, per field read, the records behind the numbers shown: AGGREGATED, not

@@ -1,11 +1,13 @@
 /**
  * API keys over GraphQL (the console's Access screen), through the same functions as `koe access
  * keys`: listing for whoever may read ApiKey (admins, auditors), creating and revoking for admins
- * (the policy's Mutation rules). The secret is in the answer to `createApiKey` and nowhere else.
+ * (the policy's Mutation rules). The secret is in the answer to `createApiKey` and nowhere else, so a
+ * key is refused for a principal whose roles its creator could not be granted (access-checks.ts).
  */
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { assertMayHoldKeyOf } from '../../auth/access-checks.js';
 import { createApiKey, revokeApiKey } from '../../auth/api-key-admin.js';
-import { ApiKeyEntity } from '../../data/entities/index.js';
+import { ApiKeyEntity, PrincipalEntity } from '../../data/entities/index.js';
 import type { KoeContext } from '../../request/context.js';
 import { BadUserInputError } from '../../request/errors.js';
 import { ApiKey, ApiKeyConnection, CreatedApiKey } from '../../schema/types/api-key.type.js';
@@ -52,6 +54,9 @@ export class ApiKeyResolver {
     checkReason(reason);
     if (name.length > 128) throw new BadUserInputError('name', 'at most 128 characters');
     if (expiresAt && expiresAt <= new Date()) throw new BadUserInputError('expiresAt', 'must be in the future');
+    // The secret comes back to the caller: a credential it could not be granted is refused.
+    const target = await ctx.em.findOne(PrincipalEntity, { id: principalId });
+    if (target) assertMayHoldKeyOf(ctx.access.policy, ctx.principal, target);
     const { key, row } = await createApiKey(ctx.em, { principalId, name, expiresAt: expiresAt ?? null }, graphqlActor(ctx));
     return { key, apiKey: toApiKey(row) };
   }

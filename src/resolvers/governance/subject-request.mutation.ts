@@ -49,11 +49,12 @@ export class SubjectRequestResolver {
   async subjectExport(@Ctx() ctx: KoeContext, @Arg('customerId', () => ID) customerId: string): Promise<string> {
     if (ctx.purpose !== COMPLIANCE) throw new ForbiddenError(`subjectExport is a compliance act: declare it with the header X-Koe-Purpose: ${COMPLIANCE}`);
     const customer = await ctx.em.findOne(CustomerEntity, { id: customerId });
-    if (!customer) throw new BadUserInputError('customerId', `no customer "${customerId}"`);
-    // A disclosure shows everything, so the caller must be allowed to read every personal field in plain.
+    // A disclosure shows everything, so the caller must be allowed to read every personal field in
+    // plain; judged before the id is, so a caller who may not export learns nothing of which ids exist.
     for (const field of [...Object.keys(ENCRYPTED_FIELDS.Customer!), 'purchases']) {
-      if (ctx.access.decide('Customer', field, customer).decision !== 'PLAIN') throw new ForbiddenError(`Your roles may not read Customer.${field} in plain, so they may not export this customer`);
+      if (ctx.access.decide('Customer', field, customer ?? {}).decision !== 'PLAIN') throw new ForbiddenError(`Your roles may not read Customer.${field} in plain, so they may not export this customer`);
     }
+    if (!customer) throw new BadUserInputError('customerId', `no customer "${customerId}"`);
     const exported = await subjectExport(ctx.em, ctx.crypto, customerId);
     for (const f of exported!.feedback) {
       if (ctx.access.decide('Feedback', 'body', { id: f.id, teamId: f.teamId }).decision !== 'PLAIN') throw new ForbiddenError('Your roles may not read this customer’s feedback in plain, so they may not export this customer');
