@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEventEntity, CustomerEntity } from '../../src/data/entities/index.js';
 import { migrateAll } from '../../src/data/migrate.js';
 import { FEEDBACK_DIMENSIONS } from '../../src/resolvers/feedback/feedback-stats.js';
-import { testKeyProvider, unsealed } from '../support/crypto.js';
+import { TEST_MASTER_KEY, testKeyProvider, unsealed } from '../support/crypto.js';
+import { koeCliEnv, runKoe } from '../support/koe-cli.js';
 import { errorCodes, postAs, postGraphQL, type GraphQLBody, type TestKoe } from '../support/koe.js';
 import { dataQueries } from '../support/audit-queries.js';
 import { seededScratchKoe, type ScratchKoeDb } from '../support/scratch-koe-db.js';
@@ -260,11 +261,15 @@ describe('AGE_BAND: customers per 10-year band of the age reached this year (Asi
     for (const g of got.groups) if (!g.suppressed) expect(g.count).toBeGreaterThanOrEqual(5);
   });
 
-  it('koe migrate fills the birth years of customers stored before the column, from the sealed dates; a rerun fills none', async () => {
+  it('koe migrate fills the birth years of customers stored before the column, from the sealed dates, with progress; a rerun fills none', { timeout: 120_000 }, async () => {
     const before = await db.sql(`select id, birth_year from customer order by id`);
     expect(before.every((r: any) => typeof r.birth_year === 'number')).toBe(true);
     await db.sql(`update customer set birth_year = null`);
-    expect((await migrateAll(db.orm, testKeyProvider())).birthYears).toBe(before.length);
+    const env = { ...koeCliEnv(db.url), KOE_MASTER_KEY: TEST_MASTER_KEY };
+    const run = await runKoe(['migrate', '--progress'], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`Filled the birth year (age bands) of customers stored before it: ${before.length} rows`);
+    expect(run.stderr).toMatch(new RegExp(`filling customers' birth years .*${before.length}/${before.length} rows`));
     expect(await db.sql(`select id, birth_year from customer order by id`)).toEqual(before);
     expect((await migrateAll(db.orm, testKeyProvider())).birthYears).toBe(0);
   });
