@@ -21,7 +21,7 @@ export const COMMANDS = {
   },
   migrate: {
     term: 'migrate [options]',
-    description: 'apply pending database migrations, seal any personal data still stored in plaintext, and compute the piiFlags of feedback stored before them (DATABASE_URL, else the embedded PostgreSQL)',
+    description: 'apply pending database migrations, seal any personal data still stored in plaintext, compute the piiFlags of feedback and the birth years of customers stored before them (DATABASE_URL, else the embedded PostgreSQL)',
     load: async () => (await import('./commands/migrate.command.js')).registerMigrate,
   },
   seed: {

@@ -3,8 +3,8 @@
  * customer, lifecycle disposal of contact details erases a batch. Run inside the caller's
  * transaction, it deletes the customers' data keys (crypto-shredding: every ciphertext under them
  * is unreadable for good), empties the personal columns of the customers, their purchases and
- * their feedback, clears the blind indexes and withdraws every consent, in six statements per
- * batch whatever its size. Rows and their ids stay, so counts and aggregates (amounts, categories,
+ * their feedback, clears the blind indexes and the clear birth year (age bands) and withdraws every
+ * consent, in six statements per batch whatever its size. Rows and their ids stay, so counts and aggregates (amounts, categories,
  * dates, channels, ratings, sentiment, teams) still include the customers.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -44,7 +44,7 @@ export async function eraseCustomers(tx: EntityManager, ids: readonly string[], 
   const keys = await perCustomer(tx, `delete from data_key where owner_id in (${ins})`, 'owner_id', owners);
   // NOT NULL text columns get '' (nothing readable, and no schema change to every reader's types).
   const erased = await tx.execute<Row[]>(
-    `update customer set name = '', name_kana = '', email = '', phone = '', address = '', birth_date = '', ` +
+    `update customer set name = '', name_kana = '', email = '', phone = '', address = '', birth_date = '', birth_year = null, ` +
       `email_bidx = null, phone_bidx = null, name_bidx = null, erased_at = coalesce(erased_at, ?) where id in (${ins}) returning id, erased_at`,
     [now, ...owners],
   );

@@ -103,6 +103,8 @@ describe('koe lifecycle run', () => {
   }, 60_000);
 
   it('with --apply disposes of exactly the due rows, keeps aggregates, and writes one audit event per batch', async () => {
+    // The clear birth year (age bands) was there to clear: every seeded customer has one.
+    expect(await ids(`select id from customer where birth_year is null`)).toEqual(new Set());
     const ofShredded = await ids(`select id from feedback where customer_id in (${sorted(dueCustomers).map(() => '?').join(', ')})`, sorted(dueCustomers));
     const purchasesOfShredded = await ids(`select id from purchase where customer_id in (${sorted(dueCustomers).map(() => '?').join(', ')})`, sorted(dueCustomers));
     const r = await koe(['lifecycle', 'run', '--apply', '--now', NOW, '--batch', String(BATCH)]);
@@ -126,9 +128,10 @@ describe('koe lifecycle run', () => {
     expect(sorted(anonymised)).toEqual(sorted(new Set([...duePurchases, ...purchasesOfShredded])));
     expect(await ids(`select id from purchase where anonymised_at is null and (product_name not like 'ENC1:%' or store not like 'ENC1:%')`)).toEqual(new Set());
 
-    // Customers: exactly the inactive ones shredded (key gone, PII and blind indexes emptied).
+    // Customers: exactly the inactive ones shredded (key gone, PII, blind indexes and birth year emptied).
     expect(sorted(await ids(`select id from customer where erased_at is not null`))).toEqual(sorted(dueCustomers));
     expect(await ids(`select id from customer where erased_at is not null and (email <> '' or name <> '' or phone <> '' or address <> '' or email_bidx is not null)`)).toEqual(new Set());
+    expect(sorted(await ids(`select id from customer where birth_year is null`))).toEqual(sorted(dueCustomers));
     const owners = await ids(`select owner_id as id from data_key`);
     for (const c of dueCustomers) expect(owners.has(c)).toBe(false);
     expect(owners.size).toBe(40 - dueCustomers.size + 1); // + the nil owner's shared key

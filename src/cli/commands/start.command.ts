@@ -65,11 +65,12 @@ export function registerStart(program: Command): void {
         return stopping;
       };
       try {
-        const { applied, crypto, encrypted, piiScanned } = await migrateAll(rt.orm, rt.keyRing().provider, {}, config.fieldCrypto);
+        const { applied, crypto, encrypted, piiScanned, birthYears } = await migrateAll(rt.orm, rt.keyRing().provider, {}, config.fieldCrypto);
         if (applied.length) say(`Migrations applied: ${applied.join(', ')}`);
         const sealed = Object.entries(encrypted).filter(([, n]) => n > 0);
         if (sealed.length) say(`Encrypted rows stored in plaintext: ${sealed.map(([t, n]) => `${t} ${n}`).join(', ')}`);
         if (piiScanned) say(`Computed piiFlags of feedback stored before them: ${piiScanned} rows`);
+        if (birthYears) say(`Filled the birth year (age bands) of customers stored before it: ${birthYears} rows`);
         if (opts.seed) {
           const seeded = await seedDemoData(rt.orm, rt.secrets.pseudonymKey, crypto);
           if (seeded.seeded) say(`Demo data seeded: ${JSON.stringify(seeded.counts)}`);

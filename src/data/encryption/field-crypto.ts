@@ -18,6 +18,7 @@ import {
   type KeyProvider,
 } from '../../crypto/index.js';
 import { FIELD_CRYPTO_DEFAULTS } from '../../config/index.js';
+import { birthYearOf } from './birth-year.js';
 import { ENCRYPTED_COLUMNS, type EncryptedTable } from './encrypted-columns.js';
 import { registerKekVersions } from './kek-registry.js';
 
@@ -241,7 +242,8 @@ export class FieldCrypto {
 
   /**
    * Seals the encrypted properties of one row object in place (entity property names), leaving
-   * values that are already sealed alone, and sets the customer's blind indexes from the plaintext.
+   * values that are already sealed alone, and sets the customer's blind indexes and birth year
+   * (age bands) from the plaintext.
    */
   sealRow<T extends Row>(key: Uint8Array, table: EncryptedTable, recordId: string, row: T): T {
     const r = row as Row;
@@ -249,6 +251,7 @@ export class FieldCrypto {
       if (typeof r.email === 'string' && !isSealedField(r.email)) r.emailBidx = this.blind('email', r.email);
       if (typeof r.phone === 'string' && !isSealedField(r.phone)) r.phoneBidx = this.blind('phone', r.phone);
       if (typeof r.name === 'string' && !isSealedField(r.name)) r.nameBidx = this.blind('name', r.name);
+      if (typeof r.birthDate === 'string' && !isSealedField(r.birthDate)) r.birthYear = birthYearOf(r.birthDate);
     }
     for (const [property, column] of Object.entries(ENCRYPTED_COLUMNS[table])) {
       const v = r[property];

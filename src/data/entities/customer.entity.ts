@@ -40,6 +40,13 @@ export class CustomerEntity {
   @Property({ type: 'text' })
   birthDate!: string;
 
+  /**
+   * The birth date's year in the clear, for age bands in aggregates only (never a GraphQL field):
+   * written with the sealed date, null when there is none or after erasure.
+   */
+  @Property({ type: 'smallint', nullable: true })
+  birthYear?: number | null;
+
   @Index()
   @Property({ type: 'string', length: 64, nullable: true })
   emailBidx!: string | null;

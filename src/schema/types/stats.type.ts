@@ -21,7 +21,7 @@ registerEnumType(FeedbackStatsDimension, {
 registerEnumType(StatsInterval, { name: 'StatsInterval', description: 'A time bucket of receivedAt in Asia/Tokyo; the same as naming it in groupBy.' });
 registerEnumType(CustomerStatsDimension, {
   name: 'CustomerStatsDimension',
-  description: 'CONSENTED_PURPOSE counts a customer once per purpose consented to now (null: none); AGE_BAND is not available yet (see docs/analytics.md).',
+  description: 'CONSENTED_PURPOSE counts a customer once per purpose consented to now (null: none); AGE_BAND is the age reached this year (Asia/Tokyo) in 10-year bands 0-19, 20-29 … 60-69, 70+ (null: no birth date known).',
 });
 
 @ObjectType({ description: 'Feedback items of one group with a sentiment (null: not yet classified).' })
@@ -125,7 +125,7 @@ export class CustomerStatsKey {
   @Field(() => ID, { nullable: true })
   teamId!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'With AGE_BAND: 0-19, 20-29 … 60-69 or 70+ (null: no birth date known).' })
   ageBand!: string | null;
 
   @Field(() => String, { nullable: true })
