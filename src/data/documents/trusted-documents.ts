@@ -40,8 +40,8 @@ export async function publishDocuments(em: EntityManager, actor: DocumentActor, 
     const conn = tx.getConnection();
     const hashes = entries.map((e) => e.hash);
     const existing = await conn.execute<Array<{ hash: string; revoked: boolean }>>(
-      `select hash, revoked_at is not null as revoked from trusted_document where client = ? and hash = any(?::text[]) for update`,
-      [client, hashes],
+      `select hash, revoked_at is not null as revoked from trusted_document where client = ? and hash in (${placeholders(hashes)}) for update`,
+      [client, ...hashes],
     );
     const state = new Map(existing.map((r) => [r.hash, r.revoked]));
     const fresh = entries.filter((e) => !state.has(e.hash));
@@ -57,8 +57,8 @@ export async function publishDocuments(em: EntityManager, actor: DocumentActor, 
     }
     if (again.length) {
       await conn.execute(
-        `update trusted_document set revoked_at = null, revoked_by = null, published_by = ?, published_at = ?, policy_version = ? where client = ? and hash = any(?::text[])`,
-        [actor.id, now, actor.policyVersion, client, again.map((e) => e.hash)],
+        `update trusted_document set revoked_at = null, revoked_by = null, published_by = ?, published_at = ?, policy_version = ? where client = ? and hash in (${placeholders(again)})`,
+        [actor.id, now, actor.policyVersion, client, ...again.map((e) => e.hash)],
       );
     }
     const detail = { client, published: fresh.map((e) => e.hash), republished: again.map((e) => e.hash), unchanged: result.unchanged };
@@ -66,6 +66,8 @@ export async function publishDocuments(em: EntityManager, actor: DocumentActor, 
     return result;
   });
 }
+
+const placeholders = (items: readonly unknown[]) => items.map(() => '?').join(', ');
 
 /** Revokes one document of `client`, or all its live ones; returns the hashes revoked (none: no event). */
 export async function revokeDocuments(em: EntityManager, actor: DocumentActor, client: string, hash: string | null, record: RecordChange): Promise<string[]> {
