@@ -1,9 +1,9 @@
 /**
  * Trusted documents (docs/trusted-documents.md) on a real platform and a scratch database of this
- * file's own, published with the real CLI:
- * - `koe documents publish` refuses a manifest whose hash is not its text's sha256, and one holding
- *   a document invalid for the API schema (naming the hash), publishing nothing; a valid one is
- *   published once (idempotent) with one audit event;
+ * file's own, published with the real CLI (and in-process where a CLI run adds nothing but minutes):
+ * - `koe documents publish` refuses a manifest whose hash is not its text's sha256, publishing
+ *   nothing; the manifest check refuses a document invalid for the API schema or unparsable, naming
+ *   each hash; a valid manifest is published once (idempotent) with one audit event;
  * - a request by `documentId` (POST, GET) or Apollo's `extensions.persistedQuery` answers what the
  *   text answers; an unknown hash is PERSISTED_QUERY_NOT_FOUND, and Apollo's automatic persisted
  *   queries cannot make a client's own text runnable by hash;
