@@ -180,5 +180,12 @@ describe('bi_readonly\'s API key, locked to the documents published for client b
     expect(event!.detail).toMatchObject({ client: 'bi', revoked: [sha(TOTAL)] });
     // The other document of bi stays live.
     dataOf((await post({ documentId: sha(STATS) }, `ApiKey ${biKey}`)).json);
+    const listed = await documents('list', '--client', 'bi', '--json');
+    expect(listed.code, listed.stderr).toBe(0);
+    const rows = JSON.parse(listed.stdout) as Array<{ hash: string; publishedBy: string; revokedAt: string | null; body: string }>;
+    expect(Object.fromEntries(rows.map((r) => [r.hash, [r.publishedBy, r.revokedAt !== null]]))).toEqual({
+      [`sha256:${sha(TOTAL)}`]: ['p-admin', true],
+      [`sha256:${sha(STATS)}`]: ['p-admin', false],
+    });
   }, CLI_TIMEOUT);
 });
