@@ -11,7 +11,12 @@ const config: CodegenConfig = {
   generates: {
     'examples/dashboard/generated/': {
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      presetConfig: {
+        fragmentMasking: false,
+        // persisted-documents.json ({sha256: text}) is what `koe documents publish` registers; the
+        // documents carry their hash, so a client can send `documentId` instead of the text.
+        persistedDocuments: { mode: 'embedHashInDocument', hashAlgorithm: 'sha256' },
+      },
       config: {
         // NodeNext needs explicit .js extensions in the generated imports (STACK.md pitfall 5).
         emitLegacyCommonJSImports: false,

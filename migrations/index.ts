@@ -24,6 +24,7 @@ import { Migration20261205050000_RateLimitRequest } from './Migration20261205050
 import { Migration20261205070000_BiOutbox } from './Migration20261205070000_BiOutbox.js';
 import { Migration20261206020000_CustomerBirthYear } from './Migration20261206020000_CustomerBirthYear.js';
 import { Migration20261206021000_FeedbackBucketStatistics } from './Migration20261206021000_FeedbackBucketStatistics.js';
+import { Migration20261206040000_TrustedDocuments } from './Migration20261206040000_TrustedDocuments.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261128144138', class: Migration20261128144138 },
@@ -50,4 +51,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261205070000_BiOutbox', class: Migration20261205070000_BiOutbox },
   { name: 'Migration20261206020000_CustomerBirthYear', class: Migration20261206020000_CustomerBirthYear },
   { name: 'Migration20261206021000_FeedbackBucketStatistics', class: Migration20261206021000_FeedbackBucketStatistics },
+  { name: 'Migration20261206040000_TrustedDocuments', class: Migration20261206040000_TrustedDocuments },
 ];

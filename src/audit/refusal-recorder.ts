@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
-import { AuditUnavailableError, ErrorCode, ServiceUnavailableError, UnauthenticatedError } from '../request/errors.js';
+import { AuditUnavailableError, ErrorCode, PrincipalRefusedError, ServiceUnavailableError, UnauthenticatedError } from '../request/errors.js';
 import { requestMeta } from '../request/meta.js';
 import type { AlertSink } from './alerts/alert-evaluator.js';
 import { appendAuditEvents } from './append.js';
@@ -20,19 +20,21 @@ export function refusalEvent(err: unknown, req: IncomingMessage, subgraph: strin
   const meta = requestMeta(req);
   const code = err instanceof GraphQLError ? err.extensions.code : undefined;
   const unauthenticated = code === ErrorCode.UNAUTHENTICATED;
+  // Refused for who they are, after authentication: the principal is known and verified.
+  const who = err instanceof PrincipalRefusedError ? err.principal : null;
   return {
     at,
-    actorId: null,
-    roles: [],
+    actorId: who?.id ?? null,
+    roles: who ? [...who.roles] : [],
     action: unauthenticated ? 'authenticate' : 'authorize',
-    outcome: unauthenticated ? 'unauthenticated' : code === ErrorCode.BAD_USER_INPUT ? 'denied' : 'error',
+    outcome: unauthenticated ? 'unauthenticated' : code === ErrorCode.BAD_USER_INPUT || who ? 'denied' : 'error',
     operationName: null,
     operationHash: null,
     purpose: meta.purpose,
     subgraph,
     resources: [],
     fields: [],
-    policyVersion: NO_POLICY,
+    policyVersion: err instanceof PrincipalRefusedError ? err.policyVersion : NO_POLICY,
     requestId: meta.requestId,
     clientAddress: meta.clientAddress,
     // Only messages Koe wrote itself (they never echo a credential); anything else stays generic.

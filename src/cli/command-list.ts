@@ -89,6 +89,11 @@ export const COMMANDS = {
     description: 'write the evidence pack for a period (HTML + JSON + signed SHA-256 manifest): reviews, grants, leavers, chain, alerts, keys, lifecycle, subject requests, provision, policy versions',
     load: async () => (await import('./commands/evidence.command.js')).registerEvidence,
   },
+  documents: {
+    term: 'documents',
+    description: 'trusted documents: the published operations a client may send by hash (documentId) instead of text; a policy lock allows nothing else',
+    load: async () => (await import('./commands/documents.command.js')).registerDocuments,
+  },
   bi: {
     term: 'bi',
     description: 'a read-only PostgreSQL schema for BI tools, holding what one policy role reads through GraphQL',

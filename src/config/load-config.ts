@@ -8,6 +8,7 @@ import {
   DEFAULT_CHECKPOINT_EVERY,
   DEFAULT_MAX_TOKEN_TTL_SECONDS,
   DEFAULT_SHUTDOWN_GRACE_MS,
+  DEFAULT_TRUSTED_DOCUMENTS_TTL_MS,
   FIELD_CRYPTO_DEFAULTS,
   LIMIT_DEFAULTS,
   type CountedLimit,
@@ -75,6 +76,7 @@ export function loadConfig(env: Env = process.env): KoeConfig {
     subgraphPorts: { customers: read.port('KOE_CUSTOMERS_PORT'), feedback: read.port('KOE_FEEDBACK_PORT'), audit: read.port('KOE_AUDIT_PORT') },
     subgraphUrls: { customers: read.httpUrl('KOE_CUSTOMERS_URL'), feedback: read.httpUrl('KOE_FEEDBACK_URL'), audit: read.httpUrl('KOE_AUDIT_URL') },
     workers: read.whole('KOE_WORKERS', 1) ?? 1,
+    trustedDocumentsTtlMs: read.whole('KOE_TRUSTED_DOCUMENTS_TTL_MS') ?? DEFAULT_TRUSTED_DOCUMENTS_TTL_MS,
     fieldCrypto: {
       keyCacheSize: read.whole('KOE_KEY_CACHE_SIZE', 1) ?? FIELD_CRYPTO_DEFAULTS.keyCacheSize,
       keyCacheTtlMs: read.whole('KOE_KEY_CACHE_TTL_MS', 1) ?? FIELD_CRYPTO_DEFAULTS.keyCacheTtlMs,

@@ -157,7 +157,15 @@ export interface KoeConfig {
   readonly subgraphUrls: Readonly<Record<ServerSubgraph, string | null>>;
   /** `KOE_WORKERS`: processes per server under `koe start` (they share the server's port); default 1. */
   readonly workers: number;
+  /**
+   * `KOE_TRUSTED_DOCUMENTS_TTL_MS`: how long the gateway keeps a trusted document it looked up (or
+   * found missing) before asking the database again, so a publish or revoke by another process
+   * binds within this time; 0 asks on every request. Default 5 s (docs/trusted-documents.md).
+   */
+  readonly trustedDocumentsTtlMs: number;
 }
+
+export const DEFAULT_TRUSTED_DOCUMENTS_TTL_MS = 5_000;
 
 /** The policy directory, absolute: `configured` (KoeConfig.policyDir) against the project root, else `policies/`. */
 export function policyDir(projectRoot: string, configured: string | null): string {

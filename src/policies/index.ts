@@ -9,7 +9,7 @@ export { VIRTUAL_ATTRIBUTES, type VirtualAttribute } from './virtual-attributes.
 export {
   MUTATION_TYPE,
   type AfterHoursRule, type AlertRules, type AuditPolicy, type RetentionRule, type ThresholdRule,
-  type CompiledRule, type Decision, type MaskSpec, type MaskerAliasDef, type PolicySet, type PrincipalInput,
+  type CompiledRule, type CredentialKind, type Decision, type DocumentLock, type MaskSpec, type MaskerAliasDef, type PolicySet, type PrincipalInput,
   type GovernancePolicy, type PurposeDef, type RequestInput, type RoleDef, type SodRule,
 } from './model.js';
 export { describeDutyRule, dutyConflicts, effectiveRoles, grantConflicts, isPrivilegedRole } from './governance.js';
@@ -19,6 +19,7 @@ export { loadPolicySet, policyVersion } from './load/load-policy-set.js';
 export { parseDuration } from './load/audit-policy.js';
 
 export { DEFAULT_MIN_GROUP_SIZE, minGroupSizeOf, suppressCells, type Cell } from './aggregates/suppression.js';
+export { documentLockOf, lockAllows } from './documents.js';
 
 export { abilityFor } from './ability/ability-for.js';
 export { KoeAbility, type FieldDecision, type FieldPlan } from './ability/koe-ability.js';

@@ -65,6 +65,17 @@ export interface CompiledRule {
   readonly purposes: readonly string[] | null;
 }
 
+/** How a request authenticated: a lock may bind only one kind (a BI tool's API key, not a person's token). */
+export type CredentialKind = 'apiKey' | 'token';
+
+/** A role's lock to trusted documents. */
+export interface DocumentLock {
+  /** The clients whose published documents the role may run; null: any client's. */
+  readonly clients: readonly string[] | null;
+  /** The credentials the lock binds (`credentials:`); null: every kind. */
+  readonly credentials: readonly CredentialKind[] | null;
+}
+
 export interface RoleDef {
   readonly name: string;
   readonly description: string;
@@ -87,6 +98,12 @@ export interface RoleDef {
    * DEFAULT_MIN_GROUP_SIZE, so a role nobody thought about gets the cautious answer).
    */
   readonly minGroupSize: number;
+  /**
+   * `documents: { trustedOnly: true, clients: [...] }`: requests may only name a published trusted
+   * document by hash (docs/trusted-documents.md); `clients` narrows which clients' documents (null:
+   * any client's). Inherited: a role built on a locked role is locked too. Null: operation text allowed.
+   */
+  readonly documents: DocumentLock | null;
   readonly source: SourceLoc;
   /** Own rules and, before them, those of every inherited role (once each). */
   readonly rules: readonly CompiledRule[];

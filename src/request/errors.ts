@@ -45,6 +45,23 @@ export class ForbiddenError extends GraphQLError {
   }
 }
 
+/**
+ * A request refused before any operation ran, for who sent it (authenticated): e.g. operation text
+ * from a principal the policy locks to trusted documents. HTTP 403; the refusal's audit event names
+ * the principal (src/audit/refusal-recorder.ts), which `extensions` never repeat.
+ */
+export class PrincipalRefusedError extends ForbiddenError {
+  constructor(
+    message: string,
+    readonly principal: { readonly id: string; readonly roles: readonly string[] },
+    /** The policy version that decided the refusal. */
+    readonly policyVersion: string,
+    extra: Record<string, unknown> = {},
+  ) {
+    super(message, { ...extra, http: { status: 403 } });
+  }
+}
+
 /** The caller's input is wrong: HTTP 400 wherever it is raised (GraphQL over HTTP), so a client need not read the body to know. */
 export class BadUserInputError extends GraphQLError {
   constructor(argument: string, reason: string) {

@@ -33,6 +33,10 @@ import { refuseMalformedHeaders, requestMeta, type RequestMeta } from '../reques
 import { errorFromSubgraph } from './subgraph-errors.js';
 import { subgraphFetcher } from './subgraph-fetcher.js';
 import { trustedCa, type TlsMaterial } from './tls.js';
+import { assertDocumentAllowed, credentialKindOf } from './documents/document-lock.js';
+import { rewriteDocumentId, sentDocumentOf } from './documents/sent-document.js';
+import { TrustedDocumentStore } from './documents/trusted-document-store.js';
+import type { RoleDef } from '../policies/index.js';
 
 interface GatewayContext extends RequestMeta, EdgeContext {
   principalId: string;
@@ -56,6 +60,8 @@ export interface GatewayDeps {
   policyVersion: string;
   /** Append the edge event per client operation (false only in the benchmark measuring what auditing costs). */
   edgeAudit: boolean;
+  /** The policy's roles: which principals are locked to trusted documents (src/policies/documents.ts). */
+  roles: ReadonlyMap<string, Pick<RoleDef, 'documents'>>;
 }
 
 export async function startGateway(deps: GatewayDeps, host: string, port: number): Promise<RunningHttp> {
@@ -65,6 +71,8 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
   const key = proofKey(deps.jwtSecret);
   const auth = { jwtSecret: deps.jwtSecret, oidc: deps.config.oidc, maxTokenTtlSeconds: ops.limits.maxTokenTtlSeconds };
   const assertionKey = derivedKey(deps.jwtSecret, 'principalAssertion');
+  const documents = new TrustedDocumentStore(deps.orm, deps.config.trustedDocumentsTtlMs);
+  const lockDeps = { roles: deps.roles, store: documents, policyVersion: deps.policyVersion };
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl,
     buildService: ({ name, url }) =>
@@ -93,6 +101,9 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     formatError: formatErrorFor(ops.limits),
     parseOptions: limitParseOptions(ops.limits),
     includeStacktraceInErrorResponses: false,
+    // Requests by hash run published trusted documents only; Apollo's automatic persisted queries
+    // (a client registering its own text under a hash) never write to it (trusted-document-store.ts).
+    persistedQueries: { cache: documents.asPersistedQueryCache() },
     // Under NODE_ENV=production Apollo would refuse introspection to admins too: the policy plugin decides.
     introspection: true,
     // The process owner (the CLI) decides how to stop on a signal: Apollo must not re-raise it.
@@ -119,6 +130,7 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     maxBodyBytes: ops.limits.maxBodyBytes,
     shutdownGraceMs: ops.shutdownGraceMs,
     tls: deps.tls ?? null,
+    rewrite: rewriteDocumentId,
     readiness: readinessOf(deps.orm, () => true),
     onResponse: requestObserver('gateway', ops.log, ops.metrics),
     onError: httpErrorLogger('gateway', ops.log),
@@ -132,6 +144,8 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
       refuseMalformedHeaders(req);
       const meta = requestMeta(req);
       const principal = await authenticate(meta.authorization, deps.orm.em.fork(), auth);
+      // Before Apollo parses anything: a principal locked to trusted documents sends hashes only.
+      await assertDocumentAllowed(lockDeps, principal, credentialKindOf(meta.authorization), sentDocumentOf(req));
       return { ...meta, principal, principalId: principal.id, roles: principal.roles, calls: [] };
     }), { alerts: alertSink(deps.alerts), onAppendError: refusalAppendLogger('gateway', ops.log) }),
   });

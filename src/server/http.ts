@@ -37,6 +37,11 @@ export interface HttpOptions<C extends BaseContext> {
    * gateway's console pages); it may also add to the request on its way to GraphQL.
    */
   front?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
+  /**
+   * Rewrites the GraphQL request before Apollo reads it (the gateway: a trusted document's
+   * `documentId` becomes Apollo's persisted-query extension); it may note what it saw on `req`.
+   */
+  rewrite?: (req: IncomingMessage, graphql: { method: string; search: string; body: unknown }) => { method: string; search: string; body: unknown };
 }
 
 export interface RunningHttp {
@@ -139,8 +144,10 @@ async function handle<C extends BaseContext>(
   }
   const headers = new HeaderMap();
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+  const graphql = { method: req.method ?? 'GET', search: url.search, body };
+  const { method, search, body: sent } = opts.rewrite ? opts.rewrite(req, graphql) : graphql;
   const result = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+    httpGraphQLRequest: { method, headers, search, body: sent },
     context: async () => {
       try {
         return (seen.context = withObservation(await opts.context(req)));

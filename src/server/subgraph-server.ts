@@ -32,7 +32,9 @@ import { alertSink } from '../audit/alerts/alert-evaluator.js';
 import { serveHttp, type RunningHttp } from './http.js';
 import { refuseMalformedHeaders, requestMeta } from '../request/meta.js';
 import type { TlsMaterial } from './tls.js';
-import type { PolicySet } from '../policies/index.js';
+import { documentLockOf, type PolicySet } from '../policies/index.js';
+import { PrincipalRefusedError } from '../request/errors.js';
+import { credentialKindOf } from './documents/document-lock.js';
 
 export interface SubgraphDeps {
   orm: MikroORM;
@@ -103,6 +105,12 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };
 }
 
+function refuseLockedDirectCall(policy: PolicySet, principal: AuthenticatedPrincipal, authorization: string | undefined): void {
+  const lock = documentLockOf(policy.roles, principal.roles, credentialKindOf(authorization));
+  if (!lock) return;
+  throw new PrincipalRefusedError('Trusted documents only: this principal may run only published documents, sent by hash to the gateway, not operation text to a subgraph', principal, policy.version, { trustedDocumentsOnly: true });
+}
+
 /**
  * One request's context: the caller authenticated (from the gateway's principal assertion when it
  * is valid for this call, else against the database), its policy view, fresh loaders.
@@ -121,6 +129,8 @@ export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm
     const touched = new TouchedRows();
     const fromGateway = asserted(req, meta);
     const principal = fromGateway ?? (await authenticate(meta.authorization, em, auth));
+    // Trusted documents are served at the gateway only: a locked principal calling directly is refused.
+    if (!fromGateway) refuseLockedDirectCall(deps.policy, principal, meta.authorization);
     const access = accessFor(principal, meta.purpose);
     return {
       requestId: meta.requestId,

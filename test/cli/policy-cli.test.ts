@@ -55,6 +55,7 @@ describe('koe policy check', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Policy [0-9a-f]{16} is valid/);
     expect(r.stdout).toMatch(/^ {2}analyst +analytics +\d+ rules, read-only$/m);
+    expect(r.stdout).toMatch(/^ {2}bi_readonly +analytics +\d+ rules, read-only, trusted documents only \(clients bi; API keys\)$/m);
   });
 
   it('refuses a typo in a field name, naming the file and line, without a stack trace', async () => {

@@ -26,19 +26,22 @@ async function newPrincipal(roles: string[]): Promise<string> {
   return id;
 }
 
+/** Any unlocked role: bi_readonly's keys may send published documents only (test/e2e/trusted-documents.test.ts). */
+const KEY_ROLE = 'analyst';
+
 const call = (url: string, key: string, query = '{ me { id roles } }') => postGraphQL(url, { query }, { authorization: `ApiKey ${key}` });
 const urls = () => ({ gateway: koe.platform.gatewayUrl, audit: koe.platform.subgraphUrls.audit });
 
 describe(createApiKey.name, () => {
   it('issues a key that authenticates as its principal on the gateway and the subgraphs, stored only as a hash', async () => {
-    const id = await newPrincipal(['bi_readonly']);
+    const id = await newPrincipal([KEY_ROLE]);
     const { key, row } = await createApiKey(koe.orm.em, { principalId: id, name: 'looker', expiresAt: null }, ACTOR);
     expect(key).toMatch(/^koe_[A-Za-z0-9_-]{8}_[A-Za-z0-9_-]{43}$/);
     expect(key.slice(4, 12)).toBe(row.prefix);
     for (const [where, url] of Object.entries(urls())) {
       const res = await call(url, key);
       expect(res.status, where).toBe(200);
-      expect(res.json.data, where).toEqual({ me: { id, roles: ['bi_readonly'] } });
+      expect(res.json.data, where).toEqual({ me: { id, roles: [KEY_ROLE] } });
     }
     const customers = await call(koe.platform.subgraphUrls.customers, key, '{ customers(first: 1) { totalCount } }');
     expect(customers.status).toBe(200);
@@ -71,7 +74,7 @@ describe(createApiKey.name, () => {
     ['expired', (id: string) => koe.orm.em.fork().nativeUpdate(ApiKeyEntity, { principalId: id }, { expiresAt: new Date(Date.now() - 1000) })],
     ['of a disabled principal', async (id: string) => changeAccess(koe.orm.em, id, { kind: 'disablePrincipal' }, ACTOR, await loadPolicy(POLICY_DIR))],
   ] as Array<[string, (id: string, prefix: string) => Promise<unknown>]>)('refuses a key %s with 401 on the next request everywhere', async (_name, spoil) => {
-    const id = await newPrincipal(['bi_readonly']);
+    const id = await newPrincipal([KEY_ROLE]);
     const { key, row } = await createApiKey(koe.orm.em, { principalId: id, name: 'k', expiresAt: new Date(Date.now() + 3600_000) }, ACTOR);
     expect((await call(koe.platform.gatewayUrl, key)).status).toBe(200);
     await spoil(id, row.prefix);
@@ -89,7 +92,7 @@ describe(createApiKey.name, () => {
 
 describe('a principal past its expiry', () => {
   it("refuses the principal's still-valid bearer token with 401 everywhere, and accepts it while the expiry is ahead", async () => {
-    const id = await newPrincipal(['bi_readonly']);
+    const id = await newPrincipal([KEY_ROLE]);
     const authorization = `Bearer ${await issueToken(TEST_JWT_SECRET, id)}`;
     const bearer = (url: string) => postGraphQL(url, { query: '{ me { id } }' }, { authorization });
     await koe.orm.em.fork().nativeUpdate(PrincipalEntity, { id }, { expiresAt: new Date(Date.now() + 3600_000) });
@@ -124,7 +127,7 @@ describe('a known prefix with a wrong secret', () => {
     ['an empty secret', (key: string) => key.slice(0, 13)],
     ['no secret and no separator', (key: string) => key.slice(0, 12)],
   ])('refuses %s with 401 UNAUTHENTICATED on the gateway and each subgraph', async (_name, spoil) => {
-    const id = await newPrincipal(['bi_readonly']);
+    const id = await newPrincipal([KEY_ROLE]);
     const { key } = await createApiKey(koe.orm.em, { principalId: id, name: 'k', expiresAt: null }, ACTOR);
     const forged = spoil(key);
     expect(forged).not.toBe(key);

@@ -53,7 +53,8 @@ describe('API keys', () => {
   const LIST = `query($p: ID, $after: String) { apiKeys(principalId: $p, first: 1, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id name prefix principalId } } } }`;
 
   it('an admin creates a key (shown once) that signs in, auditors list it without a secret, and a revoked key is refused', async () => {
-    const id = await clonePrincipal(s.koe.orm, 'p-cg-keyholder', 'p-bi');
+    // Not bi_readonly: its keys may send published documents only (docs/trusted-documents.md).
+    const id = await clonePrincipal(s.koe.orm, 'p-cg-keyholder', 'p-analyst');
     const created = data<{ createApiKey: { key: string; apiKey: { id: string; prefix: string } } }>(await as('p-admin', CREATE, { p: id, n: 'looker' }));
     expect(created.createApiKey.key).toMatch(/^koe_/);
     const withKey = await postGraphQL(s.koe.platform.gatewayUrl, { query: '{ me { id } }' }, { authorization: `ApiKey ${created.createApiKey.key}` });

@@ -36,6 +36,7 @@ describe(loadConfig.name, () => {
       subgraphPorts: { customers: null, feedback: null, audit: null },
       subgraphUrls: { customers: null, feedback: null, audit: null },
       workers: 1,
+      trustedDocumentsTtlMs: 5_000,
     });
     expect(c.limits).toEqual({
       production: false,

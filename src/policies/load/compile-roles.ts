@@ -5,7 +5,8 @@
 import type { SchemaCatalog } from '../catalog.js';
 import type { Problem } from '../errors.js';
 import { DEFAULT_MIN_GROUP_SIZE } from '../aggregates/suppression.js';
-import type { CompiledRule, MaskerAliasDef, RoleDef } from '../model.js';
+import { combineLocks } from '../documents.js';
+import type { CompiledRule, DocumentLock, MaskerAliasDef, RoleDef } from '../model.js';
 import { suggest } from '../suggest.js';
 import { compileRule } from './compile-rule.js';
 import type { RawRole } from './declarations.js';
@@ -45,7 +46,7 @@ export function compileRoles(raw: ReadonlyMap<string, RawRole>, ctx: RolesContex
     const def: RoleDef = {
       name: role.name, description: role.body.description, department: role.body.department,
       inherits: role.body.inherits ?? [], readOnly: role.body.readOnly ?? false, defaultPurpose: role.body.defaultPurpose ?? null, privileged: inheritsPrivilege(role.name, raw),
-      minGroupSize: role.body.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE, source: role.source, rules,
+      minGroupSize: role.body.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE, documents: inheritedDocumentLock(role.name, raw), source: role.source, rules,
     };
     if (def.defaultPurpose !== null && !ctx.purposes.has(def.defaultPurpose)) {
       problems.push({
@@ -69,6 +70,24 @@ function inheritsPrivilege(name: string, raw: ReadonlyMap<string, RawRole>): boo
     return body.privileged === true || (body.inherits ?? []).some(visit);
   };
   return visit(name);
+}
+
+/**
+ * Locked when the role or any role it inherits says `documents: { trustedOnly: true }` (a lock
+ * must not be undone by building a role on top of it); combined as for a principal holding them all.
+ */
+function inheritedDocumentLock(name: string, raw: ReadonlyMap<string, RawRole>): DocumentLock | null {
+  const locks: DocumentLock[] = [];
+  const seen = new Set<string>();
+  const visit = (role: string) => {
+    if (seen.has(role) || !raw.has(role)) return;
+    seen.add(role);
+    const body = raw.get(role)!.body;
+    if (body.documents?.trustedOnly) locks.push({ clients: body.documents.clients ?? null, credentials: body.documents.credentials ?? null });
+    (body.inherits ?? []).forEach(visit);
+  };
+  visit(name);
+  return combineLocks(locks);
 }
 
 /** Inherited rules first (depth first, each once), own rules last: later rules win masker ties. */

@@ -4,7 +4,7 @@
  */
 import type { Problem, SourceLoc } from '../errors.js';
 import { isMaskerName, MASKER_NAMES } from '../maskers/index.js';
-import type { MaskerAliasDef, PurposeDef } from '../model.js';
+import type { CredentialKind, MaskerAliasDef, PurposeDef } from '../model.js';
 import { suggest } from '../suggest.js';
 import { locate, type ParsedFile } from './yaml-source.js';
 
@@ -21,6 +21,7 @@ export interface RawRole {
     defaultPurpose?: string;
     privileged?: boolean;
     minGroupSize?: number;
+    documents?: { trustedOnly: boolean; clients?: string[]; credentials?: CredentialKind[] };
     rules: RawRule[];
   };
 }

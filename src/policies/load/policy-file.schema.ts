@@ -38,6 +38,17 @@ const role = {
     privileged: { type: 'boolean' },
     // Aggregates (feedbackStats, customerStats) suppress groups smaller than this (src/policies/aggregates).
     minGroupSize: { type: 'integer', minimum: 1, maximum: 1000 },
+    // Requests may only name published trusted documents by hash (src/policies/documents.ts).
+    documents: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['trustedOnly'],
+      properties: {
+        trustedOnly: { type: 'boolean' },
+        clients: { type: 'array', items: id, minItems: 1 },
+        credentials: { type: 'array', items: { enum: ['apiKey', 'token'] }, minItems: 1 },
+      },
+    },
     rules: { type: 'array', items: rule },
   },
 };

@@ -48,11 +48,29 @@ const mutationCase = {
   properties: { ...common, mutation: { type: 'string' }, expect: { enum: ['ALLOWED', 'DENIED'] } },
 };
 
+/** Whether a request may send operation text, or a document published for `client` (docs/trusted-documents.md). */
+const documentCase = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'role', 'credential', 'document', 'expect'],
+  properties: {
+    ...common,
+    credential: { enum: ['apiKey', 'token'] },
+    document: {
+      oneOf: [
+        { const: 'text' },
+        { type: 'object', additionalProperties: false, required: ['client'], properties: { client: { type: 'string', minLength: 1 } } },
+      ],
+    },
+    expect: { enum: ['ALLOWED', 'DENIED'] },
+  },
+};
+
 export const policyTestFileSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['cases'],
   properties: {
-    cases: { type: 'array', minItems: 1, items: { oneOf: [fieldCase, updateCase, mutationCase] } },
+    cases: { type: 'array', minItems: 1, items: { oneOf: [fieldCase, updateCase, mutationCase, documentCase] } },
   },
 } as const;

@@ -8,7 +8,8 @@ import { catalogField } from '../catalog-lookup.js';
 import { formatLoc, type SourceLoc } from '../errors.js';
 import { schemaProblems } from '../load/validate-schema.js';
 import { locate, parseSource, readSources, type ParsedFile } from '../load/yaml-source.js';
-import type { PolicySet } from '../model.js';
+import { documentLockOf, lockAllows } from '../documents.js';
+import type { CredentialKind, PolicySet } from '../model.js';
 import { policyTestFileSchema } from './policy-test.schema.js';
 
 export const POLICY_TEST_SUFFIX = '.test.yaml';
@@ -36,6 +37,8 @@ interface RawCase {
   record?: Record<string, unknown>;
   action?: 'read' | 'update';
   mutation?: string;
+  credential?: CredentialKind;
+  document?: 'text' | { client: string };
   expect: string;
   masker?: string;
 }
@@ -60,6 +63,11 @@ function runCase(set: PolicySet, c: RawCase, loc: SourceLoc): PolicyTestResult {
     const why = message ?? (passed ? null : `expected ${c.expect}, got ${actual}`);
     return { name: c.name, loc, at: formatLoc(loc), roles, passed, expected: c.expect, actual, message: why };
   };
+  if (c.document !== undefined) {
+    const lock = documentLockOf(set.roles, roles, c.credential!);
+    const allowed = !lock || (c.document !== 'text' && lockAllows(lock, [c.document.client]));
+    return result(allowed ? 'ALLOWED' : 'DENIED');
+  }
   if (c.purpose && !set.purposes.has(c.purpose)) return result('', `purpose "${c.purpose}" is not declared: the server would refuse the request`);
   const { id = 'test-principal', teamId = null, ...attributes } = c.principal ?? {};
   const ability = abilityFor(set, { id, roles, teamId, attributes }, { purpose: c.purpose ?? null });

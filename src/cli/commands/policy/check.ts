@@ -33,6 +33,12 @@ export function registerPolicyCheck(policy: Command): void {
     );
 }
 
+function documentLockText(lock: NonNullable<RoleDef['documents']>): string {
+  const clients = lock.clients ? `clients ${lock.clients.join(', ')}` : 'any client';
+  const credentials = lock.credentials ? lock.credentials.map((c) => (c === 'apiKey' ? 'API keys' : 'tokens')).join(' and ') : 'every credential';
+  return `${clients}; ${credentials}`;
+}
+
 /** Rules as written in YAML (one rule on two types compiles to several), own and inherited apart. */
 function ruleCount(role: RoleDef): string {
   const count = (rules: RoleDef['rules']) => new Set(rules.map((r) => `${r.source.file}:${r.source.line}:${r.source.col}`)).size;
@@ -41,5 +47,6 @@ function ruleCount(role: RoleDef): string {
   const parts = [`${own} rule${own === 1 ? '' : 's'}`];
   if (inherited) parts.push(`+${inherited} inherited from ${role.inherits.join(', ')}`);
   if (role.readOnly) parts.push('read-only');
+  if (role.documents) parts.push(`trusted documents only (${documentLockText(role.documents)})`);
   return parts.join(', ');
 }
