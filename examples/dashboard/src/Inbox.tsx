@@ -59,7 +59,7 @@ export function Inbox({ credential, receivedAfter, onAuthLost }: { credential: s
       {page.items.length > 0 && (
         <>
           <p className="muted" data-testid="inbox-total">{t('inboxTotal', { n: formatNumber(page.total, lang) })}</p>
-          <div className="scroll">
+          <div className="scroll" role="region" aria-labelledby="inbox-title" tabIndex={0}>
             <table className="grid inbox" data-testid="inbox-table">
               <caption className="sr-only">{t('inboxTitle')}</caption>
               <thead>

@@ -57,7 +57,7 @@ export function Trend({ weekly }: { weekly: Weekly }) {
           </ResponsiveContainer>
         </figure>
       </div>
-      <div className="scroll table-box">
+      <div className="scroll table-box" role="region" aria-labelledby="trend-title" tabIndex={0}>
         <table className="grid" data-testid="weekly-table">
           <caption className="sr-only">{t('trendTitle')}</caption>
           <thead>
