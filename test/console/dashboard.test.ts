@@ -36,6 +36,7 @@ describe.skipIf(!hasChromium())('Koe dashboard in chromium', () => {
   let browser: Browser;
   const pages: Opened[] = [];
   const customers = new Map<string, Customer>();
+  let analyst: Opened | undefined;
 
   /** The dashboard's own documents, asked by `principal` through the gateway: what the page must show. */
   const asRole = async <T,>(principal: string, doc: typeof DashboardStatsDocument | typeof DashboardInboxDocument, variables: Record<string, unknown>) =>
@@ -149,11 +150,20 @@ describe.skipIf(!hasChromium())('Koe dashboard in chromium', () => {
     await expectStatsOf(page, 'p-analyst', 'ja');
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}dashboard-analyst-ja.png`, fullPage: true });
+    expect(opened.consoleErrors).toEqual([]);
+    analyst = opened;
+  });
 
+  it('switches the analyst’s page to English in place, and remembers it', async () => {
+    const { page, consoleErrors } = analyst!;
     await page.getByLabel('言語').selectOption('en');
     await page.getByRole('heading', { name: 'Negative feedback' }).waitFor();
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en');
+    expect(await page.getByTestId('weekly-table').locator('th').first().textContent()).toBe('Week of');
     await page.screenshot({ path: `${SHOTS}dashboard-analyst-en.png`, fullPage: true });
-    expect(opened.consoleErrors).toEqual([]);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Negative feedback' }).waitFor();
+    expect(consoleErrors).toEqual([]);
   });
 
   it('a refused credential: back at sign-in with the gateway’s 401 message, and nothing kept', async () => {

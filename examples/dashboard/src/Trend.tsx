@@ -49,7 +49,7 @@ export function Trend({ weekly }: { weekly: Weekly }) {
               <XAxis dataKey="period" tick={{ fontSize: 11 }} minTickGap={24} />
               <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={40} />
               <Tooltip />
-              <Legend />
+              <Legend itemSorter={null} />
               {SENTIMENTS.map((s) => (
                 <Bar key={s.key} dataKey={s.key} name={t(s.key)} stackId="sentiment" fill={s.colour} isAnimationActive={false} />
               ))}
