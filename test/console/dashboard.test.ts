@@ -134,7 +134,7 @@ describe.skipIf(!hasChromium())('Koe dashboard in chromium', () => {
     expect(opened.consoleErrors).toEqual([]);
   });
 
-  it('an analyst: masked contact details only, never a real e-mail; NPS as feedbackStats gives it; ja and en', async () => {
+  it('an analyst: masked contact details only, never a real e-mail; NPS as feedbackStats gives it (ja)', async () => {
     const opened = await open('ja');
     const { page } = opened;
     await signIn(page, await s.koe.token('p-analyst'));
