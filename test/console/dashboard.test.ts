@@ -4,6 +4,7 @@
  * contact details in the clear and every other team's masked, an analyst sees masked values only, the
  * numbers on screen are the ones feedbackStats gives that role, and nothing leaves 127.0.0.1.
  */
+import { createServer, type AddressInfo } from 'node:net';
 import { print } from 'graphql';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,6 +165,28 @@ describe.skipIf(!hasChromium())('Koe dashboard in chromium', () => {
     await page.reload();
     await page.getByRole('heading', { name: 'Negative feedback' }).waitFor();
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('a gateway that does not answer: each section says Koe is unavailable, with a retry, and the session stays', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const probe = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => probe.once('listening', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const down = await serveDashboard(`http://127.0.0.1:${port}/graphql`);
+    try {
+      const { page, context } = await open('en');
+      await page.goto(down.url);
+      await signIn(page, await s.koe.token('p-analyst'));
+      const alerts = page.getByRole('alert');
+      await alerts.nth(2).waitFor();
+      for (const text of await alerts.allTextContents()) expect(text).toMatch(/^Koe is unavailable right now: .+Try again$/);
+      expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(3);
+      expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+      await context.close();
+    } finally {
+      await down.close();
+    }
   });
 
   it('a refused credential: back at sign-in with the gateway’s 401 message, and nothing kept', async () => {

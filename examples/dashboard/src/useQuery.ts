@@ -9,7 +9,8 @@ export type Loaded<T> = { kind: 'loading' } | { kind: 'error'; message: string }
 export function describe(e: unknown, t: Translate): string {
   const message = e instanceof Error ? e.message : String(e);
   const status = e instanceof RequestError ? e.status : 0;
-  const key: MessageKey = status === 401 || status === 403 || status === 429 || status === 503 ? `error${status}` : 'errorOther';
+  // 502 and 504 come from the preview server's proxy when the gateway is down: unavailable, like 503.
+  const key: MessageKey = status === 401 || status === 403 || status === 429 ? `error${status}` : status >= 502 && status <= 504 ? 'error503' : 'errorOther';
   return t(key, { message });
 }
 
