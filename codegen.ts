@@ -6,7 +6,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  */
 const config: CodegenConfig = {
   schema: 'schema/koe.graphql',
-  documents: ['examples/dashboard/*.graphql'],
+  documents: ['examples/dashboard/*.graphql', 'examples/dashboard/src/*.graphql'],
   ignoreNoDocuments: false,
   generates: {
     'examples/dashboard/generated/': {
