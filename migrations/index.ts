@@ -22,6 +22,7 @@ import { Migration20261205020000_ConsoleReviewsAndVerifications } from './Migrat
 import { Migration20261204120000_GrantRequest } from './Migration20261204120000_GrantRequest.js';
 import { Migration20261205050000_RateLimitRequest } from './Migration20261205050000_RateLimitRequest.js';
 import { Migration20261205070000_BiOutbox } from './Migration20261205070000_BiOutbox.js';
+import { Migration20261206050000_ReviewItemUnusedPermissions } from './Migration20261206050000_ReviewItemUnusedPermissions.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261128144138', class: Migration20261128144138 },
@@ -46,4 +47,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261205050000_RateLimitRequest', class: Migration20261205050000_RateLimitRequest },
   { name: 'Migration20261205020000_ConsoleReviewsAndVerifications', class: Migration20261205020000_ConsoleReviewsAndVerifications },
   { name: 'Migration20261205070000_BiOutbox', class: Migration20261205070000_BiOutbox },
+  { name: 'Migration20261206050000_ReviewItemUnusedPermissions', class: Migration20261206050000_ReviewItemUnusedPermissions },
 ];
