@@ -1,17 +1,19 @@
 import { useEffect, useState } from 'react';
 import { ApiError, gql } from './api';
+import { gqlFor } from './api-people';
 
 export type Loaded<T> = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ok'; data: T };
 
-/** Runs `query` whenever its variables change; an UNAUTHENTICATED answer ends the session. */
-export function useGql<T>(query: string, variables: Record<string, unknown>, onAuthLost: () => void, reload = 0): Loaded<T> {
+/** Runs `query` whenever its variables change (declaring `purpose` when given); an UNAUTHENTICATED answer ends the session. */
+export function useGql<T>(query: string, variables: Record<string, unknown>, onAuthLost: () => void, reload = 0, purpose?: string): Loaded<T> {
   const [state, setState] = useState<Loaded<T>>({ kind: 'loading' });
   const key = JSON.stringify(variables);
   useEffect(() => {
     if (!query) return undefined;
     let live = true;
     setState({ kind: 'loading' });
-    gql<T>(query, JSON.parse(key) as Record<string, unknown>).then(
+    const vars = JSON.parse(key) as Record<string, unknown>;
+    (purpose ? gqlFor<T>(query, vars, purpose) : gql<T>(query, vars)).then(
       (data) => live && setState({ kind: 'ok', data }),
       (e: unknown) => {
         if (!live) return;
@@ -22,7 +24,7 @@ export function useGql<T>(query: string, variables: Record<string, unknown>, onA
     return () => {
       live = false;
     };
-  }, [query, key, onAuthLost, reload]);
+  }, [query, key, onAuthLost, reload, purpose]);
   return state;
 }
 

@@ -7,7 +7,7 @@ import { useI18n } from '../i18n';
 
 export interface ReasonDialogProps {
   message: string;
-  /** Required unless false (grant and revoke keep their older, reason-less form). */
+  /** Required unless false (sign-off, whose decisions each carry their own reason). */
   reasonRequired?: boolean;
   /** The text the person must type to confirm (erasure). */
   typed?: string;

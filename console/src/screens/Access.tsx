@@ -8,11 +8,11 @@ import { Badge } from '../people/Badge';
 import { PrincipalPanel } from '../people/PrincipalPanel';
 import { PeriodicReviewSection } from '../people/PeriodicReview';
 import { ReasonDialog } from '../people/ReasonDialog';
+import { UnusedNote, type Unused } from '../people/UnusedNote';
 import { useKept } from '../api-people';
 import '../people/people.css';
 
 export interface ReviewRow { id: string; displayName: string; roles: string[]; teamId: string | null; status: string; lastUsedAt: string | null; expiresAt: string | null; activeKeys: number; flags: string[]; unusedPermissions: Unused }
-export interface Unused { days: number; plainFields: Array<{ field: string; readMasked: boolean }>; roles: Array<{ role: string }> }
 interface Page { accessReview: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: ReviewRow }> } }
 
 // The review rows, not `principals`: the same page carries last use (keys too) and the review flags.
@@ -135,7 +135,6 @@ export function Access({ me, onAuthLost }: ScreenProps) {
       <PeriodicReviewSection admin={admin} onAuthLost={onAuthLost} onApplied={() => setReload((n) => n + 1)} />
       {pending && (
         <ReasonDialog
-          reasonRequired={false}
           message={t(pending.kind === 'grant' ? 'confirmGrant' : 'confirmRevoke', { role: pending.role, principal: pending.principalId })}
           onConfirm={(reason) => void run(pending, reason)}
           onCancel={() => setPending(null)}
@@ -146,15 +145,3 @@ export function Access({ me, onAuthLost }: ScreenProps) {
 }
 
 /** Least privilege from real use: PLAIN fields not read in PLAIN and roles not used in the window. */
-function UnusedNote({ u }: { u: Unused }) {
-  const { t } = useI18n();
-  if (u.plainFields.length === 0 && u.roles.length === 0) return null;
-  return (
-    <ul className="unused">
-      {u.plainFields.length > 0 && (
-        <li>{t('unusedPlain', { days: String(u.days), fields: u.plainFields.map((f) => f.field.replace(/^Customer\./, '')).join(', ') })}</li>
-      )}
-      {u.roles.map((r) => <li key={r.role}>{t('unusedRole', { role: r.role, days: String(u.days) })}</li>)}
-    </ul>
-  );
-}
