@@ -11,6 +11,7 @@ import { ReasonDialog } from '../people/ReasonDialog';
 import { UnusedNote, type Unused } from '../people/UnusedNote';
 import { useKept } from '../api-people';
 import '../people/people.css';
+import { Rich } from '../Rich';
 
 export interface ReviewRow { id: string; displayName: string; roles: string[]; teamId: string | null; status: string; lastUsedAt: string | null; expiresAt: string | null; activeKeys: number; flags: string[]; unusedPermissions: Unused }
 interface Page { accessReview: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: ReviewRow }> } }
@@ -86,7 +87,7 @@ export function Access({ me, onAuthLost }: ScreenProps) {
       {kept && rows.length === 0 && <p className="notice">{t('noPrincipals')}</p>}
       {kept && rows.length > 0 && (
         <>
-          <p className="help">{t('flagsHelp')}</p>
+          <p className="help"><Rich text={t('flagsHelp')} /></p>
           <div className="scroll" tabIndex={0} role="region" aria-label={t('principals')}>
             <table className="grid" data-testid="principals-table">
               <thead><tr>{[t('principal'), t('displayName'), t('roles'), t('team'), t('status'), t('lastSeen'), t('expires'), t('reviewFlags'), t('details')].map((h) => <th scope="col" key={h}>{h}</th>)}</tr></thead>

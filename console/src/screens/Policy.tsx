@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useI18n } from '../i18n';
 import { useGql, type ScreenProps } from '../useApi';
+import { Rich } from '../Rich';
 
 interface Matrix {
   version: string;
@@ -30,7 +31,7 @@ export function Policy({ onAuthLost }: ScreenProps) {
   return (
     <section aria-labelledby="policy-h">
       <h2 id="policy-h">{t('matrixTitle')}</h2>
-      <p className="help">{t('matrixHelp')}</p>
+      <p className="help"><Rich text={t('matrixHelp')} /></p>
       <p>{t('policyVersion')}: <code>{m.version}</code></p>
       <div className="filters">
         <label>{t('filterField')} <input type="search" value={fieldFilter} onChange={(e) => setFieldFilter(e.target.value)} /></label>
