@@ -12,8 +12,15 @@ export function Keys({ onAuthLost }: ScreenProps) {
   const { t, lang } = useI18n();
   const word = useWord();
   const loaded = useGql<{ keyStatus: KeyStatus; lifecycleDryRun: LifecycleDryRun }>(KEYS_SCREEN_QUERY, VARS, onAuthLost);
-  if (loaded.kind === 'loading') return <p role="status">{t('loading')}</p>;
-  if (loaded.kind === 'error') return <p role="alert" className="error">{t('error')}: {loaded.message}</p>;
+  // The screen keeps its heading while it loads or fails, so the reader knows what did not load.
+  if (loaded.kind !== 'ok') {
+    return (
+      <section aria-labelledby="keys-h">
+        <h2 id="keys-h">{t('keys')}</h2>
+        {loaded.kind === 'loading' ? <p role="status">{t('loading')}</p> : <p role="alert" className="error">{t('error')}: {loaded.message}</p>}
+      </section>
+    );
+  }
   const { keyStatus: k, lifecycleDryRun: lc } = loaded.data;
   const active = k.versions.find((v) => v.version === k.active);
   return (

@@ -23,8 +23,14 @@ export function Policy({ onAuthLost }: ScreenProps) {
     if (loaded.kind === 'ok') for (const c of loaded.data.policyMatrix.cells) m.set(`${c.role}|${c.field}`, c);
     return m;
   }, [loaded]);
-  if (loaded.kind === 'loading') return <p role="status">{t('loading')}</p>;
-  if (loaded.kind === 'error') return <p role="alert" className="error">{t('error')}: {loaded.message}</p>;
+  if (loaded.kind !== 'ok') {
+    return (
+      <section aria-labelledby="policy-h">
+        <h2 id="policy-h">{t('matrixTitle')}</h2>
+        {loaded.kind === 'loading' ? <p role="status">{t('loading')}</p> : <p role="alert" className="error">{t('error')}: {loaded.message}</p>}
+      </section>
+    );
+  }
   const m = loaded.data.policyMatrix;
   const roles = role ? [role] : m.roles;
   const fields = m.fields.filter((f) => f.toLowerCase().includes(fieldFilter.toLowerCase()));
