@@ -82,7 +82,7 @@ export function PeriodicReviewSection({ admin, onAuthLost, onApplied }: { admin:
       {confirm === 'start' && <ReasonDialog message={t('confirmStartReview')} onConfirm={(reason) => void act(() => gqlFor(START, { reason }))} onCancel={() => setConfirm(null)} />}
       {confirm === 'sign' && open && (
         <ReasonDialog
-          reasonRequired={false}
+          noReason
           message={t('confirmSignOff', { n: String(open.items) })}
           onConfirm={() => void act(async () => (await gqlFor(SIGN, { id: open.id }), onApplied()))}
           onCancel={() => setConfirm(null)}
