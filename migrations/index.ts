@@ -25,6 +25,7 @@ import { Migration20261205070000_BiOutbox } from './Migration20261205070000_BiOu
 import { Migration20261206020000_CustomerBirthYear } from './Migration20261206020000_CustomerBirthYear.js';
 import { Migration20261206021000_FeedbackBucketStatistics } from './Migration20261206021000_FeedbackBucketStatistics.js';
 import { Migration20261206040000_TrustedDocuments } from './Migration20261206040000_TrustedDocuments.js';
+import { Migration20261206050000_ReviewItemUnusedPermissions } from './Migration20261206050000_ReviewItemUnusedPermissions.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261128144138', class: Migration20261128144138 },
@@ -52,4 +53,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261206020000_CustomerBirthYear', class: Migration20261206020000_CustomerBirthYear },
   { name: 'Migration20261206021000_FeedbackBucketStatistics', class: Migration20261206021000_FeedbackBucketStatistics },
   { name: 'Migration20261206040000_TrustedDocuments', class: Migration20261206040000_TrustedDocuments },
+  { name: 'Migration20261206050000_ReviewItemUnusedPermissions', class: Migration20261206050000_ReviewItemUnusedPermissions },
 ];

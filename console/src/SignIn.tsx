@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, signIn, signInOptions } from './api';
 import { useI18n, type MessageKey } from './i18n';
 import './ops.css';
+import { Rich } from './Rich';
 
 const SSO_REASONS = ['state', 'provider', 'exchange', 'id_token', 'principal', 'unavailable'];
 
@@ -46,7 +47,7 @@ export function SignIn({ ended, onSignedIn }: { ended: boolean; onSignedIn: () =
           <a className="button primary" href="/console/auth/sso">{t('ssoSignIn')}</a>
         </p>
       )}
-      <p>{sso ? `${t('ssoOr')}: ` : ''}{t('signInHelp')}</p>
+      <p>{sso ? `${t('ssoOr')}: ` : ''}<Rich text={t('signInHelp')} /></p>
       <form onSubmit={(e) => void submit(e)}>
         <label htmlFor="credential">{t('credential')}</label>
         <textarea id="credential" name="credential" rows={3} autoComplete="off" spellCheck={false} required value={credential} onChange={(e) => setCredential(e.target.value)} />

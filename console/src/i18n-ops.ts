@@ -50,6 +50,7 @@ export const en = {
   attnVerify: 'The last audit chain verification failed',
   attnReview: '{count} principal(s) not reviewed in {days} days',
   attnGrants: '{count} grant request(s) waiting for approval',
+  attnRestrictions: '{count} customer(s) under a use restriction (a standing request to stop use, APPI Art. 35): lift it when its ground ends',
   open: 'Open',
 };
 
@@ -104,5 +105,6 @@ export const ja: Record<keyof typeof en, string> = {
   attnVerify: '直近の監査チェーン検証が失敗しています',
   attnReview: '{days} 日以内にレビューされていないプリンシパルが {count} 件あります',
   attnGrants: '承認待ちの付与申請が {count} 件あります',
+  attnRestrictions: '利用停止中の顧客が {count} 人います（個人情報保護法第35条の利用停止請求）。理由がなくなれば解除してください',
   open: '開く',
 };

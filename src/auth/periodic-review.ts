@@ -5,8 +5,9 @@
  * `applyReviewDecision` (each change audited as `access.revokeRole`, `access.disablePrincipal`,
  * `access.review`) once every principal is decided. The signed-off review is the evidence an
  * auditor asks for, as CSV. One review is open at a time (a unique index), so two admins cannot
- * run two at once. GraphQL is the only caller today; `koe access review --apply` shares
- * `applyReviewDecision`.
+ * run two at once. GraphQL and `koe access review start|decide|sign-off…` (src/cli/commands/access/
+ * periodic.ts) call these; `koe access review --apply` shares `applyReviewDecision`. Each item keeps
+ * the unused permissions found at the start (issue 19 §2), shown beside its flags.
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -14,6 +15,7 @@ import { appendAuditEvents } from '../audit/append.js';
 import { csvCell } from '../audit/csv-cell.js';
 import { maskReason } from '../audit/mutation-detail.js';
 import type { PolicySet } from '../policies/index.js';
+import { unusedSummary, type UnusedPermissions } from './unused-permissions.js';
 import { BadUserInputError } from '../request/errors.js';
 import { auditAccessEvent, type AccessActor } from './access-event.js';
 import { accessReview, applyReviewDecision, parseReviewAction } from './access-review.js';
@@ -25,6 +27,7 @@ export interface PeriodicReviewRecord {
   startedAt: Date;
   unusedDays: number;
   reviewDays: number;
+  reason: string | null;
   signedOffBy: string | null;
   signedOffAt: Date | null;
   items: number;
@@ -39,6 +42,8 @@ export interface PeriodicReviewItemRecord {
   status: string;
   roles: string[];
   flags: string[];
+  /** Null on reviews started before they were recorded. */
+  unusedPermissions: UnusedPermissions | null;
   decision: string | null;
   reason: string | null;
   decidedBy: string | null;
@@ -59,6 +64,7 @@ function toReview(r: Row): PeriodicReviewRecord {
     startedAt: date(r.started_at)!,
     unusedDays: Number(r.unused_days),
     reviewDays: Number(r.review_days),
+    reason: (r.reason as string | null) ?? null,
     signedOffBy: (r.signed_off_by as string | null) ?? null,
     signedOffAt: date(r.signed_off_at),
     items: Number(r.items ?? 0),
@@ -75,6 +81,7 @@ function toItem(r: Row): PeriodicReviewItemRecord {
     status: r.status as string,
     roles: r.roles as string[],
     flags: r.flags as string[],
+    unusedPermissions: (r.unused_permissions as UnusedPermissions | null) ?? null,
     decision: (r.decision as string | null) ?? null,
     reason: (r.reason as string | null) ?? null,
     decidedBy: (r.decided_by as string | null) ?? null,
@@ -109,10 +116,12 @@ export async function listPeriodicReviewItems(em: EntityManager, reviewId: strin
 
 export async function startPeriodicReview(
   em: EntityManager,
-  opts: { unusedDays: number; reviewDays: number },
+  opts: { unusedDays: number; reviewDays: number; reason: string | null },
   actor: AccessActor,
   policy: PolicySet,
 ): Promise<PeriodicReviewRecord> {
+  if (opts.reason != null && opts.reason.length > 500) throw new BadUserInputError('reason', 'at most 500 characters');
+  const reason = opts.reason?.trim() ? maskReason(opts.reason) : null;
   for (const [name, v] of [['unusedDays', opts.unusedDays], ['reviewDays', opts.reviewDays]] as const) {
     if (!Number.isInteger(v) || v < 1 || v > 3650) throw new BadUserInputError(name, 'a number of days between 1 and 3650');
   }
@@ -122,14 +131,14 @@ export async function startPeriodicReview(
   await em.transactional(async (tx) => {
     const [open] = await tx.execute<Row[]>(`select id from access_review where status = 'open'`);
     if (open) throw new BadUserInputError('review', `review ${open.id as string} is still open: sign it off first`);
-    await tx.execute(`insert into access_review (id, started_by, started_at, unused_days, review_days) values (?, ?, ?, ?, ?)`, [id, actor.id, now, opts.unusedDays, opts.reviewDays]);
+    await tx.execute(`insert into access_review (id, started_by, started_at, unused_days, review_days, reason) values (?, ?, ?, ?, ?, ?)`, [id, actor.id, now, opts.unusedDays, opts.reviewDays, reason]);
     for (const r of flagged) {
       await tx.execute(
-        `insert into access_review_item (review_id, principal_id, display_name, status, roles, flags) values (?, ?, ?, ?, array(select jsonb_array_elements_text(?::jsonb)), array(select jsonb_array_elements_text(?::jsonb)))`,
-        [id, r.principalId, r.displayName, r.status, JSON.stringify(r.roles), JSON.stringify(r.flags)],
+        `insert into access_review_item (review_id, principal_id, display_name, status, roles, flags, unused_permissions) values (?, ?, ?, ?, array(select jsonb_array_elements_text(?::jsonb)), array(select jsonb_array_elements_text(?::jsonb)), ?::jsonb)`,
+        [id, r.principalId, r.displayName, r.status, JSON.stringify(r.roles), JSON.stringify(r.flags), JSON.stringify(r.unusedPermissions)],
       );
     }
-    const detail = { reviewId: id, unusedDays: opts.unusedDays, reviewDays: opts.reviewDays, flagged: flagged.map((r) => r.principalId) };
+    const detail = { reviewId: id, unusedDays: opts.unusedDays, reviewDays: opts.reviewDays, ...(reason ? { reason } : {}), flagged: flagged.map((r) => r.principalId) };
     await appendAuditEvents(tx, [auditAccessEvent(actor, 'access.reviewStarted', [`AccessReview:${id}`], detail, now)]);
   });
   return (await findPeriodicReview(em, id))!;
@@ -194,10 +203,11 @@ export async function periodicReviewCsv(em: EntityManager, reviewId: string): Pr
   if (!review) throw new BadUserInputError('id', `no review "${reviewId}"`);
   if (review.status !== 'signed_off') throw new BadUserInputError('id', `review ${reviewId} is not signed off yet`);
   const items = (await em.execute<Row[]>(`select * from access_review_item where review_id = ? order by principal_id`, [reviewId])).map(toItem);
-  const header = ['review', 'started at', 'started by', 'signed off at', 'signed off by', 'principal', 'name', 'status', 'roles', 'flags', 'decision', 'reason', 'decided by', 'decided at'];
+  const header = ['review', 'started at', 'started by', 'signed off at', 'signed off by', 'principal', 'name', 'status', 'roles', 'flags', 'decision', 'reason', 'decided by', 'decided at', 'unused permissions', 'review reason'];
   const lines = items.map((i) => [
     review.id, review.startedAt.toISOString(), review.startedBy, review.signedOffAt!.toISOString(), review.signedOffBy!,
     i.principalId, i.displayName, i.status, i.roles.join(' '), i.flags.join(' '), i.decision!, i.reason ?? '', i.decidedBy ?? '', i.decidedAt?.toISOString() ?? '',
+    i.unusedPermissions ? unusedSummary(i.unusedPermissions) : '', review.reason ?? '',
   ]);
   return `${[header, ...lines].map((row) => row.map((c) => csvCell(c)).join(',')).join('\n')}\n`;
 }

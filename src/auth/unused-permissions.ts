@@ -40,6 +40,14 @@ export interface UnusedPermissions {
   roles: UnusedRole[];
 }
 
+/** One line, e.g. `PLAIN→MASKED: Customer.email, Customer.phone; revoke: marketing`; '' when nothing is unused. */
+export function unusedSummary(u: UnusedPermissions): string {
+  return [
+    u.plainFields.length ? `PLAIN→MASKED: ${u.plainFields.map((f) => f.field).join(', ')}` : null,
+    u.roles.length ? `revoke: ${u.roles.map((x) => x.role).join(', ')}` : null,
+  ].filter(Boolean).join('; ');
+}
+
 export const NO_USAGE: PrincipalUsage = { fields: new Map(), mutations: new Set(), requests: 0 };
 
 const allowsPlain = (m: DecisionMatrix, role: string, field: string) => {

@@ -5,7 +5,9 @@ import { COMMANDS, isCommandName } from './command-list.js';
 
 const program = new Command('koe')
   .description('Koe (声): GraphQL platform for Voice-of-Customer data with per-field PLAIN / MASKED / DENIED decisions')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // A command's options after its subcommand belong to the subcommand (`koe access review start --unused-days`).
+  .enablePositionalOptions();
 
 async function main(): Promise<void> {
   // `koe policy …` and `koe help policy` load that command's module; `koe`, `koe --help` or a typo only

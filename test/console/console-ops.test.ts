@@ -278,6 +278,21 @@ describe.skipIf(!hasChromium())('Koe Console operations in chromium, signed in t
     expect(res.status).not.toBe(303);
   });
 
+  it('a Koe that does not answer (503 from the proxy in front) is said so in Japanese, and the screen works on the next try', async () => {
+    const { page } = await open('ja');
+    await ssoSignIn(page, 'p-admin');
+    await page.getByTestId('attention').getByRole('list').waitFor();
+    // What a load balancer answers while no Koe instance is up: not GraphQL, no body to read.
+    await page.route('**/graphql', (r) => r.fulfill({ status: 503, contentType: 'text/plain', body: 'Service Unavailable' }));
+    await nav(page).getByText('鍵とライフサイクル').click();
+    expect(await page.getByRole('alert').textContent()).toContain('Koe から応答がありません（HTTP 503）');
+    await page.screenshot({ path: `${SHOTS}error-503-ja.png` });
+    await page.unroute('**/graphql');
+    await nav(page).getByText('概要').click();
+    await nav(page).getByText('鍵とライフサイクル').click();
+    await page.getByTestId('kek-table').waitFor();
+  });
+
   it('each new screen in ja and en: no serious or critical accessibility violation, screenshots in docs/console', async () => {
     for (const lang of ['ja', 'en'] as const) {
       const { page, cspViolations } = await open(lang);

@@ -159,9 +159,15 @@ describe.skipIf(!hasChromium())('Koe Console people screens in chromium', () => 
     await tab(page, 'Access').click();
     const review = page.getByTestId('periodic-review');
     await review.getByRole('button', { name: 'Start a review' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    const start = page.getByRole('dialog').getByRole('button', { name: 'Confirm' });
+    expect(await start.isDisabled(), 'no review without a reason').toBe(true);
+    await page.getByRole('dialog').getByLabel(/^Reason/).fill('quarterly review Q4');
+    await start.click();
     const items = review.getByTestId('review-items');
     await items.waitFor();
+    await review.getByTestId('reviews-table').getByText('quarterly review Q4').waitFor();
+    // Beside the flags: what the principal's roles allow and it never used (it never signed in).
+    expect(await items.locator(`tr[data-principal="${REVIEWED}"]`).textContent()).toMatch(/role marketing not used in 90 days/);
     const ids = await items.locator('tr[data-principal]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-principal')!));
     expect(ids).toContain(REVIEWED);
     for (const id of ids) {
@@ -268,6 +274,15 @@ describe.skipIf(!hasChromium())('Koe Console people screens in chromium', () => 
     await detail.getByTestId('restrictions').getByText('marketing').waitFor();
     const restricted = (await api('p-dpo', `query($c: ID!) { useRestriction(customerId: $c) { purposes } }`, { c: customer.id }, 'compliance')) as { useRestriction: { purposes: string[] } };
     expect(restricted.useRestriction.purposes).toEqual(['marketing']);
+    // The restriction is the subject request left open: on the Overview, and listed on Data subjects.
+    await tab(page, 'Overview').click();
+    const attention = page.getByTestId('attention').locator('[data-attention=restrictions]');
+    expect(await attention.textContent()).toMatch(/\d+ customer\(s\) under a use restriction/);
+    await attention.getByRole('link').click();
+    const listed = page.getByTestId('open-restrictions').locator(`tr[data-customer="${customer.id}"]`);
+    expect(await listed.textContent()).toContain('marketing');
+    await listed.getByRole('button').click();
+    await detail.getByTestId('restrictions').getByText('marketing').waitFor();
     await detail.getByRole('button', { name: 'Lift (marketing)…' }).click();
     await page.getByRole('dialog').getByLabel(/^Reason/).fill('ground ended');
     await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();

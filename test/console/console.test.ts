@@ -104,7 +104,11 @@ describe.skipIf(!hasChromium())('Koe Console in chromium', () => {
     const before = (await postAs(koe, GRANTEE, '{ me { roles } }')) as { data: { me: { roles: string[] } } };
     expect(before.data.me.roles).toEqual(['analyst']);
     await page.getByRole('button', { name: 'Grant', exact: true }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    // A grant says why, like every other access change.
+    const confirm = page.getByRole('dialog').getByRole('button', { name: 'Confirm' });
+    expect(await confirm.isDisabled(), 'no grant without a reason').toBe(true);
+    await page.getByRole('dialog').getByLabel(/^Reason/).fill('covers the support rota');
+    await confirm.click();
     await page.getByText('Done.').waitFor();
 
     // The grantee's next API request has the role.

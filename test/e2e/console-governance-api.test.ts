@@ -132,16 +132,23 @@ describe('accessReview', () => {
 });
 
 describe('periodic review', () => {
-  const START = `mutation { startPeriodicReview(unusedDays: 30, reviewDays: 90) { id status items decided } }`;
-  const ITEMS = `query($id: ID!, $after: String) { periodicReviewItems(reviewId: $id, first: 5, after: $after) { pageInfo { hasNextPage endCursor } edges { node { principalId roles flags decision } } } }`;
+  const START = `mutation { startPeriodicReview(unusedDays: 30, reviewDays: 90, reason: "quarterly review, Q4 (ops@example.com)") { id status items decided reason } }`;
+  const ITEMS = `query($id: ID!, $after: String) {
+    periodicReviewItems(reviewId: $id, first: 5, after: $after) { pageInfo { hasNextPage endCursor } edges { node { principalId roles flags decision unusedPermissions { days plainFields { field } roles { role } } } } }
+  }`;
   const DECIDE = `mutation($id: ID!, $p: ID!, $a: String!, $r: String) { decidePeriodicReview(reviewId: $id, principalId: $p, action: $a, reason: $r) { principalId decision decidedBy } }`;
   const SIGN = `mutation($id: ID!) { signOffPeriodicReview(reviewId: $id) { status signedOffBy decided items } }`;
-  type Items = { periodicReviewItems: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: { principalId: string; roles: string[]; flags: string[] } }> } };
+  type Unused = { days: number; plainFields: Array<{ field: string }>; roles: Array<{ role: string }> };
+  type Items = { periodicReviewItems: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: { principalId: string; roles: string[]; flags: string[]; unusedPermissions: Unused | null } }> } };
 
   it('start, decide each flagged principal, sign off: decisions applied and audited, the CSV says who decided what', async () => {
     const target = await clonePrincipal(s.koe.orm, 'p-cg-reviewed', 'p-analyst', ['analyst', 'marketing']);
-    const review = data<{ startPeriodicReview: { id: string; status: string; items: number } }>(await as('p-admin', START)).startPeriodicReview;
+    const review = data<{ startPeriodicReview: { id: string; status: string; items: number; reason: string } }>(await as('p-admin', START)).startPeriodicReview;
     expect(review.status).toBe('OPEN');
+    // The reason is kept on the review and in its event, with the e-mail address masked.
+    expect(review.reason).toMatch(/^quarterly review, Q4 \(/);
+    expect(review.reason).not.toContain('ops@example.com');
+    expect((await events('access.reviewStarted', `AccessReview:${review.id}`))[0]?.detail).toMatchObject({ reason: review.reason });
     expect(review.items).toBeGreaterThan(0);
     expect(errorCodes(await as('p-admin', START)), 'a second open review').toEqual(['BAD_USER_INPUT']);
 
@@ -154,6 +161,11 @@ describe('periodic review', () => {
     } while (after);
     expect(items).toHaveLength(review.items);
     expect(items.map((i) => i.node.principalId)).toContain(target);
+    // Never used: both roles and every PLAIN field they allow are unused, found when the review started.
+    const unused = items.find((i) => i.node.principalId === target)!.node.unusedPermissions!;
+    expect(unused.days).toBe(30);
+    expect(unused.roles.map((r) => r.role)).toEqual(['analyst', 'marketing']);
+    expect(unused.plainFields.length).toBeGreaterThan(0);
 
     // A role the principal did not hold, and an auditor deciding: refused.
     expect(errorCodes(await as('p-admin', DECIDE, { id: review.id, p: target, a: 'revoke:dpo' }))).toEqual(['BAD_USER_INPUT']);
@@ -177,6 +189,9 @@ describe('periodic review', () => {
     const line = lines.find((l) => l.includes(`"${target}"`))!;
     expect(line).toContain('"analyst marketing"');
     expect(line).toContain('"revoke:marketing","left the campaign team","p-admin"');
+    expect(lines[0]).toContain('"unused permissions","review reason"');
+    expect(line).toContain('revoke: analyst, marketing"');
+    expect(line).toContain(`,"${review.reason}"`);
     expect(errorCodes(await as('p-analyst', `query($id: ID!) { periodicReview(id: $id) { csv } }`, { id: review.id }))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await as('p-analyst', `{ periodicReviews { totalCount } }`))).toEqual(['FORBIDDEN']);
     const list = data<{ periodicReviews: { edges: Array<{ node: { id: string } }> } }>(await as('p-auditor', `{ periodicReviews(first: 5) { edges { node { id } } } }`));
@@ -242,5 +257,40 @@ describe('useRestriction', () => {
     expect(errorCodes(await as('p-dpo', READ, { c: customer }, 'analytics'))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await as('p-admin', READ, { c: customer }))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await as('p-auditor', READ, { c: customer }))).toEqual(['FORBIDDEN']);
+  });
+});
+
+describe('useRestrictions', () => {
+  const LIST = `query($after: String) { useRestrictions(first: 1, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { customerId purposes } } } }`;
+  type List = { useRestrictions: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: { customerId: string; purposes: string[] } }> } };
+  const all = async () => {
+    const out: Array<{ customerId: string; purposes: string[] }> = [];
+    let after: string | null = null;
+    do {
+      const page: List = data<List>(await as('p-dpo', LIST, { after }, 'compliance'));
+      out.push(...page.useRestrictions.edges.map((e) => e.node));
+      after = page.useRestrictions.pageInfo.hasNextPage ? page.useRestrictions.pageInfo.endCursor : null;
+    } while (after);
+    return out;
+  };
+
+  it('the DPO pages through the customers restricted now, newest first, one row per customer; a lifted one leaves the list', async () => {
+    const ids = data<{ customers: { edges: Array<{ node: { id: string } }> } }>(await as('p-dpo', '{ customers(first: 5) { edges { node { id } } } }', {}, 'compliance')).customers.edges.map((e) => e.node.id);
+    const [older, newer] = [ids[3]!, ids[4]!];
+    const before = data<List>(await as('p-dpo', LIST, {}, 'compliance')).useRestrictions.totalCount;
+    const restrict = (c: string, purposes: string[]) => as('p-dpo', `mutation($c: ID!, $p: [String!]!) { restrictUse(customerId: $c, purposes: $p, reason: "request") { purposes } }`, { c, p: purposes }, 'compliance');
+    data(await restrict(older, ['marketing']));
+    data(await restrict(newer, ['marketing', 'analytics']));
+    const listed = await all();
+    expect(listed).toHaveLength(before + 2);
+    expect(new Set(listed.map((r) => r.customerId)).size).toBe(listed.length);
+    expect(listed.slice(0, 2)).toEqual([{ customerId: newer, purposes: ['analytics', 'marketing'] }, { customerId: older, purposes: ['marketing'] }]);
+    data(await as('p-dpo', `mutation($c: ID!) { liftRestriction(customerId: $c, purposes: ["marketing"], reason: "ground ended") { purposes } }`, { c: older }, 'compliance'));
+    expect((await all()).map((r) => r.customerId)).not.toContain(older);
+    expect(errorCodes(await as('p-dpo', LIST, { after: 'not-a-cursor' }, 'compliance'))).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it.each([['p-dpo', 'analytics'], ['p-admin', undefined], ['p-auditor', undefined], ['p-analyst', undefined]])('%s (purpose %s) may not list them (FORBIDDEN)', async (who, purpose) => {
+    expect(errorCodes(await as(who, LIST, {}, purpose))).toEqual(['FORBIDDEN']);
   });
 });

@@ -9,6 +9,7 @@ import { useI18n } from '../i18n';
 import { useGql } from '../useApi';
 import { errorText, gqlFor } from '../api-people';
 import { Badge } from './Badge';
+import { Rich } from '../Rich';
 
 export interface Verification { id: string; status: string; startedBy: string; startedAt: string; finishedAt: string | null; done: number; total: number; lastSeq: string | null; problemSeq: string | null; problemKind: string | null; problemMessage: string | null }
 const FIELDS = 'id status startedBy startedAt finishedAt done total lastSeq problemSeq problemKind problemMessage';
@@ -68,7 +69,7 @@ export function ChainStatus({ onAuthLost, onVerified }: { onAuthLost: () => void
       )}
       {error && <p role="alert" className="error">{error}</p>}
       <button type="button" onClick={() => void run()} disabled={running !== null}>{t('runVerification')}</button>
-      <p className="help">{t('verifyHelp')}</p>
+      <p className="help"><Rich text={t('verifyHelp')} /></p>
     </section>
   );
 }

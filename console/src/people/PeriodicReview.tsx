@@ -11,17 +11,18 @@ import { useGql } from '../useApi';
 import { download, errorText, gqlFor, useKept } from '../api-people';
 import { Badge } from './Badge';
 import { ReasonDialog } from './ReasonDialog';
+import { UnusedNote, type Unused } from './UnusedNote';
 
-interface Review { id: string; status: string; startedBy: string; startedAt: string; signedOffBy: string | null; signedOffAt: string | null; items: number; decided: number }
-interface Item { principalId: string; displayName: string; roles: string[]; flags: string[]; decision: string | null; decidedBy: string | null }
+interface Review { id: string; status: string; startedBy: string; startedAt: string; reason: string | null; signedOffBy: string | null; signedOffAt: string | null; items: number; decided: number }
+interface Item { principalId: string; displayName: string; roles: string[]; flags: string[]; unusedPermissions: Unused | null; decision: string | null; decidedBy: string | null }
 interface Reviews { periodicReviews: { edges: Array<{ node: Review }> } }
 interface Items { periodicReviewItems: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: Item }> } }
 
-const REVIEWS = `query ConsoleReviews { periodicReviews(first: 5) { edges { node { id status startedBy startedAt signedOffBy signedOffAt items decided } } } }`;
+const REVIEWS = `query ConsoleReviews { periodicReviews(first: 5) { edges { node { id status startedBy startedAt reason signedOffBy signedOffAt items decided } } } }`;
 const ITEMS = `query ConsoleReviewItems($id: ID!, $after: String) {
-  periodicReviewItems(reviewId: $id, first: 25, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { principalId displayName roles flags decision decidedBy } } }
+  periodicReviewItems(reviewId: $id, first: 25, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { principalId displayName roles flags unusedPermissions { days plainFields { field readMasked } roles { role } } decision decidedBy } } }
 }`;
-const START = `mutation ConsoleStartReview { startPeriodicReview { id } }`;
+const START = `mutation ConsoleStartReview($reason: String!) { startPeriodicReview(reason: $reason) { id } }`;
 const DECIDE = `mutation ConsoleDecide($id: ID!, $p: ID!, $action: String!, $reason: String) { decidePeriodicReview(reviewId: $id, principalId: $p, action: $action, reason: $reason) { principalId decision } }`;
 const SIGN = `mutation ConsoleSignOff($id: ID!) { signOffPeriodicReview(reviewId: $id) { id status } }`;
 const CSV = `query ConsoleReviewCsv($id: ID!) { periodicReview(id: $id) { csv } }`;
@@ -62,12 +63,13 @@ export function PeriodicReviewSection({ admin, onAuthLost, onApplied }: { admin:
       {list.length > 0 && (
         <table className="grid" data-testid="reviews-table">
           <caption className="skip">{t('periodicReview')}</caption>
-          <thead><tr>{[t('startedAt'), t('startedBy'), t('status'), t('decidedCount'), t('signedOff'), t('download')].map((h) => <th scope="col" key={h}>{h}</th>)}</tr></thead>
+          <thead><tr>{[t('startedAt'), t('startedBy'), t('reasonShort'), t('status'), t('decidedCount'), t('signedOff'), t('download')].map((h) => <th scope="col" key={h}>{h}</th>)}</tr></thead>
           <tbody>
             {list.map((r) => (
               <tr key={r.id}>
                 <td className="nowrap">{formatDate(r.startedAt, lang)}</td>
                 <td>{r.startedBy}</td>
+                <td>{r.reason ?? '—'}</td>
                 <td><Badge value={r.status} /></td>
                 <td>{r.decided} / {r.items}</td>
                 <td className="nowrap">{r.signedOffBy ? `${r.signedOffBy} ${formatDate(r.signedOffAt, lang)}` : '—'}</td>
@@ -77,10 +79,10 @@ export function PeriodicReviewSection({ admin, onAuthLost, onApplied }: { admin:
           </tbody>
         </table>
       )}
-      {confirm === 'start' && <ReasonDialog reasonRequired={false} message={t('confirmStartReview')} onConfirm={() => void act(() => gqlFor(START))} onCancel={() => setConfirm(null)} />}
+      {confirm === 'start' && <ReasonDialog message={t('confirmStartReview')} onConfirm={(reason) => void act(() => gqlFor(START, { reason }))} onCancel={() => setConfirm(null)} />}
       {confirm === 'sign' && open && (
         <ReasonDialog
-          reasonRequired={false}
+          noReason
           message={t('confirmSignOff', { n: String(open.items) })}
           onConfirm={() => void act(async () => (await gqlFor(SIGN, { id: open.id }), onApplied()))}
           onCancel={() => setConfirm(null)}
@@ -122,7 +124,10 @@ function OpenReview({ review, admin, reload, onAuthLost, onDecided, onSignOff }:
               <tr key={i.principalId} data-principal={i.principalId}>
                 <td><code>{i.principalId}</code> {i.displayName}</td>
                 <td>{i.roles.join(', ') || '—'}</td>
-                <td><div className="flags">{i.flags.map((f) => <Badge key={f} value={f} />)}</div></td>
+                <td>
+                  <div className="flags">{i.flags.map((f) => <Badge key={f} value={f} />)}</div>
+                  {i.unusedPermissions && <UnusedNote u={i.unusedPermissions} />}
+                </td>
                 <td>
                   {admin ? (
                     <select aria-label={`${t('decisionCol')} ${i.principalId}`} value={choice[i.principalId] ?? i.decision ?? 'keep'} onChange={(e) => setChoice({ ...choice, [i.principalId]: e.target.value })}>

@@ -7,15 +7,18 @@ import { useI18n } from '../i18n';
 
 export interface ReasonDialogProps {
   message: string;
-  /** Required unless false (grant and revoke keep their older, reason-less form). */
+  /** Required unless false. */
   reasonRequired?: boolean;
+  /** No reason asked at all: the action takes none (sign-off, whose decisions each carry their own). */
+  noReason?: boolean;
   /** The text the person must type to confirm (erasure). */
   typed?: string;
   onConfirm: (reason: string) => void;
   onCancel: () => void;
 }
 
-export function ReasonDialog({ message, reasonRequired = true, typed, onConfirm, onCancel }: ReasonDialogProps) {
+export function ReasonDialog({ message, reasonRequired: asked = true, noReason = false, typed, onConfirm, onCancel }: ReasonDialogProps) {
+  const reasonRequired = asked && !noReason;
   const { t } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
   const [reason, setReason] = useState('');
@@ -29,10 +32,12 @@ export function ReasonDialog({ message, reasonRequired = true, typed, onConfirm,
     <dialog ref={ref} aria-labelledby="reason-msg" onCancel={(e) => (e.preventDefault(), onCancel())}>
       <form method="dialog" onSubmit={(e) => (e.preventDefault(), ready && onConfirm(reason.trim()))}>
         <p id="reason-msg">{message}</p>
-        <label className="stack">
-          {reasonRequired ? t('reasonLabel') : t('reasonOptional')}
-          <textarea name="reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} required={reasonRequired} />
-        </label>
+        {!noReason && (
+          <label className="stack">
+            {reasonRequired ? t('reasonLabel') : t('reasonOptional')}
+            <textarea name="reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} required={reasonRequired} />
+          </label>
+        )}
         {typed && (
           <label className="stack">
             {t('typeToConfirm', { phrase: typed })}

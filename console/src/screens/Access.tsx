@@ -8,11 +8,12 @@ import { Badge } from '../people/Badge';
 import { PrincipalPanel } from '../people/PrincipalPanel';
 import { PeriodicReviewSection } from '../people/PeriodicReview';
 import { ReasonDialog } from '../people/ReasonDialog';
+import { UnusedNote, type Unused } from '../people/UnusedNote';
 import { useKept } from '../api-people';
 import '../people/people.css';
+import { Rich } from '../Rich';
 
 export interface ReviewRow { id: string; displayName: string; roles: string[]; teamId: string | null; status: string; lastUsedAt: string | null; expiresAt: string | null; activeKeys: number; flags: string[]; unusedPermissions: Unused }
-export interface Unused { days: number; plainFields: Array<{ field: string; readMasked: boolean }>; roles: Array<{ role: string }> }
 interface Page { accessReview: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: ReviewRow }> } }
 
 // The review rows, not `principals`: the same page carries last use (keys too) and the review flags.
@@ -86,7 +87,7 @@ export function Access({ me, onAuthLost }: ScreenProps) {
       {kept && rows.length === 0 && <p className="notice">{t('noPrincipals')}</p>}
       {kept && rows.length > 0 && (
         <>
-          <p className="help">{t('flagsHelp')}</p>
+          <p className="help"><Rich text={t('flagsHelp')} /></p>
           <div className="scroll" tabIndex={0} role="region" aria-label={t('principals')}>
             <table className="grid" data-testid="principals-table">
               <thead><tr>{[t('principal'), t('displayName'), t('roles'), t('team'), t('status'), t('lastSeen'), t('expires'), t('reviewFlags'), t('details')].map((h) => <th scope="col" key={h}>{h}</th>)}</tr></thead>
@@ -135,7 +136,6 @@ export function Access({ me, onAuthLost }: ScreenProps) {
       <PeriodicReviewSection admin={admin} onAuthLost={onAuthLost} onApplied={() => setReload((n) => n + 1)} />
       {pending && (
         <ReasonDialog
-          reasonRequired={false}
           message={t(pending.kind === 'grant' ? 'confirmGrant' : 'confirmRevoke', { role: pending.role, principal: pending.principalId })}
           onConfirm={(reason) => void run(pending, reason)}
           onCancel={() => setPending(null)}
@@ -146,15 +146,3 @@ export function Access({ me, onAuthLost }: ScreenProps) {
 }
 
 /** Least privilege from real use: PLAIN fields not read in PLAIN and roles not used in the window. */
-function UnusedNote({ u }: { u: Unused }) {
-  const { t } = useI18n();
-  if (u.plainFields.length === 0 && u.roles.length === 0) return null;
-  return (
-    <ul className="unused">
-      {u.plainFields.length > 0 && (
-        <li>{t('unusedPlain', { days: String(u.days), fields: u.plainFields.map((f) => f.field.replace(/^Customer\./, '')).join(', ') })}</li>
-      )}
-      {u.roles.map((r) => <li key={r.role}>{t('unusedRole', { role: r.role, days: String(u.days) })}</li>)}
-    </ul>
-  );
-}

@@ -2,9 +2,12 @@
  * The Overview's "needs attention" list. Each item is its own request under the signed-in role,
  * sent only when the role is offered the screen that handles it; an item whose request is refused
  * or fails is left out, so a role sees nothing it may not read, and one refusal hides no other item.
+ * Data-subject requests: Koe completes disclosure and erasure when they are made, so none waits;
+ * the open ones are use restrictions in force (`useRestrictions`), shown to the DPO.
  */
 import { useEffect, useState } from 'react';
 import { ApiError, gql, type Me } from '../api';
+import { gqlFor } from '../api-people';
 import { useI18n, type MessageKey } from '../i18n';
 import { screensFor, type Screen } from '../screens';
 import { KEY_STATUS_QUERY, LIFECYCLE_QUERY, type KeyStatus, type LifecycleDryRun } from './ops-queries';
@@ -72,6 +75,14 @@ function probesFor(screens: readonly Screen[]): Probe[] {
     probes.push(async () => {
       const { grantRequests } = await gql<{ grantRequests: { totalCount: number } }>('query ConsolePendingGrants { grantRequests(first: 1, status: PENDING) { totalCount } }');
       return grantRequests.totalCount > 0 ? [{ key: 'grants', text: 'attnGrants', vars: { count: String(grantRequests.totalCount) }, screen: 'access' }] : [];
+    });
+  }
+  if (screens.includes('subjects')) {
+    // Disclosure and erasure complete in the request that asks for them; what stays open is a
+    // restriction of use, until its ground ends and the DPO lifts it.
+    probes.push(async () => {
+      const { useRestrictions } = await gqlFor<{ useRestrictions: { totalCount: number } }>('query ConsoleOpenRestrictions { useRestrictions(first: 1) { totalCount } }', {}, 'compliance');
+      return useRestrictions.totalCount > 0 ? [{ key: 'restrictions', text: 'attnRestrictions', vars: { count: String(useRestrictions.totalCount) }, screen: 'subjects' }] : [];
     });
   }
   return probes;

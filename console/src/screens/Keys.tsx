@@ -2,15 +2,25 @@ import { formatDate } from '../format';
 import { useI18n } from '../i18n';
 import { useGql, type ScreenProps } from '../useApi';
 import { KEYS_SCREEN_QUERY, type KeyStatus, type LifecycleDryRun } from './ops-queries';
+import { Rich } from '../Rich';
+import { Badge, useWord } from '../people/Badge';
 
 const VARS = {};
 
 /** KEK versions and rotation, what the lifecycle would dispose of now, the audit trail's retention (admin, dpo). */
 export function Keys({ onAuthLost }: ScreenProps) {
   const { t, lang } = useI18n();
+  const word = useWord();
   const loaded = useGql<{ keyStatus: KeyStatus; lifecycleDryRun: LifecycleDryRun }>(KEYS_SCREEN_QUERY, VARS, onAuthLost);
-  if (loaded.kind === 'loading') return <p role="status">{t('loading')}</p>;
-  if (loaded.kind === 'error') return <p role="alert" className="error">{t('error')}: {loaded.message}</p>;
+  // The screen keeps its heading while it loads or fails, so the reader knows what did not load.
+  if (loaded.kind !== 'ok') {
+    return (
+      <section aria-labelledby="keys-h">
+        <h2 id="keys-h">{t('keys')}</h2>
+        {loaded.kind === 'loading' ? <p role="status">{t('loading')}</p> : <p role="alert" className="error">{t('error')}: {loaded.message}</p>}
+      </section>
+    );
+  }
   const { keyStatus: k, lifecycleDryRun: lc } = loaded.data;
   const active = k.versions.find((v) => v.version === k.active);
   return (
@@ -19,10 +29,10 @@ export function Keys({ onAuthLost }: ScreenProps) {
       <h3>{t('kekTitle')}</h3>
       {active && (
         <p className={k.rotationDue ? 'error' : 'notice'} data-testid="rotation">
-          {t(k.rotationDue ? 'rotationDue' : 'rotationOk', { version: String(active.version), age: String(active.ageDays), max: String(k.maxAgeDays) })}
+          <Rich text={t(k.rotationDue ? 'rotationDue' : 'rotationOk', { version: String(active.version), age: String(active.ageDays), max: String(k.maxAgeDays) })} />
         </p>
       )}
-      {k.rotationUnfinished && <p className="error">{t('rotationUnfinished')}</p>}
+      {k.rotationUnfinished && <p className="error"><Rich text={t('rotationUnfinished')} /></p>}
       {k.problems.map((p) => <p key={p} className="error">{t('keyProblem')}: {p}</p>)}
       <div className="scroll">
         <table className="grid" data-testid="kek-table">
@@ -36,7 +46,7 @@ export function Keys({ onAuthLost }: ScreenProps) {
             {k.versions.map((v) => (
               <tr key={v.version}>
                 <th scope="row">v{v.version}</th>
-                <td><span className={`badge ${v.state}`}>{v.state}</span></td>
+                <td><Badge value={v.state} /></td>
                 <td className="nowrap">{formatDate(v.createdAt, lang)}</td>
                 <td className={v.version === k.active && k.rotationDue ? 'due' : undefined}>{v.ageDays}</td>
                 <td>{v.dataKeys}</td>
@@ -49,7 +59,7 @@ export function Keys({ onAuthLost }: ScreenProps) {
       </div>
 
       <h3>{t('lifecycleTitle')}</h3>
-      <p className="help">{t('lifecycleHelp')}</p>
+      <p className="help"><Rich text={t('lifecycleHelp')} /></p>
       <div className="scroll">
         <table className="grid" data-testid="lifecycle-table">
           <thead>
@@ -64,7 +74,7 @@ export function Keys({ onAuthLost }: ScreenProps) {
                 <th scope="row">{c.category}</th>
                 <td><code>{c.keep}</code></td>
                 <td><code>{c.after}</code></td>
-                <td>{c.action}</td>
+                <td>{word(c.action)}</td>
                 <td className="nowrap">{formatDate(c.cutoff, lang)}</td>
                 <td className={c.due > 0 ? 'due' : undefined}>{c.due}</td>
               </tr>

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useI18n } from '../i18n';
 import { useGql, type ScreenProps } from '../useApi';
+import { Rich } from '../Rich';
 
 interface Matrix {
   version: string;
@@ -22,15 +23,21 @@ export function Policy({ onAuthLost }: ScreenProps) {
     if (loaded.kind === 'ok') for (const c of loaded.data.policyMatrix.cells) m.set(`${c.role}|${c.field}`, c);
     return m;
   }, [loaded]);
-  if (loaded.kind === 'loading') return <p role="status">{t('loading')}</p>;
-  if (loaded.kind === 'error') return <p role="alert" className="error">{t('error')}: {loaded.message}</p>;
+  if (loaded.kind !== 'ok') {
+    return (
+      <section aria-labelledby="policy-h">
+        <h2 id="policy-h">{t('matrixTitle')}</h2>
+        {loaded.kind === 'loading' ? <p role="status">{t('loading')}</p> : <p role="alert" className="error">{t('error')}: {loaded.message}</p>}
+      </section>
+    );
+  }
   const m = loaded.data.policyMatrix;
   const roles = role ? [role] : m.roles;
   const fields = m.fields.filter((f) => f.toLowerCase().includes(fieldFilter.toLowerCase()));
   return (
     <section aria-labelledby="policy-h">
       <h2 id="policy-h">{t('matrixTitle')}</h2>
-      <p className="help">{t('matrixHelp')}</p>
+      <p className="help"><Rich text={t('matrixHelp')} /></p>
       <p>{t('policyVersion')}: <code>{m.version}</code></p>
       <div className="filters">
         <label>{t('filterField')} <input type="search" value={fieldFilter} onChange={(e) => setFieldFilter(e.target.value)} /></label>

@@ -4,11 +4,12 @@
  * provision records. Every request declares the purpose `compliance`, which the DPO's rules require
  * for personal data; the API decides and records each one.
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useI18n } from '../i18n';
 import type { ScreenProps } from '../useApi';
 import { gqlAnswer } from '../api-people';
 import { ApiError } from '../api';
+import { OpenRestrictions } from '../people/OpenRestrictions';
 import { SubjectDetail } from '../people/SubjectDetail';
 import '../people/people.css';
 
@@ -25,6 +26,9 @@ export function Subjects({ onAuthLost }: ScreenProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  // A restriction may be lifted on the customer just shown: the list is read again on each change.
+  const [shown, setShown] = useState(0);
+  useEffect(() => setShown((n) => n + 1), [selected]);
 
   const find = async (e: FormEvent) => {
     e.preventDefault();
@@ -70,6 +74,7 @@ export function Subjects({ onAuthLost }: ScreenProps) {
         </ul>
       )}
       {selected && <SubjectDetail key={selected} customerId={selected} onAuthLost={onAuthLost} />}
+      <OpenRestrictions purpose={COMPLIANCE} reload={shown} onOpen={(id) => (setHits(null), setSelected(id))} onAuthLost={onAuthLost} />
     </section>
   );
 }

@@ -95,9 +95,12 @@ export class AccessReviewResolver {
     @Ctx() ctx: KoeContext,
     @Arg('unusedDays', () => Int, { nullable: true }) unusedDays: number | null,
     @Arg('reviewDays', () => Int, { nullable: true }) reviewDays: number | null,
+    // Optional like every access change's reason over the API; the console and the CLI ask for one.
+    @Arg('reason', () => String, { nullable: true, description: 'Why the review is held (the schedule or audit it answers); masked, kept on the review and in its audit event.' }) reason?: string | null,
   ): Promise<PeriodicReview> {
     ctx.access.assertCanMutate('startPeriodicReview');
-    return toReview(await startPeriodicReview(ctx.em, { unusedDays: unusedDays ?? DAYS.unused, reviewDays: reviewDays ?? DAYS.review }, graphqlActor(ctx), ctx.access.policy));
+    const opts = { unusedDays: unusedDays ?? DAYS.unused, reviewDays: reviewDays ?? DAYS.review, reason: reason ?? null };
+    return toReview(await startPeriodicReview(ctx.em, opts, graphqlActor(ctx), ctx.access.policy));
   }
 
   @Mutation(() => PeriodicReviewItem, { description: 'Records the decision on one principal of an open review: keep, revoke:<role> or disable. Applied at sign-off.' })

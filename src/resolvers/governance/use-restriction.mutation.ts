@@ -6,7 +6,7 @@
  * (src/policies/ability/use-restriction.ts). `liftRestriction` ends a restriction the same way. Each change and its audit event are
  * written in one transaction: no change without its record.
  */
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { LockMode } from '@mikro-orm/core';
 import { appendAuditEvents } from '../../audit/append.js';
 import { maskReason } from '../../audit/mutation-detail.js';
@@ -16,20 +16,54 @@ import { CustomerEntity, UseRestrictionEntity } from '../../data/entities/index.
 import { UNRESTRICTABLE_PURPOSES } from '../../policies/index.js';
 import { purposeHint } from '../../request/access.js';
 import { BadUserInputError, ForbiddenError } from '../../request/errors.js';
-import { UseRestriction } from '../../schema/types/use-restriction.type.js';
+import { UseRestriction, UseRestrictionConnection } from '../../schema/types/use-restriction.type.js';
 import type { KoeContext } from '../../request/context.js';
 import { uuidArg } from '../ids.js';
+import { pageSize, toPage, type Page } from '../pagination.js';
 import { declaredPurposeArg } from '../purpose-arg.js';
+
+type Listed = UseRestriction & { id: string };
+
+function assertCanRead(ctx: KoeContext): void {
+  if (ctx.access.decide('UseRestriction', 'purposes', {}).decision !== 'PLAIN') throw new ForbiddenError(`Your roles may not read use restrictions${purposeHint(ctx.access.liftingPurpose('UseRestriction', 'purposes', {}))}`);
+}
 
 @Resolver(() => UseRestriction)
 export class UseRestrictionResolver {
   @Query(() => UseRestriction, { nullable: true, description: 'The purposes one customer is restricted for now (the DPO, for a compliance case); null: none.' })
   async useRestriction(@Ctx() ctx: KoeContext, @Arg('customerId', () => ID) customerId: string): Promise<UseRestriction | null> {
-    if (ctx.access.decide('UseRestriction', 'purposes', {}).decision !== 'PLAIN') throw new ForbiddenError(`Your roles may not read use restrictions${purposeHint(ctx.access.liftingPurpose('UseRestriction', 'purposes', {}))}`);
+    assertCanRead(ctx);
     const id = uuidArg('customerId', customerId);
     const rows = await ctx.em.find(UseRestrictionEntity, { customer: id }, { orderBy: { purpose: 'asc' } });
     if (!rows.length) return null;
     return { customerId: id, purposes: rows.map((r) => r.purpose), restrictedAt: rows.reduce((a, r) => (r.restrictedAt < a ? r.restrictedAt : a), rows[0]!.restrictedAt) };
+  }
+
+  // Koe completes disclosure and erasure in the request that asks for them; a restriction is the
+  // subject request that stays open until lifted, so this is the DPO's list of open requests.
+  @Query(() => UseRestrictionConnection, {
+    description: 'Every customer restricted now (standing requests to stop use, APPI Art. 35), newest restriction first; the DPO, for a compliance case.',
+  })
+  async useRestrictions(
+    @Ctx() ctx: KoeContext,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ): Promise<Page<Listed>> {
+    assertCanRead(ctx);
+    const size = pageSize(first);
+    const list = ctx.cursors.of('useRestrictions:restrictedAt:desc');
+    const cursor = list.decode(after);
+    if (cursor && (typeof cursor.value !== 'string' || Number.isNaN(Date.parse(cursor.value)))) throw new BadUserInputError('after', 'cursor is not from this list');
+    // Keyset on (newest restriction of the customer, customer id), one row per customer.
+    const rows = await ctx.em.execute<Array<{ customer_id: string; purposes: string[]; restricted_at: Date }>>(
+      `select customer_id, array_agg(purpose order by purpose) as purposes, max(restricted_at) as restricted_at from use_restriction group by customer_id
+       ${cursor ? 'having (max(restricted_at), customer_id) < (?::timestamptz, ?::uuid)' : ''}
+       order by max(restricted_at) desc, customer_id desc limit ?`,
+      [...(cursor ? [cursor.value, cursor.id] : []), size + 1],
+    );
+    const nodes = rows.map((r) => ({ id: r.customer_id, customerId: r.customer_id, purposes: r.purposes, restrictedAt: new Date(r.restricted_at) }));
+    const count = async () => Number((await ctx.em.execute<Array<{ n: string }>>('select count(distinct customer_id) as n from use_restriction'))[0]!.n);
+    return toPage(nodes, size, (r) => r.restrictedAt.toISOString(), count, list);
   }
 
   @Mutation(() => UseRestriction, {

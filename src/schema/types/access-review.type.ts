@@ -101,6 +101,9 @@ export class PeriodicReview {
   @Field(() => Int)
   reviewDays!: number;
 
+  @Field(() => String, { nullable: true, description: 'Why the review was started, with personal data masked; null on reviews started before it was asked.' })
+  reason!: string | null;
+
   @Field(() => ID, { nullable: true })
   signedOffBy!: string | null;
 
@@ -138,6 +141,9 @@ export class PeriodicReviewItem {
 
   @Field(() => [String])
   flags!: string[];
+
+  @Field(() => UnusedPermissions, { nullable: true, description: 'The unused permissions found when the review started, shown beside the flags; null on reviews started before they were recorded.' })
+  unusedPermissions!: UnusedPermissions | null;
 
   @Field(() => String, { nullable: true, description: 'keep, revoke:<role> or disable; null until decided.' })
   decision!: string | null;

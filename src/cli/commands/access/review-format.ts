@@ -1,5 +1,6 @@
 /** The access review report as a table (people), JSON or CSV (spreadsheets, evidence for auditors). */
 import type { ReviewRow } from '../../../auth/access-review.js';
+import { unusedSummary } from '../../../auth/unused-permissions.js';
 import { csvCell } from '../../../audit/csv-cell.js';
 import { printTable } from './table.js';
 import { fmtDate } from './session.js';
@@ -8,15 +9,7 @@ export type ReviewFormat = 'table' | 'json' | 'csv';
 
 const grantsText = (r: ReviewRow) => r.grants.map((g) => `${g.role} by ${g.grantedBy ?? '?'} ${g.grantedAt.slice(0, 10)}`).join('; ');
 
-/** e.g. `PLAIN→MASKED: Customer.email, Customer.phone; revoke: marketing`. */
-const unusedText = (r: ReviewRow) => {
-  const u = r.unusedPermissions;
-  const parts = [
-    u.plainFields.length ? `PLAIN→MASKED: ${u.plainFields.map((f) => f.field).join(', ')}` : null,
-    u.roles.length ? `revoke: ${u.roles.map((x) => x.role).join(', ')}` : null,
-  ].filter(Boolean);
-  return parts.join('; ') || '-';
-};
+const unusedText = (r: ReviewRow) => unusedSummary(r.unusedPermissions) || '-';
 
 export function formatReview(rows: ReviewRow[], format: ReviewFormat): string {
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;

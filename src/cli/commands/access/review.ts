@@ -1,9 +1,13 @@
-/** `koe access review`: the periodic review report, and `--apply` to record the decisions. */
+/**
+ * `koe access review`: the periodic review report, and `--apply` to record the decisions at once;
+ * its verbs (periodic.ts) work through a stored review, as the console does.
+ */
 import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { accessReview } from '../../../auth/access-review.js';
 import { applyDecisions, askDecisions, readDecisions } from './review-apply.js';
 import { formatReview, type ReviewFormat } from './review-format.js';
+import { registerPeriodicReview } from './periodic.js';
 import { withAccessSession } from './session.js';
 
 interface ReviewOptions {
@@ -23,9 +27,9 @@ const int = (v: string) => {
 };
 
 export function registerAccessReview(access: Command): void {
-  access
+  const review = access
     .command('review')
-    .description('every principal with roles, who granted them, last use and flags; --apply records decisions')
+    .description('every principal with roles, who granted them, last use, flags and unused permissions; --apply records decisions; start|list|show|decide|sign-off|csv work through a stored review')
     .option('--unused-days <n>', 'flag principals unused for longer than this', int, 90)
     .option('--review-days <n>', 'flag principals not reviewed within this period', int, 180)
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
@@ -51,4 +55,5 @@ export function registerAccessReview(access: Command): void {
         await applyDecisions(s, decisions, reviewer);
       });
     });
+  registerPeriodicReview(review);
 }
