@@ -65,7 +65,7 @@ describe('query limits', () => {
   // document must be costed by the number of representations of each call, not by the first call's.
   it('cost the same _entities document by the representations of each call', async () => {
     const query = 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { feedback(first: 100) { edges { node { id } } } } } }';
-    const [{ id }] = await koe.orm.em.getConnection().execute<Array<{ id: string }>>('select id from customer order by id limit 1');
+    const [{ id }] = (await koe.orm.em.getConnection().execute<Array<{ id: string }>>('select id from customer order by id limit 1')) as [{ id: string }];
     const reps = (n: number) => Array.from({ length: n }, () => ({ __typename: 'Customer', id }));
     const call = (n: number) => postGraphQL(koe.platform.subgraphUrls.feedback, { query, variables: { r: reps(n) } }, auth);
     for (const [n, status] of [[1, 200], [20, 400], [1, 200], [20, 400]] as const) {
