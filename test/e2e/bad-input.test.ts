@@ -130,6 +130,7 @@ describe('_entities straight to a subgraph', () => {
     ['a list as a representation', [[{ __typename: 'Customer' }]], 'representations[0]'],
     ['no __typename', [{ id: 'x' }], 'representations[0].__typename'],
     ['a NUL inside a key field', [{ __typename: 'Customer', id: 'a\u0000' }], 'representations[0].id'],
+    ['an unpaired surrogate in a key of the second', [{ __typename: 'Customer', id: 'a' }, { __typename: 'Customer', id: 'b', ['k\udfff']: 1 }], 'representations[1]'],
   ] as const;
   // Regression: 500 (null) and 200 INTERNAL_SERVER_ERROR (unknown type, string).
   // The audit subgraph owns no entity type, so it has no `_entities`.

@@ -61,6 +61,21 @@ describe('query limits', () => {
     expect(large.json.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
   });
 
+  // The cost of a document is remembered per what it reads of the variables: the same `_entities`
+  // document must be costed by the number of representations of each call, not by the first call's.
+  it('cost the same _entities document by the representations of each call', async () => {
+    const query = 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { feedback(first: 100) { edges { node { id } } } } } }';
+    const [{ id }] = (await koe.orm.em.getConnection().execute<Array<{ id: string }>>('select id from customer order by id limit 1')) as [{ id: string }];
+    const reps = (n: number) => Array.from({ length: n }, () => ({ __typename: 'Customer', id }));
+    const call = (n: number) => postGraphQL(koe.platform.subgraphUrls.feedback, { query, variables: { r: reps(n) } }, auth);
+    for (const [n, status] of [[1, 200], [20, 400], [1, 200], [20, 400]] as const) {
+      const res = await call(n);
+      expect(res.status, `${n} representations: ${JSON.stringify(res.json).slice(0, 300)}`).toBe(status);
+      // 1 + 20 × (feedback: 1 + 100 × (edges, node, id))
+      if (status === 400) expect(res.json.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost', measured: 1 + 20 * 301 });
+    }
+  });
+
   it('answer a body over the size limit with 413', async () => {
     const query = `{ feedbacks(first: 1) { edges { node { id } } } } #${'x'.repeat(300 * 1024)}`;
     for (const url of [koe.platform.gatewayUrl, koe.platform.subgraphUrls.customers]) {

@@ -47,7 +47,7 @@ export function useInputGuard<C extends BaseContext>(): ApolloServerPlugin<C> {
             } catch (e) {
               throw refusal(site.node.name.value, e);
             }
-            for (const [name, value] of Object.entries(values)) checkValue(value, name);
+            for (const [name, value] of Object.entries(values)) if (!storable(value)) checkValue(value, name);
             if (site.def.name === '_entities') checkRepresentations(rc, values.representations);
           }
         },
@@ -68,6 +68,23 @@ function coerceVariables<C extends BaseContext>(rc: GraphQLRequestContextDidReso
   const out = new BadUserInputError(argument, reasonOf(err.message));
   if (variable) out.extensions.variable = variable;
   throw out;
+}
+
+/**
+ * Whether every string in a coerced value, and every key of a free-form object (`_Any`), is
+ * storable. The walk runs on every argument of every request (an `_entities` call brings a hundred
+ * representations), so it builds no paths: only a value that fails is walked again by `checkValue`
+ * to name where.
+ */
+function storable(value: unknown): boolean {
+  if (typeof value === 'string') return unstorableText(value) === null;
+  if (Array.isArray(value)) return value.every(storable);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return true;
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
+    if (unstorableText(k) !== null || !storable((value as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 /** Walks a coerced value: every string, and every key of a free-form object (`_Any`), must be storable. */

@@ -29,6 +29,21 @@ export function estimateCost(
 
 const ENTITIES = '_entities';
 
+/**
+ * What `pageEstimator` can read of an operation's variables, as a cache key: every value as sent,
+ * except that a list counts only by its length (the estimator reads a list only as the number of
+ * `_entities` representations, and `first` is an Int). Null when the key would be long (many
+ * distinct values: the estimate then runs as usual). Keep it in step with `pageEstimator`.
+ */
+export function costKey(variables: Record<string, unknown> | undefined): string | null {
+  if (!variables) return '';
+  // Every list becomes a list of its length, so a list in the key can only stand for a list sent.
+  const key = JSON.stringify(variables, (_k, v: unknown) => (Array.isArray(v) ? [v.length] : v));
+  return key.length > MAX_COST_KEY ? null : key;
+}
+
+const MAX_COST_KEY = 1024;
+
 /** A list of representations counts its length; a lone one (GraphQL list coercion) counts 1. */
 export function representationsIn(value: unknown): number {
   if (Array.isArray(value)) return value.length;

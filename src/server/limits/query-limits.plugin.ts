@@ -6,7 +6,7 @@
  */
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode, ParseOptions } from 'graphql';
-import { estimateCost, pageEstimator } from './cost.js';
+import { costKey, estimateCost, pageEstimator } from './cost.js';
 import { QueryTooComplexError } from './errors.js';
 import { countTokens, measureOperation, type Shape } from './measure.js';
 import { countRepresentations, entityTypeCount } from './representations.js';
@@ -23,7 +23,23 @@ export function useQueryLimits<C extends BaseContext>(limits: LimitSettings): Ap
     if (!s) perOp.set(op, (s = measureOperation(doc, op)));
     return s;
   };
-  const costs = new WeakMap<Shape, number>();
+  // Per document and per what the estimate reads of the variables (costKey): an `_entities` call
+  // differs from the last one only in which representations it sends, not in how many.
+  const costs = new WeakMap<Shape, Map<string, number>>();
+  const costOf = (s: Shape, schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown> | undefined): number => {
+    let known = costs.get(s);
+    if (!known) costs.set(s, (known = new Map()));
+    const key = costKey(variables);
+    let cost = key === null ? undefined : known.get(key);
+    if (cost === undefined) {
+      cost = estimateCost(schema, document, operationName, variables, estimator);
+      if (key !== null) {
+        if (known.size >= COSTS_PER_DOCUMENT) known.clear(); // bounded: varying `first` values could grow it
+        known.set(key, cost);
+      }
+    }
+    return cost;
+  };
   const caps = new WeakMap<GraphQLSchema, number>();
   const capOf = (schema: GraphQLSchema): number => {
     let cap = caps.get(schema);
@@ -52,11 +68,8 @@ export function useQueryLimits<C extends BaseContext>(limits: LimitSettings): Ap
           // Every field costs at least 1: past the limit there is no need to walk the fan-out again.
           check('cost', s.fields, limits.maxCost);
           if (!limits.maxCost) return;
-          // Without variables the cost cannot change between requests: estimate it once per document.
-          const fixed = !operation.variableDefinitions?.length;
-          const cost = (fixed ? costs.get(s) : undefined) ?? estimateCost(schema, document, request.operationName ?? undefined, request.variables, estimator);
-          if (fixed) costs.set(s, cost);
-          check('cost', cost, limits.maxCost);
+          const variables = operation.variableDefinitions?.length ? request.variables : undefined;
+          check('cost', costOf(s, schema, document, request.operationName ?? undefined, variables), limits.maxCost);
         },
       };
     },
@@ -67,6 +80,8 @@ export function useQueryLimits<C extends BaseContext>(limits: LimitSettings): Ap
 export function limitParseOptions(limits: LimitSettings): ParseOptions {
   return limits.maxTokens ? { maxTokens: limits.maxTokens } : {};
 }
+
+const COSTS_PER_DOCUMENT = 64;
 
 // graphql 16 spells it "more that"; accept the fixed spelling too.
 const TOKENS_ABORT = /^Syntax Error: Document contains more tha[nt] \d+ tokens/;
