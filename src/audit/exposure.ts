@@ -35,15 +35,23 @@ export interface EncodedExposure {
  */
 export function encodeExposure(resources: readonly string[], shown: Iterable<[string, ReadonlySet<string>]>): EncodedExposure {
   const byKey = new Map<string, { plain: string[]; masked: string[]; records: string[] }>();
+  // Records of one page return their fields in the same order: the unsorted key finds the group
+  // without sorting each record's entries; a new order is sorted once and joins its group.
+  const byOrder = new Map<string, { plain: string[]; masked: string[]; records: string[] }>();
   const all = new Set(resources);
   for (const [record, entries] of shown) {
     all.add(record);
-    const sorted = [...entries].sort();
-    const key = sorted.join('\n');
-    let g = byKey.get(key);
+    const order = [...entries].join('\n');
+    let g = byOrder.get(order);
     if (!g) {
-      g = { plain: sorted.filter((e) => e[0] === 'P').map((e) => e.slice(1)), masked: sorted.filter((e) => e[0] === 'M').map((e) => e.slice(1)), records: [] };
-      byKey.set(key, g);
+      const sorted = [...entries].sort();
+      const key = sorted.join('\n');
+      g = byKey.get(key);
+      if (!g) {
+        g = { plain: sorted.filter((e) => e[0] === 'P').map((e) => e.slice(1)), masked: sorted.filter((e) => e[0] === 'M').map((e) => e.slice(1)), records: [] };
+        byKey.set(key, g);
+      }
+      byOrder.set(order, g);
     }
     g.records.push(record);
   }

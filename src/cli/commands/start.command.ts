@@ -13,7 +13,7 @@ import { migrateAll } from '../../data/migrate.js';
 import { DEMO_PRINCIPALS } from '../../data/seed/demo-data.js';
 import { loadPolicy } from '../../server/policy.js';
 import { DEFAULT_ADMIN_PORT, DEFAULT_PORTS, startPlatform } from '../../server/platform.js';
-import { readTls } from '../../server/tls.js';
+import { assertCertificateNames, readTls } from '../../server/tls.js';
 import { cliConfig, cliPolicyDir, openRuntime, type Runtime } from '../runtime.js';
 import { serveOne } from './start/serve-one.js';
 import { isServerName, SERVER_NAMES, serverPlan } from './start/server-plan.js';
@@ -48,6 +48,9 @@ export function registerStart(program: Command): void {
       say(`Policy ${policy.version} loaded from ${cliPolicyDir()}`);
       // Likewise a mismatched or unreadable certificate or key: never fall back to plain HTTP.
       const tls = readTls(config.tls);
+      // Checked here, once, for every layout: in split mode each worker would otherwise fail alone
+      // (and be retried) before start-up gave up.
+      if (tls) assertCertificateNames(tls, opts.host);
       if (tls && config.tls) say(`HTTPS on: certificate ${config.tls.cert}${config.tls.ca ? `, subgraphs trusted via ${config.tls.ca}` : ''}`);
       const rt = await openRuntime(say, 'server');
       let stopping: Promise<void> | null = null;
