@@ -44,13 +44,18 @@ describe('createApiKey: no credential its creator could not be granted', () => {
     expect(await keysOf(id)).toBe(0);
   });
 
-  it('a BI tool\'s key is still created, and works as that tool', async () => {
+  it('a BI tool\'s key is still created, and signs in as that tool (locked to published documents)', async () => {
     const id = await clonePrincipal(koe.orm, `p-sec-key-bi-${randomUUID().slice(0, 8)}`, 'p-bi', ['bi_readonly']);
     const res = await postAs(koe, 'p-admin', CREATE, { p: id, n: 'looker' });
     expect(res.errors).toBeUndefined();
     const key = (res.data as { createApiKey: { key: string } }).createApiKey.key;
     const me = await fetch(koe.platform.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `ApiKey ${key}` }, body: JSON.stringify({ query: '{ me { id roles } }' }) });
-    expect(((await me.json()) as { data: unknown }).data).toEqual({ me: { id, roles: ['bi_readonly'] } });
+    // The key signs in as the BI tool, whose API keys the policy locks to published documents: text
+    // is refused as that principal (403 trusted documents only), not as an unknown credential (401).
+    const body = (await me.json()) as { data: unknown; errors?: Array<{ extensions?: { code?: string; trustedDocumentsOnly?: boolean } }> };
+    expect({ status: me.status, data: body.data ?? null, code: body.errors?.[0]?.extensions?.code, locked: body.errors?.[0]?.extensions?.trustedDocumentsOnly }).toEqual({ status: 403, data: null, code: 'FORBIDDEN', locked: true });
+    const refused = (await koe.orm.em.getConnection().execute(`select count(*)::int as n from audit_event where actor_id = ? and outcome = 'denied'`, [id])) as Array<{ n: number }>;
+    expect(refused[0]!.n).toBeGreaterThan(0);
     // Shown once: no audit event (the change's, the request's) holds the secret.
     const count = async (like: string) =>
       ((await koe.orm.em.getConnection().execute(`select count(*)::int as n from audit_event where detail::text like ? or fields::text like ?`, [like, like])) as Array<{ n: number }>)[0]!.n;
