@@ -1,14 +1,14 @@
 /** Evidence of monitoring and change (SOC 2 CC7.2, CC8.1; APPI Art. 23, 26): the chain verified, checkpoints, alerts, incidents, policy versions. */
 import { checkpointSignatureValid, type Checkpoint } from '../checkpoint.js';
 import { verifyChain } from '../verify.js';
-import { type CollectContext, cell, detailOf, eventsLike, iso, section, targetOf } from './section.js';
+import { type CollectContext, cell, detailOf, eventsLike, inPeriod, iso, section, targetOf } from './section.js';
 import type { EvidenceSection } from './evidence-model.js';
 
 export async function chain(c: CollectContext): Promise<EvidenceSection> {
   const v = await verifyChain(c.sql, { key: c.key, batchSize: 5000, onProgress: c.onProgress });
-  const [inPeriod] = await c.sql<{ n: string; first: string | null; last: string | null }>(
+  const [counted] = await inPeriod<{ n: string; first: string | null; last: string | null }>(
+    c,
     'select count(*)::text as n, min(seq)::text as first, max(seq)::text as last from audit_event where at >= ? and at < ?',
-    [c.period.from, c.period.to],
   );
   return section({
     id: 'chain',
@@ -19,14 +19,14 @@ export async function chain(c: CollectContext): Promise<EvidenceSection> {
       ? `The whole chain verified when this pack was made: ${v.events} events (seq ${v.firstSeq}–${v.lastSeq}), ${v.checkpoints} checkpoints, signatures ${v.signaturesChecked ? 'checked' : 'NOT checked (no key)'}.`
       : `The chain did NOT verify: ${v.problem?.message} (seq ${v.problem?.seq}, ${v.problem?.kind}).`,
     columns: ['verified', 'events', 'first seq', 'last seq', 'checkpoints', 'signatures checked', 'problem', 'events in period', 'period seq range'],
-    rows: [[v.ok, v.events, v.firstSeq, v.lastSeq, v.checkpoints, v.signaturesChecked, v.problem ? `${v.problem.kind} at seq ${v.problem.seq}` : null, Number(inPeriod?.n ?? 0), inPeriod?.first ? `${inPeriod.first}–${inPeriod.last}` : null]],
+    rows: [[v.ok, v.events, v.firstSeq, v.lastSeq, v.checkpoints, v.signaturesChecked, v.problem ? `${v.problem.kind} at seq ${v.problem.seq}` : null, Number(counted?.n ?? 0), counted?.first ? `${counted.first}–${counted.last}` : null]],
   });
 }
 
 export async function checkpoints(c: CollectContext): Promise<EvidenceSection> {
-  const rows = await c.sql<Record<string, unknown>>(
+  const rows = await inPeriod<Record<string, unknown>>(
+    c,
     'select seq::text as seq, hash, at, key_id, signature from audit_checkpoint where at >= ? and at < ? order by seq',
-    [c.period.from, c.period.to],
   );
   const valid = (r: Record<string, unknown>) => (c.key ? checkpointSignatureValid(c.key, r as unknown as Checkpoint) && r.key_id === c.key.id : null);
   return section({
@@ -41,10 +41,10 @@ export async function checkpoints(c: CollectContext): Promise<EvidenceSection> {
 }
 
 export async function alerts(c: CollectContext): Promise<EvidenceSection> {
-  const rows = await c.sql<Record<string, unknown>>(
+  const rows = await inPeriod<Record<string, unknown>>(
+    c,
     `select action, count(*)::int as n, min(at) as first, max(at) as last, count(distinct actor_id)::int as principals
        from audit_event where at >= ? and at < ? and action like 'alert.%' group by action order by action`,
-    [c.period.from, c.period.to],
   );
   return section({
     id: 'alerts',
@@ -74,10 +74,10 @@ export async function incidents(c: CollectContext): Promise<EvidenceSection> {
 }
 
 export async function policyVersions(c: CollectContext): Promise<EvidenceSection> {
-  const rows = await c.sql<Record<string, unknown>>(
+  const rows = await inPeriod<Record<string, unknown>>(
+    c,
     `select policy_version, count(*)::int as n, min(at) as first, max(at) as last from audit_event
       where at >= ? and at < ? group by 1 order by min(at)`,
-    [c.period.from, c.period.to],
   );
   return section({
     id: 'policy-versions',
