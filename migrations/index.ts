@@ -26,6 +26,7 @@ import { Migration20261206020000_CustomerBirthYear } from './Migration2026120602
 import { Migration20261206021000_FeedbackBucketStatistics } from './Migration20261206021000_FeedbackBucketStatistics.js';
 import { Migration20261206040000_TrustedDocuments } from './Migration20261206040000_TrustedDocuments.js';
 import { Migration20261206050000_ReviewItemUnusedPermissions } from './Migration20261206050000_ReviewItemUnusedPermissions.js';
+import { Migration20261206060000_PolicyVersionRecord } from './Migration20261206060000_PolicyVersionRecord.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261128144138', class: Migration20261128144138 },
@@ -54,4 +55,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261206021000_FeedbackBucketStatistics', class: Migration20261206021000_FeedbackBucketStatistics },
   { name: 'Migration20261206040000_TrustedDocuments', class: Migration20261206040000_TrustedDocuments },
   { name: 'Migration20261206050000_ReviewItemUnusedPermissions', class: Migration20261206050000_ReviewItemUnusedPermissions },
+  { name: 'Migration20261206060000_PolicyVersionRecord', class: Migration20261206060000_PolicyVersionRecord },
 ];

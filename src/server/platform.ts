@@ -1,5 +1,6 @@
 /** The whole of Koe in one process: three subgraphs and the gateway in front of them. */
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { recordPolicyVersion } from '../audit/policy-version-record.js';
 import { loadConfig, type KoeConfig } from '../config/index.js';
 import type { SubgraphName } from '../request/context.js';
 import { SUBGRAPH_NAMES } from '../request/context.js';
@@ -52,6 +53,8 @@ export async function startPlatform(opts: PlatformOptions, assembly: SubgraphAss
     for (const tier of tiers.splice(0)) await Promise.allSettled(tier.map((s) => s.close()));
   };
   try {
+    // Before the first request: the evidence pack diffs the versions in force by their recorded content.
+    await recordPolicyVersion((q, params = []) => opts.orm.em.getConnection().execute(q, params), deps.policy);
     const subgraphUrls = {} as Record<SubgraphName, string>;
     for (const name of SUBGRAPH_NAMES) {
       const running = await startSubgraph(name, deps, host, ports[name], assembly);

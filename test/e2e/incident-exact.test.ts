@@ -160,13 +160,13 @@ describe('koe evidence', () => {
     const day = 86_400_000;
     const r = await cli('evidence', '--from', new Date(Date.now() - day).toISOString(), '--to', new Date(Date.now() + day).toISOString(), '--out', dir);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('[4/12] chain verification');
+    expect(r.stderr).toContain('[4/13] chain verification');
   }, 180_000);
 
   it('writes the sections with their SOC 2 and APPI mapping and the facts of the period', () => {
     const pack = JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')) as { sections: Array<{ id: string; soc2: string[]; appi: string[]; rows: unknown[][]; tests: string[] }> };
     const byId = new Map(pack.sections.map((s) => [s.id, s]));
-    expect([...byId.keys()]).toEqual(['access-reviews', 'grants', 'leavers', 'chain', 'checkpoints', 'alerts', 'incidents', 'keys', 'lifecycle', 'subject-requests', 'provision', 'policy-versions']);
+    expect([...byId.keys()]).toEqual(['access-reviews', 'grants', 'leavers', 'chain', 'checkpoints', 'alerts', 'incidents', 'keys', 'lifecycle', 'subject-requests', 'provision', 'policy-versions', 'policy-changes']);
     expect(byId.get('chain')!.rows[0]![0]).toBe(true);
     expect(byId.get('leavers')!.rows.map((r) => r[0])).toContain('n-agent');
     expect(byId.get('incidents')!.rows.map((r) => r[1])).toEqual(expect.arrayContaining(['incident.report', 'incident.contain']));

@@ -15,5 +15,6 @@ export const CONTROL_TESTS: Readonly<Record<string, readonly string[]>> = {
   'subject-requests': ['test/e2e/subject-requests.test.ts', 'test/crypto/shredding.test.ts', 'test/e2e/restriction-binds.test.ts'],
   provision: ['test/e2e/provision.test.ts'],
   'policy-versions': ['test/e2e/policy-decisions.test.ts', 'test/e2e/policy-attacks.test.ts', 'test/e2e/least-privilege.test.ts'],
+  'policy-changes': ['test/e2e/evidence-policy-changes.test.ts', 'test/policies/policy-tools.test.ts'],
   incidents: ['test/e2e/incident.test.ts', 'test/e2e/incident-exact.test.ts'],
 };

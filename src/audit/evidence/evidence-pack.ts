@@ -11,7 +11,7 @@ import { keys, lifecycle, provision, subjectRequests } from './evidence-data.js'
 import { evidenceHtml } from './evidence-html.js';
 import { writeManifest, type Manifest } from './evidence-manifest.js';
 import type { EvidencePack, EvidenceSection } from './evidence-model.js';
-import { alerts, chain, checkpoints, incidents, policyVersions } from './evidence-trail.js';
+import { alerts, chain, checkpoints, incidents, policyChanges, policyVersions } from './evidence-trail.js';
 import type { Collector, CollectContext } from './section.js';
 
 export const COLLECTORS: ReadonlyArray<[string, Collector]> = [
@@ -27,6 +27,7 @@ export const COLLECTORS: ReadonlyArray<[string, Collector]> = [
   ['subject requests', subjectRequests],
   ['provision records', provision],
   ['policy versions', policyVersions],
+  ['policy changes', policyChanges],
 ];
 
 export interface PackOptions extends Omit<CollectContext, 'key'> {

@@ -27,6 +27,11 @@ export const iso = (d: unknown): string | null => (d === null || d === undefined
 export const hours = (ms: number): number => Math.round((ms / 3_600_000) * 10) / 10;
 export const cell = (v: unknown): Cell => (v === null || v === undefined ? null : typeof v === 'number' || typeof v === 'boolean' ? v : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
+/** Runs a query whose two placeholders are the period's bounds (from inclusive, to exclusive). */
+export function inPeriod<T = Record<string, unknown>>(c: CollectContext, text: string): Promise<T[]> {
+  return c.sql<T>(text, [c.period.from, c.period.to]);
+}
+
 /** Audit events of the period whose action matches a LIKE pattern, in order. */
 export async function eventsLike(c: CollectContext, patterns: string[]): Promise<Array<Record<string, unknown>>> {
   return c.sql(

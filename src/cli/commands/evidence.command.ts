@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { recordPolicyVersion } from '../../audit/policy-version-record.js';
 import { buildEvidencePack } from '../../audit/evidence/evidence-pack.js';
 import { verifyManifest } from '../../audit/evidence/evidence-manifest.js';
 import { cliCheckpointKey, cliPolicy } from '../runtime.js';
@@ -54,6 +55,8 @@ async function pack(flags: PackFlags): Promise<void> {
   await withAuditRuntime(async ({ sql, key }) => {
     const progress = progressReporter(flags.progress === true, 'verifying the chain', 'events');
     const t0 = Date.now();
+    // The CLI runs under the version on disk too: record it, so a pack made now can diff against it.
+    await recordPolicyVersion(sql, policy);
     const { manifest } = await buildEvidencePack({
       sql,
       key,

@@ -13,6 +13,7 @@ import { readinessOf } from '../../../server/ops/readiness.js';
 import { serverOps } from '../../../server/ops/server-ops.js';
 import { startGatewayOf } from '../../../server/platform.js';
 import { loadPolicy } from '../../../server/policy.js';
+import { recordPolicyVersion } from '../../../audit/policy-version-record.js';
 import { startSubgraph, type SubgraphDeps } from '../../../server/subgraph-server.js';
 import { assertCertificateNames, readTls } from '../../../server/tls.js';
 import { cliConfig, cliPolicyDir, openRuntime } from '../../runtime.js';
@@ -30,6 +31,8 @@ export async function serveOne(name: ServerName, host: string): Promise<void> {
   const rt = await openRuntime(say, 'tool');
   try {
     const plan = serverPlan(config, host);
+    // Each server of a split deployment may be the first to run under a version (on conflict: no-op).
+    await recordPolicyVersion((q, params = []) => rt.orm.em.getConnection().execute(q, params), policy);
     const ops = serverOps(rt.orm, config);
     const deps: SubgraphDeps = {
       config,
