@@ -4,6 +4,10 @@
  * the GROUP BY runs in PostgreSQL over exactly the rows a list would show, and no row reaches Node.
  */
 import type { EntityClass, EntityManager } from '@mikro-orm/postgresql';
+import type { KoeContext } from '../request/context.js';
+
+/** What an aggregate reads of its context: a request's, or the BI sync's for its role (src/server/bi-aggregates.ts). */
+export type AggregateContext = Pick<KoeContext, 'em' | 'access' | 'decisions' | 'crypto'>;
 
 /** SQL with `?` placeholders and their values in order. */
 export interface SqlPart {

@@ -1,16 +1,18 @@
 /**
  * One `koe bi sync` run with its audit trail: each batch appends one `bi.sync` event (rows, field
  * decision counts, records) in the batch's own transaction, so a batch and its event commit
- * together. Shared by the CLI verb and the interval `koe start` runs (KOE_BI_SYNC_INTERVAL).
+ * together; the aggregate tables are the GraphQL aggregates' own answers (./bi-aggregates.ts). Shared by the CLI verb and the interval `koe start` runs (KOE_BI_SYNC_INTERVAL).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAuditEvents } from '../audit/append.js';
 import { auditAccessEvent, type AccessActor } from '../auth/access-event.js';
 import { biSync, type BiSyncOptions, type BiSyncResult } from '../data/bi/index.js';
+import { biAggregateSource } from './bi-aggregates.js';
 
-export async function runBiSync(em: EntityManager, actor: AccessActor, opts: Omit<BiSyncOptions, 'onBatch'>): Promise<BiSyncResult> {
+export async function runBiSync(em: EntityManager, actor: AccessActor, opts: Omit<BiSyncOptions, 'onBatch' | 'aggregates'>): Promise<BiSyncResult> {
   return biSync(em, {
     ...opts,
+    aggregates: biAggregateSource(opts.policy, opts.crypto),
     onBatch: async (tx, b) => {
       const detail = { schema: b.schema, role: b.role, phase: b.phase, rows: b.rows, removed: b.removed, changes: b.changes, decisions: b.decisions, omitted: b.omitted };
       await appendAuditEvents(tx, [{ ...auditAccessEvent(actor, 'bi.sync', b.resources, detail), purpose: 'analytics' }]);
@@ -40,7 +42,7 @@ export function scheduleBiSync(
   const tick = () => {
     running = runBiSync(fork(), actor, opts).then(
       (r) => {
-        if (r.rows || r.removed || r.rebuilt) log(`bi sync: ${r.schema} as ${r.role}: ${r.rebuilt ? 'rebuilt, ' : ''}${r.rows} rows written, ${r.removed} removed, ${r.changes} changes`);
+        if (r.rows || r.removed || r.rebuilt) log(`bi sync: ${r.schema} as ${r.role}: ${r.rebuilt ? 'rebuilt, ' : ''}${r.rows} rows written, ${r.removed} removed, ${r.changes} changes${r.aggregateRows === null ? '' : `, aggregates recomputed (${r.aggregateRows} groups)`}`);
       },
       (e: unknown) => log(`bi sync failed (retried in ${seconds} s): ${e instanceof Error ? e.message : String(e)}`),
     ).then(() => {

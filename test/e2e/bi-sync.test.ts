@@ -16,7 +16,7 @@ import { generateDemoData } from '../../src/data/seed/demo-data.js';
 import type { PolicySet } from '../../src/policies/index.js';
 import { runBiSync } from '../../src/server/bi-sync-runner.js';
 import { loadPolicy } from '../../src/server/policy.js';
-import { POLICY_DIR, postAs, TEST_PSEUDONYM_KEY, type GraphQLBody, type TestKoe } from '../support/koe.js';
+import { errorCodes, POLICY_DIR, postAs, TEST_PSEUDONYM_KEY, type GraphQLBody, type TestKoe } from '../support/koe.js';
 import { koeCliEnv, runKoe } from '../support/koe-cli.js';
 import { startKoeProcess, type KoeScratch } from '../support/koe-process.js';
 import { seededScratchKoe, type ScratchKoeDb } from '../support/scratch-koe-db.js';
@@ -91,8 +91,16 @@ describe('the BI schema as bi_readonly reads it through the gateway', () => {
     }
     const columns = (await read(`select column_name from information_schema.columns where table_schema = 'koe_bi' and table_name = 'customers'`)).map((r) => r.column_name).sort();
     expect(columns).toEqual(['created_at', 'customer_key', 'last_activity_at', 'prefecture', 'segment', 'team_id']);
-    const consents = (await read(`select count(*)::int as n from koe_bi.consents`))[0].n;
-    expect(consents).toBe(gql.reduce((n, c) => n + c.consents.length, 0));
+  });
+
+  it('has the consents bi_readonly reads through Customer.consents, value by value', async () => {
+    const gql = await pages(CUSTOMERS, 'customers');
+    const consent = (key: string, c: any) => ({ key, purpose: c.purpose, grantedAt: iso(c.grantedAt), withdrawnAt: iso(c.withdrawnAt ?? null), source: c.source ?? null });
+    const expected = gql.flatMap((c) => c.consents.map((k: any) => consent(c.customerKey, k)));
+    const rows = await read(`select customer_key, purpose, granted_at as "grantedAt", withdrawn_at as "withdrawnAt", source from koe_bi.consents`);
+    const order = (xs: any[]) => xs.map((x) => JSON.stringify(x)).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(order(rows.map((r) => consent(r.customer_key, r)))).toEqual(order(expected));
   });
 
   it('has the feedback bi_readonly sees, subject and body masked as the gateway masks them, the note absent', async () => {
@@ -111,8 +119,12 @@ describe('the BI schema as bi_readonly reads it through the gateway', () => {
     expect(rows.some((r) => r.body !== null && r.body.length > 0)).toBe(true);
   });
 
-  it('has no purchases table: bi_readonly reads no purchase', async () => {
+  it('has no purchases table: bi_readonly reads no purchase, and the gateway refuses it the field', async () => {
     expect(await read(`select to_regclass('koe_bi.purchases') as t`)).toEqual([{ t: null }]);
+    const res = await postAs(koe, 'p-bi', `{ customers(first: 3) { edges { node { customerKey purchases { id amount } } } } }`);
+    expect(errorCodes(res).length).toBeGreaterThan(0);
+    expect(new Set(errorCodes(res))).toEqual(new Set(['FORBIDDEN']));
+    expect((res.data as any).customers.edges.map((e: any) => e.node.purchases)).toEqual([null, null, null]);
   });
 
   it('records one bi.sync audit event per batch with its field decision counts', async () => {
@@ -121,6 +133,130 @@ describe('the BI schema as bi_readonly reads it through the gateway', () => {
     const decided = events.map((e) => e.detail.decisions['Feedback.body']).find(Boolean);
     expect(decided.MASKED).toBeGreaterThan(0);
     expect(events[0]!.detail.omitted).toContain('Customer.name');
+  });
+});
+
+describe('the aggregate tables as bi_readonly gets feedbackStats / customerStats through the gateway', () => {
+  // [table, the same aggregate through GraphQL]
+  const FEEDBACK_AGGREGATES: Array<[string, string]> = [
+    ['feedback_by_week', 'interval: WEEK'],
+    ['feedback_by_month', 'interval: MONTH'],
+    ['feedback_by_channel', 'groupBy: [CHANNEL]'],
+    ['feedback_by_week_channel', 'interval: WEEK, groupBy: [CHANNEL]'],
+  ];
+  const CUSTOMER_AGGREGATES: Array<[string, string]> = [
+    ['customers_by_prefecture', 'PREFECTURE'],
+    ['customers_by_segment', 'SEGMENT'],
+    ['customers_by_prefecture_segment', 'PREFECTURE, SEGMENT'],
+  ];
+  const SENTIMENTS: Array<[string | null, string]> = [['POSITIVE', 'positive'], ['NEUTRAL', 'neutral'], ['NEGATIVE', 'negative'], [null, 'unclassified']];
+  const sorted = (rows: object[]) => rows.map((r) => JSON.stringify(r)).sort().map((r) => JSON.parse(r));
+  // row_to_json: dates as YYYY-MM-DD, numbers as numbers, as GraphQL gives them.
+  const table = async (name: string) => (await read(`select row_to_json(t) as r from koe_bi.${name} t`)).map((x) => x.r);
+
+  async function viaGateway(kind: 'feedback' | 'customers', args: string): Promise<object[]> {
+    if (kind === 'customers') {
+      const res = data(await postAs(koe, 'p-bi', `{ customerStats(groupBy: [${args}]) { minGroupSize groups { key { prefecture segment } suppressed count } } }`));
+      expect(res.customerStats.minGroupSize).toBe(10);
+      const dims = args.split(', ').map((d) => d.toLowerCase());
+      return res.customerStats.groups.map((g: any) => ({ ...Object.fromEntries(dims.map((d) => [d, g.key[d]])), suppressed: g.suppressed, count: g.count }));
+    }
+    const res = data(await postAs(koe, 'p-bi', `{ feedbackStats(${args}) { minGroupSize groups { key { period channel } suppressed count avgRating nps bySentiment { sentiment count suppressed } } } }`));
+    expect(res.feedbackStats.minGroupSize).toBe(10);
+    return res.feedbackStats.groups.map((g: any) => {
+      const cells = new Map(g.bySentiment?.map((s: any) => [s.sentiment, s.count]) ?? []);
+      return {
+        ...(args.includes('interval') ? { period: g.key.period } : {}),
+        ...(args.includes('CHANNEL') ? { channel: g.key.channel } : {}),
+        suppressed: g.suppressed,
+        count: g.count,
+        avg_rating: g.avgRating,
+        nps: g.nps,
+        // A sentiment absent from a visible group's breakdown counted no item.
+        ...Object.fromEntries(SENTIMENTS.map(([s, column]) => [column, g.suppressed ? null : cells.has(s) ? cells.get(s) : 0])),
+      };
+    });
+  }
+
+  beforeAll(async () => {
+    // The differencing case, made certain: one channel and one segment hold fewer than 10, every
+    // other group more; the total minus the visible groups must not give the small one away.
+    await db.sql(`with f as (select id, row_number() over (order by id) as n from feedback)
+      update feedback set channel = case when f.n <= 3 then 'SNS' when f.n % 3 = 0 then 'EMAIL' when f.n % 3 = 1 then 'WEB' else 'PHONE' end from f where f.id = feedback.id`);
+    await db.sql(`with c as (select id, row_number() over (order by id) as n from customer)
+      update customer set segment = case when c.n <= 4 then 'trial' when c.n % 2 = 0 then 'standard' else 'premium' end from c where c.id = customer.id`);
+    const result = await sync();
+    expect(result.aggregateRows).toBeGreaterThan(0);
+  }, 120_000);
+
+  it.each(FEEDBACK_AGGREGATES)('%s equals feedbackStats(%s): the same groups, the same suppressed ones, the same numbers', async (name, args) => {
+    const expected = await viaGateway('feedback', args);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(sorted(await table(name))).toEqual(sorted(expected));
+  });
+
+  it.each(CUSTOMER_AGGREGATES)('%s equals customerStats(groupBy: [%s])', async (name, args) => {
+    const expected = await viaGateway('customers', args);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(sorted(await table(name))).toEqual(sorted(expected));
+  });
+
+  it.each([
+    ['feedback_by_channel', 'channel', 'SNS', 3],
+    ['customers_by_segment', 'segment', 'trial', 4],
+  ])('%s hides the one small group and, as its complement, the next smallest', async (name, column, small, n) => {
+    const rows = await table(name);
+    const total = (await read(`select count(*)::int as n from koe_bi.${name.startsWith('feedback') ? 'feedback' : 'customers'}`))[0].n;
+    expect(rows.find((r) => r[column] === small)).toMatchObject({ suppressed: true, count: null });
+    const hidden = rows.filter((r) => r.suppressed);
+    expect(hidden.length).toBe(2);
+    expect(hidden.every((r) => r.count === null)).toBe(true);
+    // What a BI tool can work out by subtraction: the two hidden groups together, never the small one.
+    const visible = rows.filter((r) => !r.suppressed).reduce((sum, r) => sum + r.count, 0);
+    expect(total - visible).toBeGreaterThan(n);
+  });
+
+  it('has no table for a grouping the role may not use: AGE_BAND needs the birth date, DENIED to bi_readonly', async () => {
+    expect(await read(`select to_regclass('koe_bi.customers_by_age_band') as t`)).toEqual([{ t: null }]);
+    expect(errorCodes(await postAs(koe, 'p-bi', `{ customerStats(groupBy: [AGE_BAND]) { groups { count } } }`))).toEqual(['FORBIDDEN']);
+  });
+
+  it('is read by the BI login role, and recorded as one bi.sync event counting the records AGGREGATED', async () => {
+    const [event] = (await db.sql(`select detail from audit_event where action = 'bi.sync' and detail->>'phase' = 'aggregates' order by seq desc limit 1`)) as Array<{ detail: any }>;
+    expect(event!.detail.decisions['Feedback.channel'].AGGREGATED).toBeGreaterThan(0);
+    expect(event!.detail.decisions['Customer.segment'].AGGREGATED).toBeGreaterThan(0);
+    expect(Object.values(event!.detail.decisions).flatMap((d: any) => Object.keys(d))).not.toContain('PLAIN');
+  });
+
+  it('is not recomputed by a run with nothing to apply', async () => {
+    expect((await sync()).aggregateRows).toBeNull();
+  });
+});
+
+describe('the aggregate tables under a policy that allows more', () => {
+  it('has customers_by_age_band once the role reads the birth year (MASKED by year), small bands suppressed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'koe-bi-policy-'));
+    try {
+      cpSync(POLICY_DIR, dir, { recursive: true });
+      const file = join(dir, 'roles-analytics.policy.yaml');
+      const text = readFileSync(file, 'utf8');
+      const at = text.indexOf('      - on: Feedback', text.indexOf('  bi_readonly:'));
+      writeFileSync(file, `${text.slice(0, at)}      - on: Customer\n        fields: [birthDate]\n        decision: MASKED\n        masker: year\n${text.slice(at)}`);
+      const years = await loadPolicy(dir);
+      const result = await runBiSync(db.orm.em.fork(), ACTOR, { schema: 'koe_bi_years', policy: years, crypto: db.crypto, maskContext: { pseudonymKey: TEST_PSEUDONYM_KEY } });
+      expect(result.aggregateRows).toBeGreaterThan(0);
+      const bands = (await db.sql(`select age_band, suppressed, count from koe_bi_years.customers_by_age_band`)) as Array<{ age_band: string | null; suppressed: boolean; count: number | null }>;
+      const customers = ((await db.sql(`select count(*)::int as n from koe_bi_years.customers`)) as Array<{ n: number }>)[0]!.n;
+      expect(bands.length).toBeGreaterThan(1);
+      expect(bands.filter((b) => b.suppressed).every((b) => b.count === null)).toBe(true);
+      expect(bands.filter((b) => !b.suppressed).every((b) => b.count! >= 10)).toBe(true);
+      expect(bands.filter((b) => b.suppressed).length).not.toBe(1);
+      expect(bands.reduce((n, b) => n + (b.count ?? 0), 0)).toBeLessThanOrEqual(customers);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await db.sql(`drop schema if exists koe_bi_years cascade`);
+      await db.sql(`delete from bi_sync_state where schema_name = 'koe_bi_years'`);
+    }
   });
 });
 
@@ -157,7 +293,8 @@ describe('changes', () => {
     for (const table of ['customers', 'feedback', 'consents']) {
       expect((await read(`select count(*)::int as n from koe_bi.${table} where customer_key = $1`, [keyOf(toErase.id)]))[0].n).toBe(0);
     }
-    await sync();
+    // The aggregates counted the person until this run: it recomputes them without.
+    expect((await sync()).aggregateRows).not.toBeNull();
     expect((await read(`select count(*)::int as n from koe_bi.customers where customer_key = $1`, [keyOf(toErase.id)]))[0].n).toBe(0);
     expect((await read(`select count(*)::int as n from koe_bi.feedback where customer_key = $1`, [keyOf(toErase.id)]))[0].n).toBe(0);
   });

@@ -41,6 +41,7 @@ export function registerBi(program: Command): void {
     .addHelpText(
       'after',
       '\nThe first run, and any run after the policy version changed, rebuilds the tables; later runs apply only the rows changed since.' +
+        '\nAggregate tables (feedback_by_week_channel, customers_by_prefecture, …) hold feedbackStats / customerStats as the role gets them, small groups suppressed; recomputed when anything changed.' +
         '\nSafe to interrupt: each batch commits with its watermark and its audit event, and the next run resumes.' +
         '\nExit codes: 0 done, 1 failed (rerun to resume), 2 bad input.',
     )
@@ -85,7 +86,7 @@ async function sync(flags: SyncFlags): Promise<void> {
     else {
       console.log(
         `bi sync: ${result.schema} as ${result.role} (policy ${result.policyVersion.slice(0, 12)}): ${result.rebuilt ? 'rebuilt, ' : ''}` +
-          `${result.rows} rows written, ${result.removed} removed, ${result.changes} changes applied in ${result.batches} batches, ${seconds.toFixed(1)} s (${rate} rows/s)`,
+          `${result.rows} rows written, ${result.removed} removed, ${result.changes} changes applied${result.aggregateRows === null ? '' : `, ${result.aggregateRows} aggregate groups`} in ${result.batches} batches, ${seconds.toFixed(1)} s (${rate} rows/s)`,
       );
       if (result.omitted.length) console.log(`left out (DENIED to ${result.role}): ${result.omitted.join(', ')}`);
     }

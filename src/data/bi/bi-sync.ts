@@ -6,6 +6,8 @@
  * - Otherwise only what the `bi_change` outbox (filled by triggers) lists after the watermark.
  * - Every batch commits its rows, the new watermark (or rebuild cursor) and, through `onBatch`,
  *   its audit event together: a crash loses at most one batch, and a rerun resumes.
+ * - Then, when the tables moved since the aggregate tables were computed (`aggregates_seq`), the
+ *   aggregates are recomputed and replaced in one more batch (src/data/bi/bi-aggregates.ts).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MaskContext } from '../../policies/maskers/index.js';
@@ -14,6 +16,7 @@ import { NIL_OWNER, type FieldCrypto } from '../encryption/index.js';
 import { ConsentEntity, CustomerEntity, FeedbackEntity, PurchaseEntity } from '../entities/index.js';
 import { leanFind } from '../lean-rows.js';
 import { TouchedRows } from '../touched-rows.js';
+import { dropAggregates, writeAggregates, type BiAggregateSource } from './bi-aggregates.js';
 import { biPlan, type BiPlan } from './bi-plan.js';
 import { BiDecisionCounts, renderRow, tableDdl, writeRows, type RenderContext } from './bi-rows.js';
 import { BI_TABLES, CUSTOMER_KEY, sqlName, type BiType } from './bi-tables.js';
@@ -32,19 +35,22 @@ export interface BiSyncOptions {
   onProgress?: (done: number, total: number, label: string) => void;
   /** Runs in the batch's transaction (its audit event): no batch without it. */
   onBatch?: (tx: EntityManager, batch: BiBatch) => Promise<void>;
+  /** The aggregate tables (the GraphQL aggregates as the role gets them); absent: none. */
+  aggregates?: BiAggregateSource;
 }
 
 export interface BiBatch {
   schema: string;
   role: string;
-  phase: 'rebuild:customers' | 'rebuild:feedback' | 'changes';
-  /** Rows written to the BI tables. */
+  phase: 'rebuild:customers' | 'rebuild:feedback' | 'changes' | 'aggregates';
+  /** Rows written to the BI tables (aggregates: to the aggregate tables). */
   rows: number;
   /** Rows removed before being written again (changes) or because they are no longer visible. */
   removed: number;
   /** Outbox entries applied (changes only). */
   changes: number;
-  decisions: BiDecisionCounts['counts'];
+  /** Per `Type.field`, per decision (PLAIN, MASKED, DENIED; AGGREGATED for the aggregates). */
+  decisions: Record<string, Record<string, number>>;
   omitted: readonly string[];
   resources: string[];
 }
@@ -59,6 +65,8 @@ export interface BiSyncResult {
   changes: number;
   batches: number;
   omitted: readonly string[];
+  /** Rows written to the aggregate tables; null: they were current and not recomputed. */
+  aggregateRows: number | null;
 }
 
 interface State {
@@ -67,6 +75,7 @@ interface State {
   last_seq: string;
   rebuild_phase: 'customers' | 'feedback' | null;
   rebuild_after: string | null;
+  aggregates_seq: string | null;
 }
 
 type Rec = Record<string, unknown> & { id: string };
@@ -76,7 +85,7 @@ export async function biSync(em: EntityManager, opts: BiSyncOptions): Promise<Bi
   const schema = sqlName('schema', name);
   const plan = biPlan(opts.policy, opts.role ?? DEFAULT_BI_ROLE);
   const batchSize = opts.batchSize ?? DEFAULT_BI_BATCH;
-  const result: BiSyncResult = { schema: name, role: plan.role, policyVersion: plan.policyVersion, rebuilt: false, rows: 0, removed: 0, changes: 0, batches: 0, omitted: plan.omitted };
+  const result: BiSyncResult = { schema: name, role: plan.role, policyVersion: plan.policyVersion, rebuilt: false, rows: 0, removed: 0, changes: 0, batches: 0, omitted: plan.omitted, aggregateRows: null };
   const s = { em, name, schema, plan, opts, batchSize, result };
 
   const state = await readState(em, name);
@@ -89,6 +98,7 @@ export async function biSync(em: EntityManager, opts: BiSyncOptions): Promise<Bi
     current = (await readState(em, name))!;
   }
   await applyChanges(s, current);
+  await refreshAggregates(s);
   // Entries every BI schema has applied are not needed again.
   await em.execute(`delete from bi_change where seq <= (select min(last_seq) from bi_sync_state)`);
   return result;
@@ -97,27 +107,29 @@ export async function biSync(em: EntityManager, opts: BiSyncOptions): Promise<Bi
 type Sync = { em: EntityManager; name: string; schema: string; plan: BiPlan; opts: BiSyncOptions; batchSize: number; result: BiSyncResult };
 
 async function readState(em: EntityManager, name: string): Promise<State | null> {
-  const rows = await em.execute<State[]>(`select role, policy_version, last_seq::text as last_seq, rebuild_phase, rebuild_after from bi_sync_state where schema_name = ?`, [name]);
+  const rows = await em.execute<State[]>(`select role, policy_version, last_seq::text as last_seq, rebuild_phase, rebuild_after, aggregates_seq::text as aggregates_seq from bi_sync_state where schema_name = ?`, [name]);
   return rows[0] ?? null;
 }
 
 async function lockState(tx: EntityManager, name: string): Promise<State> {
-  const rows = await tx.execute<State[]>(`select role, policy_version, last_seq::text as last_seq, rebuild_phase, rebuild_after from bi_sync_state where schema_name = ? for update`, [name]);
+  const rows = await tx.execute<State[]>(`select role, policy_version, last_seq::text as last_seq, rebuild_phase, rebuild_after, aggregates_seq::text as aggregates_seq from bi_sync_state where schema_name = ? for update`, [name]);
   if (!rows[0]) throw new Error(`bi_sync_state has no row for ${name}: another process dropped it`);
   return rows[0];
 }
 
 /** Empty tables of the plan's columns; the watermark is the outbox's head, so what changes during the rebuild is applied after it. */
-async function startRebuild({ em, name, schema, plan }: Sync): Promise<void> {
+async function startRebuild({ em, name, schema, plan, opts }: Sync): Promise<void> {
   await em.transactional(async (tx) => {
     await tx.execute(`create schema if not exists ${schema}`);
     for (const t of BI_TABLES) await tx.execute(`drop table if exists ${schema}."${t.name}"`);
+    // Counts of the old policy's rows must not outlive its tables.
+    await dropAggregates(tx, schema, opts.aggregates?.names ?? []);
     for (const t of plan.tables.values()) for (const ddl of tableDdl(schema, t, plan.policyVersion, plan.role)) await tx.execute(ddl);
     await tx.execute(
       `insert into bi_sync_state (schema_name, role, policy_version, last_seq, rebuild_phase, rebuild_after)
        values (?, ?, ?, (select coalesce(max(seq), 0) from bi_change), 'customers', null)
        on conflict (schema_name) do update set role = excluded.role, policy_version = excluded.policy_version, last_seq = excluded.last_seq,
-         rebuild_phase = 'customers', rebuild_after = null`,
+         rebuild_phase = 'customers', rebuild_after = null, aggregates_seq = null`,
       [name, plan.role, plan.policyVersion],
     );
   });
@@ -218,6 +230,23 @@ async function applyChanges(s: Sync, start: State): Promise<void> {
   }
 }
 
+/** Recomputes the aggregate tables when the BI tables moved since (one batch, one audit event). */
+async function refreshAggregates(s: Sync): Promise<void> {
+  const source = s.opts.aggregates;
+  if (!source) return;
+  await s.em.transactional(async (tx) => {
+    const state = await lockState(tx, s.name);
+    if (state.rebuild_phase || state.aggregates_seq === state.last_seq) return;
+    const set = await source.compute(tx, s.plan.ability);
+    const batch = newBatch(s, 'aggregates');
+    batch.rows = await writeAggregates(tx, s.schema, set, s.plan.role, s.plan.policyVersion);
+    batch.decisions = set.decisions;
+    await tx.execute(`update bi_sync_state set aggregates_seq = last_seq where schema_name = ?`, [s.name]);
+    await finishBatch(s, tx, batch);
+    s.opts.onProgress?.(1, 1, 'aggregates');
+  });
+}
+
 async function removed(tx: EntityManager, sql: string, params: unknown[]): Promise<number> {
   const rows = await tx.execute<Array<{ n: number }>>(`with gone as (${sql} returning 1) select count(*)::int as n from gone`, params);
   return rows[0]?.n ?? 0;
@@ -230,7 +259,8 @@ function newBatch(s: Sync, phase: BiBatch['phase']): BiBatch & { counts: BiDecis
 
 async function finishBatch(s: Sync, tx: EntityManager, batch: BiBatch & { counts: BiDecisionCounts }): Promise<void> {
   const { counts: _counts, ...out } = batch;
-  s.result.rows += batch.rows;
+  if (batch.phase === 'aggregates') s.result.aggregateRows = batch.rows;
+  else s.result.rows += batch.rows;
   s.result.removed += batch.removed;
   s.result.changes += batch.changes;
   s.result.batches += 1;

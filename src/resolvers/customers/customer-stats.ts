@@ -6,11 +6,10 @@
  */
 import { ConsentEntity, CustomerEntity } from '../../data/entities/index.js';
 import { withRows, type GuardedType } from '../../request/access.js';
-import type { KoeContext } from '../../request/context.js';
 import type { CustomerFilter } from '../../schema/inputs/customer.input.js';
 import { CustomerStatsDimension, type CustomerStats, type CustomerStatsKey } from '../../schema/types/stats.type.js';
 import { distinctDimensions, shapeGroups } from '../aggregate-groups.js';
-import { groupedTail, joinParts, rowCondition, runAggregate, type SqlPart } from '../aggregate-sql.js';
+import { groupedTail, joinParts, rowCondition, runAggregate, type AggregateContext, type SqlPart } from '../aggregate-sql.js';
 import { customerConditions } from './customer-query.js';
 
 interface Dimension {
@@ -39,7 +38,7 @@ export interface CustomerStatsArgs {
   groupBy?: CustomerStatsDimension[] | null;
 }
 
-export function customerStatsSql(ctx: KoeContext, args: CustomerStatsArgs, dims: readonly CustomerStatsDimension[]): SqlPart | null {
+export function customerStatsSql(ctx: AggregateContext, args: CustomerStatsArgs, dims: readonly CustomerStatsDimension[]): SqlPart | null {
   const { access, em } = ctx;
   for (const d of dims) {
     const [type, field] = CUSTOMER_DIMENSIONS[d].reads;
@@ -63,7 +62,7 @@ export function customerStatsSql(ctx: KoeContext, args: CustomerStatsArgs, dims:
   return joinParts(parts, ' ');
 }
 
-export async function customerStats(ctx: KoeContext, args: CustomerStatsArgs): Promise<CustomerStats> {
+export async function customerStats(ctx: AggregateContext, args: CustomerStatsArgs): Promise<CustomerStats> {
   const dims = distinctDimensions('groupBy', args.groupBy ?? [], 4);
   const sql = customerStatsSql(ctx, args, dims);
   const min = ctx.access.minGroupSize;

@@ -6,13 +6,12 @@
  */
 import { CustomerEntity, FeedbackEntity } from '../../data/entities/index.js';
 import { withRows, type GuardedType } from '../../request/access.js';
-import type { KoeContext } from '../../request/context.js';
 import { BadUserInputError } from '../../request/errors.js';
 import { Channel, Sentiment } from '../../schema/enums.js';
 import type { FeedbackFilter } from '../../schema/inputs/feedback.input.js';
 import { FeedbackStatsDimension, StatsInterval, type FeedbackStats, type FeedbackStatsKey } from '../../schema/types/stats.type.js';
 import { breakdowns, distinctDimensions, shapeGroups, type AggregateRow } from '../aggregate-groups.js';
-import { groupedTail, joinParts, rowCondition, runAggregate, type SqlPart } from '../aggregate-sql.js';
+import { groupedTail, joinParts, rowCondition, runAggregate, type AggregateContext, type SqlPart } from '../aggregate-sql.js';
 import { conditionsOf } from './feedback-query.js';
 
 // The bucket expressions have planner statistics of their own (Migration20261206021000): change one
@@ -77,7 +76,7 @@ function dimensionsOf(args: FeedbackStatsArgs): FeedbackStatsDimension[] {
 }
 
 /** The statement, after every policy check; `null` when the caller may see no feedback at all. */
-export function feedbackStatsSql(ctx: KoeContext, args: FeedbackStatsArgs, dims: readonly FeedbackStatsDimension[]): SqlPart | null {
+export function feedbackStatsSql(ctx: AggregateContext, args: FeedbackStatsArgs, dims: readonly FeedbackStatsDimension[]): SqlPart | null {
   const { access, em } = ctx;
   for (const d of dims) access.assertCanGroup(FEEDBACK_DIMENSIONS[d].reads[0], FEEDBACK_DIMENSIONS[d].reads[1], `groupBy: ${d}`);
   for (const [argument, field] of METRICS) access.assertCanGroup('Feedback', field, argument);
@@ -118,7 +117,7 @@ interface StatsRow extends AggregateRow {
   [column: string]: unknown;
 }
 
-export async function feedbackStats(ctx: KoeContext, args: FeedbackStatsArgs): Promise<FeedbackStats> {
+export async function feedbackStats(ctx: AggregateContext, args: FeedbackStatsArgs): Promise<FeedbackStats> {
   const dims = dimensionsOf(args);
   const sql = feedbackStatsSql(ctx, args, dims);
   const min = ctx.access.minGroupSize;
