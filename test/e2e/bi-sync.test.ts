@@ -58,6 +58,19 @@ afterAll(async () => {
   await stop?.();
 });
 
+/** The shipped policy with roles-analytics.policy.yaml edited by `edit`, loaded from a copy. */
+async function editedPolicy(edit: (text: string) => string): Promise<PolicySet> {
+  const dir = mkdtempSync(join(tmpdir(), 'koe-bi-policy-'));
+  try {
+    cpSync(POLICY_DIR, dir, { recursive: true });
+    const file = join(dir, 'roles-analytics.policy.yaml');
+    writeFileSync(file, edit(readFileSync(file, 'utf8')));
+    return await loadPolicy(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function pages(query: string, field: string): Promise<any[]> {
   const out: any[] = [];
   let after: string | null = null;
@@ -235,14 +248,11 @@ describe('the aggregate tables as bi_readonly gets feedbackStats / customerStats
 
 describe('the aggregate tables under a policy that allows more', () => {
   it('has customers_by_age_band once the role reads the birth year (MASKED by year), small bands suppressed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'koe-bi-policy-'));
-    try {
-      cpSync(POLICY_DIR, dir, { recursive: true });
-      const file = join(dir, 'roles-analytics.policy.yaml');
-      const text = readFileSync(file, 'utf8');
+    const years = await editedPolicy((text) => {
       const at = text.indexOf('      - on: Feedback', text.indexOf('  bi_readonly:'));
-      writeFileSync(file, `${text.slice(0, at)}      - on: Customer\n        fields: [birthDate]\n        decision: MASKED\n        masker: year\n${text.slice(at)}`);
-      const years = await loadPolicy(dir);
+      return `${text.slice(0, at)}      - on: Customer\n        fields: [birthDate]\n        decision: MASKED\n        masker: year\n${text.slice(at)}`;
+    });
+    try {
       const result = await runBiSync(db.orm.em.fork(), ACTOR, { schema: 'koe_bi_years', policy: years, crypto: db.crypto, maskContext: { pseudonymKey: TEST_PSEUDONYM_KEY } });
       expect(result.aggregateRows).toBeGreaterThan(0);
       const bands = (await db.sql(`select age_band, suppressed, count from koe_bi_years.customers_by_age_band`)) as Array<{ age_band: string | null; suppressed: boolean; count: number | null }>;
@@ -253,7 +263,6 @@ describe('the aggregate tables under a policy that allows more', () => {
       expect(bands.filter((b) => b.suppressed).length).not.toBe(1);
       expect(bands.reduce((n, b) => n + (b.count ?? 0), 0)).toBeLessThanOrEqual(customers);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
       await db.sql(`drop schema if exists koe_bi_years cascade`);
       await db.sql(`delete from bi_sync_state where schema_name = 'koe_bi_years'`);
     }
@@ -329,25 +338,18 @@ describe('changes', () => {
   });
 
   it('rebuilds when the policy version changes: a field the new policy denies leaves the table', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'koe-bi-policy-'));
-    try {
-      cpSync(POLICY_DIR, dir, { recursive: true });
-      const file = join(dir, 'roles-analytics.policy.yaml');
-      const text = readFileSync(file, 'utf8');
+    const changed = await editedPolicy((text) => {
       const at = text.lastIndexOf('fields: [subject, body]');
-      writeFileSync(file, `${text.slice(0, at)}fields: [subject]${text.slice(at + 'fields: [subject, body]'.length)}`);
-      const changed = await loadPolicy(dir);
-      expect(changed.version).not.toBe(policy.version);
-      const result = await sync({ policy: changed });
-      expect(result.rebuilt).toBe(true);
-      const columns = (await read(`select column_name from information_schema.columns where table_schema = 'koe_bi' and table_name = 'feedback'`)).map((r) => r.column_name);
-      expect(columns).toContain('subject');
-      expect(columns).not.toContain('body');
-      // The login role still reads the rebuilt tables (default privileges).
-      expect((await read(`select count(*)::int as n from koe_bi.feedback`))[0].n).toBeGreaterThan(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      return `${text.slice(0, at)}fields: [subject]${text.slice(at + 'fields: [subject, body]'.length)}`;
+    });
+    expect(changed.version).not.toBe(policy.version);
+    const result = await sync({ policy: changed });
+    expect(result.rebuilt).toBe(true);
+    const columns = (await read(`select column_name from information_schema.columns where table_schema = 'koe_bi' and table_name = 'feedback'`)).map((r) => r.column_name);
+    expect(columns).toContain('subject');
+    expect(columns).not.toContain('body');
+    // The login role still reads the rebuilt tables (default privileges).
+    expect((await read(`select count(*)::int as n from koe_bi.feedback`))[0].n).toBeGreaterThan(0);
   });
 });
 

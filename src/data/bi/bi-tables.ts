@@ -27,78 +27,43 @@ export interface BiTable {
   readonly columns: readonly BiColumn[];
 }
 
-const col = (column: string, field: string, sqlType: string, property = field): BiColumn => ({ column, field, sqlType, property });
-const sealed = (column: string, field: string, table: EncryptedTable): BiColumn => ({ column, field, sqlType: 'text', property: field, sealed: { table, column } });
+/** `nameKana` → `name_kana`: a BI column, like the base table's column, is its field in snake case. */
+const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Marks a field stored sealed in the base table (opened with the owner's data key, then decided). */
+const SEALED = 'sealed';
+
+/**
+ * A table's columns from `{ field: sqlType | SEALED }`, in order; a table of rows a customer owns
+ * starts with their `customer_key` (`keyType`), filled by the sync rather than read off the row.
+ */
+function table(name: BiTableName, type: BiType, primaryKey: readonly string[], sealedIn: EncryptedTable, fields: Record<string, string>, keyType?: string): BiTable {
+  const columns: BiColumn[] = Object.entries(fields).map(([field, sqlType]) => {
+    const column = snake(field);
+    return sqlType === SEALED ? { column, field, sqlType: 'text', property: field, sealed: { table: sealedIn, column } } : { column, field, sqlType, property: field };
+  });
+  if (keyType) columns.unshift({ column: CUSTOMER_KEY, field: 'customer', sqlType: keyType, property: 'customer' });
+  return { name, type, primaryKey, columns };
+}
 
 /** `customer_key` of a customer-owned row: filled by the sync from its customer (not a stored property). */
 export const CUSTOMER_KEY = 'customer_key';
 
 export const BI_TABLES: readonly BiTable[] = [
-  {
-    name: 'customers',
-    type: 'Customer',
-    primaryKey: [CUSTOMER_KEY],
-    columns: [
-      col(CUSTOMER_KEY, 'customerKey', 'text not null'),
-      sealed('name', 'name', 'customer'),
-      sealed('name_kana', 'nameKana', 'customer'),
-      sealed('email', 'email', 'customer'),
-      sealed('phone', 'phone', 'customer'),
-      sealed('address', 'address', 'customer'),
-      col('prefecture', 'prefecture', 'text'),
-      { ...sealed('birth_date', 'birthDate', 'customer') },
-      col('team_id', 'teamId', 'text'),
-      col('segment', 'segment', 'text'),
-      col('created_at', 'createdAt', 'timestamptz'),
-      col('last_activity_at', 'lastActivityAt', 'timestamptz'),
-    ],
-  },
-  {
-    name: 'feedback',
-    type: 'Feedback',
-    primaryKey: ['id'],
-    columns: [
-      col('id', 'id', 'uuid not null'),
-      col(CUSTOMER_KEY, 'customer', 'text'),
-      col('channel', 'channel', 'text'),
-      col('received_at', 'receivedAt', 'timestamptz'),
-      sealed('subject', 'subject', 'feedback'),
-      sealed('body', 'body', 'feedback'),
-      col('rating', 'rating', 'smallint'),
-      col('sentiment', 'sentiment', 'text'),
-      col('tags', 'tags', 'text[]'),
-      col('pii_flags', 'piiFlags', 'text[]'),
-      col('status', 'status', 'text'),
-      col('team_id', 'teamId', 'text'),
-      sealed('note', 'note', 'feedback'),
-    ],
-  },
-  {
-    name: 'purchases',
-    type: 'Purchase',
-    primaryKey: ['id'],
-    columns: [
-      col('id', 'id', 'uuid not null'),
-      col(CUSTOMER_KEY, 'id', 'text'),
-      col('ordered_at', 'orderedAt', 'timestamptz'),
-      { ...sealed('product_name', 'productName', 'purchase') },
-      col('category', 'category', 'text'),
-      col('amount', 'amount', 'integer'),
-      { ...sealed('store', 'store', 'purchase') },
-    ],
-  },
-  {
-    name: 'consents',
-    type: 'Consent',
-    primaryKey: [CUSTOMER_KEY, 'purpose', 'granted_at'],
-    columns: [
-      col(CUSTOMER_KEY, 'purpose', 'text not null'),
-      col('purpose', 'purpose', 'text not null'),
-      col('granted_at', 'grantedAt', 'timestamptz not null'),
-      col('withdrawn_at', 'withdrawnAt', 'timestamptz'),
-      col('source', 'source', 'text'),
-    ],
-  },
+  table('customers', 'Customer', [CUSTOMER_KEY], 'customer', {
+    customerKey: 'text not null', name: SEALED, nameKana: SEALED, email: SEALED, phone: SEALED, address: SEALED, prefecture: 'text',
+    birthDate: SEALED, teamId: 'text', segment: 'text', createdAt: 'timestamptz', lastActivityAt: 'timestamptz',
+  }),
+  table('feedback', 'Feedback', ['id'], 'feedback', {
+    id: 'uuid not null', channel: 'text', receivedAt: 'timestamptz', subject: SEALED, body: SEALED, rating: 'smallint', sentiment: 'text',
+    tags: 'text[]', piiFlags: 'text[]', status: 'text', teamId: 'text', note: SEALED,
+  }, 'text'),
+  table('purchases', 'Purchase', ['id'], 'purchase', {
+    id: 'uuid not null', orderedAt: 'timestamptz', productName: SEALED, category: 'text', amount: 'integer', store: SEALED,
+  }, 'text'),
+  table('consents', 'Consent', [CUSTOMER_KEY, 'purpose', 'granted_at'], 'customer', {
+    purpose: 'text not null', grantedAt: 'timestamptz not null', withdrawnAt: 'timestamptz', source: 'text',
+  }, 'text not null'),
 ];
 
 const NAME = /^[a-z_][a-z0-9_]{0,62}$/;
