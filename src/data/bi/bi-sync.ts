@@ -188,8 +188,9 @@ async function applyChanges(s: Sync, start: State): Promise<void> {
   for (;;) {
     const more = await em.transactional(async (tx) => {
       const state = await lockState(tx, name);
+      // Ordered by the column, not the text alias: '1000' sorts before '996', and the watermark would skip.
       const changes = await tx.execute<Array<{ seq: string; tbl: string; row_id: string | null; customer_id: string | null }>>(
-        `select seq::text as seq, tbl, row_id, customer_id from bi_change where seq > ? order by seq limit ?`,
+        `select seq::text as seq, tbl, row_id, customer_id from bi_change where bi_change.seq > ? order by bi_change.seq limit ?`,
         [state.last_seq, batchSize],
       );
       if (changes.length === 0) return false;
