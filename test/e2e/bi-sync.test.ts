@@ -1,8 +1,10 @@
 /**
  * `koe bi sync` (docs/bi.md): a BI tool connecting as the BI login role reads, in the `koe_bi`
  * schema, exactly the rows and values `bi_readonly` reads through the gateway, no DENIED column,
- * and nothing of Koe's own tables; erasure and restriction remove the person in the mutation's own
- * transaction; a later run applies only what changed; a policy change rebuilds.
+ * and nothing of Koe's own tables; the aggregate tables equal `feedbackStats` / `customerStats` for
+ * bi_readonly, suppressed groups and complements included; erasure and restriction remove the
+ * person in the mutation's own transaction; a later run applies only what changed; a policy change
+ * rebuilds.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
