@@ -3,7 +3,8 @@
  * gateway appends them with its edge event. Guards against: a forged, altered or replayed event
  * accepted (the real one never reaches the chain while the data goes out); the extension leaking to
  * a client; a direct call (or one with a bad assertion) no longer appending its own event; the
- * alert rules no longer seeing gateway traffic; data sent while the audit table refuses inserts.
+ * alert rules and checkpoints no longer seeing gateway traffic; data sent while the audit table
+ * refuses inserts.
  * A second gateway calls the subgraphs through a proxy of this test's that rewrites what they hand
  * back. On its own database, with an alert policy of its own.
  */
@@ -24,6 +25,7 @@ import { policyDirWithAudit, until } from '../support/audit-alerts.js';
 import { testCrypto } from '../support/crypto.js';
 import { startTestKoe, TEST_JWT_SECRET, TEST_PSEUDONYM_KEY, type TestKoe } from '../support/koe.js';
 import { seededScratchKoeDb, type ScratchKoeDb } from '../support/scratch-koe-db.js';
+import { TEST_CHECKPOINT_KEY } from '../support/audit-chain.js';
 
 const AUDIT_YAML = `alerts:
   plain_customer_reads: { threshold: 3, window: 10m }
@@ -47,7 +49,17 @@ let tampered: RunningHttp;
 beforeAll(async () => {
   db = await seededScratchKoeDb();
   policy = await loadPolicy(policyDirWithAudit(AUDIT_YAML));
-  koe = await startTestKoe(policy, { databaseUrl: db.url });
+  // A checkpoint every 3 events, signed with the test key (the configuration is read once, at start).
+  const saved = { key: process.env.KOE_MASTER_KEY, every: process.env.KOE_AUDIT_CHECKPOINT_EVERY };
+  Object.assign(process.env, { KOE_MASTER_KEY: 'koe-test-master-key', KOE_AUDIT_CHECKPOINT_EVERY: '3' });
+  try {
+    koe = await startTestKoe(policy, { databaseUrl: db.url });
+  } finally {
+    for (const [name, value] of [['KOE_MASTER_KEY', saved.key], ['KOE_AUDIT_CHECKPOINT_EVERY', saved.every]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
   const urls = { ...koe.platform.subgraphUrls };
   for (const name of ['customers', 'feedback'] as const) urls[name] = await proxy(name, urls[name]);
   const deps = { config: loadConfig(), orm: koe.orm, crypto: await testCrypto(koe.orm), jwtSecret: TEST_JWT_SECRET, pseudonymKey: TEST_PSEUDONYM_KEY, policy };
@@ -162,6 +174,14 @@ describe('audit events handed back to the gateway', () => {
       return rows.length ? rows : null;
     }, 'the alert for gateway traffic');
     expect(alerts).toEqual([{ subgraph: 'customers', detail: expect.objectContaining({ rule: 'plain_customer_reads', principal: 'p-admin', threshold: 3 }) }]);
+  });
+
+  it('signs checkpoints over the events the gateway appends, as the subgraphs do over theirs', async () => {
+    for (let i = 0; i < 3; i++) expect((await send(koe.platform.gatewayUrl, SPANNING)).status).toBe(200);
+    const signed = await db.sql<{ seq: string }>(
+      "select c.seq::text as seq from audit_checkpoint c join audit_event e on e.seq = c.seq where e.request_id like 'handoff-%' and (e.subgraph = 'gateway' or e.detail->>'commit' = 'edge')");
+    expect(signed.length).toBeGreaterThan(0);
+    expect(await verifyChain(db.sql, { key: TEST_CHECKPOINT_KEY })).toMatchObject({ ok: true, signaturesChecked: true });
   });
 
   it('answers 503 with data null through the gateway while the audit table refuses inserts', async () => {
