@@ -88,11 +88,12 @@ function parseEvent(text: string): NewAuditEvent {
   } catch {
     throw new AuditHandoffError('audit handoff is not JSON');
   }
+  if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new AuditHandoffError('audit handoff is not an audit event');
   const str = (k: string) => typeof e[k] === 'string';
   const strOrNull = (k: string) => e[k] === null || typeof e[k] === 'string';
   const at = typeof e.at === 'string' ? new Date(e.at) : null;
   const ok =
-    typeof e === 'object' && e !== null && at !== null && Number.isFinite(at.getTime()) &&
+    at !== null && Number.isFinite(at.getTime()) &&
     str('action') && str('outcome') && str('policyVersion') && str('requestId') &&
     ['actorId', 'operationName', 'operationHash', 'purpose', 'subgraph', 'clientAddress'].every(strOrNull) &&
     Array.isArray(e.roles) && Array.isArray(e.resources) && Array.isArray(e.fields) &&
