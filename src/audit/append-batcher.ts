@@ -4,6 +4,8 @@
  * Events that arrive while an append is in flight wait and go together in the next transaction;
  * every caller still awaits the commit of its own event (fail closed is unchanged). A batch commits
  * without waiting for the flush only when none of its events asked for a durable commit.
+ * A group (the gateway's edge event with the events its subgraphs handed it) is all or nothing: it
+ * goes into one transaction, next to each other in the chain, and fails together.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAuditEvents, type AppendOptions } from './append.js';
@@ -11,9 +13,9 @@ import type { ChainedAuditEvent, NewAuditEvent } from './event.js';
 
 interface Pending {
   em: EntityManager;
-  event: NewAuditEvent;
+  events: readonly NewAuditEvent[];
   durable: boolean;
-  resolve(chained: ChainedAuditEvent): void;
+  resolve(chained: ChainedAuditEvent[]): void;
   reject(err: unknown): void;
 }
 
@@ -23,9 +25,14 @@ export class AuditAppendBatcher {
 
   constructor(private readonly maxBatch = 256) {}
 
-  append(em: EntityManager, event: NewAuditEvent, opts: AppendOptions = {}): Promise<ChainedAuditEvent> {
+  async append(em: EntityManager, event: NewAuditEvent, opts: AppendOptions = {}): Promise<ChainedAuditEvent> {
+    return (await this.appendGroup(em, [event], opts))[0]!;
+  }
+
+  /** `events` chained one after the other, committed together or not at all. */
+  appendGroup(em: EntityManager, events: readonly NewAuditEvent[], opts: AppendOptions = {}): Promise<ChainedAuditEvent[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ em, event, durable: opts.durable !== false, resolve, reject });
+      this.queue.push({ em, events, durable: opts.durable !== false, resolve, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -37,12 +44,13 @@ export class AuditAppendBatcher {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
           const durable = batch.some((p) => p.durable);
-          const chained = await appendAuditEvents(batch[0]!.em, batch.map((p) => p.event), { durable });
-          batch.forEach((p, i) => p.resolve(chained[i]!));
+          const chained = await appendAuditEvents(batch[0]!.em, batch.flatMap((p) => p.events), { durable });
+          let at = 0;
+          for (const p of batch) p.resolve(chained.slice(at, (at += p.events.length)));
         } catch (err) {
-          // One bad event must not fail its neighbours: retry them one by one before giving up.
+          // One bad group must not fail its neighbours: retry them one by one before giving up.
           if (batch.length === 1) batch[0]!.reject(err);
-          else for (const p of batch) await appendAuditEvents(p.em, [p.event], { durable: p.durable }).then(([c]) => p.resolve(c!), p.reject);
+          else for (const p of batch) await appendAuditEvents(p.em, p.events, { durable: p.durable }).then(p.resolve, p.reject);
         }
       }
     } finally {

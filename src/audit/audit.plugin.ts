@@ -5,9 +5,11 @@
  * byte leaves; if it fails, the body is replaced by an AUDIT_UNAVAILABLE error and no data (fail
  * closed: nothing goes out unrecorded). A mutation's event is appended inside the transaction its
  * change was written in, and commits with it (src/audit/mutation-transaction.ts).
- * A read called by Koe's gateway (`ctx.edgeAudited`) commits without waiting for the WAL flush: the
- * gateway's edge event, committed synchronously before the client's response leaves, makes it
- * durable (src/audit/edge-event.ts). Its detail says so (`commit: 'async'`). Mutations never do.
+ * A read called by Koe's gateway (`ctx.edgeAudited`) is not appended here: the event goes back to
+ * the gateway in the response (`extensions.koeAudit`, signed: src/audit/handoff.ts), which appends
+ * it with its edge event in one synchronous transaction before the client's response leaves
+ * (src/audit/edge-event.ts), and runs the alert rules and checkpoints over it. Its detail says so
+ * (`commit: 'edge'`). Mutations never do: their event commits here, with their change.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
@@ -19,6 +21,7 @@ import { appendAuditEvents } from './append.js';
 import type { ChainedAuditEvent } from './event.js';
 import { AuditAppendBatcher } from './append-batcher.js';
 import { writeCheckpoint, type CheckpointKey } from './checkpoint.js';
+import { handOff, HANDOFF_EXTENSION } from './handoff.js';
 import { beginMutation, endMutation, MutationGate } from './mutation-transaction.js';
 import { operationHash } from './operation-hash.js';
 import { requestEvent } from './request-event.js';
@@ -35,6 +38,8 @@ export interface AuditRecorderOptions {
   onAppendError?: (err: unknown, ctx: KoeContext) => void;
   /** Suspicious-access alerts, run after the event is committed with the server's policy rules; absent: none. */
   alerts?: AlertOptions;
+  /** `derivedKey(secret, 'auditHandoff')`: signs the events handed to Koe's gateway; null: every event is appended here. */
+  handoffKey: Uint8Array | null;
 }
 
 /** The whole body of an answer whose event could not be written: no data. */
@@ -89,8 +94,10 @@ export function useAuditRecorder(opts: AuditRecorderOptions): ApolloServerPlugin
                 // Commits the change with its event, or rolls both back when the append failed.
                 await endMutation(ctx.em, open, committed);
               }
-            } else if (ctx.edgeAudited) {
-              chained = await batcher.append(ctx.em, { ...event, detail: { ...event.detail, commit: 'async' } }, { durable: false });
+            } else if (ctx.edgeAudited && opts.handoffKey && handedBack(rc.response.http.status)) {
+              const handed = handOff(opts.handoffKey, { ...event, detail: { ...event.detail, commit: 'edge' } });
+              result.extensions = { ...result.extensions, [HANDOFF_EXTENSION]: handed };
+              return;
             } else {
               chained = await batcher.append(ctx.em, event);
             }
@@ -115,4 +122,12 @@ export function useAuditRecorder(opts: AuditRecorderOptions): ApolloServerPlugin
       };
     },
   };
+}
+
+/**
+ * The gateway reads a subgraph's extensions only from a 2xx answer (a non-2xx one becomes an error
+ * built from the body's errors), so an event riding on any other status is appended here instead.
+ */
+function handedBack(status: number | undefined): boolean {
+  return status === undefined || (status >= 200 && status < 300);
 }

@@ -1,10 +1,16 @@
 /**
  * The edge event: one per client operation, appended by the gateway after the last subgraph
  * answered and before the first byte of the response leaves, with a synchronous commit. The
- * subgraphs the gateway called committed their own events without waiting for the WAL flush
- * (`commit: 'async'` in their detail); PostgreSQL flushes WAL in order, so this commit makes them
- * durable too. If it fails, the client gets `data: null` with AUDIT_UNAVAILABLE (HTTP 503): no byte
- * of personal data reaches a client before every event that describes it is durable.
+ * subgraphs the gateway called did not append their read events: they handed them back in their
+ * responses (src/audit/handoff.ts), and they go into the chain here, in the same transaction as
+ * the edge event and just before it: one chain-lock acquisition, one round trip, one WAL flush per
+ * client request (shared with concurrent requests by the append batcher's group commit). If a
+ * handed-off event fails its checks or the append fails, the client gets `data: null` with
+ * AUDIT_UNAVAILABLE (HTTP 503) and nothing of the request is appended: no byte of personal data
+ * reaches a client before every event that describes it is durable. A subgraph response the
+ * gateway never used (it crashed first) leaves no event; no byte of it reached a client.
+ * The alert rules and signed checkpoints run here over the handed-off events, as the subgraph's
+ * recorder runs them over the events it appends itself.
  *
  * The event: action `edge`, subgraph `gateway`, the principal and roles as the gateway read them,
  * the client's operation name and hash, the request id (shared with the subgraph events), the
@@ -15,9 +21,13 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthenticatedPrincipal } from '../request/principal.js';
+import { alertSink, type AlertOptions } from './alerts/alert-evaluator.js';
+import { alertQueue } from './alerts/alert-queue.js';
 import { AuditAppendBatcher } from './append-batcher.js';
 import { UNAVAILABLE } from './audit.plugin.js';
+import { writeCheckpoint, type CheckpointKey } from './checkpoint.js';
 import type { NewAuditEvent } from './event.js';
+import type { HandoffInbox } from './handoff.js';
 import { operationHash } from './operation-hash.js';
 import { outcomeOf } from './request-event.js';
 
@@ -32,6 +42,8 @@ export interface EdgeContext {
   clientAddress: string | null;
   /** The subgraphs called for this request, one entry per fetch (the gateway's data sources push). */
   calls: string[];
+  /** The events the called subgraphs handed back, checked (the gateway's data sources fill it). */
+  handoffs: HandoffInbox;
 }
 
 export interface EdgeAuditOptions<C extends EdgeContext> {
@@ -40,11 +52,21 @@ export interface EdgeAuditOptions<C extends EdgeContext> {
   policyVersion: string;
   /** Called when the edge event could not be written (the client got AUDIT_UNAVAILABLE); for the ops log. */
   onAppendError?: (err: unknown, ctx: C) => void;
+  /** The alert rules of the subgraphs' policy, run over the events they handed back; absent: none. */
+  alerts?: AlertOptions;
+  /** Sign a checkpoint every N events (0: never), as the subgraphs' recorders do. */
+  checkpointEvery?: number;
+  checkpointKey?: CheckpointKey | null;
+  onCheckpointError?: (err: unknown) => void;
 }
 
 export function useEdgeAudit<C extends EdgeContext>(opts: EdgeAuditOptions<C>): ApolloServerPlugin<C> {
   const batcher = new AuditAppendBatcher();
   const onAppendError = opts.onAppendError ?? (() => {});
+  const onCheckpointError = opts.onCheckpointError ?? (() => {});
+  const alerts = alertQueue(opts.alerts ? alertSink(opts.alerts) : async () => {});
+  const every = BigInt(opts.checkpointEvery ?? 0);
+  const key = opts.checkpointKey ?? null;
   return {
     async requestDidStart() {
       return {
@@ -54,6 +76,8 @@ export function useEdgeAudit<C extends EdgeContext>(opts: EdgeAuditOptions<C>): 
             // Koe serves no @defer/@stream; an incremental body is refused rather than sent unrecorded.
             if (body?.kind !== 'single') throw new Error('incremental delivery is not audited');
             const ctx = rc.contextValue;
+            // A handed-off event that is forged, replayed or another request's: nothing is recorded, nothing sent.
+            if (ctx.handoffs.fault) throw ctx.handoffs.fault;
             const result = body.singleResult;
             const event: NewAuditEvent = {
               at: new Date(),
@@ -72,7 +96,14 @@ export function useEdgeAudit<C extends EdgeContext>(opts: EdgeAuditOptions<C>): 
               clientAddress: ctx.clientAddress,
               detail: { operation: rc.operation?.operation ?? null, calls: [...ctx.calls] },
             };
-            await batcher.append(opts.em, event);
+            const handed = ctx.handoffs.events;
+            const chained = await batcher.appendGroup(opts.em, handed.length ? [...handed, event] : [event]);
+            for (const c of chained) {
+              // A lost checkpoint weakens nothing already written: the next one covers the chain.
+              if (key && every > 0n && BigInt(c.seq) % every === 0n) await writeCheckpoint(opts.em.fork(), key, c).catch(onCheckpointError);
+            }
+            // The subgraphs' events feed the alert rules as when the subgraphs appended them; the edge event never did.
+            for (const c of chained.slice(0, handed.length)) alerts.push(opts.em, c);
           } catch (err) {
             onAppendError(err, rc.contextValue);
             rc.response.body = { kind: 'single', singleResult: { data: null, errors: [UNAVAILABLE] } };

@@ -13,6 +13,8 @@ export const KEY_PURPOSES = {
   gatewayProof: 'koe gateway proof v1',
   /** The gateway's signed statement of who is calling, so a subgraph can skip its principal read. */
   principalAssertion: 'koe principal assertion v1',
+  /** A subgraph's audit event handed to the gateway in its response, for the gateway to append. */
+  auditHandoff: 'koe audit handoff v1',
   /** The console's session cookie. */
   consoleSession: 'koe console session v1',
   /** The one-minute bearer token the console's session lends a `/graphql` request (any JWT mode). */

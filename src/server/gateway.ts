@@ -1,6 +1,8 @@
 /**
  * The gateway: a convenience for clients, not a trust boundary. It checks credentials so a bad one
  * fails fast with 401, then forwards them unchanged; every subgraph checks them again itself.
+ * It does hold the audit trail's last step: the subgraphs it calls hand their read events back
+ * (src/audit/handoff.ts), and it appends them with its edge event before the response leaves.
  */
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
@@ -12,7 +14,9 @@ import { alertSink, type AlertOptions } from '../audit/alerts/alert-evaluator.js
 import { unavailableOnDatabaseFailure } from './ops/database-failure.js';
 import { authenticate } from '../auth/authenticate.js';
 import { PRINCIPAL_ASSERTION_HEADER, signPrincipalAssertion } from '../auth/principal-assertion.js';
+import { checkpointKeyOf, type CheckpointKey } from '../audit/checkpoint.js';
 import { useEdgeAudit, type EdgeContext } from '../audit/edge-event.js';
+import { HANDOFF_EXTENSION, HandoffInbox } from '../audit/handoff.js';
 import { derivedKey } from '../crypto/derive.js';
 import { ErrorCode } from '../request/errors.js';
 import { consoleFront } from './console/serve-console.js';
@@ -62,6 +66,8 @@ export interface GatewayDeps {
   edgeAudit: boolean;
   /** The policy's roles: which principals are locked to trusted documents (src/policies/documents.ts). */
   roles: ReadonlyMap<string, Pick<RoleDef, 'documents'>>;
+  /** Signs checkpoints over the events the gateway appends; absent: the configured KOE_MASTER_KEY's. */
+  checkpointKey?: CheckpointKey | null;
 }
 
 export async function startGateway(deps: GatewayDeps, host: string, port: number): Promise<RunningHttp> {
@@ -71,6 +77,8 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
   const key = proofKey(deps.jwtSecret);
   const auth = { jwtSecret: deps.jwtSecret, oidc: deps.config.oidc, maxTokenTtlSeconds: ops.limits.maxTokenTtlSeconds };
   const assertionKey = derivedKey(deps.jwtSecret, 'principalAssertion');
+  const handoffKey = derivedKey(deps.jwtSecret, 'auditHandoff');
+  const checkpointKey = deps.checkpointKey === undefined ? checkpointKeyOf(deps.config.secrets.masterKey) : deps.checkpointKey;
   const documents = new TrustedDocumentStore(deps.orm, deps.config.trustedDocumentsTtlMs);
   const lockDeps = { roles: deps.roles, store: documents, policyVersion: deps.policyVersion };
   const gateway = new ApolloGateway({
@@ -93,6 +101,13 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
           context.calls.push(name);
           // The gateway counted this request: the subgraphs add its PLAIN reads but not the request.
           if (counting) headers.set(COUNTED_HEADER, countedProof(key, context.requestId));
+        },
+        // The subgraph's read event, handed back for the edge transaction: checked, and never shown to the client.
+        didReceiveResponse({ response, context }) {
+          if (!response.extensions || !(HANDOFF_EXTENSION in response.extensions)) return response;
+          const { [HANDOFF_EXTENSION]: _, ...rest } = response.extensions;
+          context.handoffs.take(name, response.extensions);
+          return { ...response, extensions: rest };
         },
       }),
   });
@@ -118,7 +133,10 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
       useRateLimit<GatewayContext>(ops.limits, ops.rateLimits, { principalId: (c) => c.principalId, countsRequest: () => true, plainReads: () => 0 }),
       // After the last subgraph answered, before a byte leaves: the synchronous commit that makes
       // this request's subgraph events durable (src/audit/edge-event.ts).
-      ...(!deps.edgeAudit ? [] : [useEdgeAudit<GatewayContext>({ em: deps.orm.em.fork(), policyVersion: deps.policyVersion, onAppendError: edgeAppendLogger(ops) })]),
+      ...(!deps.edgeAudit ? [] : [useEdgeAudit<GatewayContext>({
+        em: deps.orm.em.fork(), policyVersion: deps.policyVersion, onAppendError: edgeAppendLogger(ops),
+        alerts: deps.alerts, checkpointEvery: deps.config.checkpointEvery, checkpointKey,
+      })]),
       useObserver<GatewayContext>(),
       useErrorLog<GatewayContext>(ops.log, 'gateway'),
     ],
@@ -146,7 +164,7 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
       const principal = await authenticate(meta.authorization, deps.orm.em.fork(), auth);
       // Before Apollo parses anything: a principal locked to trusted documents sends hashes only.
       await assertDocumentAllowed(lockDeps, principal, credentialKindOf(meta.authorization), sentDocumentOf(req));
-      return { ...meta, principal, principalId: principal.id, roles: principal.roles, calls: [] };
+      return { ...meta, principal, principalId: principal.id, roles: principal.roles, calls: [], handoffs: new HandoffInbox(handoffKey, meta.requestId) };
     }), { alerts: alertSink(deps.alerts), onAppendError: refusalAppendLogger('gateway', ops.log) }),
   });
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };

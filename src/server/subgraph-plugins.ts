@@ -9,6 +9,7 @@ import type { PolicySet } from '../policies/index.js';
 import type { ServerOps } from './ops/server-ops.js';
 import { useAuditRecorder } from '../audit/audit.plugin.js';
 import { checkpointKeyOf } from '../audit/checkpoint.js';
+import { derivedKey } from '../crypto/derive.js';
 import type { KoeContext, SubgraphName } from '../request/context.js';
 import { ErrorCode } from '../request/errors.js';
 import { GATEWAY_HEADER, isGatewayProof, proofKey } from './limits/counted-proof.js';
@@ -76,5 +77,8 @@ function auditRecorder(name: SubgraphName, deps: SubgraphDeps): ApolloServerPlug
     checkpointEvery: deps.config.checkpointEvery,
     // Absent: the configured KOE_MASTER_KEY's (the CLI passes its key ring's).
     checkpointKey: deps.checkpointKey === undefined ? checkpointKeyOf(deps.config.secrets.masterKey) : deps.checkpointKey,
+    // The secret the principal assertion is signed under: a call that proved the gateway holds it
+    // hands its event to that gateway (src/audit/handoff.ts).
+    handoffKey: derivedKey(deps.jwtSecret, 'auditHandoff'),
   });
 }

@@ -5,9 +5,9 @@
  * are lost, as in a crash) and started again. Every response that carried data must then have all
  * its events in the chain, matched by request id: the gateway's edge event and one event per
  * subgraph the edge event says was called; and `koe audit verify` must pass.
- * Guards against: the edge event committed without waiting for the WAL flush (the subgraphs'
- * asynchronous commits would then be durable only by chance), and a response sent before its edge
- * event committed.
+ * The subgraphs hand their events back to the gateway, which appends them with its edge event in
+ * one synchronous transaction. Guards against: that transaction committed without waiting for the
+ * WAL flush, a handed-back event left out of it, and a response sent before it committed.
  */
 import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';

@@ -1,8 +1,9 @@
 /**
- * Audit at the edge: through the gateway, each client operation leaves exactly one edge event
- * (committed synchronously) plus one event per subgraph operation, committed without the flush
- * (`commit: 'async'`); a subgraph called directly commits synchronously; if the edge event cannot
- * be written the client gets no data (503 AUDIT_UNAVAILABLE). The principal is read once per client
+ * Audit at the edge: through the gateway, each client operation leaves exactly one edge event plus
+ * one event per subgraph operation, the subgraphs' handed back to the gateway and appended with the
+ * edge event in one synchronous transaction (`commit: 'edge'`); a subgraph called directly commits
+ * synchronously; if the edge transaction cannot be written the client gets no data (503
+ * AUDIT_UNAVAILABLE) and none of the request's events is in the chain. The principal is read once per client
  * request. Runs on its own database, since one test refuses the gateway's rows.
  */
 import { randomUUID } from 'node:crypto';
@@ -36,7 +37,7 @@ async function send(url: string, query: string, principal = 'p-admin') {
 const PRINCIPAL_READ = /from principal where id = /;
 
 describe('audit at the edge', () => {
-  it('leaves one edge event per client operation, last in the chain, and subgraph events committed without the flush', async () => {
+  it('leaves one edge event per client operation, last in the chain, and the subgraph events the gateway appended with it', async () => {
     for (const [query, subgraphs] of [[SPANNING, ['feedback', 'customers']], [EMAILS, ['customers']]] as const) {
       const { json, events } = await send(koe.platform.gatewayUrl, query);
       expect(json.errors).toBeUndefined();
@@ -49,7 +50,9 @@ describe('audit at the edge', () => {
       const hops = events.filter((e) => e.subgraph !== 'gateway');
       expect(hops.map((e) => e.subgraph).sort()).toEqual([...subgraphs].sort());
       // Besides the commit mode, a read's detail says which record returned which field (issue 19).
-      for (const e of hops) expect(e.detail).toEqual({ commit: 'async', exposure: expect.any(Array) });
+      for (const e of hops) expect(e.detail).toEqual({ commit: 'edge', exposure: expect.any(Array) });
+      // One transaction: the request's events sit next to each other in the chain.
+      expect(events.map((e) => Number(e.seq))).toEqual(events.map((_, i) => Number(events[0]!.seq) + i));
     }
   });
 
@@ -96,8 +99,9 @@ describe('audit at the edge', () => {
       expect(r.json.data ?? null).toBeNull();
       expect(r.json.errors?.map((e) => e.extensions?.code)).toEqual(['AUDIT_UNAVAILABLE']);
       for (const s of secrets) expect(r.text).not.toContain(s);
-      // The subgraphs answered (their events are in the chain); the client saw nothing of it.
-      expect(r.events.map((e) => e.subgraph).sort()).toEqual(['customers', 'feedback']);
+      // The subgraphs answered, but their events went into the edge transaction that failed: the
+      // chain holds nothing of the request, and the client saw nothing of it.
+      expect(r.events).toEqual([]);
     } finally {
       await db.superuser('drop trigger if exists koe_test_refuse_edge on audit_event');
     }

@@ -238,10 +238,10 @@ describe('the audit trail behind Hive', { timeout: 90_000 }, () => {
     expect(events.map((e) => e.subgraph).sort()).toEqual(['customers', 'feedback']);
     // No `commit: 'async'` mark (the detail may carry the per-record exposure, issue 19).
     for (const e of events) expect((e.detail as { commit?: string } | null)?.commit, e.subgraph ?? '').toBeUndefined();
-    // Through Koe's gateway the same operation's subgraph events wait for the edge event's flush.
+    // Through Koe's gateway the same operation's subgraph events are appended by the gateway, with its edge event.
     const viaKoe = `koe-${randomUUID()}`;
     await as('p-analyst', koe.platform.gatewayUrl, DASHBOARD, {}, { 'x-request-id': viaKoe });
     const koeEvents = await eventsOf([viaKoe]);
-    expect(koeEvents.filter((e) => e.subgraph !== 'gateway').map((e) => (e.detail as { commit?: string } | null)?.commit)).toEqual(['async', 'async']);
+    expect(koeEvents.filter((e) => e.subgraph !== 'gateway').map((e) => (e.detail as { commit?: string } | null)?.commit)).toEqual(['edge', 'edge']);
   });
 });
