@@ -70,9 +70,9 @@ export class PolicyImpactReplay {
   private events = 0;
   private decisions = 0;
 
-  /** `current`: the policy in force (to tell a record-dependent decision from a changed one); `other`: the one replayed. */
   private readonly teams: TeamTimeline;
 
+  /** `current`: the policy in force (to tell a record-dependent decision from a changed one); `other`: the one replayed. */
   constructor(
     private readonly current: PolicySet,
     private readonly other: PolicySet,
