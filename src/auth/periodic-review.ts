@@ -7,16 +7,19 @@
  * auditor asks for, as CSV. One review is open at a time (a unique index), so two admins cannot
  * run two at once. GraphQL and `koe access review start|decide|sign-off…` (src/cli/commands/access/
  * periodic.ts) call these; `koe access review --apply` shares `applyReviewDecision`. Each item keeps
- * the unused permissions found at the start (issue 19 §2), shown beside its flags.
+ * the unused permissions found at the start (issue 19 §2), shown beside its flags. Segregation of
+ * duties: nobody decides their own item (FORBIDDEN), and sign-off refuses an item its own principal
+ * decided (recorded before the rule), so every principal's access is judged by someone else.
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAuditEvents } from '../audit/append.js';
 import { csvCell } from '../audit/csv-cell.js';
 import { maskReason } from '../audit/mutation-detail.js';
+import type { NewAuditEvent } from '../audit/event.js';
 import type { PolicySet } from '../policies/index.js';
 import { unusedSummary, type UnusedPermissions } from './unused-permissions.js';
-import { BadUserInputError } from '../request/errors.js';
+import { BadUserInputError, ForbiddenError } from '../request/errors.js';
 import { auditAccessEvent, type AccessActor } from './access-event.js';
 import { accessReview, applyReviewDecision, parseReviewAction } from './access-review.js';
 
@@ -152,13 +155,40 @@ async function openReview(tx: EntityManager, reviewId: string): Promise<Row> {
   return review;
 }
 
+export interface ReviewDecisionArgs {
+  reviewId: string;
+  principalId: string;
+  action: string;
+  reason: string | null;
+}
+
+/** The rule a reviewer deciding their own item breaks, named in the refusal. */
+export const OWN_ITEM_RULE = 'Segregation of duties: no reviewer may decide their own access';
+
+/** Refuses a decision on the reviewer's own item: another reviewer (an admin) must decide it. */
+export function assertNotOwnItem(actor: AccessActor, args: { principalId: string; reviewId?: string }): void {
+  if (actor.id !== args.principalId) return;
+  const where = args.reviewId ? ` in review ${args.reviewId}` : '';
+  throw new ForbiddenError(`${OWN_ITEM_RULE}: another reviewer must decide ${args.principalId}${where}`, { argument: 'principalId' });
+}
+
+/**
+ * The audit event of a decision refused outside GraphQL (the CLI), where no request event records
+ * it; over GraphQL the refused mutation's own event does (outcome `denied`).
+ */
+export function refusedDecisionEvent(actor: AccessActor, args: ReviewDecisionArgs, refusal: string): NewAuditEvent {
+  const detail = { reviewId: args.reviewId, principalId: args.principalId, decision: args.action, refused: refusal };
+  return { ...auditAccessEvent(actor, 'access.reviewDecided', [`AccessReview:${args.reviewId}`, `Principal:${args.principalId}`], detail), outcome: 'denied' };
+}
+
 /** Records (or changes) the decision on one principal of an open review; applied at sign-off. */
 export async function decidePeriodicReview(
   em: EntityManager,
-  args: { reviewId: string; principalId: string; action: string; reason: string | null },
+  args: ReviewDecisionArgs,
   actor: AccessActor,
   policy: PolicySet,
 ): Promise<PeriodicReviewItemRecord> {
+  assertNotOwnItem(actor, args);
   const action = parseReviewAction(args.action, new Set(policy.roles.keys()));
   return em.transactional(async (tx) => {
     await openReview(tx, args.reviewId);
@@ -187,6 +217,9 @@ export async function signOffPeriodicReview(em: EntityManager, reviewId: string,
     const items = (await tx.execute<Row[]>(`select * from access_review_item where review_id = ? order by principal_id`, [reviewId])).map(toItem);
     const undecided = items.filter((i) => i.decision === null);
     if (undecided.length) throw new BadUserInputError('reviewId', `${undecided.length} principal(s) still undecided: ${undecided.slice(0, 5).map((i) => i.principalId).join(', ')}`);
+    // Decided before the rule existed (or written around it): the decision stands only once someone else makes it.
+    const own = items.filter((i) => i.decidedBy === i.principalId);
+    if (own.length) throw new ForbiddenError(`${OWN_ITEM_RULE}: ${own.map((i) => i.principalId).join(', ')} decided their own item; another reviewer must decide it again before sign-off`, { argument: 'reviewId' });
     const knownRoles = new Set(policy.roles.keys());
     for (const i of items) await applyReviewDecision(tx, { principal: i.principalId, action: parseReviewAction(i.decision!, knownRoles) }, actor, policy);
     const now = new Date();

@@ -170,7 +170,14 @@ describe.skipIf(!hasChromium())('Koe Console people screens in chromium', () => 
     expect(await items.locator(`tr[data-principal="${REVIEWED}"]`).textContent()).toMatch(/role marketing not used in 90 days/);
     const ids = await items.locator('tr[data-principal]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-principal')!));
     expect(ids).toContain(REVIEWED);
-    for (const id of ids) {
+    // Segregation of duties: the admin's own item is refused with the rule, and a second admin decides it.
+    expect(ids).toContain('p-admin');
+    await items.locator('tr[data-principal="p-admin"]').getByRole('button', { name: 'Record decision' }).click();
+    await review.getByRole('alert').filter({ hasText: 'another reviewer must decide p-admin' }).waitFor();
+    const reviewId = ((await api('p-auditor', `{ periodicReviews(first: 1) { edges { node { id } } } }`)) as { periodicReviews: { edges: Array<{ node: { id: string } }> } }).periodicReviews.edges[0]!.node.id;
+    const second = await clonePrincipal(s.koe.orm, 'p-console-admin2', 'p-admin'); // this file's own database: a second admin is fine
+    await api(second, `mutation($id: ID!) { decidePeriodicReview(reviewId: $id, principalId: "p-admin", action: "keep") { decision } }`, { id: reviewId });
+    for (const id of ids.filter((i) => i !== 'p-admin')) {
       const r = items.locator(`tr[data-principal="${id}"]`);
       if (id === REVIEWED) {
         await r.getByLabel(`Decision ${id}`).selectOption('revoke:marketing');

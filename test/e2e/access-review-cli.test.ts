@@ -3,7 +3,7 @@
  * shell, as child processes against a scratch database of their own (one review is open at a
  * time, and sign-off changes principals). The review is the same record the console works on.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import 'reflect-metadata';
@@ -39,6 +39,11 @@ beforeAll(async () => {
     id: 't-stale', displayName: 'stale', roles: ['analyst', 'marketing'], attributes: {}, teamId: null, status: 'active', createdAt: ago,
     roleGrants: [{ role: 'analyst', grantedBy: 'p-admin', grantedAt: ago.toISOString() }, { role: 'marketing', grantedBy: 'p-admin', grantedAt: ago.toISOString() }],
     lastSeenAt: ago, reviewedAt: ago,
+  });
+  // A second admin, who decides p-admin's item: nobody decides their own (scratch database: two admins are fine here).
+  await orm.em.fork().insert(PrincipalEntity, {
+    id: 't-admin2', displayName: 'second admin', roles: ['admin'], attributes: {}, teamId: null, status: 'active', createdAt: new Date(),
+    roleGrants: [{ role: 'admin', grantedBy: 'p-admin', grantedAt: new Date().toISOString() }], lastSeenAt: new Date(), reviewedAt: new Date(), reviewedBy: 'p-admin',
   });
   dir = mkdtempSync(join(tmpdir(), 'koe-review-cli-'));
 }, 180_000);
@@ -103,12 +108,28 @@ describe('koe access review: a stored review from the shell', () => {
     const decided = await koe('decide', id!, 't-stale', 'revoke:marketing', '--actor', 'p-admin', '--reason', 'left the campaign team');
     expect(decided.code, decided.stderr).toBe(0);
     expect(decided.stdout).toMatch(/^t-stale: revoke:marketing \(by p-admin\); \d+\/\d+ decided/);
-    // The privileged principals the review also holds are kept, through the same function the verb calls.
+    // Segregation of duties: p-admin may not decide its own item; the refusal is audited, and another admin decides it.
+    const own = await koe('decide', id!, 'p-admin', 'keep', '--actor', 'p-admin');
+    expect(own.code).not.toBe(0);
+    expect(own.stderr).toContain(`Segregation of duties: no reviewer may decide their own access: another reviewer must decide p-admin in review ${id}`);
+    const refused = await orm.em.fork().find(AuditEventEntity, { action: 'access.reviewDecided', resources: { $contains: ['Principal:p-admin'] } });
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ actorId: 'p-admin', outcome: 'denied', detail: { decision: 'keep', refused: expect.stringContaining('another reviewer must decide p-admin'), via: 'cli' } });
+    const byOther = await koe('decide', id!, 'p-admin', 'keep', '--actor', 't-admin2');
+    expect(byOther.code, byOther.stderr).toBe(0);
+    expect(byOther.stdout).toMatch(/^p-admin: keep \(by t-admin2\)/);
+    // The other privileged principals are kept, through the same function the verb calls.
     const em = orm.em.fork();
     const policy = await cliPolicy();
     for (const i of await listPeriodicReviewItems(em, id!, null, 100)) {
-      if (i.principalId !== 't-stale') await decidePeriodicReview(em, { reviewId: id!, principalId: i.principalId, action: 'keep', reason: null }, ADMIN, policy);
+      if (i.principalId !== 't-stale' && i.principalId !== 'p-admin') await decidePeriodicReview(em, { reviewId: id!, principalId: i.principalId, action: 'keep', reason: null }, ADMIN, policy);
     }
+    // An item its own principal decided (before the rule, or written around it) blocks sign-off until someone else decides it.
+    await orm.em.fork().getConnection().execute(`update access_review_item set decided_by = principal_id where review_id = ? and principal_id = 't-admin2'`, [id]);
+    const selfDecided = await koe('sign-off', id!, '--actor', 'p-admin');
+    expect(selfDecided.code).not.toBe(0);
+    expect(selfDecided.stderr).toContain('t-admin2 decided their own item; another reviewer must decide it again before sign-off');
+    await decidePeriodicReview(em, { reviewId: id!, principalId: 't-admin2', action: 'keep', reason: null }, ADMIN, policy);
 
     const signed = await koe('sign-off', id!, '--actor', 'p-admin');
     expect(signed.code, signed.stderr).toBe(0);
@@ -124,5 +145,18 @@ describe('koe access review: a stored review from the shell', () => {
     const line = readFileSync(out, 'utf8').split('\n').find((l) => l.includes('"t-stale"'))!;
     expect(line).toContain('"revoke:marketing","left the campaign team","p-admin"');
     expect(line).toContain('revoke: analyst, marketing","quarterly review Q4"');
+    // The principal is the sixth column (review, started at and by, signed off at and by come first).
+    const admin = readFileSync(out, 'utf8').split('\n').find((l) => l.split(',')[5] === '"p-admin"')!;
+    expect(admin).toContain('"keep","","t-admin2"');
+  });
+
+  it('--apply refuses a file that decides the reviewer itself, and applies nothing of it', { timeout: 120_000 }, async () => {
+    const file = join(dir, 'decisions.yaml');
+    writeFileSync(file, '- { principal: t-admin2, action: keep }\n- { principal: p-admin, action: keep }\n');
+    const before = await orm.em.fork().findOneOrFail(PrincipalEntity, { id: 't-admin2' });
+    const r = await koe('--apply', '--reviewer', 'p-admin', '--decisions', file);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('Segregation of duties: no reviewer may decide their own access: another reviewer must decide p-admin');
+    expect((await orm.em.fork().findOneOrFail(PrincipalEntity, { id: 't-admin2' })).reviewedAt).toEqual(before.reviewedAt);
   });
 });

@@ -172,7 +172,18 @@ describe('periodic review', () => {
     expect(errorCodes(await as('p-auditor', DECIDE, { id: review.id, p: target, a: 'keep' }))).toEqual(['FORBIDDEN']);
     data(await as('p-admin', DECIDE, { id: review.id, p: target, a: 'revoke:marketing', r: 'left the campaign team' }));
     expect(errorCodes(await as('p-admin', SIGN, { id: review.id })), 'undecided principals left').toEqual(['BAD_USER_INPUT']);
-    for (const i of items) if (i.node.principalId !== target) data(await as('p-admin', DECIDE, { id: review.id, p: i.node.principalId, a: 'keep' }));
+    // Segregation of duties: p-admin may not decide its own item (the refused mutation is audited); a second admin does.
+    expect(items.map((i) => i.node.principalId)).toContain('p-admin');
+    const own = await as('p-admin', DECIDE, { id: review.id, p: 'p-admin', a: 'keep' });
+    expect(own.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', argument: 'principalId' });
+    expect(own.errors?.[0]?.message).toBe(`Segregation of duties: no reviewer may decide their own access: another reviewer must decide p-admin in review ${review.id}`);
+    const refused = await s.koe.orm.em.fork().getConnection().execute<Array<{ n: number }>>(
+      `select count(*)::int as n from audit_event where action = 'mutation' and actor_id = 'p-admin' and outcome = 'denied' and detail->'mutations' @> '[{"name":"decidePeriodicReview"}]'`,
+    );
+    expect(refused[0]?.n).toBe(1);
+    const second = await clonePrincipal(s.koe.orm, 'p-cg-admin2', 'p-admin'); // a database of its own: a second admin is fine here
+    data(await as(second, DECIDE, { id: review.id, p: 'p-admin', a: 'keep' }));
+    for (const i of items) if (i.node.principalId !== target && i.node.principalId !== 'p-admin') data(await as('p-admin', DECIDE, { id: review.id, p: i.node.principalId, a: 'keep' }));
     expect(errorCodes(await as('p-auditor', SIGN, { id: review.id }))).toEqual(['FORBIDDEN']);
 
     const signed = data<{ signOffPeriodicReview: { status: string; signedOffBy: string; decided: number; items: number } }>(await as('p-admin', SIGN, { id: review.id })).signOffPeriodicReview;

@@ -7,13 +7,12 @@
  * requests and principals it would have hit (equal to SQL over the trail) and the operation by
  * name and hash that would start getting FORBIDDEN.
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { koeCliEnv, runKoe } from '../support/koe-cli.js';
-import { POLICY_DIR, postAs, startTestKoe, type TestKoe } from '../support/koe.js';
+import { postAs, startTestKoe, type TestKoe } from '../support/koe.js';
+import { policyGitRepo, type PolicyRepo } from '../support/policy-git-repo.js';
 import { clonePrincipal } from '../support/principals.js';
 import { runDatabaseUrl } from '../support/run-database.js';
 
@@ -75,30 +74,24 @@ describe('koe access review: unused permissions', () => {
 });
 
 describe('koe policy impact', () => {
-  let repo: string;
+  let repo: PolicyRepo;
 
   beforeAll(() => {
-    repo = mkdtempSync(join(tmpdir(), 'koe-impact-'));
-    cpSync(POLICY_DIR, join(repo, 'policies'), { recursive: true });
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
-    git('init', '-q', '-b', 'main');
-    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', 'empty');
-    git('add', '-A');
-    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'policies');
-    git('checkout', '-q', '-b', 'deny-email');
-    const file = join(repo, 'policies', 'roles-analytics.policy.yaml');
-    const text = readFileSync(file, 'utf8');
-    const changed = text.replace('fields: [name, nameKana, email, phone, purchases]', 'fields: [name, nameKana, phone, purchases]');
-    expect(changed).not.toBe(text);
-    writeFileSync(file, changed);
-    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-am', "analyst's e-mail DENIED");
-    git('checkout', '-q', 'main');
+    repo = policyGitRepo({
+      'deny-email': (dir) => {
+        const file = join(dir, 'roles-analytics.policy.yaml');
+        const text = readFileSync(file, 'utf8');
+        const changed = text.replace('fields: [name, nameKana, email, phone, purchases]', 'fields: [name, nameKana, phone, purchases]');
+        expect(changed).not.toBe(text);
+        writeFileSync(file, changed);
+      },
+    });
   });
 
-  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+  afterAll(() => repo?.remove());
 
   it("reports analyst's e-mail MASKED → DENIED with the requests and principals SQL over the trail counts, and LP_Dash as FORBIDDEN", async () => {
-    const r = await cli('policy', 'impact', 'deny-email', '--days', '1', '--format', 'json', '--dir', join(repo, 'policies'));
+    const r = await cli('policy', 'impact', 'deny-email', '--days', '1', '--format', 'json', '--dir', repo.policies);
     expect(r.code, r.stderr).toBe(0);
     const impact = JSON.parse(r.stdout) as {
       changes: Array<{ roles: string; field: string; before: string; after: string; requests: number; principals: number }>;
@@ -119,13 +112,13 @@ describe('koe policy impact', () => {
     );
     const op = impact.forbidden.find((o) => o.operationName === 'LP_Dash');
     expect(op).toEqual({ operationName: 'LP_Dash', operationHash: dash!.hash, roles: 'analyst', fields: ['Customer.email'], requests: dash!.n, principals: 1 });
-    const text = await cli('policy', 'impact', 'deny-email', '--days', '1', '--dir', join(repo, 'policies'));
+    const text = await cli('policy', 'impact', 'deny-email', '--days', '1', '--dir', repo.policies);
     expect(text.stdout).toContain('| analyst | Customer.email | MASKED → DENIED |');
     expect(text.stdout).toContain('Operations that would start getting FORBIDDEN');
   }, 180_000);
 
   it('reports no change against the revision the files came from', async () => {
-    const r = await cli('policy', 'impact', 'main', '--days', '1', '--format', 'json', '--dir', join(repo, 'policies'));
+    const r = await cli('policy', 'impact', 'main', '--days', '1', '--format', 'json', '--dir', repo.policies);
     expect(r.code, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { changes: unknown[]; forbidden: unknown[] })).toMatchObject({ changes: [], forbidden: [] });
   }, 120_000);

@@ -5,14 +5,26 @@
  * (roles, field, decision) changes and operations found, never with the events.
  *
  * Only what the revision changes is counted: a field is skipped when both policies decide it alike
- * for the event's roles, purpose and principal (its team and attributes as they are now). A field
- * whose new decision depends on the record (a row condition) cannot be replayed without the record:
- * it is reported as CONDITIONAL when the policy in force decided it statically.
+ * for the event's roles, purpose and principal: its team as it was when the event was recorded
+ * (team-timeline.ts: a principal who moved since is replayed with the team it had), its attributes
+ * as they are now. A field whose new decision depends on the record (a row condition) cannot be
+ * replayed without the record: it is reported as CONDITIONAL when the policy in force decided it
+ * statically.
  */
 import { abilityFor, type KoeAbility, type PolicySet } from '../../policies/index.js';
 import type { NewAuditEvent } from '../event.js';
+import { TeamTimeline, type TeamChange } from './team-timeline.js';
 
-export type ImpactEvent = Pick<NewAuditEvent, 'actorId' | 'roles' | 'purpose' | 'fields' | 'operationName' | 'operationHash'>;
+export type ImpactEvent = Pick<NewAuditEvent, 'actorId' | 'roles' | 'purpose' | 'fields' | 'operationName' | 'operationHash'> & {
+  /** The event's place in the chain: which of the principal's team changes came after it. */
+  seq: string;
+};
+
+/** A principal as it is now: its team (the team at an event comes from the timeline) and attributes. */
+export interface ImpactPrincipal {
+  teamId: string | null;
+  attributes?: Readonly<Record<string, unknown>>;
+}
 
 export interface DecisionChange {
   /** The event's roles, joined with `+` (one role: its name). */
@@ -58,19 +70,25 @@ export class PolicyImpactReplay {
   private events = 0;
   private decisions = 0;
 
+  private readonly teams: TeamTimeline;
+
   /** `current`: the policy in force (to tell a record-dependent decision from a changed one); `other`: the one replayed. */
   constructor(
     private readonly current: PolicySet,
     private readonly other: PolicySet,
-    /** Team and attributes of the principals, for the row conditions that name them. */
-    private readonly principals: ReadonlyMap<string, { teamId: string | null; attributes?: Readonly<Record<string, unknown>> }> = new Map(),
-  ) {}
+    /** Team and attributes of the principals now, for the row conditions that name them. */
+    private readonly principals: ReadonlyMap<string, ImpactPrincipal> = new Map(),
+    /** The team changes recorded in the window, to replay each event with the team it was made under. */
+    teamChanges: Iterable<TeamChange> = [],
+  ) {
+    this.teams = new TeamTimeline(teamChanges);
+  }
 
   add(e: ImpactEvent): void {
     if (e.fields.length === 0) return;
     this.events += 1;
     const roles = [...e.roles].sort();
-    const { now, then } = this.abilitiesFor(e.actorId ?? '', roles, e.purpose);
+    const { now, then } = this.abilitiesFor(e.actorId ?? '', roles, e.purpose, e.seq);
     const roleKey = roles.join('+') || '(none)';
     const principal = e.actorId ?? '(anonymous)';
     const forbiddenFields: string[] = [];
@@ -110,12 +128,14 @@ export class PolicyImpactReplay {
     return { eventsReplayed: this.events, decisionsReplayed: this.decisions, changes, forbidden };
   }
 
-  private abilitiesFor(actorId: string, roles: string[], purpose: string | null): { now: KoeAbility; then: KoeAbility } {
+  /** Built once per (roles, purpose, principal, team): as many as principals and their moves, never events. */
+  private abilitiesFor(actorId: string, roles: string[], purpose: string | null, seq: string): { now: KoeAbility; then: KoeAbility } {
     const known = this.principals.get(actorId);
-    const key = `${roles.join(',')}|${purpose ?? ''}|${known ? actorId : ''}`;
+    const teamId = this.teams.teamAt(actorId, seq, known?.teamId ?? null);
+    const key = JSON.stringify([roles, purpose, actorId, teamId]); // null stays apart from any string
     let a = this.abilities.get(key);
     if (!a) {
-      const principal = { id: actorId, roles, teamId: known?.teamId ?? null, ...(known?.attributes ? { attributes: known.attributes } : {}) };
+      const principal = { id: actorId, roles, teamId, ...(known?.attributes ? { attributes: known.attributes } : {}) };
       a = { now: abilityFor(this.current, principal, { purpose }), then: abilityFor(this.other, principal, { purpose }) };
       this.abilities.set(key, a);
     }

@@ -5,10 +5,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
+import { appendAuditEvents } from '../../../audit/append.js';
 import {
-  decidePeriodicReview, findPeriodicReview, listPeriodicReviewItems, listPeriodicReviews, periodicReviewCsv, signOffPeriodicReview, startPeriodicReview,
+  decidePeriodicReview, findPeriodicReview, listPeriodicReviewItems, listPeriodicReviews, periodicReviewCsv, refusedDecisionEvent, signOffPeriodicReview, startPeriodicReview,
   type PeriodicReviewItemRecord, type PeriodicReviewRecord,
 } from '../../../auth/periodic-review.js';
+import { ForbiddenError } from '../../../request/errors.js';
 import { unusedSummary } from '../../../auth/unused-permissions.js';
 import { fmtDate, withAccessSession } from './session.js';
 import { printTable } from './table.js';
@@ -99,20 +101,25 @@ export function registerPeriodicReview(review: Command): void {
     });
   review
     .command('decide <review> <principal> <decision>')
-    .description('record the decision on one principal of the open review: keep, revoke:<role> or disable (applied at sign-off)')
+    .description('record the decision on one principal of the open review: keep, revoke:<role> or disable (applied at sign-off); never on the actor itself')
     .requiredOption('--actor <principal>', ACTOR_HELP)
     .option('--reason <text>', 'why; kept, masked, in the review and the audit trail')
     .action(async (id: string, principal: string, decision: string, opts: { actor: string; reason?: string }) => {
       await withAccessSession(async (s) => {
         const actor = await s.actor(opts.actor, 'decidePeriodicReview');
-        const item = await decidePeriodicReview(s.em, { reviewId: id, principalId: principal, action: decision, reason: opts.reason ?? null }, actor, s.policy);
+        const args = { reviewId: id, principalId: principal, action: decision, reason: opts.reason ?? null };
+        const item = await decidePeriodicReview(s.em, args, actor, s.policy).catch(async (e: unknown) => {
+          // Recorded as a refused GraphQL mutation would be: a reviewer trying to decide their own access is worth an auditor's look.
+          if (e instanceof ForbiddenError) await appendAuditEvents(s.em, [refusedDecisionEvent(actor, args, e.message)]);
+          throw e;
+        });
         const r = (await findPeriodicReview(s.em, id))!;
         console.log(`${item.principalId}: ${item.decision} (by ${actor.id}); ${r.decided}/${r.items} decided${r.decided === r.items ? `: koe access review sign-off ${id} --actor <admin>` : ''}`);
       });
     });
   review
     .command('sign-off <review>')
-    .description('apply every decision of the review (each an audited access change) and close it; refused while a principal is undecided')
+    .description('apply every decision of the review (each an audited access change) and close it; refused while a principal is undecided or decided its own item')
     .requiredOption('--actor <principal>', ACTOR_HELP)
     .action(async (id: string, opts: { actor: string }) => {
       await withAccessSession(async (s) => {

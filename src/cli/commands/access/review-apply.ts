@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import { parse } from 'yaml';
 import { applyReviewDecision, parseReviewAction, type ReviewDecision, type ReviewRow } from '../../../auth/access-review.js';
 import type { AccessActor } from '../../../auth/access-event.js';
+import { assertNotOwnItem } from '../../../auth/periodic-review.js';
 import type { AccessSession } from './session.js';
 
 /** `[{ principal, action }]`, at the top level or under `decisions:`. */
@@ -53,6 +54,9 @@ export async function askDecisions(flagged: ReviewRow[], knownRoles: ReadonlySet
 }
 
 export async function applyDecisions(s: AccessSession, decisions: ReviewDecision[], reviewer: AccessActor): Promise<void> {
+  // Checked before the first is applied, like the file itself: a refused decision leaves nothing half done.
+  const own = decisions.find((d) => d.principal === reviewer.id);
+  if (own) assertNotOwnItem(reviewer, { principalId: own.principal });
   for (const d of decisions) {
     await applyReviewDecision(s.em, d, reviewer, s.policy);
     const what = d.action.kind === 'revoke' ? `revoke:${d.action.role}` : d.action.kind;

@@ -50,7 +50,7 @@ export function registerAccessReview(access: Command): void {
         const reviewer = await s.actor(opts.reviewer);
         let decisions;
         if (opts.decisions) decisions = readDecisions(opts.decisions, s.knownRoles, new Set(rows.map((r) => r.principalId)));
-        else if (process.stdin.isTTY) decisions = await askDecisions(rows.filter((r) => r.flags.length > 0), s.knownRoles);
+        else if (process.stdin.isTTY) decisions = await askDecisions(rows.filter((r) => r.flags.length > 0 && r.principalId !== reviewer.id), s.knownRoles);
         else throw new Error('--apply without a terminal needs --decisions <file>');
         await applyDecisions(s, decisions, reviewer);
       });

@@ -6,7 +6,7 @@
  * this beside `koe policy diff`. Needs the database (the audit trail); reads only.
  */
 import { Option, type Command } from 'commander';
-import { decisionBatches, decisionCount, principalAttributes } from '../../../audit/impact/impact-reader.js';
+import { decisionBatches, decisionCount, principalAttributes, teamChanges } from '../../../audit/impact/impact-reader.js';
 import { PolicyImpactReplay, type PolicyImpact } from '../../../audit/impact/policy-impact.js';
 import { formatProblem, loadPolicySet, PolicyError } from '../../../policies/index.js';
 import { withAuditRuntime } from '../audit/audit-runtime.js';
@@ -30,7 +30,10 @@ export function registerPolicyImpact(policy: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--progress', 'show a progress bar even when stderr is not a terminal')
     .option(...DIR_OPTION)
-    .addHelpText('after', '\nNeeds DATABASE_URL (reads the audit trail). A field whose new decision depends on the record is reported as CONDITIONAL.')
+    .addHelpText(
+      'after',
+      '\nNeeds DATABASE_URL (reads the audit trail). Each event is replayed with the team its principal had then (from the recorded team changes). A field whose new decision depends on the record is reported as CONDITIONAL.',
+    )
     .action(
       cliAction(async (ref: string, flags: ImpactFlags) => {
         const days = Number(flags.days);
@@ -48,7 +51,7 @@ export function registerPolicyImpact(policy: Command): void {
           const since = new Date(Date.now() - days * 86_400_000);
           let replay: PolicyImpactReplay | null = null;
           await withAuditRuntime(async ({ sql }) => {
-            replay = new PolicyImpactReplay(current.set, other, await principalAttributes(sql));
+            replay = new PolicyImpactReplay(current.set, other, await principalAttributes(sql), await teamChanges(sql, since));
             const total = await decisionCount(sql, since);
             const progress = progressReporter(flags.progress === true, 'replaying', 'events');
             let done = 0;
