@@ -27,6 +27,7 @@ import { Migration20261206021000_FeedbackBucketStatistics } from './Migration202
 import { Migration20261206040000_TrustedDocuments } from './Migration20261206040000_TrustedDocuments.js';
 import { Migration20261206050000_ReviewItemUnusedPermissions } from './Migration20261206050000_ReviewItemUnusedPermissions.js';
 import { Migration20261206060000_PolicyVersionRecord } from './Migration20261206060000_PolicyVersionRecord.js';
+import { Migration20261207040000_ConsoleSignOut } from './Migration20261207040000_ConsoleSignOut.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261128144138', class: Migration20261128144138 },
@@ -56,4 +57,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261206040000_TrustedDocuments', class: Migration20261206040000_TrustedDocuments },
   { name: 'Migration20261206050000_ReviewItemUnusedPermissions', class: Migration20261206050000_ReviewItemUnusedPermissions },
   { name: 'Migration20261206060000_PolicyVersionRecord', class: Migration20261206060000_PolicyVersionRecord },
+  { name: 'Migration20261207040000_ConsoleSignOut', class: Migration20261207040000_ConsoleSignOut },
 ];

@@ -7,7 +7,9 @@
  *
  * One more kind in either mode: the console's own tokens (`typ: koe-console+jwt`), minted per
  * request from a session cookie and signed with a key derived for that use alone. They are not the
- * development secret's tokens, so they work when OIDC is on, and they live a minute at most.
+ * development secret's tokens, so they work when OIDC is on, and they live a minute at most. Each
+ * carries its session's sign-in instant (`sat`, ms), which authenticate.ts holds against the
+ * principal's console sign-out; one without it is refused.
  */
 import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { derivedKey } from '../crypto/derive.js';
@@ -30,8 +32,11 @@ const CLOCK_TOLERANCE_SECONDS = 5;
  */
 export type BearerRefusal = { error: string; claimedSub?: string };
 
+/** A genuine token's subject; `sessionAt` (ms) only on a console token: when its session signed in. */
+export type VerifiedBearer = { sub: string; sessionAt?: number };
+
 /** Verifies a bearer token and returns its subject; every failure is a reason fit for a 401. */
-export async function verifyBearer(token: string, keys: BearerKeys | Uint8Array, now = Date.now()): Promise<{ sub: string } | BearerRefusal> {
+export async function verifyBearer(token: string, keys: BearerKeys | Uint8Array, now = Date.now()): Promise<VerifiedBearer | BearerRefusal> {
   const { secret, oidc, maxTtlSeconds = DEFAULT_MAX_TTL_SECONDS } = keys instanceof Uint8Array ? { secret: keys, oidc: null } : keys;
   const common = { requiredClaims: ['exp'], clockTolerance: CLOCK_TOLERANCE_SECONDS, currentDate: new Date(now) };
   let payload: JWTPayload;
@@ -50,10 +55,14 @@ export async function verifyBearer(token: string, keys: BearerKeys | Uint8Array,
     if (e instanceof TypeError) return { error: 'invalid token' };
     throw e;
   }
-  const lifetime = lifetimeError(payload, isConsoleToken(token) ? CONSOLE_TOKEN_MAX_SECONDS : maxTtlSeconds, Math.floor(now / 1000));
+  const consoleToken = isConsoleToken(token);
+  const lifetime = lifetimeError(payload, consoleToken ? CONSOLE_TOKEN_MAX_SECONDS : maxTtlSeconds, Math.floor(now / 1000));
   if (lifetime) return withClaim(lifetime, payload);
   if (typeof payload.sub !== 'string' || payload.sub.length === 0) return { error: 'token has no subject' };
-  return { sub: payload.sub };
+  if (!consoleToken) return { sub: payload.sub };
+  // Without its session's sign-in instant a console token could outlive a sign-out: refused.
+  if (typeof payload.sat !== 'number' || !Number.isFinite(payload.sat)) return { error: 'console token has no session' };
+  return { sub: payload.sub, sessionAt: payload.sat };
 }
 
 /** `exp` at most the maximum lifetime after `iat` and after now (a future `iat` buys nothing). */
@@ -81,9 +90,12 @@ function isConsoleToken(token: string): boolean {
   }
 }
 
-/** A console session's token for one `/graphql` request: accepted whether or not OIDC is configured. */
-export async function issueConsoleToken(secret: Uint8Array, sub: string, ttlSeconds: number): Promise<string> {
-  return new SignJWT({})
+/**
+ * A console session's token for one `/graphql` request: accepted whether or not OIDC is configured.
+ * `sessionAt`: when the session signed in (ms), so a sign-out since then refuses it.
+ */
+export async function issueConsoleToken(secret: Uint8Array, sub: string, ttlSeconds: number, sessionAt: number): Promise<string> {
+  return new SignJWT({ sat: sessionAt })
     .setProtectedHeader({ alg: 'HS256', typ: CONSOLE_TYP })
     .setIssuer(CONSOLE_ISSUER)
     .setSubject(sub)

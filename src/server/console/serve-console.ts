@@ -19,7 +19,7 @@ import { UnauthenticatedError } from '../../request/errors.js';
 import { requestMeta } from '../../request/meta.js';
 import type { SsoSettings } from '../../config/index.js';
 import type { RateLimitStore } from '../limits/rate-limit.store.js';
-import { clearedSessionCookie, cookieValue, openSession, sealSession, SESSION_COOKIE, sessionCookie } from './console-session.js';
+import { clearedSessionCookie, cookieValue, freshSession, openSession, sealSession, SESSION_COOKIE, sessionCookie, signedInAt, signOut } from './console-session.js';
 import { clearedFlowCookie, flowCookie, SSO_CALLBACK_PATH, SSO_FLOW_COOKIE, SSO_START_PATH, SsoClient, SsoRefusal } from './console-sso.js';
 import { SignInLimiter } from './sign-in-limit.js';
 
@@ -120,7 +120,7 @@ async function lendSession(opts: ConsoleOptions, req: IncomingMessage, res: Serv
     res.setHeader('set-cookie', clearedSessionCookie(opts.secure));
     return;
   }
-  req.headers.authorization = `Bearer ${await issueConsoleToken(opts.jwtSecret, claims.sub, MINTED_TOKEN_SECONDS)}`;
+  req.headers.authorization = `Bearer ${await issueConsoleToken(opts.jwtSecret, claims.sub, MINTED_TOKEN_SECONDS, signedInAt(claims))}`;
   res.setHeader('set-cookie', sessionCookie(sealSession(opts.jwtSecret, { ...claims, seen: now }), opts.secure));
 }
 
@@ -132,7 +132,10 @@ async function session(front: Front, req: IncomingMessage, res: ServerResponse):
   if (req.method === 'GET') return sendJson(res, 200, { sso: front.sso !== null });
   if (req.method === 'DELETE') {
     const claims = openSession(opts.jwtSecret, cookieValue(req.headers.cookie, SESSION_COOKIE) ?? '', Math.floor(Date.now() / 1000));
-    if (claims) await audit(opts, req, { actorId: claims.sub, roles: [], action: 'console.signOut', outcome: 'ok' });
+    if (claims) {
+      await signOut(opts.orm.em.fork(), claims.sub, Date.now());
+      await audit(opts, req, { actorId: claims.sub, roles: [], action: 'console.signOut', outcome: 'ok' });
+    }
     res.setHeader('set-cookie', clearedSessionCookie(opts.secure));
     return sendJson(res, 200, { signedOut: true });
   }
@@ -155,8 +158,7 @@ async function session(front: Front, req: IncomingMessage, res: ServerResponse):
   try {
     const principal = await authenticate(authorization, em, opts.auth);
     await audit(opts, req, { actorId: principal.id, roles: principal.roles, action: 'console.signIn', outcome: 'ok' });
-    const now = Math.floor(Date.now() / 1000);
-    res.setHeader('set-cookie', sessionCookie(sealSession(opts.jwtSecret, { sub: principal.id, iat: now, seen: now }), opts.secure));
+    res.setHeader('set-cookie', sessionCookie(sealSession(opts.jwtSecret, freshSession(principal.id, Date.now())), opts.secure));
     return sendJson(res, 200, { principalId: principal.id, displayName: principal.displayName });
   } catch (e) {
     if (!(e instanceof UnauthenticatedError)) throw e;
@@ -214,9 +216,9 @@ async function ssoCallback(front: Front, req: IncomingMessage, res: ServerRespon
     claimed = await front.sso.finish(cookieValue(req.headers.cookie, SSO_FLOW_COOKIE), new URL(req.url ?? '/', 'http://x').searchParams, now);
     // The ID token's subject is the principal id, as a bearer token's is; the principal is then
     // read like any other, so a disabled or unknown one is refused here too.
-    const principal = await authenticate(`Bearer ${await issueConsoleToken(opts.jwtSecret, claimed, 30)}`, opts.orm.em.fork(), opts.auth);
+    const principal = await authenticate(`Bearer ${await issueConsoleToken(opts.jwtSecret, claimed, 30, Date.now())}`, opts.orm.em.fork(), opts.auth);
     await audit(opts, req, { actorId: principal.id, roles: principal.roles, action: 'console.signIn', outcome: 'ok', via: 'sso' });
-    cookies.push(sessionCookie(sealSession(opts.jwtSecret, { sub: principal.id, iat: now, seen: now }), opts.secure));
+    cookies.push(sessionCookie(sealSession(opts.jwtSecret, freshSession(principal.id, Date.now())), opts.secure));
     res.setHeader('set-cookie', cookies);
     redirect(res, '/console/');
   } catch (e) {
