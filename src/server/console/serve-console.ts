@@ -180,9 +180,19 @@ function redirect(res: ServerResponse, location: string): true {
   return true;
 }
 
-/** The callback address the provider must send the browser back to (registered there). */
+/**
+ * The callback address the provider must send the browser back to (registered there): the
+ * configured one, else (development only: production requires it, src/config) the address this
+ * server listens on, read from the socket. Never the Host header: a forged one would have the
+ * provider send the code to another origin wherever the provider lets it.
+ */
 function redirectUriOf(front: Front, req: IncomingMessage): string {
-  return front.opts.sso?.redirectUrl ?? `${front.opts.secure ? 'https' : 'http'}://${req.headers.host ?? '127.0.0.1'}${SSO_CALLBACK_PATH}`;
+  return front.opts.sso?.redirectUrl ?? `${front.opts.secure ? 'https' : 'http'}://${listenAddressOf(req)}${SSO_CALLBACK_PATH}`;
+}
+
+function listenAddressOf(req: IncomingMessage): string {
+  const address = (req.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+  return `${address.includes(':') ? `[${address}]` : address}:${req.socket.localPort ?? ''}`;
 }
 
 async function ssoStart(front: Front, req: IncomingMessage, res: ServerResponse): Promise<void> {
