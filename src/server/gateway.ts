@@ -36,7 +36,7 @@ import { trustedCa, type TlsMaterial } from './tls.js';
 import { assertDocumentAllowed, credentialKindOf } from './documents/document-lock.js';
 import { rewriteDocumentId, sentDocumentOf } from './documents/sent-document.js';
 import { TrustedDocumentStore } from './documents/trusted-document-store.js';
-import type { RoleDef } from '../policies/index.js';
+import type { PolicySet, RoleDef } from '../policies/index.js';
 
 interface GatewayContext extends RequestMeta, EdgeContext {
   principalId: string;
@@ -62,6 +62,8 @@ export interface GatewayDeps {
   edgeAudit: boolean;
   /** The policy's roles: which principals are locked to trusted documents (src/policies/documents.ts). */
   roles: ReadonlyMap<string, Pick<RoleDef, 'documents'>>;
+  /** The policy the console's Explorer cuts each principal's schema by (src/server/console/console-schema.ts). */
+  policy: PolicySet;
 }
 
 export async function startGateway(deps: GatewayDeps, host: string, port: number): Promise<RunningHttp> {
@@ -136,7 +138,7 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     onError: httpErrorLogger('gateway', ops.log),
     front: consoleFront({
       orm: deps.orm, jwtSecret: deps.jwtSecret, auth, secure: !!deps.tls, policyVersion: deps.policyVersion,
-      sso: deps.config.sso, rateLimits: ops.rateLimits, signInFailuresPerMinute: ops.limits.signInFailuresPerMinute,
+      sso: deps.config.sso, rateLimits: ops.rateLimits, signInFailuresPerMinute: ops.limits.signInFailuresPerMinute, policy: deps.policy,
     }),
     // A credential the gateway refuses never reaches a subgraph: the refusal is audited here. As on
     // the subgraphs, a database outage is marked first so the answer is 503 SERVICE_UNAVAILABLE.

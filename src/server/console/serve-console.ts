@@ -18,8 +18,10 @@ import { issueConsoleToken } from '../../auth/jwt.js';
 import { UnauthenticatedError } from '../../request/errors.js';
 import { requestMeta } from '../../request/meta.js';
 import type { SsoSettings } from '../../config/index.js';
+import type { PolicySet } from '../../policies/index.js';
 import type { RateLimitStore } from '../limits/rate-limit.store.js';
 import { clearedSessionCookie, cookieValue, freshSession, openSession, sealSession, SESSION_COOKIE, sessionCookie, signedInAt, signOut } from './console-session.js';
+import { CallerSchemas } from './console-schema.js';
 import { clearedFlowCookie, flowCookie, SSO_CALLBACK_PATH, SSO_FLOW_COOKIE, SSO_START_PATH, SsoClient, SsoRefusal } from './console-sso.js';
 import { SignInLimiter } from './sign-in-limit.js';
 
@@ -70,6 +72,8 @@ export interface ConsoleOptions {
   /** The shared rate-limit counters, and how many refused sign-ins an address gets per minute (0: no limit). */
   rateLimits: RateLimitStore;
   signInFailuresPerMinute: number;
+  /** The policy the Explorer's per-principal schema is cut by (`/console/schema`). */
+  policy: PolicySet;
   dist?: string;
 }
 
@@ -77,12 +81,16 @@ interface Front {
   opts: ConsoleOptions;
   sso: SsoClient | null;
   limiter: SignInLimiter;
+  schemas: CallerSchemas;
 }
 
 /** The HTTP front's hook: answers `/console…`, lends `/graphql` the session's credential; true when it answered. */
 export function consoleFront(opts: ConsoleOptions): (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean> {
   const dist = opts.dist ?? CONSOLE_DIST;
-  const front: Front = { opts, sso: opts.sso ? new SsoClient(opts.sso, opts.jwtSecret) : null, limiter: new SignInLimiter(opts.rateLimits, opts.signInFailuresPerMinute) };
+  const front: Front = {
+    opts, sso: opts.sso ? new SsoClient(opts.sso, opts.jwtSecret) : null, limiter: new SignInLimiter(opts.rateLimits, opts.signInFailuresPerMinute),
+    schemas: new CallerSchemas(opts.policy),
+  };
   return async (req, res, path) => {
     if (path === '/graphql') {
       // A person opening /graphql in a browser gets the console's Explorer, not Apollo's landing
@@ -94,6 +102,7 @@ export function consoleFront(opts: ConsoleOptions): (req: IncomingMessage, res: 
     if (path !== '/console' && !path.startsWith('/console/')) return false;
     secureHeaders(res);
     if (path === '/console/session') await session(front, req, res);
+    else if (path === '/console/schema') await callerSchema(front, req, res);
     else if (path === SSO_START_PATH) await ssoStart(front, req, res);
     else if (path === SSO_CALLBACK_PATH) await ssoCallback(front, req, res);
     else serveStatic(dist, req, res, path);
@@ -122,6 +131,30 @@ async function lendSession(opts: ConsoleOptions, req: IncomingMessage, res: Serv
   }
   req.headers.authorization = `Bearer ${await issueConsoleToken(opts.jwtSecret, claims.sub, MINTED_TOKEN_SECONDS, signedInAt(claims))}`;
   res.setHeader('set-cookie', sessionCookie(sealSession(opts.jwtSecret, { ...claims, seen: now }), opts.secure));
+}
+
+/**
+ * The Explorer's schema: the SDL this session's principal may use (console-schema.ts), for
+ * completion without introspection. Same credential rules as `/graphql`: the console header, a live
+ * session, the principal read now (a disabled or signed-out one gets 401).
+ */
+async function callerSchema(front: Front, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { opts } = front;
+  if (req.method !== 'GET') return sendJson(res, 405, { error: 'GET only' });
+  if (req.headers[CONSOLE_HEADER] !== '1') return sendJson(res, 403, { error: `the ${CONSOLE_HEADER}: 1 header is required` });
+  const claims = openSession(opts.jwtSecret, cookieValue(req.headers.cookie, SESSION_COOKIE) ?? '', Math.floor(Date.now() / 1000));
+  if (!claims) return sendJson(res, 401, { error: 'sign in to the console first' });
+  try {
+    const token = await issueConsoleToken(opts.jwtSecret, claims.sub, MINTED_TOKEN_SECONDS, signedInAt(claims));
+    const principal = await authenticate(`Bearer ${token}`, opts.orm.em.fork(), opts.auth);
+    const sdl = await front.schemas.sdlFor(principal.roles);
+    if (sdl === null) return sendJson(res, 403, { error: 'your roles can read nothing: there is no schema to show' });
+    res.setHeader('cache-control', 'no-store');
+    return sendJson(res, 200, { sdl });
+  } catch (e) {
+    if (!(e instanceof UnauthenticatedError)) throw e;
+    return sendJson(res, 401, { error: e.message });
+  }
 }
 
 async function session(front: Front, req: IncomingMessage, res: ServerResponse): Promise<void> {
