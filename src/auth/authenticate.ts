@@ -11,6 +11,7 @@ import { verifyApiKey } from './api-key.js';
 import { verifyBearer } from './jwt.js';
 import { touchLastSeen } from './last-seen.js';
 import type { OidcConfig } from './oidc.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 import type { AuthenticatedPrincipal } from '../request/principal.js';
 
 export interface AuthenticateOptions {
@@ -19,8 +20,16 @@ export interface AuthenticateOptions {
   oidc: OidcConfig | null;
   /** The longest bearer-token lifetime accepted, in seconds (`KOE_MAX_TOKEN_TTL`; default 24 h). */
   maxTokenTtlSeconds?: number;
+  /** Tokens verified before (issue 16); default the process's own, null: verify every time (benchmarks, tests). */
+  tokenCache?: VerifiedTokenCache | null;
   now?: Date;
 }
+
+/**
+ * One per process, shared by the gateway and the subgraphs in it (as the JWKS in oidc.ts is): its
+ * keys bind the verification settings, so servers with different secrets never share an entry.
+ */
+const processTokenCache = new VerifiedTokenCache();
 
 /** Who the credential names; `sessionAt` (ms) when it is a console session's token. */
 interface Named {
@@ -39,7 +48,7 @@ async function principalIdOf(authorization: string | undefined, em: EntityManage
     return { id: verified.principalId, sessionAt: null };
   }
   const keys = { secret: opts.jwtSecret, oidc: opts.oidc, ...(opts.maxTokenTtlSeconds ? { maxTtlSeconds: opts.maxTokenTtlSeconds } : {}) };
-  const verified = await verifyBearer(match[2]!, keys, now.getTime());
+  const verified = await verifyBearer(match[2]!, keys, now.getTime(), opts.tokenCache === undefined ? processTokenCache : opts.tokenCache);
   if ('error' in verified) throw new UnauthenticatedError(verified.error, verified.claimedSub ?? null);
   return { id: verified.sub, sessionAt: verified.sessionAt ?? null };
 }

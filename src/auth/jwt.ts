@@ -11,9 +11,11 @@
  * carries its session's sign-in instant (`sat`, ms), which authenticate.ts holds against the
  * principal's console sign-out; one without it is refused.
  */
+import { createHash } from 'node:crypto';
 import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { derivedKey } from '../crypto/derive.js';
 import { OIDC_ALGORITHMS, remoteKeys, type OidcConfig } from './oidc.js';
+import type { VerifiedTokenCache } from './verified-token-cache.js';
 
 export interface BearerKeys {
   readonly secret: Uint8Array;
@@ -35,9 +37,16 @@ export type BearerRefusal = { error: string; claimedSub?: string };
 /** A genuine token's subject; `sessionAt` (ms) only on a console token: when its session signed in. */
 export type VerifiedBearer = { sub: string; sessionAt?: number };
 
-/** Verifies a bearer token and returns its subject; every failure is a reason fit for a 401. */
-export async function verifyBearer(token: string, keys: BearerKeys | Uint8Array, now = Date.now()): Promise<VerifiedBearer | BearerRefusal> {
+/**
+ * Verifies a bearer token and returns its subject; every failure is a reason fit for a 401. With a
+ * `cache`, a token verified before under the same keys is not verified again (verified-token-cache.ts);
+ * console tokens, minted per request, never go in it.
+ */
+export async function verifyBearer(token: string, keys: BearerKeys | Uint8Array, now = Date.now(), cache: VerifiedTokenCache | null = null): Promise<VerifiedBearer | BearerRefusal> {
   const { secret, oidc, maxTtlSeconds = DEFAULT_MAX_TTL_SECONDS } = keys instanceof Uint8Array ? { secret: keys, oidc: null } : keys;
+  const settings = cache ? settingsOf(secret, oidc, maxTtlSeconds) : '';
+  const known = cache?.get(settings, token, now);
+  if (known) return { sub: known };
   const common = { requiredClaims: ['exp'], clockTolerance: CLOCK_TOLERANCE_SECONDS, currentDate: new Date(now) };
   let payload: JWTPayload;
   try {
@@ -59,10 +68,19 @@ export async function verifyBearer(token: string, keys: BearerKeys | Uint8Array,
   const lifetime = lifetimeError(payload, consoleToken ? CONSOLE_TOKEN_MAX_SECONDS : maxTtlSeconds, Math.floor(now / 1000));
   if (lifetime) return withClaim(lifetime, payload);
   if (typeof payload.sub !== 'string' || payload.sub.length === 0) return { error: 'token has no subject' };
-  if (!consoleToken) return { sub: payload.sub };
+  if (!consoleToken) {
+    cache?.set(settings, token, payload.sub, payload.exp!, now);
+    return { sub: payload.sub };
+  }
   // Without its session's sign-in instant a console token could outlive a sign-out: refused.
   if (typeof payload.sat !== 'number' || !Number.isFinite(payload.sat)) return { error: 'console token has no session' };
   return { sub: payload.sub, sessionAt: payload.sat };
+}
+
+/** What a verification depended on, so a cache entry made under other keys never answers. */
+function settingsOf(secret: Uint8Array, oidc: OidcConfig | null, maxTtlSeconds: number): string {
+  const provider = oidc ? `${oidc.jwksUrl} ${oidc.issuer} ${oidc.audience}` : '';
+  return createHash('sha256').update(secret).update(`\0${provider}\0${maxTtlSeconds}`).digest('base64url');
 }
 
 /** `exp` at most the maximum lifetime after `iat` and after now (a future `iat` buys nothing). */
