@@ -72,7 +72,11 @@ describe.skipIf(!hasChromium())('Koe Console hardening in chromium', () => {
       await page.getByRole('button', { name: details }).click();
       const table = page.getByTestId('principal-panel').getByTestId('keys-table');
       await table.waitFor();
-      expect(await table.getByRole('columnheader', { name: actions }).count()).toBe(1);
+      const header = table.getByRole('columnheader', { name: actions });
+      expect(await header.count()).toBe(1);
+      // Shown, not only announced: the header's text sits inside its cell (an off-screen label did not).
+      const [cell, text] = [await header.boundingBox(), await header.getByText(actions).boundingBox()];
+      expect(text!.x).toBeGreaterThanOrEqual(cell!.x);
       const { AxeBuilder } = await import('@axe-core/playwright');
       const result = await new AxeBuilder({ page }).include('[data-testid=keys-table]').analyze();
       expect(result.violations.map((v) => `${v.id} (${v.impact})`)).toEqual([]);
