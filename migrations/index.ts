@@ -28,6 +28,7 @@ import { Migration20261206040000_TrustedDocuments } from './Migration20261206040
 import { Migration20261206050000_ReviewItemUnusedPermissions } from './Migration20261206050000_ReviewItemUnusedPermissions.js';
 import { Migration20261206060000_PolicyVersionRecord } from './Migration20261206060000_PolicyVersionRecord.js';
 import { Migration20261207020000_BiAggregates } from './Migration20261207020000_BiAggregates.js';
+import { Migration20261207040000_ConsoleSignOut } from './Migration20261207040000_ConsoleSignOut.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261128144138', class: Migration20261128144138 },
@@ -58,4 +59,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261206050000_ReviewItemUnusedPermissions', class: Migration20261206050000_ReviewItemUnusedPermissions },
   { name: 'Migration20261206060000_PolicyVersionRecord', class: Migration20261206060000_PolicyVersionRecord },
   { name: 'Migration20261207020000_BiAggregates', class: Migration20261207020000_BiAggregates },
+  { name: 'Migration20261207040000_ConsoleSignOut', class: Migration20261207040000_ConsoleSignOut },
 ];

@@ -54,6 +54,16 @@ export async function signInOptions(): Promise<{ sso: boolean }> {
   return res.ok ? ((await res.json()) as { sso: boolean }) : { sso: false };
 }
 
+/**
+ * The SDL the signed-in principal may use (`/console/schema`): the Explorer's schema without
+ * introspection, which production keeps for admins. null when the gateway gives none.
+ */
+export async function callerSchemaSdl(): Promise<string | null> {
+  const res = await sessionFetch('/console/schema', { headers: HEADERS });
+  if (!res.ok) return null;
+  return ((await res.json()) as { sdl?: string }).sdl ?? null;
+}
+
 /** A GraphQL request as GraphiQL sends it, with the session (the Explorer's fetcher). */
 export async function rawGql(body: unknown): Promise<unknown> {
   const res = await sessionFetch('/graphql', { method: 'POST', headers: HEADERS, body: JSON.stringify(body) });

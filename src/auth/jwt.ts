@@ -7,11 +7,15 @@
  *
  * One more kind in either mode: the console's own tokens (`typ: koe-console+jwt`), minted per
  * request from a session cookie and signed with a key derived for that use alone. They are not the
- * development secret's tokens, so they work when OIDC is on, and they live a minute at most.
+ * development secret's tokens, so they work when OIDC is on, and they live a minute at most. Each
+ * carries its session's sign-in instant (`sat`, ms), which authenticate.ts holds against the
+ * principal's console sign-out; one without it is refused.
  */
+import { createHash } from 'node:crypto';
 import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { derivedKey } from '../crypto/derive.js';
 import { OIDC_ALGORITHMS, remoteKeys, type OidcConfig } from './oidc.js';
+import type { VerifiedTokenCache } from './verified-token-cache.js';
 
 export interface BearerKeys {
   readonly secret: Uint8Array;
@@ -30,9 +34,19 @@ const CLOCK_TOLERANCE_SECONDS = 5;
  */
 export type BearerRefusal = { error: string; claimedSub?: string };
 
-/** Verifies a bearer token and returns its subject; every failure is a reason fit for a 401. */
-export async function verifyBearer(token: string, keys: BearerKeys | Uint8Array, now = Date.now()): Promise<{ sub: string } | BearerRefusal> {
+/** A genuine token's subject; `sessionAt` (ms) only on a console token: when its session signed in. */
+export type VerifiedBearer = { sub: string; sessionAt?: number };
+
+/**
+ * Verifies a bearer token and returns its subject; every failure is a reason fit for a 401. With a
+ * `cache`, a token verified before under the same keys is not verified again (verified-token-cache.ts);
+ * console tokens, minted per request, never go in it.
+ */
+export async function verifyBearer(token: string, keys: BearerKeys | Uint8Array, now = Date.now(), cache: VerifiedTokenCache | null = null): Promise<VerifiedBearer | BearerRefusal> {
   const { secret, oidc, maxTtlSeconds = DEFAULT_MAX_TTL_SECONDS } = keys instanceof Uint8Array ? { secret: keys, oidc: null } : keys;
+  const settings = cache ? settingsOf(secret, oidc, maxTtlSeconds) : '';
+  const known = cache?.get(settings, token, now);
+  if (known) return { sub: known };
   const common = { requiredClaims: ['exp'], clockTolerance: CLOCK_TOLERANCE_SECONDS, currentDate: new Date(now) };
   let payload: JWTPayload;
   try {
@@ -50,10 +64,23 @@ export async function verifyBearer(token: string, keys: BearerKeys | Uint8Array,
     if (e instanceof TypeError) return { error: 'invalid token' };
     throw e;
   }
-  const lifetime = lifetimeError(payload, isConsoleToken(token) ? CONSOLE_TOKEN_MAX_SECONDS : maxTtlSeconds, Math.floor(now / 1000));
+  const consoleToken = isConsoleToken(token);
+  const lifetime = lifetimeError(payload, consoleToken ? CONSOLE_TOKEN_MAX_SECONDS : maxTtlSeconds, Math.floor(now / 1000));
   if (lifetime) return withClaim(lifetime, payload);
   if (typeof payload.sub !== 'string' || payload.sub.length === 0) return { error: 'token has no subject' };
-  return { sub: payload.sub };
+  if (!consoleToken) {
+    cache?.set(settings, token, payload.sub, payload.exp!, now);
+    return { sub: payload.sub };
+  }
+  // Without its session's sign-in instant a console token could outlive a sign-out: refused.
+  if (typeof payload.sat !== 'number' || !Number.isFinite(payload.sat)) return { error: 'console token has no session' };
+  return { sub: payload.sub, sessionAt: payload.sat };
+}
+
+/** What a verification depended on, so a cache entry made under other keys never answers. */
+function settingsOf(secret: Uint8Array, oidc: OidcConfig | null, maxTtlSeconds: number): string {
+  const provider = oidc ? `${oidc.jwksUrl} ${oidc.issuer} ${oidc.audience}` : '';
+  return createHash('sha256').update(secret).update(`\0${provider}\0${maxTtlSeconds}`).digest('base64url');
 }
 
 /** `exp` at most the maximum lifetime after `iat` and after now (a future `iat` buys nothing). */
@@ -81,9 +108,12 @@ function isConsoleToken(token: string): boolean {
   }
 }
 
-/** A console session's token for one `/graphql` request: accepted whether or not OIDC is configured. */
-export async function issueConsoleToken(secret: Uint8Array, sub: string, ttlSeconds: number): Promise<string> {
-  return new SignJWT({})
+/**
+ * A console session's token for one `/graphql` request: accepted whether or not OIDC is configured.
+ * `sessionAt`: when the session signed in (ms), so a sign-out since then refuses it.
+ */
+export async function issueConsoleToken(secret: Uint8Array, sub: string, ttlSeconds: number, sessionAt: number): Promise<string> {
+  return new SignJWT({ sat: sessionAt })
     .setProtectedHeader({ alg: 'HS256', typ: CONSOLE_TYP })
     .setIssuer(CONSOLE_ISSUER)
     .setSubject(sub)

@@ -63,7 +63,7 @@ export function loadConfig(env: Env = process.env): KoeConfig {
       pseudonymKey: read.secret('KOE_PSEUDONYM_KEY'),
     },
     oidc: oidc(read),
-    sso: sso(read),
+    sso: sso(read, production),
     tls: tls(read),
     limits: limits(read, production),
     shutdownGraceMs: read.whole('KOE_SHUTDOWN_GRACE_MS') ?? DEFAULT_SHUTDOWN_GRACE_MS,
@@ -124,7 +124,7 @@ function oidc(read: Reader): OidcSettings | null {
   return { jwksUrl, issuer, audience, ...(cooldown !== null ? { cooldownMs: cooldown * 1000 } : {}) };
 }
 
-function sso(read: Reader): SsoSettings | null {
+function sso(read: Reader, production: boolean): SsoSettings | null {
   const issuer = read.text('KOE_OIDC_ISSUER');
   const clientId = read.text('KOE_OIDC_CLIENT_ID');
   const clientSecret = read.secret('KOE_OIDC_CLIENT_SECRET');
@@ -142,6 +142,11 @@ function sso(read: Reader): SsoSettings | null {
   if (!/^https?:$/.test(urlProtocol(issuer))) read.problem('KOE_OIDC_ISSUER', issuer, "is not an http(s) URL: use the provider's issuer, e.g. https://idp.example.com");
   if (redirectUrl !== null && !/^https?:$/.test(urlProtocol(redirectUrl))) {
     read.problem('KOE_OIDC_REDIRECT_URL', redirectUrl, 'is not an http(s) URL: use https://<koe host>/console/auth/callback');
+  }
+  // Without it the callback address comes from the listening socket, which behind a proxy or load
+  // balancer is not the address browsers use; production names it, once, as the provider registers it.
+  if (production && redirectUrl === null) {
+    read.problems.push('SSO sign-in under NODE_ENV=production needs KOE_OIDC_REDIRECT_URL (https://<koe host>/console/auth/callback, as registered at the provider): the callback address is never taken from a request');
   }
   return { issuer, clientId, clientSecret, redirectUrl };
 }

@@ -86,7 +86,8 @@ export interface OidcSettings {
 /**
  * The console's "Sign in with SSO": the authorization code flow with PKCE against this issuer
  * (`KOE_OIDC_ISSUER`, `KOE_OIDC_CLIENT_ID`, optional `KOE_OIDC_CLIENT_SECRET` for a confidential
- * client and `KOE_OIDC_REDIRECT_URL`; without it the callback is on the host the browser used).
+ * client and `KOE_OIDC_REDIRECT_URL`, required under NODE_ENV=production; in development, without it,
+ * the callback is the address the gateway listens on, never the request's Host header).
  */
 export interface SsoSettings {
   readonly issuer: string;

@@ -40,7 +40,7 @@ import { trustedCa, type TlsMaterial } from './tls.js';
 import { assertDocumentAllowed, credentialKindOf } from './documents/document-lock.js';
 import { rewriteDocumentId, sentDocumentOf } from './documents/sent-document.js';
 import { TrustedDocumentStore } from './documents/trusted-document-store.js';
-import type { RoleDef } from '../policies/index.js';
+import type { PolicySet, RoleDef } from '../policies/index.js';
 
 interface GatewayContext extends RequestMeta, EdgeContext {
   principalId: string;
@@ -68,6 +68,8 @@ export interface GatewayDeps {
   roles: ReadonlyMap<string, Pick<RoleDef, 'documents'>>;
   /** Signs checkpoints over the events the gateway appends; absent: the configured KOE_MASTER_KEY's. */
   checkpointKey?: CheckpointKey | null;
+  /** The policy the console's Explorer cuts each principal's schema by (src/server/console/console-schema.ts). */
+  policy: PolicySet;
 }
 
 export async function startGateway(deps: GatewayDeps, host: string, port: number): Promise<RunningHttp> {
@@ -154,7 +156,7 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     onError: httpErrorLogger('gateway', ops.log),
     front: consoleFront({
       orm: deps.orm, jwtSecret: deps.jwtSecret, auth, secure: !!deps.tls, policyVersion: deps.policyVersion,
-      sso: deps.config.sso, rateLimits: ops.rateLimits, signInFailuresPerMinute: ops.limits.signInFailuresPerMinute,
+      sso: deps.config.sso, rateLimits: ops.rateLimits, signInFailuresPerMinute: ops.limits.signInFailuresPerMinute, policy: deps.policy,
     }),
     // A credential the gateway refuses never reaches a subgraph: the refusal is audited here. As on
     // the subgraphs, a database outage is marked first so the answer is 503 SERVICE_UNAVAILABLE.

@@ -79,6 +79,6 @@ export async function startPlatform(opts: PlatformOptions, assembly: SubgraphAss
 export async function startGatewayOf(deps: SubgraphDeps, subgraphUrls: Record<SubgraphName, string>, host: string, port: number, assembly: SubgraphAssembly = ENFORCED): Promise<RunningHttp> {
   const ops = opsOf(deps);
   const supergraphSdl = await composeSupergraph(subgraphUrls);
-  const gatewayDeps = { orm: deps.orm, jwtSecret: deps.jwtSecret, supergraphSdl, config: deps.config, ops, tls: deps.tls ?? null, alerts: alertOptions(deps.policy, ops), policyVersion: deps.policy.version, edgeAudit: assembly.edgeAudit, roles: deps.policy.roles, ...(deps.checkpointKey !== undefined ? { checkpointKey: deps.checkpointKey } : {}) };
+  const gatewayDeps = { orm: deps.orm, jwtSecret: deps.jwtSecret, supergraphSdl, config: deps.config, ops, tls: deps.tls ?? null, alerts: alertOptions(deps.policy, ops), policyVersion: deps.policy.version, edgeAudit: assembly.edgeAudit, roles: deps.policy.roles, policy: deps.policy, ...(deps.checkpointKey !== undefined ? { checkpointKey: deps.checkpointKey } : {}) };
   return startGateway(gatewayDeps, host, port);
 }

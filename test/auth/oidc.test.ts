@@ -108,12 +108,17 @@ describe(verifyBearer.name, () => {
   });
 
   it("accepts the console session's own tokens in OIDC mode, and nothing that only claims to be one", async () => {
-    expect(await verify(await issueConsoleToken(SECRET, 'p-auditor', 60))).toEqual({ sub: 'p-auditor' });
+    const signedIn = Date.now() - 5000;
+    expect(await verify(await issueConsoleToken(SECRET, 'p-auditor', 60, signedIn))).toEqual({ sub: 'p-auditor', sessionAt: signedIn });
     // Its header names the console, but it is signed with the development secret itself.
     const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'koe-console+jwt' }).setIssuer('koe-console').setSubject('p-admin').setIssuedAt().setExpirationTime(now() + 60).sign(SECRET);
     expect(await verify(forged)).toEqual({ error: 'invalid token' });
     // Signed with another deployment's secret.
-    expect(await verify(await issueConsoleToken(new TextEncoder().encode('another-secret-another-deployment'), 'p-admin', 60))).toEqual({ error: 'invalid token' });
+    expect(await verify(await issueConsoleToken(new TextEncoder().encode('another-secret-another-deployment'), 'p-admin', 60, Date.now()))).toEqual({ error: 'invalid token' });
+    // Genuine, but without its session's sign-in instant: it could outlive a sign-out.
+    const sessionless = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'koe-console+jwt' }).setIssuer('koe-console').setSubject('p-admin').setIssuedAt().setExpirationTime(now() + 60);
+    const { derivedKey: key } = await import('../../src/crypto/derive.js');
+    expect(await verify(await sessionless.sign(key(SECRET, 'consoleBearer')))).toEqual({ error: 'console token has no session' });
     // A console token is a minute's credential, never a long-lived one.
     const long = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'koe-console+jwt' }).setIssuer('koe-console').setSubject('p-admin').setIssuedAt().setExpirationTime(now() + 3600);
     const { derivedKey } = await import('../../src/crypto/derive.js');

@@ -255,9 +255,10 @@ describe.skipIf(!hasChromium())('Koe Console operations in chromium, signed in t
     // GraphiQL opens with the query it kept from last time (its own storage), as a returning user's would.
     // (A string: this file is not compiled for the DOM.)
     await page.evaluate("localStorage.removeItem('graphiql:tabState'); localStorage.setItem('graphiql:query', '{ customers(first: 3) { edges { node { email phone } } } }')");
-    const introspection = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('__schema'));
+    // The schema is the analyst's own SDL (/console/schema), not introspection (test/console/console-hardening.test.ts).
+    const schema = page.waitForResponse((r) => r.url().endsWith('/console/schema'));
     await nav(page).getByText('Explorer').click();
-    expect((await introspection).status()).toBe(200);
+    expect((await schema).status()).toBe(200);
     const explorer = page.getByTestId('explorer');
     await explorer.locator('.graphiql-query-editor .monaco-editor').waitFor({ timeout: 30_000 });
     const answer = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('customers(first: 3)'));

@@ -78,7 +78,7 @@ export function PrincipalPanel({ principal: p, admin, onAuthLost, onChanged }: {
             <button type="submit">{t('moveTeam')}</button>
           </form>
           <form className="row" onSubmit={submit(() => ask(t('confirmExpiry', { principal: p.id, at: expiry ? `${expiry} JST` : t('never') }), M.expiry, { expiresAt: tokyoInputToIso(expiry) }))}>
-            <label>{t('expiresJst')} <input type="datetime-local" name="expiresAt" value={expiry} onChange={(e) => setExpiry(e.target.value)} /></label>
+            <label>{t('expiresJst')} <input type="datetime-local" lang={lang} name="expiresAt" value={expiry} onChange={(e) => setExpiry(e.target.value)} /></label>
             <button type="submit">{expiry ? t('setExpiry') : t('clearExpiry')}</button>
           </form>
         </>
@@ -96,7 +96,7 @@ export function PrincipalPanel({ principal: p, admin, onAuthLost, onChanged }: {
       {keys && keys.apiKeys.edges.length === 0 && <p>{t('noKeys')}</p>}
       {keys && keys.apiKeys.edges.length > 0 && (
         <table className="grid" data-testid="keys-table">
-          <thead><tr>{[t('keyName'), t('prefix'), t('created'), t('expires'), t('lastSeen'), t('status'), ''].map((h, i) => <th scope="col" key={i}>{h || <span className="skip">{t('actions')}</span>}</th>)}</tr></thead>
+          <thead><tr>{[t('keyName'), t('prefix'), t('created'), t('expires'), t('lastSeen'), t('status'), t('actions')].map((h) => <th scope="col" key={h}>{h}</th>)}</tr></thead>
           <tbody>
             {keys.apiKeys.edges.map(({ node: k }) => (
               <tr key={k.id}>
@@ -121,7 +121,7 @@ export function PrincipalPanel({ principal: p, admin, onAuthLost, onChanged }: {
       {admin && (
         <form className="row" onSubmit={submit(() => ask(t('confirmCreateKey', { name: keyName, principal: p.id }), M.createKey, { name: keyName.trim(), expiresAt: tokyoInputToIso(keyExpiry) }))}>
           <label>{t('keyName')} <input name="keyName" required value={keyName} onChange={(e) => setKeyName(e.target.value)} /></label>
-          <label>{t('expiresJst')} <input type="datetime-local" name="keyExpiresAt" value={keyExpiry} onChange={(e) => setKeyExpiry(e.target.value)} /></label>
+          <label>{t('expiresJst')} <input type="datetime-local" lang={lang} name="keyExpiresAt" value={keyExpiry} onChange={(e) => setKeyExpiry(e.target.value)} /></label>
           <button type="submit">{t('createKey')}</button>
         </form>
       )}

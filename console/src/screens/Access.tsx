@@ -4,6 +4,7 @@ import { formatDate } from '../format';
 import { useI18n } from '../i18n';
 import { canChangeAccess } from '../screens';
 import { useGql, type ScreenProps } from '../useApi';
+import { LoadError } from '../LoadError';
 import { Badge } from '../people/Badge';
 import { PrincipalPanel } from '../people/PrincipalPanel';
 import { PeriodicReviewSection } from '../people/PeriodicReview';
@@ -83,7 +84,7 @@ export function Access({ me, onAuthLost }: ScreenProps) {
       )}
       {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'notice' : 'error'}>{message.text}</p>}
       {loaded.kind === 'loading' && !kept && <p role="status">{t('loading')}</p>}
-      {loaded.kind === 'error' && <p role="alert" className="error">{t('error')}: {loaded.message}</p>}
+      {loaded.kind === 'error' && <LoadError message={loaded.message} onRetry={() => setReload((n) => n + 1)} />}
       {kept && rows.length === 0 && <p className="notice">{t('noPrincipals')}</p>}
       {kept && rows.length > 0 && (
         <>

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { formatDate, tokyoInputToIso } from '../format';
 import { useI18n } from '../i18n';
 import { useGql, type ScreenProps } from '../useApi';
+import { LoadError } from '../LoadError';
 import { Badge } from '../people/Badge';
 import { ChainStatus, type Verification } from '../people/ChainStatus';
 import { EventDetail } from '../people/EventDetail';
@@ -56,14 +57,15 @@ export function Audit({ onAuthLost }: ScreenProps) {
   const [verified, setVerified] = useState<Verification | null>(null);
   // Alerts are events of their own (outcome `alert`): the same list, filtered.
   const shownFilter = alertsOnly ? { ...filter, outcome: 'alert' } : filter;
-  const loaded = useGql<Page>(QUERY, { first: PAGE, after, filter: shownFilter }, onAuthLost);
+  const [reload, setReload] = useState(0);
+  const loaded = useGql<Page>(QUERY, { first: PAGE, after, filter: shownFilter }, onAuthLost, reload);
   const apply = (e: FormEvent) => {
     e.preventDefault();
     setFilter(toFilter(form));
     setCursors([null]);
   };
   const input = (k: keyof Form, label: string, type = 'text') => (
-    <label key={k}>{label} <input type={type} name={k} value={form[k]} onChange={(e) => setForm({ ...form, [k]: e.target.value })} /></label>
+    <label key={k}>{label} <input type={type} lang={lang} name={k} value={form[k]} onChange={(e) => setForm({ ...form, [k]: e.target.value })} /></label>
   );
   return (
     <section aria-labelledby="audit-h">
@@ -82,7 +84,7 @@ export function Audit({ onAuthLost }: ScreenProps) {
         <button type="button" onClick={() => (setForm(EMPTY), setFilter({}), setCursors([null]))}>{t('clear')}</button>
       </form>
       {loaded.kind === 'loading' && <p role="status">{t('loading')}</p>}
-      {loaded.kind === 'error' && <p role="alert" className="error">{t('error')}: {loaded.message}</p>}
+      {loaded.kind === 'error' && <LoadError message={loaded.message} onRetry={() => setReload((n) => n + 1)} />}
       {loaded.kind === 'ok' && (
         <>
           {loaded.data.auditEvents.edges.length === 0 && <p className="notice">{alertsOnly ? t('noAlerts') : t('noEvents')}</p>}

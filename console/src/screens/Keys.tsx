@@ -1,6 +1,8 @@
 import { formatDate } from '../format';
 import { useI18n } from '../i18n';
+import { useState } from 'react';
 import { useGql, type ScreenProps } from '../useApi';
+import { LoadError } from '../LoadError';
 import { KEYS_SCREEN_QUERY, type KeyStatus, type LifecycleDryRun } from './ops-queries';
 import { Rich } from '../Rich';
 import { Badge, useWord } from '../people/Badge';
@@ -11,13 +13,14 @@ const VARS = {};
 export function Keys({ onAuthLost }: ScreenProps) {
   const { t, lang } = useI18n();
   const word = useWord();
-  const loaded = useGql<{ keyStatus: KeyStatus; lifecycleDryRun: LifecycleDryRun }>(KEYS_SCREEN_QUERY, VARS, onAuthLost);
+  const [reload, setReload] = useState(0);
+  const loaded = useGql<{ keyStatus: KeyStatus; lifecycleDryRun: LifecycleDryRun }>(KEYS_SCREEN_QUERY, VARS, onAuthLost, reload);
   // The screen keeps its heading while it loads or fails, so the reader knows what did not load.
   if (loaded.kind !== 'ok') {
     return (
       <section aria-labelledby="keys-h">
         <h2 id="keys-h">{t('keys')}</h2>
-        {loaded.kind === 'loading' ? <p role="status">{t('loading')}</p> : <p role="alert" className="error">{t('error')}: {loaded.message}</p>}
+        {loaded.kind === 'loading' ? <p role="status">{t('loading')}</p> : <LoadError message={loaded.message} onRetry={() => setReload((n) => n + 1)} />}
       </section>
     );
   }

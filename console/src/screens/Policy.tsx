@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useI18n } from '../i18n';
 import { useGql, type ScreenProps } from '../useApi';
+import { LoadError } from '../LoadError';
 import { Rich } from '../Rich';
 
 interface Matrix {
@@ -15,7 +16,8 @@ const VARS = {};
 
 export function Policy({ onAuthLost }: ScreenProps) {
   const { t } = useI18n();
-  const loaded = useGql<{ policyMatrix: Matrix }>(QUERY, VARS, onAuthLost);
+  const [reload, setReload] = useState(0);
+  const loaded = useGql<{ policyMatrix: Matrix }>(QUERY, VARS, onAuthLost, reload);
   const [fieldFilter, setFieldFilter] = useState('');
   const [role, setRole] = useState('');
   const byKey = useMemo(() => {
@@ -27,7 +29,7 @@ export function Policy({ onAuthLost }: ScreenProps) {
     return (
       <section aria-labelledby="policy-h">
         <h2 id="policy-h">{t('matrixTitle')}</h2>
-        {loaded.kind === 'loading' ? <p role="status">{t('loading')}</p> : <p role="alert" className="error">{t('error')}: {loaded.message}</p>}
+        {loaded.kind === 'loading' ? <p role="status">{t('loading')}</p> : <LoadError message={loaded.message} onRetry={() => setReload((n) => n + 1)} />}
       </section>
     );
   }

@@ -5,7 +5,7 @@ import { loadPolicySet } from '../../policies/index.js';
 import { catalogOf } from '../../schema/catalog.js';
 import { apiSchemaSdl } from '../../server/api-schema.js';
 import { shownDir } from './policy/cli-support.js';
-import { roleSchemaSdl } from './schema-role.js';
+import { roleSchemaSdl } from '../../schema/role-schema.js';
 
 export function registerSchema(program: Command): void {
   program

@@ -3,9 +3,13 @@
  * secret for this one use. It names the principal and when it was last used, nothing else: roles
  * and status are read per request by `authenticate()` (through a short token minted per request),
  * so a disabled principal's session fails on its next request. Idle sessions expire; every use
- * slides the idle window by re-issuing the cookie.
+ * slides the idle window by re-issuing the cookie. Sign-out is recorded on the principal
+ * (`console_signed_out_at`), so a copy of the cookie dies with it on every gateway instance: the
+ * session's sign-in instant `at` (ms) travels in each minted token and is held against that record.
+ * Sign-out therefore ends every console session of the principal, in every browser.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { derivedKey } from '../../crypto/derive.js';
 
 export const SESSION_COOKIE = 'koe_console';
@@ -21,6 +25,17 @@ export interface SessionClaims {
   iat: number;
   /** Last used at, seconds. */
   seen: number;
+  /** Signed in at, milliseconds (a sign-out and a new sign-in can fall in one second); absent: `iat`. */
+  at?: number;
+}
+
+/** The instant a sign-out must postdate to end this session. */
+export const signedInAt = (c: SessionClaims): number => c.at ?? c.iat * 1000;
+
+/** A new session's claims at `nowMs`. */
+export function freshSession(sub: string, nowMs: number): SessionClaims {
+  const s = Math.floor(nowMs / 1000);
+  return { sub, iat: s, seen: s, at: nowMs };
 }
 
 const keyOf = (jwtSecret: Uint8Array) => derivedKey(jwtSecret, 'consoleSession');
@@ -47,7 +62,17 @@ export function openSession(jwtSecret: Uint8Array, value: string, nowSeconds: nu
   const c = claims as Partial<SessionClaims>;
   if (typeof c.sub !== 'string' || typeof c.iat !== 'number' || typeof c.seen !== 'number') return null;
   if (nowSeconds - c.seen > SESSION_IDLE_SECONDS || nowSeconds - c.iat > SESSION_MAX_SECONDS) return null;
-  return { sub: c.sub, iat: c.iat, seen: c.seen };
+  if (c.at !== undefined && typeof c.at !== 'number') return null;
+  return { sub: c.sub, iat: c.iat, seen: c.seen, ...(c.at !== undefined ? { at: c.at } : {}) };
+}
+
+/** Ends every console session of `principalId` begun up to `nowMs`, for every gateway instance. */
+export async function signOut(em: EntityManager, principalId: string, nowMs: number): Promise<void> {
+  await em.getConnection().execute(
+    `update "principal" set "console_signed_out_at" = greatest(coalesce("console_signed_out_at", '-infinity'), to_timestamp(?::float8 / 1000)) where "id" = ?`,
+    [nowMs, principalId],
+    'run',
+  );
 }
 
 export function sessionCookie(value: string, secure: boolean): string {

@@ -18,8 +18,10 @@ import { issueConsoleToken } from '../../auth/jwt.js';
 import { UnauthenticatedError } from '../../request/errors.js';
 import { requestMeta } from '../../request/meta.js';
 import type { SsoSettings } from '../../config/index.js';
+import type { PolicySet } from '../../policies/index.js';
 import type { RateLimitStore } from '../limits/rate-limit.store.js';
-import { clearedSessionCookie, cookieValue, openSession, sealSession, SESSION_COOKIE, sessionCookie } from './console-session.js';
+import { clearedSessionCookie, cookieValue, freshSession, openSession, sealSession, SESSION_COOKIE, sessionCookie, signedInAt, signOut } from './console-session.js';
+import { CallerSchemas } from './console-schema.js';
 import { clearedFlowCookie, flowCookie, SSO_CALLBACK_PATH, SSO_FLOW_COOKIE, SSO_START_PATH, SsoClient, SsoRefusal } from './console-sso.js';
 import { SignInLimiter } from './sign-in-limit.js';
 
@@ -70,6 +72,8 @@ export interface ConsoleOptions {
   /** The shared rate-limit counters, and how many refused sign-ins an address gets per minute (0: no limit). */
   rateLimits: RateLimitStore;
   signInFailuresPerMinute: number;
+  /** The policy the Explorer's per-principal schema is cut by (`/console/schema`). */
+  policy: PolicySet;
   dist?: string;
 }
 
@@ -77,12 +81,16 @@ interface Front {
   opts: ConsoleOptions;
   sso: SsoClient | null;
   limiter: SignInLimiter;
+  schemas: CallerSchemas;
 }
 
 /** The HTTP front's hook: answers `/console…`, lends `/graphql` the session's credential; true when it answered. */
 export function consoleFront(opts: ConsoleOptions): (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean> {
   const dist = opts.dist ?? CONSOLE_DIST;
-  const front: Front = { opts, sso: opts.sso ? new SsoClient(opts.sso, opts.jwtSecret) : null, limiter: new SignInLimiter(opts.rateLimits, opts.signInFailuresPerMinute) };
+  const front: Front = {
+    opts, sso: opts.sso ? new SsoClient(opts.sso, opts.jwtSecret) : null, limiter: new SignInLimiter(opts.rateLimits, opts.signInFailuresPerMinute),
+    schemas: new CallerSchemas(opts.policy),
+  };
   return async (req, res, path) => {
     if (path === '/graphql') {
       // A person opening /graphql in a browser gets the console's Explorer, not Apollo's landing
@@ -94,6 +102,7 @@ export function consoleFront(opts: ConsoleOptions): (req: IncomingMessage, res: 
     if (path !== '/console' && !path.startsWith('/console/')) return false;
     secureHeaders(res);
     if (path === '/console/session') await session(front, req, res);
+    else if (path === '/console/schema') await callerSchema(front, req, res);
     else if (path === SSO_START_PATH) await ssoStart(front, req, res);
     else if (path === SSO_CALLBACK_PATH) await ssoCallback(front, req, res);
     else serveStatic(dist, req, res, path);
@@ -120,8 +129,32 @@ async function lendSession(opts: ConsoleOptions, req: IncomingMessage, res: Serv
     res.setHeader('set-cookie', clearedSessionCookie(opts.secure));
     return;
   }
-  req.headers.authorization = `Bearer ${await issueConsoleToken(opts.jwtSecret, claims.sub, MINTED_TOKEN_SECONDS)}`;
+  req.headers.authorization = `Bearer ${await issueConsoleToken(opts.jwtSecret, claims.sub, MINTED_TOKEN_SECONDS, signedInAt(claims))}`;
   res.setHeader('set-cookie', sessionCookie(sealSession(opts.jwtSecret, { ...claims, seen: now }), opts.secure));
+}
+
+/**
+ * The Explorer's schema: the SDL this session's principal may use (console-schema.ts), for
+ * completion without introspection. Same credential rules as `/graphql`: the console header, a live
+ * session, the principal read now (a disabled or signed-out one gets 401).
+ */
+async function callerSchema(front: Front, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { opts } = front;
+  if (req.method !== 'GET') return sendJson(res, 405, { error: 'GET only' });
+  if (req.headers[CONSOLE_HEADER] !== '1') return sendJson(res, 403, { error: `the ${CONSOLE_HEADER}: 1 header is required` });
+  const claims = openSession(opts.jwtSecret, cookieValue(req.headers.cookie, SESSION_COOKIE) ?? '', Math.floor(Date.now() / 1000));
+  if (!claims) return sendJson(res, 401, { error: 'sign in to the console first' });
+  try {
+    const token = await issueConsoleToken(opts.jwtSecret, claims.sub, MINTED_TOKEN_SECONDS, signedInAt(claims));
+    const principal = await authenticate(`Bearer ${token}`, opts.orm.em.fork(), opts.auth);
+    const sdl = await front.schemas.sdlFor(principal.roles);
+    if (sdl === null) return sendJson(res, 403, { error: 'your roles can read nothing: there is no schema to show' });
+    res.setHeader('cache-control', 'no-store');
+    return sendJson(res, 200, { sdl });
+  } catch (e) {
+    if (!(e instanceof UnauthenticatedError)) throw e;
+    return sendJson(res, 401, { error: e.message });
+  }
 }
 
 async function session(front: Front, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -132,7 +165,10 @@ async function session(front: Front, req: IncomingMessage, res: ServerResponse):
   if (req.method === 'GET') return sendJson(res, 200, { sso: front.sso !== null });
   if (req.method === 'DELETE') {
     const claims = openSession(opts.jwtSecret, cookieValue(req.headers.cookie, SESSION_COOKIE) ?? '', Math.floor(Date.now() / 1000));
-    if (claims) await audit(opts, req, { actorId: claims.sub, roles: [], action: 'console.signOut', outcome: 'ok' });
+    if (claims) {
+      await signOut(opts.orm.em.fork(), claims.sub, Date.now());
+      await audit(opts, req, { actorId: claims.sub, roles: [], action: 'console.signOut', outcome: 'ok' });
+    }
     res.setHeader('set-cookie', clearedSessionCookie(opts.secure));
     return sendJson(res, 200, { signedOut: true });
   }
@@ -155,8 +191,7 @@ async function session(front: Front, req: IncomingMessage, res: ServerResponse):
   try {
     const principal = await authenticate(authorization, em, opts.auth);
     await audit(opts, req, { actorId: principal.id, roles: principal.roles, action: 'console.signIn', outcome: 'ok' });
-    const now = Math.floor(Date.now() / 1000);
-    res.setHeader('set-cookie', sessionCookie(sealSession(opts.jwtSecret, { sub: principal.id, iat: now, seen: now }), opts.secure));
+    res.setHeader('set-cookie', sessionCookie(sealSession(opts.jwtSecret, freshSession(principal.id, Date.now())), opts.secure));
     return sendJson(res, 200, { principalId: principal.id, displayName: principal.displayName });
   } catch (e) {
     if (!(e instanceof UnauthenticatedError)) throw e;
@@ -178,9 +213,19 @@ function redirect(res: ServerResponse, location: string): true {
   return true;
 }
 
-/** The callback address the provider must send the browser back to (registered there). */
+/**
+ * The callback address the provider must send the browser back to (registered there): the
+ * configured one, else (development only: production requires it, src/config) the address this
+ * server listens on, read from the socket. Never the Host header: a forged one would have the
+ * provider send the code to another origin wherever the provider lets it.
+ */
 function redirectUriOf(front: Front, req: IncomingMessage): string {
-  return front.opts.sso?.redirectUrl ?? `${front.opts.secure ? 'https' : 'http'}://${req.headers.host ?? '127.0.0.1'}${SSO_CALLBACK_PATH}`;
+  return front.opts.sso?.redirectUrl ?? `${front.opts.secure ? 'https' : 'http'}://${listenAddressOf(req)}${SSO_CALLBACK_PATH}`;
+}
+
+function listenAddressOf(req: IncomingMessage): string {
+  const address = (req.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+  return `${address.includes(':') ? `[${address}]` : address}:${req.socket.localPort ?? ''}`;
 }
 
 async function ssoStart(front: Front, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -214,9 +259,9 @@ async function ssoCallback(front: Front, req: IncomingMessage, res: ServerRespon
     claimed = await front.sso.finish(cookieValue(req.headers.cookie, SSO_FLOW_COOKIE), new URL(req.url ?? '/', 'http://x').searchParams, now);
     // The ID token's subject is the principal id, as a bearer token's is; the principal is then
     // read like any other, so a disabled or unknown one is refused here too.
-    const principal = await authenticate(`Bearer ${await issueConsoleToken(opts.jwtSecret, claimed, 30)}`, opts.orm.em.fork(), opts.auth);
+    const principal = await authenticate(`Bearer ${await issueConsoleToken(opts.jwtSecret, claimed, 30, Date.now())}`, opts.orm.em.fork(), opts.auth);
     await audit(opts, req, { actorId: principal.id, roles: principal.roles, action: 'console.signIn', outcome: 'ok', via: 'sso' });
-    cookies.push(sessionCookie(sealSession(opts.jwtSecret, { sub: principal.id, iat: now, seen: now }), opts.secure));
+    cookies.push(sessionCookie(sealSession(opts.jwtSecret, freshSession(principal.id, Date.now())), opts.secure));
     res.setHeader('set-cookie', cookies);
     redirect(res, '/console/');
   } catch (e) {

@@ -17,7 +17,7 @@ import {
   isTypeExtensionNode, Kind, parse, print, validateSchema, type DefinitionNode, type DocumentNode, type GraphQLSchema,
   type OperationTypeDefinitionNode,
 } from 'graphql';
-import { matrix, piiFields, schemaFilterFor, type PolicySet } from '../../policies/index.js';
+import { matrix, piiFields, schemaFilterFor, type PolicySet } from '../policies/index.js';
 
 /**
  * Root queries that disclose whole records as one document (no `@pii` field to cut): they stay only
