@@ -169,7 +169,7 @@ function walk(info: GraphQLResolveInfo, set: SelectionSetNode, parent: GraphQLNa
       const name = selection.name.value;
       // A fragment spread twice on one level adds nothing new (and a cycle is a validation error).
       if (fragments.has(name)) continue;
-      const fragment = info.fragments[name];
+      const fragment = info.fragments?.[name];
       const on = fragment ? info.schema.getType(fragment.typeCondition.name.value) : undefined;
       if (!fragment || !on) return false;
       if (!walk(info, fragment.selectionSet, on, target, out, new Set([...fragments, name]))) return false;
