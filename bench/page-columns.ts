@@ -20,7 +20,15 @@ const CUSTOMER_PROPS = ['id', 'createdAt', 'customerKey', 'name', 'nameKana', 'e
 /** What the dashboard's feedback page selects for `id channel body receivedAt customer { id }`. */
 const FEEDBACK_PROPS = ['id', 'customer', 'receivedAt', 'channel', 'body'];
 
-function statement(em: EntityManager, entity: typeof CustomerEntity | typeof FeedbackEntity, order: string, props: readonly string[] | '*'): string {
+/**
+ * Every stored column, no formula: what a read selected before for a caller whose rules test no
+ * virtual attribute (`*` would add the formulas' subqueries, which reads already left out).
+ */
+function stored(em: EntityManager, entity: typeof CustomerEntity | typeof FeedbackEntity): string[] {
+  return em.getMetadata().get(entity.name).props.filter((p) => !p.formula && p.persist !== false && (p.kind === 'scalar' || p.kind === 'm:1')).map((p) => p.name);
+}
+
+function statement(em: EntityManager, entity: typeof CustomerEntity | typeof FeedbackEntity, order: string, props: readonly string[]): string {
   return em
     .createQueryBuilder(entity, 'e0')
     .select(props as never)
@@ -50,8 +58,8 @@ async function main(): Promise<void> {
     const em = db.orm.em.fork();
     const conn = em.getConnection();
     const pairs = [
-      { name: 'customers page', all: statement(em, CustomerEntity, 'createdAt', '*'), used: statement(em, CustomerEntity, 'createdAt', CUSTOMER_PROPS) },
-      { name: 'feedback page', all: statement(em, FeedbackEntity, 'receivedAt', '*'), used: statement(em, FeedbackEntity, 'receivedAt', FEEDBACK_PROPS) },
+      { name: 'customers page', all: statement(em, CustomerEntity, 'createdAt', stored(em, CustomerEntity)), used: statement(em, CustomerEntity, 'createdAt', CUSTOMER_PROPS) },
+      { name: 'feedback page', all: statement(em, FeedbackEntity, 'receivedAt', stored(em, FeedbackEntity)), used: statement(em, FeedbackEntity, 'receivedAt', FEEDBACK_PROPS) },
     ];
     for (const p of pairs) {
       const wall = { all: [] as number[], used: [] as number[] };
