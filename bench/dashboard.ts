@@ -8,6 +8,9 @@
  * must equal that answer: a variant with any failed request is shown as refused, not as a figure.
  * graphql-shield runs at c=1 and c=8 only.
  *
+ * 'every column' is enforcement on with KOE_READ_COLUMNS=all: the reads select every column, as
+ * before src/resolvers/selected-columns.ts.
+ *
  * The gateway runs two ways: every server in this one process ('enforcement on'), and as `koe start`
  * runs it, each server in processes of its own ('separate processes', `--workers` per server, at
  * c=8 and c=32), compared at c=32 at the end.
@@ -50,6 +53,8 @@ async function main(): Promise<void> {
   // Rate limits off: a load test is one principal far above 600 requests a minute by design.
   const on = await startBenchPlatform(db, { policy: policy });
   const off = await startBenchPlatform(db, { policy, accessFor: () => noPolicy(policy) }, { guard: false });
+  // Enforcement on, reading every column (KOE_READ_COLUMNS=all): what selecting the operation's columns saves.
+  const every = await startBenchPlatform(db, { policy, config: { ...benchPlatformOptions(db).config, readColumns: 'all' } });
   const shield = await startShieldCustomers({ ...benchPlatformOptions(db), policy: policy });
   const raw = await startRawBaseline(db.url, 20);
   const split = await startSplitPlatform(db, policy.version, workers, log);
@@ -60,11 +65,13 @@ async function main(): Promise<void> {
     { name: 'contract floor: dashboard', url: floor.dashboardUrl, query: DASHBOARD },
     { name: 'gateway, enforcement off', url: off.gatewayUrl, query: DASHBOARD },
     { name: 'gateway, enforcement on', url: on.gatewayUrl, query: DASHBOARD },
+    { name: 'gateway, every column', url: every.gatewayUrl, query: DASHBOARD },
     { name: SPLIT, url: split.gatewayUrl, query: DASHBOARD, levels: [8, 32] },
     { name: 'raw floor: customers SQL', url: raw.customersUrl, query: CUSTOMERS },
     { name: 'contract floor: customers', url: floor.customersUrl, query: CUSTOMERS },
     { name: 'subgraph, enforcement off', url: off.subgraphUrls.customers, query: CUSTOMERS },
     { name: 'subgraph, enforcement on', url: on.subgraphUrls.customers, query: CUSTOMERS },
+    { name: 'subgraph, every column', url: every.subgraphUrls.customers, query: CUSTOMERS },
     { name: 'subgraph, graphql-shield', url: shield.url, query: CUSTOMERS, levels: [1, 8] },
   ].filter((v) => !only || only.some((o) => v.name.includes(o)));
   const results: LoadResult[] = [];
@@ -85,7 +92,14 @@ async function main(): Promise<void> {
       }
     }
     // The contract floors count only if they answer what Koe answers the same principal.
-    for (const [mine, koe] of [['contract floor: customers', 'subgraph, enforcement on'], ['contract floor: dashboard', 'gateway, enforcement on'], [SPLIT, 'gateway, enforcement on']] as const) {
+    const pairs = [
+      ['contract floor: customers', 'subgraph, enforcement on'],
+      ['contract floor: dashboard', 'gateway, enforcement on'],
+      [SPLIT, 'gateway, enforcement on'],
+      ['subgraph, every column', 'subgraph, enforcement on'],
+      ['gateway, every column', 'gateway, enforcement on'],
+    ] as const;
+    for (const [mine, koe] of pairs) {
       const a = reference.get(mine)?.body;
       const b = reference.get(koe)?.body;
       if (a === undefined || b === undefined) continue;
@@ -119,7 +133,7 @@ async function main(): Promise<void> {
     writeFileSync(out, JSON.stringify({ seconds, levels, scale, rss: { warm: rssWarm, after: rssAfter }, results }, null, 2));
     console.log(`written to ${out.pathname}`);
   } finally {
-    await Promise.allSettled([on.stop(), off.stop(), split.stop(), shield.close(), raw.close(), floor.close()]);
+    await Promise.allSettled([on.stop(), off.stop(), every.stop(), split.stop(), shield.close(), raw.close(), floor.close()]);
     await db.close();
   }
 }

@@ -11,6 +11,8 @@ export function sameAnswer(a: string, b: string): 'identical bytes' | 'equal aft
 const PAIRS = [
   { koe: 'subgraph, enforcement on', contract: 'contract floor: customers', raw: 'raw floor: customers SQL', target: (c: number) => (c === 1 ? 1.5 : 2) },
   { koe: 'gateway, enforcement on', contract: 'contract floor: dashboard', raw: 'raw floor: dashboard SQL', target: (c: number) => (c === 1 ? 2 : 2.5) },
+  { koe: 'subgraph, every column', contract: 'contract floor: customers', raw: 'raw floor: customers SQL', target: (c: number) => (c === 1 ? 1.5 : 2) },
+  { koe: 'gateway, every column', contract: 'contract floor: dashboard', raw: 'raw floor: dashboard SQL', target: (c: number) => (c === 1 ? 2 : 2.5) },
 ];
 
 /** Per concurrency: floor throughput / Koe throughput (how many times the time per request), and the target. */

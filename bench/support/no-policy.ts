@@ -9,6 +9,7 @@ export const noPolicy = (policy: PolicySet): RequestAccess => ({
   decide: () => ({ decision: 'PLAIN', masker: null, maskerOptions: null }),
   rowWhere: () => ({}),
   virtualsTested: () => [],
+  attributesTested: () => [],
   assertCanFilter: () => {},
   assertCanGroup: () => {},
   minGroupSize: 1,

@@ -16,7 +16,11 @@ export function pgAsEntityManager(pool: pg.Pool): EntityManager {
   const run = (sql: string, params: readonly unknown[] = []) => pool.query(numbered(sql), [...params]);
   const connection = {
     execute: async (sql: string, params?: readonly unknown[]) => (await run(sql, params)).rows,
-    getKnex: () => ({ raw: (sql: string, params?: readonly unknown[]) => run(sql, params) }),
+    getKnex: () => ({
+      raw: (sql: string, params?: readonly unknown[]) => run(sql, params),
+      // The knex pool's acquire and release, which the audit append uses outside a transaction.
+      client: { acquireConnection: () => pool.connect(), releaseConnection: async (c: pg.PoolClient) => c.release() },
+    }),
   };
   return { getTransactionContext: () => undefined, getConnection: () => connection } as unknown as EntityManager;
 }

@@ -73,6 +73,7 @@ export function loadConfig(env: Env = process.env): KoeConfig {
       password: read.secret('KOE_BI_PASSWORD'),
     },
     executor: read.oneOf('KOE_EXECUTOR', ['graphql-js', 'graphql-jit']) as KoeConfig['executor'],
+    readColumns: (read.oneOf('KOE_READ_COLUMNS', ['selected', 'all']) as KoeConfig['readColumns'] | null) ?? 'selected',
     subgraphPorts: { customers: read.port('KOE_CUSTOMERS_PORT'), feedback: read.port('KOE_FEEDBACK_PORT'), audit: read.port('KOE_AUDIT_PORT') },
     subgraphUrls: { customers: read.httpUrl('KOE_CUSTOMERS_URL'), feedback: read.httpUrl('KOE_FEEDBACK_URL'), audit: read.httpUrl('KOE_AUDIT_URL') },
     workers: read.whole('KOE_WORKERS', 1) ?? 1,

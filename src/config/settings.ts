@@ -149,6 +149,11 @@ export interface KoeConfig {
   readonly bi: BiSettings;
   /** `KOE_EXECUTOR`: how subgraphs execute operations; null: the measured default (src/server/jit-executor.ts). */
   readonly executor: 'graphql-js' | 'graphql-jit' | null;
+  /**
+   * `KOE_READ_COLUMNS`: `selected` (default) reads only the columns an operation uses
+   * (src/resolvers/selected-columns.ts); `all` reads every column, the escape hatch and the benchmark's baseline.
+   */
+  readonly readColumns: 'selected' | 'all';
   /** `KOE_CUSTOMERS_PORT`, `KOE_FEEDBACK_PORT`, `KOE_AUDIT_PORT`; null: the defaults (4001–4003), or a free port under `PORT=0`. */
   readonly subgraphPorts: Readonly<Record<ServerSubgraph, number | null>>;
   /**

@@ -20,6 +20,11 @@ export interface LeanFindOptions {
   limit?: number;
   /** The formula properties to compute (each a subquery per row); left out: all of them, as `*` does. */
   formulas?: readonly string[];
+  /**
+   * Exactly these properties (stored ones and formulas), for a read that knows what it will use
+   * (src/resolvers/selected-columns.ts); wins over `formulas`. Left out or null: every column.
+   */
+  properties?: readonly string[] | null;
 }
 
 /** MikroORM's own row mapping (AbstractSqlDriver.mapResult): property names, dates and JSON as the entity has them. */
@@ -31,7 +36,8 @@ interface Mapper {
 const references = new WeakMap<EntityMetadata, string[]>();
 
 export async function leanFind<T extends object>(em: EntityManager, touched: TouchedRows, entity: EntityClass<T>, where: object, opts: LeanFindOptions = {}): Promise<Array<Lean<T>>> {
-  const qb = em.createQueryBuilder(entity, 'e0').select(opts.formulas ? columnsOf(em.getMetadata().get(entity.name), opts.formulas) : '*').where(where as never);
+  const select = opts.properties ?? (opts.formulas ? columnsOf(em.getMetadata().get(entity.name), opts.formulas) : '*');
+  const qb = em.createQueryBuilder(entity, 'e0').select(select as never).where(where as never);
   if (opts.orderBy) qb.orderBy(opts.orderBy as never);
   if (opts.limit !== undefined) qb.limit(opts.limit);
   const raw = (await qb.execute('all', false)) as unknown as Array<Record<string, unknown>>;
@@ -46,6 +52,8 @@ export function leanRows<T extends object>(em: EntityManager, touched: TouchedRo
   const rows = raw.map((r) => {
     const row = driver.mapResult(r, meta)!;
     for (const property of refs) {
+      // Not selected: left out, rather than read as "no reference".
+      if (!(property in row)) continue;
       const id = row[property];
       row[property] = id === null || id === undefined ? null : { id };
     }

@@ -92,15 +92,13 @@ function* namesIn(cond: CondNode): Generator<string> {
 const tested = new WeakMap<PolicySet, Map<string, readonly string[]>>();
 
 /**
- * The virtual attributes of `type` that a record must carry for these roles' decisions in memory:
- * those a rule on the type tests in `when:`. Row conditions (use restrictions included) are SQL, so
- * a read never needs the attribute for them. `restrictedPurposes` is also kept where a rule depends
- * on the purpose (`purposes:` or `$request.purpose`): a refusal's hint asks the other purposes'
- * abilities, whose restrictions differ from the request's and are checked on the record.
+ * The record attributes (fields and virtual attributes of `type`) that these roles' decisions in
+ * memory read: those a rule on the type tests in `when:`, whatever its purpose (a refusal's hint
+ * asks the other purposes' abilities). `restrictedPurposes` is also kept where a rule depends on the
+ * purpose (`purposes:` or `$request.purpose`): those abilities' restrictions differ from the
+ * request's and are checked on the record. A read that selects columns must include these.
  */
-export function virtualsTested(policy: PolicySet, roles: readonly string[], type: string): readonly string[] {
-  const virtuals = VIRTUAL_ATTRIBUTES[type];
-  if (!virtuals) return [];
+export function attributesTested(policy: PolicySet, roles: readonly string[], type: string): readonly string[] {
   let byKey = tested.get(policy);
   if (!byKey) tested.set(policy, (byKey = new Map()));
   const key = `${type}|${roles.join(',')}`;
@@ -111,11 +109,27 @@ export function virtualsTested(policy: PolicySet, roles: readonly string[], type
     for (const rule of policy.roles.get(role)?.rules ?? []) {
       if (rule.type !== type) continue;
       const used = rule.when ? [...namesIn(rule.when)] : [];
-      for (const name of used) names.add(name);
-      if (rule.purposes !== null || used.includes('$request.purpose')) names.add('restrictedPurposes');
+      for (const name of used) if (!name.startsWith('$')) names.add(name);
+      if ((rule.purposes !== null || used.includes('$request.purpose')) && VIRTUAL_ATTRIBUTES[type]?.restrictedPurposes) names.add('restrictedPurposes');
     }
   }
-  out = Object.keys(virtuals).filter((v) => names.has(v));
+  out = [...names].sort();
   byKey.set(key, out);
+  return out;
+}
+
+const virtuals = new WeakMap<readonly string[], readonly string[]>();
+
+/**
+ * The virtual attributes of `type` that a record must carry for these roles' decisions in memory
+ * (see `attributesTested`). Row conditions (use restrictions included) are SQL, so a read never
+ * needs the attribute for them.
+ */
+export function virtualsTested(policy: PolicySet, roles: readonly string[], type: string): readonly string[] {
+  const forType = VIRTUAL_ATTRIBUTES[type];
+  if (!forType) return [];
+  const attributes = attributesTested(policy, roles, type);
+  let out = virtuals.get(attributes);
+  if (!out) virtuals.set(attributes, (out = Object.keys(forType).filter((v) => attributes.includes(v))));
   return out;
 }

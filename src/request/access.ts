@@ -23,6 +23,11 @@ export interface RequestAccess {
    * decisions in memory; a read computes only these (each is a subquery per row).
    */
   virtualsTested(type: GuardedType): readonly string[];
+  /**
+   * The record attributes (fields, virtual attributes) the caller's rules on `type` test per record:
+   * a read that selects only some columns must select these too. Cached per policy and roles.
+   */
+  attributesTested(type: GuardedType): readonly string[];
   /** Refuses a filter, order or search on a field the caller cannot read in PLAIN (FORBIDDEN). */
   assertCanFilter(type: GuardedType, field: string, argument: string): void;
   /**

@@ -46,4 +46,6 @@ export interface KoeContext {
    * event durable, so it may commit without waiting for the flush. Absent or false: a direct call.
    */
   readonly edgeAudited?: boolean;
+  /** Read paths select every column (`KOE_READ_COLUMNS=all`) instead of those the operation uses. */
+  readonly allColumns?: boolean;
 }

@@ -6,7 +6,7 @@ import type { KoeContext } from '../request/context.js';
 import type { CursorPosition, ListCursors, SortValue } from '../request/cursors.js';
 
 /** What a list reads with: the request's entity manager, policy view, keys, cursors and touched rows. */
-export type ListContext = Pick<KoeContext, 'em' | 'access' | 'crypto' | 'cursors' | 'touched'>;
+export type ListContext = Pick<KoeContext, 'em' | 'access' | 'crypto' | 'cursors' | 'touched' | 'allColumns'>;
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;

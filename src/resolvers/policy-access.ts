@@ -4,7 +4,7 @@
  * mutations are refused with FORBIDDEN unless the policy allows them.
  */
 import { condToMikroOrmWhere, liftingPurpose, minGroupSizeOf, type MaskerName, otherPurposeAbilities, PushDownError, type FieldDecision, type KoeAbility, type PolicySet, type PrincipalInput } from '../policies/index.js';
-import { VIRTUAL_TRANSLATORS, virtualsTested } from '../data/virtual-translators.js';
+import { attributesTested, VIRTUAL_TRANSLATORS, virtualsTested } from '../data/virtual-translators.js';
 import { ForbiddenError } from '../request/errors.js';
 import { purposeHint, type GuardedType, type RequestAccess } from '../request/access.js';
 
@@ -73,6 +73,10 @@ export class PolicyAccess implements RequestAccess {
 
   virtualsTested(type: GuardedType): readonly string[] {
     return virtualsTested(this.policy, this.ability.roles, type);
+  }
+
+  attributesTested(type: GuardedType): readonly string[] {
+    return attributesTested(this.policy, this.ability.roles, type);
   }
 
   assertCanFilter(type: GuardedType, field: string, argument: string): void {

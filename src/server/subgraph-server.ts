@@ -148,6 +148,7 @@ export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm
       crypto: deps.crypto,
       cursors,
       edgeAudited: fromGateway !== null,
+      allColumns: deps.config.readColumns === 'all',
     };
   };
 }

@@ -8,6 +8,8 @@ import { withRows, type RequestAccess } from '../../request/access.js';
 import type { FieldCrypto } from '../../data/encryption/index.js';
 import { afterCursor, pageSize, toPage, type ListContext, type Page } from '../pagination.js';
 import type { SortValue } from '../../request/cursors.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectedProperties } from '../selected-columns.js';
 
 const ORDER_FIELDS: Record<CustomerOrderField, 'createdAt' | 'name' | 'email' | 'prefecture'> = {
   [CustomerOrderField.CREATED_AT]: 'createdAt',
@@ -35,7 +37,8 @@ export interface CustomerListArgs {
   after?: string | null;
 }
 
-export async function listCustomers(ctx: ListContext, args: CustomerListArgs): Promise<Page<Lean<CustomerEntity>>> {
+/** `info`: the `customers` field being resolved, whose selection decides the columns read (none: all of them). */
+export async function listCustomers(ctx: ListContext, args: CustomerListArgs, info?: GraphQLResolveInfo): Promise<Page<Lean<CustomerEntity>>> {
   const { em, access, crypto, cursors, touched } = ctx;
   const size = pageSize(args.first);
   const field = ORDER_FIELDS[args.orderBy?.field ?? CustomerOrderField.CREATED_AT];
@@ -53,7 +56,7 @@ export async function listCustomers(ctx: ListContext, args: CustomerListArgs): P
   if (filtered === null) return toPage([], size, () => null, async () => 0, list);
   const where = cursor ? { $and: [filtered, afterCursor(field, desc, cursor)] } : filtered;
   const dir = desc ? 'desc nulls last' : 'asc nulls last';
-  const rows = await leanFind(em, touched, CustomerEntity, where, { orderBy: [{ [field]: dir }, { id: desc ? 'desc' : 'asc' }], limit: size + 1, formulas: access.virtualsTested('Customer') });
+  const rows = await leanFind(em, touched, CustomerEntity, where, { orderBy: [{ [field]: dir }, { id: desc ? 'desc' : 'asc' }], limit: size + 1, formulas: access.virtualsTested('Customer'), properties: selectedProperties(ctx, info, 'Customer', [field]) });
   return toPage(rows, size, (c) => sortValue(c[field]), () => em.count(CustomerEntity, filtered), list);
 }
 

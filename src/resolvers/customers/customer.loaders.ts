@@ -5,15 +5,19 @@ import { withRows, type RequestAccess } from '../../request/access.js';
 import { groupBy } from '../group-by.js';
 import type { TouchedRows } from '../../data/touched-rows.js';
 import { leanFind, type Lean } from '../../data/lean-rows.js';
+import { WideningLoader } from '../widening-loader.js';
 
-/** One SELECT per batch of customers, with the caller's row filter: a hidden customer loads as null. */
+/**
+ * One SELECT per batch of customers, with the caller's row filter: a hidden customer loads as null.
+ * The batch reads the union of the columns its callers need.
+ */
 export function customerByIdLoader(em: EntityManager, access: RequestAccess, touched: TouchedRows) {
-  return new DataLoader<string, Lean<CustomerEntity> | null>(async (ids) => {
+  return new WideningLoader<string, Lean<CustomerEntity> | null>(async (ids, properties) => {
     const where = withRows(access, 'Customer', { id: { $in: [...ids] } });
-    const rows = where === null ? [] : await leanFind(em, touched, CustomerEntity, where, { formulas: access.virtualsTested('Customer') });
+    const rows = where === null ? [] : await leanFind(em, touched, CustomerEntity, where, { formulas: access.virtualsTested('Customer'), properties });
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
-  });
+  }, String);
 }
 
 /** Consents and purchases carry their own row conditions (marketing sees only the marketing consent). */

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { ConsentEntity, CustomerEntity, PurchaseEntity } from '../../data/entities/index.js';
 import type { Lean } from '../../data/lean-rows.js';
 import { CustomerFilter, CustomerOrder } from '../../schema/inputs/customer.input.js';
@@ -7,6 +8,7 @@ import type { KoeContext } from '../../request/context.js';
 import { uuidArg } from '../ids.js';
 import type { Page } from '../pagination.js';
 import { listCustomers } from './customer-query.js';
+import { selectedProperties } from '../selected-columns.js';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -17,13 +19,14 @@ export class CustomerResolver {
     @Arg('orderBy', () => CustomerOrder, { nullable: true }) orderBy: CustomerOrder | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Lean<CustomerEntity>>> {
-    return listCustomers(ctx, { filter, orderBy, first, after });
+    return listCustomers(ctx, { filter, orderBy, first, after }, info);
   }
 
   @Query(() => Customer, { nullable: true })
-  customer(@Ctx() ctx: KoeContext, @Arg('id', () => ID) id: string): Promise<Lean<CustomerEntity> | null> {
-    return ctx.loaders.customerById.load(uuidArg('id', id));
+  customer(@Ctx() ctx: KoeContext, @Arg('id', () => ID) id: string, @Info() info: GraphQLResolveInfo): Promise<Lean<CustomerEntity> | null> {
+    return ctx.loaders.customerById.load(uuidArg('id', id), selectedProperties(ctx, info, 'Customer'));
   }
 
   @FieldResolver(() => [Consent])
@@ -40,8 +43,9 @@ export class CustomerResolver {
 /** `_entities` for Customer goes through the same loader, so references honour the row filter too. */
 export const customerReference = {
   Customer: {
-    __resolveReference(ref: { id: string }, ctx: KoeContext): Promise<Lean<CustomerEntity> | null> | null {
-      return typeof ref.id === 'string' ? ctx.loaders.customerById.load(uuidArg('representations.id', ref.id)) : null;
+    __resolveReference(ref: { id: string }, ctx: KoeContext, info: GraphQLResolveInfo): Promise<Lean<CustomerEntity> | null> | null {
+      if (typeof ref.id !== 'string') return null;
+      return ctx.loaders.customerById.load(uuidArg('representations.id', ref.id), selectedProperties(ctx, info, 'Customer'));
     },
   },
 };

@@ -1,10 +1,12 @@
-import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Int, Resolver, Root } from 'type-graphql';
 import type { FeedbackEntity } from '../../data/entities/index.js';
 import type { Lean } from '../../data/lean-rows.js';
 import { CustomerRef, FeedbackConnection } from '../../schema/types/feedback.type.js';
 import { BadUserInputError } from '../../request/errors.js';
 import type { KoeContext } from '../../request/context.js';
 import { pageSize, toPage, type Page } from '../pagination.js';
+import { selectedProperties } from '../selected-columns.js';
 
 /** `Customer.feedback`, contributed by the feedback subgraph: newest first, batched across customers. */
 @Resolver(() => CustomerRef)
@@ -15,6 +17,7 @@ export class CustomerFeedbackResolver {
     @Ctx() ctx: KoeContext,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Lean<FeedbackEntity>>> {
     const size = pageSize(first);
     const list = ctx.cursors.of('Customer.feedback:receivedAt:desc');
@@ -24,7 +27,7 @@ export class CustomerFeedbackResolver {
       customerId: customer.id,
       limit: size + 1,
       after: cursor ? { value: cursor.value as string, id: cursor.id } : null,
-    });
+    }, selectedProperties(ctx, info, 'Feedback', ['receivedAt']));
     return toPage(rows, size, (r) => r.receivedAt.toISOString(), () => ctx.loaders.feedbackCountByCustomer.load(customer.id), list);
   }
 }

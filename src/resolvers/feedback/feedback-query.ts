@@ -10,6 +10,8 @@ import { uuidArg } from '../ids.js';
 import { afterCursor, pageSize, toPage, type ListContext, type Page } from '../pagination.js';
 import type { SortValue } from '../../request/cursors.js';
 import { searchFeedback } from './feedback-search.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectedProperties } from '../selected-columns.js';
 
 const ORDER_FIELDS: Record<FeedbackOrderField, 'receivedAt' | 'rating'> = {
   [FeedbackOrderField.RECEIVED_AT]: 'receivedAt',
@@ -56,7 +58,8 @@ function piiKindsArg(access: RequestAccess, kinds: readonly string[]): string[] 
   return [...new Set(kinds)];
 }
 
-export async function listFeedback(ctx: ListContext, args: FeedbackListArgs): Promise<Page<Lean<FeedbackEntity>>> {
+/** `info`: the `feedbacks` field being resolved, whose selection decides the columns read (none: all of them). */
+export async function listFeedback(ctx: ListContext, args: FeedbackListArgs, info?: GraphQLResolveInfo): Promise<Page<Lean<FeedbackEntity>>> {
   const { em, access, crypto, cursors, touched } = ctx;
   const size = pageSize(args.first);
   const field = ORDER_FIELDS[args.orderBy?.field ?? FeedbackOrderField.RECEIVED_AT];
@@ -73,6 +76,8 @@ export async function listFeedback(ctx: ListContext, args: FeedbackListArgs): Pr
   const text = args.filter?.text?.trim();
   if (text) {
     return searchFeedback({
+      // The search opens every candidate's subject and body, selected or not.
+      properties: selectedProperties(ctx, info, 'Feedback', [field, 'subject', 'body']),
       em,
       touched,
       crypto,
@@ -87,7 +92,7 @@ export async function listFeedback(ctx: ListContext, args: FeedbackListArgs): Pr
     });
   }
   const where = cursor ? { $and: [filtered, afterCursor(field, desc, cursor)] } : filtered;
-  const rows = await leanFind(em, touched, FeedbackEntity, where, { orderBy: orderBy as never, limit: size + 1 });
+  const rows = await leanFind(em, touched, FeedbackEntity, where, { orderBy: orderBy as never, limit: size + 1, properties: selectedProperties(ctx, info, 'Feedback', [field]) });
   return toPage(rows, size, (r) => sortValue(r[field]), () => em.count(FeedbackEntity, filtered), list);
 }
 

@@ -34,6 +34,8 @@ export interface SearchPlan {
   orderBy: object[];
   sortValue: (row: FeedbackRow) => SortValue;
   cursors: ListCursors;
+  /** The properties each candidate row is read with (sort key, subject and body included); null: all. */
+  properties: readonly string[] | null;
 }
 
 const fold = (s: string) => s.normalize('NFKC').toLowerCase();
@@ -47,7 +49,7 @@ export async function searchFeedback(plan: SearchPlan): Promise<Page<FeedbackRow
   let exhausted = false;
   while (matched.length <= plan.size && scanned < SCAN_LIMIT) {
     const where = position ? { $and: [plan.where, position] } : plan.where;
-    const rows = await leanFind(plan.em, plan.touched, FeedbackEntity, where, { orderBy: plan.orderBy as never, limit: BATCH });
+    const rows = await leanFind(plan.em, plan.touched, FeedbackEntity, where, { orderBy: plan.orderBy as never, limit: BATCH, properties: plan.properties });
     const keys = await plan.crypto.loadKeys(plan.em, [...new Set(rows.map(ownerOf))]);
     for (const row of rows) {
       scanned++;
@@ -81,7 +83,7 @@ async function countMatches(plan: SearchPlan, needle: string): Promise<number> {
   let position: object | null = null;
   for (;;) {
     const where = position ? { $and: [plan.where, position] } : plan.where;
-    const rows = await leanFind(plan.em, plan.touched, FeedbackEntity, where, { orderBy: plan.orderBy as never, limit: 1000 });
+    const rows = await leanFind(plan.em, plan.touched, FeedbackEntity, where, { orderBy: plan.orderBy as never, limit: 1000, properties: plan.properties });
     const keys = await plan.crypto.loadKeys(plan.em, [...new Set(rows.map(ownerOf))]);
     for (const row of rows) if (matches(plan.crypto, keys, row, needle)) count++;
     scanned += rows.length;

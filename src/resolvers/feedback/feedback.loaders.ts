@@ -5,14 +5,16 @@ import { withRows, type RequestAccess } from '../../request/access.js';
 import { groupBy } from '../group-by.js';
 import type { TouchedRows } from '../../data/touched-rows.js';
 import { leanFind, leanRows, type Lean } from '../../data/lean-rows.js';
+import { WideningLoader } from '../widening-loader.js';
 
+/** As `customerByIdLoader`: one SELECT per batch, the union of the columns its callers need. */
 export function feedbackByIdLoader(em: EntityManager, access: RequestAccess, touched: TouchedRows) {
-  return new DataLoader<string, Lean<FeedbackEntity> | null>(async (ids) => {
+  return new WideningLoader<string, Lean<FeedbackEntity> | null>(async (ids, properties) => {
     const where = withRows(access, 'Feedback', { id: { $in: [...ids] } });
-    const rows = where === null ? [] : await leanFind(em, touched, FeedbackEntity, where);
+    const rows = where === null ? [] : await leanFind(em, touched, FeedbackEntity, where, { properties });
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
-  });
+  }, String);
 }
 
 export interface CustomerFeedbackKey {
@@ -27,8 +29,8 @@ export interface CustomerFeedbackKey {
  * each customer's feedback newest first and the outer query keeps the first `limit` per customer.
  */
 export function feedbackPageByCustomerLoader(em: EntityManager, access: RequestAccess, touched: TouchedRows) {
-  return new DataLoader<CustomerFeedbackKey, Array<Lean<FeedbackEntity>>, string>(
-    async (keys) => {
+  return new WideningLoader<CustomerFeedbackKey, Array<Lean<FeedbackEntity>>>(
+    async (keys, properties) => {
       const results = new Map<string, Array<Lean<FeedbackEntity>>>();
       // Keys that share (limit, after) are one statement; in practice a whole list shares them.
       for (const [shape, group] of groupBy(keys, shapeKey)) {
@@ -38,13 +40,13 @@ export function feedbackPageByCustomerLoader(em: EntityManager, access: RequestA
           ? { $or: [{ receivedAt: { $lt: after.value } }, { receivedAt: after.value, id: { $lt: after.id } }] }
           : {};
         const where = withRows(access, 'Feedback', after ? { $and: [base, cursor] } : base);
-        const rows = where === null ? [] : await windowed(em, touched, where, limit);
+        const rows = where === null ? [] : await windowed(em, touched, where, limit, properties);
         const byCustomer = groupBy(rows, (r) => r.customer?.id ?? '');
         for (const k of group) results.set(`${k.customerId}|${shape}`, byCustomer.get(k.customerId) ?? []);
       }
       return keys.map((k) => results.get(`${k.customerId}|${shapeKey(k)}`) ?? []);
     },
-    { cacheKeyFn: (k) => `${k.customerId}|${shapeKey(k)}` },
+    (k) => `${k.customerId}|${shapeKey(k)}`,
   );
 }
 
@@ -52,10 +54,10 @@ function shapeKey(k: CustomerFeedbackKey): string {
   return `${k.limit}|${k.after ? `${k.after.value}|${k.after.id}` : ''}`;
 }
 
-async function windowed(em: EntityManager, touched: TouchedRows, where: object, limit: number): Promise<Array<Lean<FeedbackEntity>>> {
+async function windowed(em: EntityManager, touched: TouchedRows, where: object, limit: number, properties: readonly string[] | null): Promise<Array<Lean<FeedbackEntity>>> {
   const inner = em
     .createQueryBuilder(FeedbackEntity, 'f')
-    .select(['f.*'])
+    .select(properties ? properties.map((p) => `f.${p}`) : ['f.*'])
     .addSelect(raw('row_number() over (partition by f.customer_id order by f.received_at desc, f.id desc) as rn'))
     .where(where);
   const rows: Array<Record<string, unknown>> = await em

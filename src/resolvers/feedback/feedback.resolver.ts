@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { FeedbackEntity } from '../../data/entities/index.js';
 import type { Lean } from '../../data/lean-rows.js';
 import { FeedbackFilter, FeedbackOrder } from '../../schema/inputs/feedback.input.js';
@@ -7,6 +8,7 @@ import type { KoeContext } from '../../request/context.js';
 import { uuidArg } from '../ids.js';
 import type { Page } from '../pagination.js';
 import { listFeedback } from './feedback-query.js';
+import { selectedProperties } from '../selected-columns.js';
 
 @Resolver(() => Feedback)
 export class FeedbackResolver {
@@ -17,13 +19,14 @@ export class FeedbackResolver {
     @Arg('orderBy', () => FeedbackOrder, { nullable: true }) orderBy: FeedbackOrder | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Lean<FeedbackEntity>>> {
-    return listFeedback(ctx, { filter, orderBy, first, after });
+    return listFeedback(ctx, { filter, orderBy, first, after }, info);
   }
 
   @Query(() => Feedback, { nullable: true })
-  feedback(@Ctx() ctx: KoeContext, @Arg('id', () => ID) id: string): Promise<Lean<FeedbackEntity> | null> {
-    return ctx.loaders.feedbackById.load(uuidArg('id', id));
+  feedback(@Ctx() ctx: KoeContext, @Arg('id', () => ID) id: string, @Info() info: GraphQLResolveInfo): Promise<Lean<FeedbackEntity> | null> {
+    return ctx.loaders.feedbackById.load(uuidArg('id', id), selectedProperties(ctx, info, 'Feedback'));
   }
 
   /** Only the key: the customers subgraph resolves it, with its own row filter. */
@@ -35,8 +38,9 @@ export class FeedbackResolver {
 
 export const feedbackReference = {
   Feedback: {
-    __resolveReference(ref: { id: string }, ctx: KoeContext): Promise<Lean<FeedbackEntity> | null> | null {
-      return typeof ref.id === 'string' ? ctx.loaders.feedbackById.load(uuidArg('representations.id', ref.id)) : null;
+    __resolveReference(ref: { id: string }, ctx: KoeContext, info: GraphQLResolveInfo): Promise<Lean<FeedbackEntity> | null> | null {
+      if (typeof ref.id !== 'string') return null;
+      return ctx.loaders.feedbackById.load(uuidArg('representations.id', ref.id), selectedProperties(ctx, info, 'Feedback'));
     },
   },
   Customer: {
