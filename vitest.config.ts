@@ -21,13 +21,14 @@ export default defineConfig({
     maxWorkers: 3,
     env: TEST_ENV,
     hookTimeout: 120_000,
-    // One invocation, two projects in one pool: the browser files start while API files still run,
-    // instead of after the last of them (vitest runs projects of one maxWorkers side by side).
+    // One invocation, two projects in one pool (vitest runs projects of one maxWorkers side by side):
+    // the browser files no longer wait for the last API file. Files are handed out project by project
+    // in name order, so 'console' (the longest files) starts first and the short ones fill the tail.
     projects: [
       {
         extends: true,
         test: {
-          name: 'api',
+          name: 'node',
           include: ['test/**/*.test.ts'],
           exclude: [...CONSOLE_TESTS, '**/node_modules/**'],
           testTimeout: 30_000,
