@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+import SpreadBrowserFiles, { BROWSER_PROJECT } from './test/setup/spread-browser-files.js';
 
 const require = createRequire(import.meta.url);
 
@@ -22,13 +23,14 @@ export default defineConfig({
     env: TEST_ENV,
     hookTimeout: 120_000,
     // One invocation, two projects in one pool (vitest runs projects of one maxWorkers side by side):
-    // the browser files no longer wait for the last API file. Files are handed out project by project
-    // in name order, so 'console' (the longest files) starts first and the short ones fill the tail.
+    // the browser files no longer wait for the last API file, they are spread among the API files
+    // (the sequencer) and run one at a time (the console project's setup file).
+    sequence: { sequencer: SpreadBrowserFiles },
     projects: [
       {
         extends: true,
         test: {
-          name: 'node',
+          name: 'api',
           include: ['test/**/*.test.ts'],
           exclude: [...CONSOLE_TESTS, '**/node_modules/**'],
           testTimeout: 30_000,
@@ -46,9 +48,10 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'console',
+          name: BROWSER_PROJECT,
           include: CONSOLE_TESTS,
           testTimeout: 60_000,
+          setupFiles: ['test/setup/one-browser-at-a-time.ts'],
           globalSetup: ['test/setup/global-setup.ts', 'test/setup/console-build.ts'],
         },
       },
