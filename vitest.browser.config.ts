@@ -1,20 +1,21 @@
 /**
- * The console's browser tests: Debian's chromium driven by playwright-core against a real Koe on the
- * run's scratch database. A separate project so `npm test` runs them after the API suite.
+ * The console's browser tests alone, one file at a time: Debian's chromium driven by playwright-core
+ * against a real Koe on the run's scratch database. `npm test` runs them as the `console` project of
+ * vitest.config.ts, beside the API files; this config is for working on them
+ * (`npx vitest run --config vitest.browser.config.ts test/console/x.test.ts`).
  */
 import { defineConfig } from 'vitest/config';
-import base from './vitest.config.js';
+import { CONSOLE_TESTS, RESOLVE, TEST_ENV } from './vitest.config.js';
 
 export default defineConfig({
-  resolve: base.resolve,
+  resolve: RESOLVE,
   test: {
-    include: ['test/console/**/*.test.ts'],
+    include: CONSOLE_TESTS,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // One browser at a time: the machines are small and the screens share one Koe.
     fileParallelism: false,
-    env: base.test?.env,
+    env: TEST_ENV,
     globalSetup: ['test/setup/global-setup.ts', 'test/setup/console-build.ts'],
   },
 });

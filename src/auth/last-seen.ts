@@ -7,7 +7,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 
 const INTERVAL_MS = 60_000;
 const MAX_TRACKED = 10_000;
-const lastWrite = new Map<string, number>();
+/** Per database pool (the ORM's driver): a server on another database in this process has written nothing there. */
+const lastWrites = new WeakMap<object, Map<string, number>>();
 
 const SQL = {
   principal: `update "principal" set "last_seen_at" = now() where "id" = ? and ("last_seen_at" is null or "last_seen_at" < now() - interval '1 minute')`,
@@ -16,6 +17,9 @@ const SQL = {
 
 export function touchLastSeen(em: EntityManager, table: keyof typeof SQL, id: string, nowMs = Date.now()): void {
   const key = `${table}:${id}`;
+  const driver = em.getDriver();
+  let lastWrite = lastWrites.get(driver);
+  if (!lastWrite) lastWrites.set(driver, (lastWrite = new Map()));
   const previous = lastWrite.get(key);
   if (previous !== undefined && nowMs - previous < INTERVAL_MS) return;
   if (lastWrite.size >= MAX_TRACKED) lastWrite.clear(); // bounded memory; the SQL guard still throttles

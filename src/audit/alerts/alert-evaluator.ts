@@ -8,7 +8,7 @@ import type { AlertRules } from '../../policies/index.js';
 import { appendAuditEvents } from '../append.js';
 import type { NewAuditEvent } from '../event.js';
 import { alertChecks, type AlertCheck } from './alert-checks.js';
-import { markAndCount } from './alert-marks.js';
+import { markAndCount, type AlertMemory } from './alert-marks.js';
 
 /** Where alert lines go: the server passes its pino logger's `warn`; tests collect them. */
 export type AlertLog = (message: string, fields: Record<string, unknown>) => void;
@@ -23,6 +23,7 @@ export type AlertSink = (em: EntityManager, events: readonly NewAuditEvent[]) =>
 
 export function alertSink(opts: AlertOptions): AlertSink {
   const log = opts.log ?? (() => {});
+  const settled: AlertMemory = new Map();
   return async (em, events) => {
     const alerts: NewAuditEvent[] = [];
     try {
@@ -30,7 +31,7 @@ export function alertSink(opts: AlertOptions): AlertSink {
         const rules = opts.rules;
         const sql = <T>(q: string, p: unknown[] = []) => em.getConnection().execute<T[]>(q, p);
         for (const check of alertChecks(event, rules)) {
-          const count = await markAndCount(sql, check, event.at);
+          const count = await markAndCount(sql, check, event.at, settled);
           if (count !== null) alerts.push(alertEvent(event, check, count));
         }
       }

@@ -12,14 +12,15 @@ const SWEEP_EVERY = 500;
 const ALERTED = '!alerted';
 
 /**
- * What this process already knows cannot fire again, so the check needs no statement at all:
+ * What one alert sink already knows cannot fire again, so the check needs no statement at all:
  * a threshold-0 rule (after hours) whose aligned window was claimed, and a first-seen item already
  * known (learned items are kept for good). Both only skip work whose answer is settled; bounded.
+ * One per sink, not per process: a server on another database has settled nothing there.
  */
-const settled = new Map<string, number>();
+export type AlertMemory = Map<string, number>;
 const MAX_SETTLED = 10_000;
 
-function remember(key: string, value: number): void {
+function remember(settled: AlertMemory, key: string, value: number): void {
   if (settled.size >= MAX_SETTLED) settled.clear();
   settled.set(key, value);
 }
@@ -27,7 +28,7 @@ function remember(key: string, value: number): void {
 const knownItem = (check: AlertCheck, item: string) => `${check.rule}\u0000${check.subject}\u0000${item}`;
 
 /** The count the check reaches, or null when it does not fire (or another instance fired it). */
-export async function markAndCount(sql: Sql, check: AlertCheck, at: Date): Promise<number | null> {
+export async function markAndCount(sql: Sql, check: AlertCheck, at: Date, settled: AlertMemory): Promise<number | null> {
   const size = Math.max(1, Math.floor(check.window / BUCKETS_PER_WINDOW));
   const seconds = Math.floor(at.getTime() / 1000);
   const windowStart = Math.floor(seconds / Math.max(1, check.window)) * Math.max(1, check.window);
@@ -35,8 +36,8 @@ export async function markAndCount(sql: Sql, check: AlertCheck, at: Date): Promi
   if (claimKey !== null && settled.get(claimKey) === windowStart) return null;
   if (check.firstSeen && check.items.length === 1 && settled.has(knownItem(check, check.items[0]!))) return null;
   const count = await markAndCountInDb(sql, check, seconds, size, windowStart);
-  if (claimKey !== null) remember(claimKey, windowStart);
-  if (check.firstSeen) for (const item of check.items) remember(knownItem(check, item), 0);
+  if (claimKey !== null) remember(settled, claimKey, windowStart);
+  if (check.firstSeen) for (const item of check.items) remember(settled, knownItem(check, item), 0);
   return count;
 }
 
