@@ -77,10 +77,15 @@ export async function verifyBearer(token: string, keys: BearerKeys | Uint8Array,
   return { sub: payload.sub, sessionAt: payload.sat };
 }
 
-/** What a verification depended on, so a cache entry made under other keys never answers. */
+/** What a verification depended on, so a cache entry made under other keys never answers; hashed once per secret and provider. */
+const settingsMemo = new WeakMap<Uint8Array, Map<string, string>>();
 function settingsOf(secret: Uint8Array, oidc: OidcConfig | null, maxTtlSeconds: number): string {
-  const provider = oidc ? `${oidc.jwksUrl} ${oidc.issuer} ${oidc.audience}` : '';
-  return createHash('sha256').update(secret).update(`\0${provider}\0${maxTtlSeconds}`).digest('base64url');
+  const rest = `\0${oidc ? `${oidc.jwksUrl} ${oidc.issuer} ${oidc.audience}` : ''}\0${maxTtlSeconds}`;
+  let bySecret = settingsMemo.get(secret);
+  if (!bySecret) settingsMemo.set(secret, (bySecret = new Map()));
+  let settings = bySecret.get(rest);
+  if (settings === undefined) bySecret.set(rest, (settings = createHash('sha256').update(secret).update(rest).digest('base64url')));
+  return settings;
 }
 
 /** `exp` at most the maximum lifetime after `iat` and after now (a future `iat` buys nothing). */

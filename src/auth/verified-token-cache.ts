@@ -9,6 +9,7 @@
  * still read on every request (authenticate.ts), so a disabled principal's token fails at once.
  */
 import { createHash } from 'node:crypto';
+import { Lru } from '../policies/lru.js';
 
 interface Entry {
   sub: string;
@@ -22,12 +23,11 @@ export interface VerifiedTokenCacheOptions {
 }
 
 export class VerifiedTokenCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly maxEntries: number;
+  private readonly entries: Lru<string, Entry>;
   private readonly maxAgeMs: number;
 
   constructor(opts: VerifiedTokenCacheOptions = {}) {
-    this.maxEntries = opts.maxEntries ?? 10_000;
+    this.entries = new Lru(opts.maxEntries ?? 10_000);
     this.maxAgeMs = opts.maxAgeMs ?? 5 * 60_000;
   }
 
@@ -37,23 +37,14 @@ export class VerifiedTokenCache {
 
   /** The subject of a token verified before under `settings`, while its entry is valid at `nowMs`. */
   get(settings: string, token: string, nowMs: number): string | null {
-    const key = keyOf(settings, token);
-    const hit = this.entries.get(key);
-    if (!hit) return null;
-    this.entries.delete(key);
-    if (nowMs >= hit.until) return null;
-    this.entries.set(key, hit); // most recently used last
-    return hit.sub;
+    const hit = this.entries.get(keyOf(settings, token));
+    return hit && nowMs < hit.until ? hit.sub : null;
   }
 
   /** Records a token just verified; `expSeconds` is its `exp` claim. */
   set(settings: string, token: string, sub: string, expSeconds: number, nowMs: number): void {
     const until = Math.min(expSeconds * 1000, nowMs + this.maxAgeMs);
-    if (until <= nowMs) return;
-    const key = keyOf(settings, token);
-    this.entries.delete(key);
-    this.entries.set(key, { sub, until });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    if (until > nowMs) this.entries.set(keyOf(settings, token), { sub, until });
   }
 }
 

@@ -12,14 +12,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MaskContext } from '../../policies/maskers/index.js';
 import type { PolicySet } from '../../policies/index.js';
-import { NIL_OWNER, type FieldCrypto } from '../encryption/index.js';
-import { ConsentEntity, CustomerEntity, FeedbackEntity, PurchaseEntity } from '../entities/index.js';
+import type { FieldCrypto } from '../encryption/index.js';
+import { CustomerEntity, FeedbackEntity } from '../entities/index.js';
 import { leanFind } from '../lean-rows.js';
 import { TouchedRows } from '../touched-rows.js';
 import { dropAggregates, writeAggregates, type BiAggregateSource } from './bi-aggregates.js';
 import { biPlan, type BiPlan } from './bi-plan.js';
-import { BiDecisionCounts, renderRow, tableDdl, writeRows, type RenderContext } from './bi-rows.js';
-import { BI_TABLES, CUSTOMER_KEY, sqlName, type BiType } from './bi-tables.js';
+import { BiDecisionCounts, tableDdl } from './bi-rows.js';
+import { and, writeFeedback, writePeople, writePurchasesById, type Rec } from './bi-write.js';
+import { BI_TABLES, CUSTOMER_KEY, sqlName } from './bi-tables.js';
 
 export const DEFAULT_BI_SCHEMA = 'koe_bi';
 export const DEFAULT_BI_ROLE = 'bi_readonly';
@@ -78,7 +79,6 @@ interface State {
   aggregates_seq: string | null;
 }
 
-type Rec = Record<string, unknown> & { id: string };
 
 export async function biSync(em: EntityManager, opts: BiSyncOptions): Promise<BiSyncResult> {
   const name = opts.schema ?? DEFAULT_BI_SCHEMA;
@@ -133,12 +133,6 @@ async function startRebuild({ em, name, schema, plan, opts }: Sync): Promise<voi
       [name, plan.role, plan.policyVersion],
     );
   });
-}
-
-function and(...parts: Array<object | null>): object | null {
-  if (parts.some((p) => p === null)) return null;
-  const items = parts.filter((p) => Object.keys(p!).length > 0) as object[];
-  return items.length === 0 ? {} : items.length === 1 ? items[0]! : { $and: items };
 }
 
 async function rebuild(s: Sync): Promise<void> {
@@ -266,60 +260,4 @@ async function finishBatch(s: Sync, tx: EntityManager, batch: BiBatch & { counts
   s.result.changes += batch.changes;
   s.result.batches += 1;
   await s.opts.onBatch?.(tx, out);
-}
-
-async function renderContext(s: Sync, tx: EntityManager, batch: BiBatch & { counts: BiDecisionCounts }, owners: Iterable<string>): Promise<RenderContext> {
-  const keys = await s.opts.crypto.loadKeys(tx, [...new Set(owners)]);
-  return { plan: s.plan, crypto: s.opts.crypto, maskContext: s.opts.maskContext, decisions: batch.counts, keys };
-}
-
-/** Customers (visible, not erased) with their consents and purchases, as far as the role reads them through the customer. */
-async function writePeople(s: Sync, tx: EntityManager, batch: BiBatch & { counts: BiDecisionCounts }, customers: readonly Rec[]): Promise<void> {
-  if (customers.length === 0) return;
-  const { plan, schema } = s;
-  const ctx = await renderContext(s, tx, batch, customers.map((c) => c.id));
-  const keyOf = new Map(customers.map((c) => [c.id, c.customerKey as string]));
-  const customersTable = plan.tables.get('customers')!;
-  batch.rows += await writeRows(tx, schema, customersTable, customers.map((c) => renderRow(ctx, customersTable, c, null, c.id)));
-  batch.resources.push(...customers.map((c) => `Customer:${c.id}`));
-  for (const [name, entity, via] of [['consents', ConsentEntity, 'consents'], ['purchases', PurchaseEntity, 'purchases']] as const) {
-    const table = plan.tables.get(name);
-    if (!table) continue;
-    const type: BiType = table.type;
-    // Only through customers whose `consents` / `purchases` field the role reads in the clear.
-    const through = customers.filter((c) => plan.ability.decide('Customer', c, via).decision === 'PLAIN').map((c) => c.id);
-    const where = and(plan.rowWhere(type), { customer: { $in: through } });
-    if (through.length === 0 || where === null) continue;
-    const rows = (await leanFind(tx, new TouchedRows(), entity as typeof PurchaseEntity, where, { formulas: plan.formulas(type) })) as unknown as Array<Rec & { customer: { id: string } }>;
-    batch.rows += await writeRows(tx, schema, table, rows.map((r) => renderRow(ctx, table, r, keyOf.get(r.customer.id) ?? null, r.customer.id)));
-    if (type === 'Purchase') batch.resources.push(...rows.map((r) => `Purchase:${r.id}`));
-  }
-}
-
-async function writePurchasesById(s: Sync, tx: EntityManager, batch: BiBatch & { counts: BiDecisionCounts }, ids: readonly string[]): Promise<void> {
-  const { plan } = s;
-  const where = and(plan.rowWhere('Purchase'), { id: { $in: ids } });
-  if (where === null) return;
-  const rows = (await leanFind(tx, new TouchedRows(), PurchaseEntity, where, { formulas: plan.formulas('Purchase') })) as unknown as Array<Rec & { customer: { id: string } }>;
-  const cw = and({ erasedAt: null }, plan.rowWhere('Customer'), { id: { $in: [...new Set(rows.map((r) => r.customer.id))] } });
-  const customers = cw === null || rows.length === 0 ? [] : ((await leanFind(tx, new TouchedRows(), CustomerEntity, cw, { formulas: plan.formulas('Customer') })) as unknown as Rec[]);
-  const shown = new Map(customers.filter((c) => plan.ability.decide('Customer', c, 'purchases').decision === 'PLAIN').map((c) => [c.id, c.customerKey as string]));
-  const visible = rows.filter((r) => shown.has(r.customer.id));
-  const ctx = await renderContext(s, tx, batch, visible.map((r) => r.customer.id));
-  const table = plan.tables.get('purchases')!;
-  batch.rows += await writeRows(tx, s.schema, table, visible.map((r) => renderRow(ctx, table, r, shown.get(r.customer.id)!, r.customer.id)));
-  batch.resources.push(...visible.map((r) => `Purchase:${r.id}`));
-}
-
-async function writeFeedback(s: Sync, tx: EntityManager, batch: BiBatch & { counts: BiDecisionCounts }, feedback: readonly Rec[]): Promise<void> {
-  if (feedback.length === 0) return;
-  const table = s.plan.tables.get('feedback')!;
-  const ownerOf = (f: Rec) => (f.customer as { id: string } | null)?.id ?? NIL_OWNER;
-  const customerIds = [...new Set(feedback.map(ownerOf).filter((o) => o !== NIL_OWNER))];
-  const keys = customerIds.length
-    ? new Map((await tx.execute<Array<{ id: string; customer_key: string }>>(`select id, customer_key from customer where id = any(?::uuid[])`, [`{${customerIds.join(',')}}`])).map((r) => [r.id, r.customer_key]))
-    : new Map<string, string>();
-  const ctx = await renderContext(s, tx, batch, feedback.map(ownerOf));
-  batch.rows += await writeRows(tx, s.schema, table, feedback.map((f) => renderRow(ctx, table, f, keys.get(ownerOf(f)) ?? null, ownerOf(f))));
-  batch.resources.push(...feedback.map((f) => `Feedback:${f.id}`));
 }

@@ -6,10 +6,7 @@
  * lives one minute, so the gateway and every subgraph authenticate it as they do any bearer token
  * (the principal re-read on each request). The console has no other road to data than `/graphql`.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { appendAuditEvents } from '../../audit/append.js';
 import type { NewAuditEvent } from '../../audit/event.js';
@@ -24,21 +21,9 @@ import { clearedSessionCookie, cookieValue, freshSession, openSession, sealSessi
 import { CallerSchemas } from './console-schema.js';
 import { clearedFlowCookie, flowCookie, SSO_CALLBACK_PATH, SSO_FLOW_COOKIE, SSO_START_PATH, SsoClient, SsoRefusal } from './console-sso.js';
 import { SignInLimiter } from './sign-in-limit.js';
+import { CONSOLE_DIST, sendJson, serveStatic } from './console-static.js';
 
 export const CONSOLE_HEADER = 'x-koe-console';
-/**
- * `dist/console` of the project this module runs from. Found by walking up to `package.json`, not
- * by a fixed depth: the sources sit three folders deep, the compiled CLI bundle (dist/cli) two.
- */
-export const CONSOLE_DIST = join(projectRootOf(dirname(fileURLToPath(import.meta.url))), 'dist', 'console');
-
-function projectRootOf(start: string): string {
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) return start;
-  }
-}
-
 // Script only from our own files, never inline. Two allowances for the Explorer (GraphiQL + Monaco),
 // neither of which runs script: fonts from data: URIs (GraphiQL's stylesheet carries its fonts
 // inline) and inline styles (Monaco renders editor lines as HTML with style attributes, which no
@@ -49,12 +34,6 @@ const CSP = [
   "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ].join('; ');
 
-const TYPES: Record<string, string> = {
-  js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', svg: 'image/svg+xml', png: 'image/png',
-  woff2: 'font/woff2', json: 'application/json', ico: 'image/x-icon', map: 'application/json',
-};
-
-const ASSET = /^\/console\/assets\/([A-Za-z0-9._-]+\.([a-z0-9]+))$/;
 const MINTED_TOKEN_SECONDS = 60;
 const MAX_SIGN_IN_BYTES = 8 * 1024;
 
@@ -288,23 +267,6 @@ async function audit(
   await appendAuditEvents(opts.orm.em.fork(), [event]);
 }
 
-function serveStatic(dist: string, req: IncomingMessage, res: ServerResponse, path: string): void {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'GET only' });
-  const asset = ASSET.exec(path);
-  const file = asset ? join(dist, 'assets', asset[1]!) : join(dist, 'index.html');
-  if (!existsSync(file)) {
-    if (asset) return sendJson(res, 404, { error: 'not found' });
-    res.statusCode = 503;
-    res.setHeader('content-type', 'text/plain; charset=utf-8');
-    return void res.end('The Koe Console is not built: run `npm run build:console`.\n');
-  }
-  res.statusCode = 200;
-  res.setHeader('content-type', asset ? (TYPES[asset[2]!] ?? 'application/octet-stream') : 'text/html; charset=utf-8');
-  // Hashed names never change content; the page itself is always fetched afresh.
-  if (asset) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
-  res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
-}
-
 function readBody(req: IncomingMessage, max: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -316,10 +278,4 @@ function readBody(req: IncomingMessage, max: number): Promise<string | null> {
     req.on('end', () => resolve(size > max ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-function sendJson(res: ServerResponse, status: number, payload: unknown): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(payload));
 }
