@@ -9,7 +9,8 @@
  * graphql-shield runs at c=1 and c=8 only.
  *
  * 'every column' is enforcement on with KOE_READ_COLUMNS=all: the reads select every column, as
- * before src/resolvers/selected-columns.ts.
+ * before src/resolvers/selected-columns.ts. 'subgraphs over HTTP' is enforcement on with the gateway
+ * calling its subgraphs over their ports, as before src/server/local-call.ts.
  *
  * The gateway runs two ways: every server in this one process ('enforcement on'), and as `koe start`
  * runs it, each server in processes of its own ('separate processes', `--workers` per server, at
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
   const off = await startBenchPlatform(db, { policy, accessFor: () => noPolicy(policy) }, { guard: false });
   // Enforcement on, reading every column (KOE_READ_COLUMNS=all): what selecting the operation's columns saves.
   const every = await startBenchPlatform(db, { policy, config: { ...benchPlatformOptions(db).config, readColumns: 'all' } });
+  // Enforcement on, the gateway calling its subgraphs over HTTP as one elsewhere would: what calling them in-process saves.
+  const wire = await startBenchPlatform(db, { policy, subgraphCalls: 'http' });
   const shield = await startShieldCustomers({ ...benchPlatformOptions(db), policy: policy });
   const raw = await startRawBaseline(db.url, 20);
   const split = await startSplitPlatform(db, policy.version, workers, log);
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
     { name: 'gateway, enforcement off', url: off.gatewayUrl, query: DASHBOARD },
     { name: 'gateway, enforcement on', url: on.gatewayUrl, query: DASHBOARD },
     { name: 'gateway, every column', url: every.gatewayUrl, query: DASHBOARD },
+    { name: 'gateway, subgraphs over HTTP', url: wire.gatewayUrl, query: DASHBOARD },
     { name: SPLIT, url: split.gatewayUrl, query: DASHBOARD, levels: [8, 32] },
     { name: 'raw floor: customers SQL', url: raw.customersUrl, query: CUSTOMERS },
     { name: 'contract floor: customers', url: floor.customersUrl, query: CUSTOMERS },
@@ -133,7 +137,7 @@ async function main(): Promise<void> {
     writeFileSync(out, JSON.stringify({ seconds, levels, scale, rss: { warm: rssWarm, after: rssAfter }, results }, null, 2));
     console.log(`written to ${out.pathname}`);
   } finally {
-    await Promise.allSettled([on.stop(), off.stop(), every.stop(), split.stop(), shield.close(), raw.close(), floor.close()]);
+    await Promise.allSettled([on.stop(), off.stop(), every.stop(), wire.stop(), split.stop(), shield.close(), raw.close(), floor.close()]);
     await db.close();
   }
 }

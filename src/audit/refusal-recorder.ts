@@ -4,11 +4,10 @@
  * hook does not see the request, so the context function itself is wrapped. Fail closed here too:
  * if the refusal cannot be recorded the caller gets AUDIT_UNAVAILABLE instead of the refusal.
  */
-import type { IncomingMessage } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { AuditUnavailableError, ErrorCode, PrincipalRefusedError, ServiceUnavailableError, UnauthenticatedError } from '../request/errors.js';
-import { requestMeta } from '../request/meta.js';
+import { requestMeta, type RequestHead } from '../request/meta.js';
 import type { AlertSink } from './alerts/alert-evaluator.js';
 import { appendAuditEvents } from './append.js';
 import type { NewAuditEvent } from './event.js';
@@ -16,7 +15,7 @@ import type { NewAuditEvent } from './event.js';
 /** No principal, so no policy decided anything: refusal events carry this policy version. */
 export const NO_POLICY = 'none';
 
-export function refusalEvent(err: unknown, req: IncomingMessage, subgraph: string, at = new Date()): NewAuditEvent {
+export function refusalEvent(err: unknown, req: RequestHead, subgraph: string, at = new Date()): NewAuditEvent {
   const meta = requestMeta(req);
   const code = err instanceof GraphQLError ? err.extensions.code : undefined;
   const unauthenticated = code === ErrorCode.UNAUTHENTICATED;
@@ -64,9 +63,9 @@ export interface RefusalRecording {
 export function recordingRefusals<C>(
   orm: MikroORM,
   subgraph: string,
-  context: (req: IncomingMessage) => Promise<C>,
+  context: (req: RequestHead) => Promise<C>,
   { alerts, onAppendError = () => {} }: RefusalRecording,
-): (req: IncomingMessage) => Promise<C> {
+): (req: RequestHead) => Promise<C> {
   return async (req) => {
     try {
       return await context(req);

@@ -6,8 +6,20 @@
  * refusal itself can be recorded: a malformed purpose reads as none, a malformed id is replaced.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { BadUserInputError } from './errors.js';
+
+/**
+ * What the servers read of a request before Apollo runs: its headers and the caller's address. An
+ * `IncomingMessage` is one; so is a call the gateway makes to a subgraph in its own process
+ * (src/server/local-call.ts), which has no socket of its own.
+ */
+export interface RequestHead {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers: IncomingHttpHeaders;
+  readonly socket: { readonly remoteAddress?: string | undefined };
+}
 
 export interface RequestMeta {
   requestId: string;
@@ -25,9 +37,9 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 // One request, one id: the refusal event, the log line and the context agree on a generated id.
-const seen = new WeakMap<IncomingMessage, RequestMeta>();
+const seen = new WeakMap<RequestHead, RequestMeta>();
 
-export function requestMeta(req: IncomingMessage): RequestMeta {
+export function requestMeta(req: RequestHead): RequestMeta {
   let meta = seen.get(req);
   if (meta) return meta;
   const rid = header(req, 'x-request-id');
@@ -43,7 +55,7 @@ export function requestMeta(req: IncomingMessage): RequestMeta {
 }
 
 /** Throws BAD_USER_INPUT naming the first malformed header Koe reads; the value is never echoed. */
-export function refuseMalformedHeaders(req: IncomingMessage): void {
+export function refuseMalformedHeaders(req: RequestHead): void {
   const checks: Array<[string, string, number]> = [
     ['X-Koe-Purpose', 'x-koe-purpose', MAX_PURPOSE_LENGTH],
     ['X-Request-Id', 'x-request-id', MAX_REQUEST_ID_LENGTH],
@@ -61,7 +73,7 @@ function headerProblem(value: string, max: number): string | null {
   return null;
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
+function header(req: RequestHead, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }

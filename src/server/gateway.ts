@@ -36,6 +36,7 @@ import { opsOf, type ServerOps } from './ops/server-ops.js';
 import { refuseMalformedHeaders, requestMeta, type RequestMeta } from '../request/meta.js';
 import { errorFromSubgraph } from './subgraph-errors.js';
 import { subgraphFetcher } from './subgraph-fetcher.js';
+import type { LocalCall } from './local-call.js';
 import { trustedCa, type TlsMaterial } from './tls.js';
 import { assertDocumentAllowed, credentialKindOf } from './documents/document-lock.js';
 import { rewriteDocumentId, sentDocumentOf } from './documents/sent-document.js';
@@ -70,12 +71,14 @@ export interface GatewayDeps {
   checkpointKey?: CheckpointKey | null;
   /** The policy the console's Explorer cuts each principal's schema by (src/server/console/console-schema.ts). */
   policy: PolicySet;
+  /** Subgraphs served by this process, by URL: called without a socket (src/server/local-call.ts). */
+  inProcess?: ReadonlyMap<string, LocalCall>;
 }
 
 export async function startGateway(deps: GatewayDeps, host: string, port: number): Promise<RunningHttp> {
   const ops = opsOf(deps);
   const counting = ops.limits.requestsPerMinute > 0 || ops.limits.plainReadsPerMinute > 0;
-  const fetcher = subgraphFetcher(deps.tls ? trustedCa(deps.tls) : undefined);
+  const fetcher = subgraphFetcher(deps.tls ? trustedCa(deps.tls) : undefined, deps.inProcess);
   const key = proofKey(deps.jwtSecret);
   const auth = { jwtSecret: deps.jwtSecret, oidc: deps.config.oidc, maxTokenTtlSeconds: ops.limits.maxTokenTtlSeconds };
   const assertionKey = derivedKey(deps.jwtSecret, 'principalAssertion');

@@ -10,7 +10,10 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { DatabaseFailure } from '../request/errors.js';
-import { databaseFailureOf, sendServiceUnavailable } from './ops/database-failure.js';
+import type { RequestHead } from '../request/meta.js';
+import { jsonAnswer, writeAnswer, type Answer } from './http-answer.js';
+import { localCaller, loopbackOf, type LocalCall } from './local-call.js';
+import { databaseFailureOf, serviceUnavailableAnswer } from './ops/database-failure.js';
 import { observationOf, withObservation } from './ops/observe.plugin.js';
 import { publicReadiness, type Readiness } from './ops/readiness.js';
 import type { ResponseEvent } from './ops/request-observer.js';
@@ -21,7 +24,7 @@ export interface HttpOptions<C extends BaseContext> {
   host: string;
   port: number;
   maxBodyBytes?: number;
-  context: (req: IncomingMessage) => Promise<C>;
+  context: (req: RequestHead) => Promise<C>;
   /** `/readyz`: 200 when ready, 503 with the failing checks' reasons (no details) otherwise. */
   readiness?: () => Promise<Readiness>;
   /** Called once per request when its response is done (logs, metrics). Must not throw. */
@@ -41,7 +44,7 @@ export interface HttpOptions<C extends BaseContext> {
    * Rewrites the GraphQL request before Apollo reads it (the gateway: a trusted document's
    * `documentId` becomes Apollo's persisted-query extension); it may note what it saw on `req`.
    */
-  rewrite?: (req: IncomingMessage, graphql: { method: string; search: string; body: unknown }) => { method: string; search: string; body: unknown };
+  rewrite?: (req: RequestHead, graphql: { method: string; search: string; body: unknown }) => { method: string; search: string; body: unknown };
 }
 
 export interface RunningHttp {
@@ -49,10 +52,15 @@ export interface RunningHttp {
   port: number;
   server: Server;
   close(): Promise<void>;
+  /**
+   * The same GraphQL endpoint for a caller in this process (the gateway in front of its own
+   * subgraphs): the same answers, limits, context, logs and metrics, without a socket. Refused once closing.
+   */
+  call?: LocalCall;
 }
 
-/** What the front learns of one request while answering it, for the response report. */
-interface Seen<C> {
+/** What a server learns of one request while answering it, for the response report. */
+export interface Seen<C> {
   context?: C;
   /** The database failed this request (building its context or executing it): answered 503. */
   databaseDown?: DatabaseFailure;
@@ -75,19 +83,28 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
       res.once('finish', () => report({ req, status: res.statusCode, ms: performance.now() - t0, context: seen.context as ResponseEvent['context'], databaseDown: seen.databaseDown }));
     }
     handle(apollo, opts, maxBody, req, res, seen).catch((e: unknown) => {
-      const why = databaseFailureOf(e);
-      if (!res.headersSent && why) return sendServiceUnavailable(res, undefined, why);
-      opts.onError?.(e, (seen.context as { requestId?: string } | undefined)?.requestId ?? requestIdHeader(req));
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      else res.destroy();
+      if (res.headersSent) {
+        opts.onError?.(e, requestIdOf(seen, req));
+        res.destroy();
+      } else void writeAnswer(res, failureAnswer(e, opts, seen, req));
     });
   };
   const graceMs = opts.shutdownGraceMs ?? DEFAULT_GRACE_MS;
+  let open = true;
+  const local = (address: string) =>
+    localCaller<C>({
+      answer: (head, raw, seen) => graphqlAnswer(apollo, opts, maxBody, head, raw, '', seen),
+      fail: (e, seen, head) => failureAnswer(e, opts, seen, head),
+      maxBody,
+      onResponse: opts.onResponse,
+      isOpen: () => open,
+    }, address);
   if (tls) {
     const server = createHttpsServer({ cert: tls.cert, key: tls.key, ...(tls.ca ? { ca: tls.ca } : {}) }, onRequest);
     server.keepAliveTimeout = 65_000;
     const front = await listenHttpsOnly(server, opts.port, opts.host);
-    return { url: `https://${opts.host}:${front.port}/graphql`, port: front.port, server, close: () => front.close(graceMs) };
+    const close = () => ((open = false), front.close(graceMs));
+    return { url: `https://${opts.host}:${front.port}/graphql`, port: front.port, server, close, call: local(loopbackOf(opts.host)) };
   }
   const server = createServer(onRequest);
   server.keepAliveTimeout = 65_000;
@@ -96,7 +113,8 @@ export async function serveHttp<C extends BaseContext>(apollo: ApolloServer<C>, 
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  return { url: `http://${opts.host}:${port}/graphql`, port, server, close: () => drain(server, graceMs) };
+  const close = () => ((open = false), drain(server, graceMs));
+  return { url: `http://${opts.host}:${port}/graphql`, port, server, close, call: local(loopbackOf(opts.host)) };
 }
 
 /** Stop listening, let in-flight requests answer, close keep-alive connections as they go idle. */
@@ -122,32 +140,43 @@ async function handle<C extends BaseContext>(
   seen: Seen<C>,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+  if (url.pathname === '/healthz') return writeAnswer(res, jsonAnswer(200, { status: 'ok' }));
   if (url.pathname === '/readyz') {
     const r = publicReadiness(opts.readiness ? await opts.readiness() : { ready: true, checks: {} });
-    return sendJson(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', checks: r.checks });
+    return writeAnswer(res, jsonAnswer(r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', checks: r.checks }));
   }
   if (opts.front && (await opts.front(req, res, url.pathname))) return;
-  if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found; GraphQL is served at /graphql' });
+  if (url.pathname !== '/graphql') return writeAnswer(res, jsonAnswer(404, { error: 'not found; GraphQL is served at /graphql' }));
+  return writeAnswer(res, await graphqlAnswer(apollo, opts, maxBody, req, await readBody(req, maxBody), url.search, seen));
+}
 
-  const raw = await readBody(req, maxBody);
+/** A GraphQL request's answer, from its head and raw body (null: over the size limit), however it arrived. */
+async function graphqlAnswer<C extends BaseContext>(
+  apollo: ApolloServer<C>,
+  opts: HttpOptions<C>,
+  maxBody: number,
+  req: RequestHead,
+  raw: string | null,
+  search: string,
+  seen: Seen<C>,
+): Promise<Answer> {
   if (raw === null) {
-    return sendJson(res, 413, { errors: [{ message: `Request body over ${maxBody} bytes (KOE_MAX_BODY_BYTES)`, extensions: { code: 'BAD_USER_INPUT', limit: 'bodyBytes', max: maxBody } }] });
+    return jsonAnswer(413, { errors: [{ message: `Request body over ${maxBody} bytes (KOE_MAX_BODY_BYTES)`, extensions: { code: 'BAD_USER_INPUT', limit: 'bodyBytes', max: maxBody } }] });
   }
   let body: unknown = undefined;
   if (raw.length > 0) {
     try {
       body = JSON.parse(raw);
     } catch {
-      return sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+      return jsonAnswer(400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
     }
   }
   const headers = new HeaderMap();
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-  const graphql = { method: req.method ?? 'GET', search: url.search, body };
-  const { method, search, body: sent } = opts.rewrite ? opts.rewrite(req, graphql) : graphql;
+  const graphql = { method: req.method ?? 'GET', search, body };
+  const { method, search: sentSearch, body: sent } = opts.rewrite ? opts.rewrite(req, graphql) : graphql;
   const result = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method, headers, search, body: sent },
+    httpGraphQLRequest: { method, headers, search: sentSearch, body: sent },
     context: async () => {
       try {
         return (seen.context = withObservation(await opts.context(req)));
@@ -162,19 +191,22 @@ async function handle<C extends BaseContext>(
   const down = (seen.databaseDown ??= observationOf(seen.context)?.databaseDown);
   if (down) {
     const requestId = (seen.context as { requestId?: unknown } | undefined)?.requestId;
-    return sendServiceUnavailable(res, typeof requestId === 'string' ? requestId : undefined, down);
+    return serviceUnavailableAnswer(typeof requestId === 'string' ? requestId : undefined, down);
   }
-  for (const [k, v] of result.headers) res.setHeader(k, v);
-  res.statusCode = result.status ?? 200;
-  if (result.body.kind === 'complete') {
-    res.end(result.body.string);
-    return;
-  }
-  for await (const chunk of result.body.asyncIterator) res.write(chunk);
-  res.end();
+  return { status: result.status ?? 200, headers: [...result.headers], body: result.body.kind === 'complete' ? result.body.string : result.body.asyncIterator };
 }
 
-function requestIdHeader(req: IncomingMessage): string | undefined {
+/** A request that failed outside Apollo: 503 when the database failed it, else a bare 500 (and the cause to the ops log). */
+function failureAnswer<C extends BaseContext>(e: unknown, opts: HttpOptions<C>, seen: Seen<C>, req: RequestHead): Answer {
+  const why = databaseFailureOf(e);
+  if (why) return serviceUnavailableAnswer(undefined, why);
+  opts.onError?.(e, requestIdOf(seen, req));
+  return jsonAnswer(500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+}
+
+function requestIdOf<C>(seen: Seen<C>, req: RequestHead): string | undefined {
+  const fromContext = (seen.context as { requestId?: string } | undefined)?.requestId;
+  if (fromContext) return fromContext;
   const v = req.headers['x-request-id'];
   return Array.isArray(v) ? v[0] : v;
 }
@@ -192,10 +224,4 @@ function readBody(req: IncomingMessage, max: number): Promise<string | null> {
     req.on('end', () => resolve(over ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-function sendJson(res: ServerResponse, status: number, payload: unknown): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(payload));
 }

@@ -6,6 +6,7 @@ import type { SubgraphName } from '../request/context.js';
 import { SUBGRAPH_NAMES } from '../request/context.js';
 import { startGateway } from './gateway.js';
 import type { RunningHttp } from './http.js';
+import type { LocalCall } from './local-call.js';
 import { DEFAULT_ADMIN_PORT, startAdminServer } from './ops/admin-server.js';
 import { readinessOf } from './ops/readiness.js';
 import { opsOf, serverOps, type OpsOptions } from './ops/server-ops.js';
@@ -25,6 +26,12 @@ export interface PlatformOptions extends Omit<SubgraphDeps, 'config'>, OpsOption
   ports?: Partial<Record<SubgraphName | 'gateway', number>>;
   /** Prometheus `/metrics`; `null` serves none (the default when unset: none, the CLI passes one). */
   adminPort?: number | null;
+  /**
+   * How the gateway calls the subgraphs of this process: `in-process` (the default) through the same
+   * answer path without a socket (src/server/local-call.ts), `http` over their ports as a gateway
+   * elsewhere would (tests of the wire, and the benchmark that compares the two).
+   */
+  subgraphCalls?: 'in-process' | 'http';
 }
 
 export interface Platform {
@@ -56,12 +63,14 @@ export async function startPlatform(opts: PlatformOptions, assembly: SubgraphAss
     // Before the first request: the evidence pack diffs the versions in force by their recorded content.
     await recordPolicyVersion((q, params = []) => opts.orm.em.getConnection().execute(q, params), deps.policy);
     const subgraphUrls = {} as Record<SubgraphName, string>;
+    const inProcess = new Map<string, LocalCall>();
     for (const name of SUBGRAPH_NAMES) {
       const running = await startSubgraph(name, deps, host, ports[name], assembly);
       tiers[1]!.push(running);
       subgraphUrls[name] = running.url;
+      if (running.call && opts.subgraphCalls !== 'http') inProcess.set(running.url, running.call);
     }
-    const gateway = await startGatewayOf(deps, subgraphUrls, host, ports.gateway, assembly);
+    const gateway = await startGatewayOf(deps, subgraphUrls, host, ports.gateway, assembly, inProcess);
     tiers[0]!.push(gateway);
     // The admin port stays plain HTTP even with TLS: it is for loopback scrapes and ops only.
     const readiness = readinessOf(opts.orm, () => opts.policy !== undefined);
@@ -76,9 +85,9 @@ export async function startPlatform(opts: PlatformOptions, assembly: SubgraphAss
 }
 
 /** The gateway in front of subgraphs at `subgraphUrls` (in this process or elsewhere): it composes their supergraph locally. */
-export async function startGatewayOf(deps: SubgraphDeps, subgraphUrls: Record<SubgraphName, string>, host: string, port: number, assembly: SubgraphAssembly = ENFORCED): Promise<RunningHttp> {
+export async function startGatewayOf(deps: SubgraphDeps, subgraphUrls: Record<SubgraphName, string>, host: string, port: number, assembly: SubgraphAssembly = ENFORCED, inProcess?: ReadonlyMap<string, LocalCall>): Promise<RunningHttp> {
   const ops = opsOf(deps);
   const supergraphSdl = await composeSupergraph(subgraphUrls);
-  const gatewayDeps = { orm: deps.orm, jwtSecret: deps.jwtSecret, supergraphSdl, config: deps.config, ops, tls: deps.tls ?? null, alerts: alertOptions(deps.policy, ops), policyVersion: deps.policy.version, edgeAudit: assembly.edgeAudit, roles: deps.policy.roles, policy: deps.policy, ...(deps.checkpointKey !== undefined ? { checkpointKey: deps.checkpointKey } : {}) };
+  const gatewayDeps = { orm: deps.orm, jwtSecret: deps.jwtSecret, supergraphSdl, config: deps.config, ops, tls: deps.tls ?? null, alerts: alertOptions(deps.policy, ops), policyVersion: deps.policy.version, edgeAudit: assembly.edgeAudit, roles: deps.policy.roles, policy: deps.policy, ...(inProcess?.size ? { inProcess } : {}), ...(deps.checkpointKey !== undefined ? { checkpointKey: deps.checkpointKey } : {}) };
   return startGateway(gatewayDeps, host, port);
 }

@@ -4,17 +4,25 @@
  * minipass-fetch) is a general HTTP client with caching and retries that a subgraph call never uses;
  * it cost about 4 % of a dashboard request's CPU (`npm run bench -- subgraph-profile --query gateway`).
  * With TLS it trusts only the given CA, without widening the process-wide trust store.
+ * A subgraph served by this same process is called without a socket (src/server/local-call.ts).
  */
 import { STATUS_CODES } from 'node:http';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { Agent, request, type Dispatcher } from 'undici';
+import type { LocalCall } from './local-call.js';
 
 type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 
-export function subgraphFetcher(ca?: Buffer): Fetcher {
+/** `local`: the subgraphs in this process, by the URL the supergraph names them at. */
+export function subgraphFetcher(ca?: Buffer, local: ReadonlyMap<string, LocalCall> = new Map()): Fetcher {
   const dispatcher = new Agent(ca ? { connect: { ca } } : {});
   return async (url, init = {}) => {
+    const call = local.get(url);
+    if (call) {
+      const res = await call({ method: init.method ?? 'POST', headers: (init.headers ?? {}) as Record<string, string>, body: typeof init.body === 'string' ? init.body : '' });
+      return new ReadResponse(url, res.status, Object.fromEntries(res.headers), res.body);
+    }
     const res = await request(url, {
       method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
       headers: init.headers,

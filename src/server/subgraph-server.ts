@@ -1,7 +1,6 @@
 /** One subgraph: its own Apollo Server that authenticates and enforces by itself. */
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import type { IncomingMessage } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { CheckpointKey } from '../audit/checkpoint.js';
 import type { KoeConfig } from '../config/index.js';
@@ -30,7 +29,7 @@ import { opsOf, type ServerOps } from './ops/server-ops.js';
 import { alertOptions, subgraphPlugins } from './subgraph-plugins.js';
 import { alertSink } from '../audit/alerts/alert-evaluator.js';
 import { serveHttp, type RunningHttp } from './http.js';
-import { refuseMalformedHeaders, requestMeta } from '../request/meta.js';
+import { refuseMalformedHeaders, requestMeta, type RequestHead } from '../request/meta.js';
 import type { TlsMaterial } from './tls.js';
 import { documentLockOf, type PolicySet } from '../policies/index.js';
 import { PrincipalRefusedError } from '../request/errors.js';
@@ -115,7 +114,7 @@ function refuseLockedDirectCall(policy: PolicySet, principal: AuthenticatedPrinc
  * One request's context: the caller authenticated (from the gateway's principal assertion when it
  * is valid for this call, else against the database), its policy view, fresh loaders.
  */
-export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm' | 'jwtSecret' | 'pseudonymKey' | 'policy' | 'accessFor' | 'crypto' | 'ops' | 'config'>): (req: IncomingMessage) => Promise<KoeContext> {
+export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm' | 'jwtSecret' | 'pseudonymKey' | 'policy' | 'accessFor' | 'crypto' | 'ops' | 'config'>): (req: RequestHead) => Promise<KoeContext> {
   const pseudonym = (id: string) => customerKey(deps.pseudonymKey, id);
   const maskContext = { pseudonymKey: deps.pseudonymKey };
   const auth = { jwtSecret: deps.jwtSecret, oidc: deps.config.oidc, maxTokenTtlSeconds: opsOf(deps).limits.maxTokenTtlSeconds };

@@ -41,6 +41,8 @@ export interface TestKoeOptions {
   tls?: TlsMaterial;
   /** Limit overrides (e.g. rate limits off for a test that sends thousands of requests). */
   limits?: Partial<import('../../src/server/limits/settings.js').LimitSettings>;
+  /** How the gateway calls the subgraphs (default: in-process, as `startPlatform` does). */
+  subgraphCalls?: 'in-process' | 'http';
 }
 
 export async function startTestKoe(
@@ -62,6 +64,7 @@ export async function startTestKoe(
     ...(opts.logger ? { logger: opts.logger } : {}),
     ...(opts.tls ? { tls: opts.tls } : {}),
     ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.subgraphCalls ? { subgraphCalls: opts.subgraphCalls } : {}),
     ports: { gateway: 0, customers: 0, feedback: 0, audit: 0 },
   });
   const token = (id: string, ttl?: number) => issueToken(TEST_JWT_SECRET, id, ttl);

@@ -5,7 +5,7 @@
  * A `documentId` is rewritten into Apollo's persisted-query extension, so Apollo looks the text up
  * in the trusted documents (trusted-document-store.ts) for GET and POST alike.
  */
-import type { IncomingMessage } from 'node:http';
+import type { RequestHead } from '../../request/meta.js';
 import { normalizeHash } from '../../data/documents/index.js';
 
 export type SentDocument =
@@ -14,10 +14,10 @@ export type SentDocument =
   /** Neither, or a hash that is no sha256: Apollo refuses it (a locked principal is refused first). */
   | { readonly kind: 'none' };
 
-const sent = new WeakMap<IncomingMessage, SentDocument>();
+const sent = new WeakMap<RequestHead, SentDocument>();
 
 /** What `req` carried; `none` for a request the rewrite never saw. */
-export function sentDocumentOf(req: IncomingMessage): SentDocument {
+export function sentDocumentOf(req: RequestHead): SentDocument {
   return sent.get(req) ?? { kind: 'none' };
 }
 
@@ -28,7 +28,7 @@ interface GraphQLHttpRequest {
 }
 
 /** Notes what `req` sent, and turns a `documentId` into Apollo's persisted-query extension. */
-export function rewriteDocumentId(req: IncomingMessage, http: GraphQLHttpRequest): GraphQLHttpRequest {
+export function rewriteDocumentId(req: RequestHead, http: GraphQLHttpRequest): GraphQLHttpRequest {
   if (http.method === 'GET') {
     const params = new URLSearchParams(http.search);
     const id = params.get('documentId');

@@ -4,7 +4,9 @@
  * and `extensions.reason` say which of the two it was. Nothing here holds state about the outage:
  * the pool opens a fresh connection for the next query, so service resumes when the database is back.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import type { RequestHead } from '../../request/meta.js';
+import { jsonAnswer, writeAnswer, type Answer } from '../http-answer.js';
 import { DatabaseFailure, ErrorCode, ServiceUnavailableError } from '../../request/errors.js';
 
 // SQLSTATE classes and codes that mean "the database is not there for us" rather than a bad query:
@@ -57,7 +59,7 @@ function downstreamFailure(response: unknown): DatabaseFailure | null {
  * (authentication reads the principal) becomes SERVICE_UNAVAILABLE, which the refusal recorder
  * passes on and the HTTP front answers with a bare 503.
  */
-export function unavailableOnDatabaseFailure<C>(context: (req: IncomingMessage) => Promise<C>): (req: IncomingMessage) => Promise<C> {
+export function unavailableOnDatabaseFailure<C>(context: (req: RequestHead) => Promise<C>): (req: RequestHead) => Promise<C> {
   return async (req) => {
     try {
       return await context(req);
@@ -69,10 +71,11 @@ export function unavailableOnDatabaseFailure<C>(context: (req: IncomingMessage) 
 }
 
 /** The whole answer while the database is down or too slow: 503, one error, no data, a retry hint. */
-export function sendServiceUnavailable(res: ServerResponse, requestId?: string, why: DatabaseFailure = DatabaseFailure.UNREACHABLE): void {
+export function serviceUnavailableAnswer(requestId?: string, why: DatabaseFailure = DatabaseFailure.UNREACHABLE): Answer {
   const err = new ServiceUnavailableError(why);
-  res.statusCode = 503;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('retry-after', '5');
-  res.end(JSON.stringify({ errors: [{ message: err.message, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, reason: why, ...(requestId ? { requestId } : {}) } }] }));
+  return jsonAnswer(503, { errors: [{ message: err.message, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, reason: why, ...(requestId ? { requestId } : {}) } }] }, [['retry-after', '5']]);
+}
+
+export function sendServiceUnavailable(res: ServerResponse, requestId?: string, why: DatabaseFailure = DatabaseFailure.UNREACHABLE): void {
+  void writeAnswer(res, serviceUnavailableAnswer(requestId, why));
 }

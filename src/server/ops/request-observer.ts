@@ -2,15 +2,14 @@
  * One log line and one set of metrics per HTTP request, written when the response is done, so
  * refusals that never reach execution (body too large, bad token, rate limit) are counted too.
  */
-import type { IncomingMessage } from 'node:http';
 import type { Logger } from './logger.js';
 import { operationLabel, type KoeMetrics } from './metrics.js';
 import { observationOf } from './observe.plugin.js';
-import { requestMeta } from '../../request/meta.js';
+import { requestMeta, type RequestHead } from '../../request/meta.js';
 import type { DatabaseFailure } from '../../request/errors.js';
 
 export interface ResponseEvent {
-  req: IncomingMessage;
+  req: RequestHead;
   status: number;
   ms: number;
   context: { requestId?: string } | undefined;
