@@ -14,7 +14,8 @@
  *
  * The gateway runs two ways: every server in this one process ('enforcement on'), and as `koe start`
  * runs it, each server in processes of its own ('separate processes', `--workers` per server, at
- * c=8 and c=32), compared at c=32 at the end.
+ * c=8 and c=32), compared at c=32 at the end; and as `koe start --together` runs it, two processes
+ * each running every server, sharing the ports (TOGETHER).
  *
  *   npm run bench -- dashboard [--seconds 5] [--concurrency 1,8,32] [--scale 1] [--workers 1] [--only 'name|name']
  */
@@ -30,7 +31,7 @@ import { BENCH_JWT_SECRET as secret, benchPlatformOptions, startBenchPlatform } 
 import { failures, load, type LoadResult } from './support/load.js';
 import { noPolicy } from './support/no-policy.js';
 import { startContractFloor } from './support/contract-floor.js';
-import { floorRatios, sameAnswer } from './support/floor-report.js';
+import { floorRatios, sameAnswer, TOGETHER } from './support/floor-report.js';
 import { startRawBaseline } from './support/raw-baseline.js';
 import { startShieldCustomers } from './support/shield-server.js';
 import { startSplitPlatform } from './support/split-platform.js';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   const shield = await startShieldCustomers({ ...benchPlatformOptions(db), policy: policy });
   const raw = await startRawBaseline(db.url, 20);
   const split = await startSplitPlatform(db, policy.version, workers, log);
+  const together = await startSplitPlatform(db, policy.version, 2, log, true);
   const floor = await startContractFloor(db, policy, { jwtSecret: secret, pseudonymKey: BENCH_PSEUDONYM_KEY, poolMax: 20 });
   const auth = { authorization: `Bearer ${await issueToken(secret, 'p-analyst')}` };
   const variants = [
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
     { name: 'gateway, every column', url: every.gatewayUrl, query: DASHBOARD },
     { name: 'gateway, subgraphs over HTTP', url: wire.gatewayUrl, query: DASHBOARD },
     { name: SPLIT, url: split.gatewayUrl, query: DASHBOARD, levels: [8, 32] },
+    { name: TOGETHER, url: together.gatewayUrl, query: DASHBOARD },
     { name: 'raw floor: customers SQL', url: raw.customersUrl, query: CUSTOMERS },
     { name: 'contract floor: customers', url: floor.customersUrl, query: CUSTOMERS },
     { name: 'subgraph, enforcement off', url: off.subgraphUrls.customers, query: CUSTOMERS },
@@ -137,7 +140,7 @@ async function main(): Promise<void> {
     writeFileSync(out, JSON.stringify({ seconds, levels, scale, rss: { warm: rssWarm, after: rssAfter }, results }, null, 2));
     console.log(`written to ${out.pathname}`);
   } finally {
-    await Promise.allSettled([on.stop(), off.stop(), every.stop(), wire.stop(), split.stop(), shield.close(), raw.close(), floor.close()]);
+    await Promise.allSettled([on.stop(), off.stop(), every.stop(), wire.stop(), split.stop(), together.stop(), shield.close(), raw.close(), floor.close()]);
     await db.close();
   }
 }

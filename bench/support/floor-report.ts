@@ -8,9 +8,13 @@ export function sameAnswer(a: string, b: string): 'identical bytes' | 'equal aft
   return isDeepStrictEqual(JSON.parse(a), JSON.parse(b)) ? 'equal after JSON parse' : null;
 }
 
+/** `koe start --together`: every server in each of two processes sharing the ports (bench/support/split-platform.ts). */
+export const TOGETHER = 'gateway, 2 processes, all servers';
+
 const PAIRS = [
   { koe: 'subgraph, enforcement on', contract: 'contract floor: customers', raw: 'raw floor: customers SQL', target: (c: number) => (c === 1 ? 1.5 : 2) },
   { koe: 'gateway, enforcement on', contract: 'contract floor: dashboard', raw: 'raw floor: dashboard SQL', target: (c: number) => (c === 1 ? 2 : 2.5) },
+  { koe: TOGETHER, contract: 'contract floor: dashboard', raw: 'raw floor: dashboard SQL', target: (c: number) => (c === 1 ? 2 : 2.5) },
   { koe: 'subgraph, every column', contract: 'contract floor: customers', raw: 'raw floor: customers SQL', target: (c: number) => (c === 1 ? 1.5 : 2) },
   { koe: 'gateway, every column', contract: 'contract floor: dashboard', raw: 'raw floor: dashboard SQL', target: (c: number) => (c === 1 ? 2 : 2.5) },
 ];

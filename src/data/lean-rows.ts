@@ -9,6 +9,7 @@
  */
 import type { Collection, EntityClass, EntityManager, EntityMetadata, QueryOrderMap } from '@mikro-orm/postgresql';
 import type { TouchedRows } from './touched-rows.js';
+import { StatementCache } from './statement-cache.js';
 
 type LeanValue<V> = V extends Date | string | number | boolean | readonly unknown[] ? V : V extends { id: string } ? { id: string } : V;
 
@@ -35,12 +36,24 @@ interface Mapper {
 /** Per entity: its many-to-one properties, whose mapped value (the key) becomes `{ id }`. */
 const references = new WeakMap<EntityMetadata, string[]>();
 
+/** Per ORM (its metadata): the statements built for each shape of read (src/data/statement-cache.ts). */
+const statementCaches = new WeakMap<object, StatementCache>();
+
 export async function leanFind<T extends object>(em: EntityManager, touched: TouchedRows, entity: EntityClass<T>, where: object, opts: LeanFindOptions = {}): Promise<Array<Lean<T>>> {
-  const select = opts.properties ?? (opts.formulas ? columnsOf(em.getMetadata().get(entity.name), opts.formulas) : '*');
-  const qb = em.createQueryBuilder(entity, 'e0').select(select as never).where(where as never);
-  if (opts.orderBy) qb.orderBy(opts.orderBy as never);
-  if (opts.limit !== undefined) qb.limit(opts.limit);
-  const raw = (await qb.execute('all', false)) as unknown as Array<Record<string, unknown>>;
+  const metadata = em.getMetadata();
+  const select = opts.properties ?? (opts.formulas ? columnsOf(metadata.get(entity.name), opts.formulas) : '*');
+  let cache = statementCaches.get(metadata);
+  if (!cache) statementCaches.set(metadata, (cache = new StatementCache()));
+  const head = `${entity.name}\u0000${typeof select === 'string' ? select : select.join(',')}\u0000${JSON.stringify(opts.orderBy ?? null)}\u0000${opts.limit === undefined ? '' : 'limit'}`;
+  const { sql, bindings } = cache.statement(head, where, opts.limit === undefined ? [] : [opts.limit], () => {
+    const qb = em.createQueryBuilder(entity, 'e0').select(select as never).where(where as never);
+    if (opts.orderBy) qb.orderBy(opts.orderBy as never);
+    if (opts.limit !== undefined) qb.limit(opts.limit);
+    const built = qb.getKnexQuery().toSQL();
+    return { sql: built.sql, bindings: built.bindings };
+  });
+  // As the query builder runs it: the request's transaction, if any, and the ORM's query log.
+  const raw = (await em.getConnection().execute(sql, [...bindings], 'all', em.getTransactionContext(), { id: em.id } as never)) as unknown as Array<Record<string, unknown>>;
   return leanRows(em, touched, entity, raw);
 }
 

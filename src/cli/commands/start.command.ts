@@ -16,7 +16,7 @@ import { DEFAULT_ADMIN_PORT, DEFAULT_PORTS, startPlatform } from '../../server/p
 import { assertCertificateNames, readTls } from '../../server/tls.js';
 import { cliConfig, cliPolicyDir, openRuntime, type Runtime } from '../runtime.js';
 import { serveOne } from './start/serve-one.js';
-import { isServerName, SERVER_NAMES, serverPlan } from './start/server-plan.js';
+import { isProcessRole, SERVER_NAMES, serverPlan } from './start/server-plan.js';
 import { startServerProcesses } from './start/server-processes.js';
 import { DEFAULT_BI_ROLE, DEFAULT_BI_SCHEMA } from '../../data/bi/index.js';
 import { scheduleBiSync, type BiSyncSchedule } from '../../server/bi-sync-runner.js';
@@ -30,13 +30,15 @@ export function registerStart(program: Command): void {
     )
     .option('--no-seed', 'do not load demo data into an empty database')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--only <server>', 'run one server alone, as a separate service: gateway (PORT, calls KOE_CUSTOMERS_URL …), customers (KOE_CUSTOMERS_PORT), feedback or audit; no migration, no seed')
+    .option('--only <server>', 'run one server alone, as a separate service: gateway (PORT, calls KOE_CUSTOMERS_URL …), customers (KOE_CUSTOMERS_PORT), feedback or audit, or all of them in this process; no migration, no seed')
     .option('--single-process', 'run every server in this one process (as the tests do)')
-    .action(async (opts: { seed: boolean; host: string; only?: string; singleProcess?: boolean }) => {
+    .option('--together', 'run every server in each of KOE_WORKERS processes sharing the ports, the gateway calling its own subgraphs without a socket (less CPU per request on a machine with few cores)')
+    .action(async (opts: { seed: boolean; host: string; only?: string; singleProcess?: boolean; together?: boolean }) => {
       if (opts.only !== undefined) {
-        if (!isServerName(opts.only)) throw new Error(`--only takes one of ${SERVER_NAMES.join(', ')}, got "${opts.only}"`);
+        if (!isProcessRole(opts.only)) throw new Error(`--only takes one of ${SERVER_NAMES.join(', ')} or all, got "${opts.only}"`);
         return serveOne(opts.only, opts.host);
       }
+      if (opts.singleProcess && opts.together) throw new Error('--single-process and --together are two different layouts: choose one');
       const say = (l: string) => console.log(l);
       // Every setting is checked here, before anything listens: a malformed KOE_MAX_TOKEN_TTL, a
       // half-set KOE_TLS_CERT/KOE_TLS_KEY or KOE_JWKS_URL without issuer and audience stops start-up
@@ -82,7 +84,7 @@ export function registerStart(program: Command): void {
         for (const line of dutyWarnings(await separationOfDutiesViolations(rt.orm.em.fork(), policy))) console.error(line);
         const servers = opts.singleProcess
           ? await inOneProcess(config, rt, crypto, policy, tls, opts.host)
-          : await inServerProcesses(config, rt, policy.version, opts.host, (l) => console.error(l));
+          : await inServerProcesses(config, rt, policy.version, opts.host, opts.together === true, (l) => console.error(l));
         const platform = { stop: servers.stop };
         // KOE_BI_SYNC_INTERVAL: the BI schema kept up to date as bi_readonly reads it (docs/bi.md), from this
         // process whatever the server layout: one sync at a time, stopped before the database.
@@ -141,8 +143,8 @@ async function inOneProcess(config: KoeConfig, rt: Runtime, crypto: FieldCrypto,
 }
 
 /** Each server in processes of its own, KOE_WORKERS per server; this process keeps the database and the admin port. */
-async function inServerProcesses(config: KoeConfig, rt: Runtime, policyVersion: string, host: string, log: (l: string) => void): Promise<RunningServers> {
-  const servers = await startServerProcesses({ config, host, workers: config.workers, policyVersion, env: { DATABASE_URL: rt.databaseUrl }, log });
+async function inServerProcesses(config: KoeConfig, rt: Runtime, policyVersion: string, host: string, together: boolean, log: (l: string) => void): Promise<RunningServers> {
+  const servers = await startServerProcesses({ config, host, workers: config.workers, together, policyVersion, env: { DATABASE_URL: rt.databaseUrl }, log });
   const metrics = processMetrics();
   const scrape = () => (samplePool(metrics, rt.orm), metrics.registry.getMetricsAsJSON().then((own) => servers.scrapeMetrics(own)));
   const admin = await startAdminServer(metrics, rt.orm, host, config.adminPort ?? DEFAULT_ADMIN_PORT, readinessOf(rt.orm, () => true), scrape).catch(async (e: unknown) => {
@@ -150,12 +152,12 @@ async function inServerProcesses(config: KoeConfig, rt: Runtime, policyVersion: 
     throw e;
   });
   const pids = servers.pids();
-  const count = Object.values(pids).reduce((n, p) => n + p.length, 0);
+  const count = new Set(Object.values(pids).flat()).size;
   return {
     gatewayUrl: servers.gatewayUrl,
     subgraphUrls: servers.subgraphUrls,
     metricsUrl: admin.url,
-    processes: `${count} server processes, ${config.workers} per server (KOE_WORKERS)`,
+    processes: together ? `${count} server processes, each running every server (KOE_WORKERS, --together)` : `${count} server processes, ${config.workers} per server (KOE_WORKERS)`,
     stop: async () => {
       await servers.stop();
       await admin.close();

@@ -1,6 +1,7 @@
 /**
  * `koe start --only <server>`: one server (the gateway or one subgraph) in this process, on its own
- * port with its own `/readyz`, as a separate service is deployed. It neither migrates nor seeds
+ * port with its own `/readyz`, as a separate service is deployed; `--only all`: every server in this
+ * process, the gateway calling its subgraphs without a socket (what each worker of `--together` runs). It neither migrates nor seeds
  * (`koe migrate` does; `/readyz` answers 503 while a migration is pending). Run by `koe start` as
  * a node:cluster worker, it reports to the primary instead of printing, stops when the primary
  * tells it to (the primary orders the stop: gateway first, then the subgraphs) and exits when the
@@ -11,16 +12,16 @@ import { processMetrics } from '../../../server/ops/metrics.js';
 import { samplePool, startAdminServer } from '../../../server/ops/admin-server.js';
 import { readinessOf } from '../../../server/ops/readiness.js';
 import { serverOps } from '../../../server/ops/server-ops.js';
-import { startGatewayOf } from '../../../server/platform.js';
+import { startGatewayOf, startPlatform } from '../../../server/platform.js';
 import { loadPolicy } from '../../../server/policy.js';
 import { recordPolicyVersion } from '../../../audit/policy-version-record.js';
 import { startSubgraph, type SubgraphDeps } from '../../../server/subgraph-server.js';
 import { assertCertificateNames, readTls } from '../../../server/tls.js';
 import { cliConfig, cliPolicyDir, openRuntime } from '../../runtime.js';
-import { serverPlan, type ServerName, type ServerPlan } from './server-plan.js';
+import { serverPlan, type ProcessRole, type ServerPlan } from './server-plan.js';
 import { isKoeMessage, type PrimaryMessage, type WorkerMessage } from './worker-messages.js';
 
-export async function serveOne(name: ServerName, host: string): Promise<void> {
+export async function serveOne(name: ProcessRole, host: string): Promise<void> {
   const worker = cluster.isWorker;
   const tell = (m: WorkerMessage) => process.send?.(m);
   const say = worker ? () => {} : (l: string) => console.log(l);
@@ -45,7 +46,10 @@ export async function serveOne(name: ServerName, host: string): Promise<void> {
       tls,
       ops,
     };
-    const running = name === 'gateway' ? await startGatewayOf(deps, plan.subgraphUrls, host, plan.ports.gateway) : await startSubgraph(name, deps, host, plan.ports[name]);
+    const running =
+      name === 'all' ? await allServers(deps, host, plan)
+      : name === 'gateway' ? await startGatewayOf(deps, plan.subgraphUrls, host, plan.ports.gateway)
+      : await startSubgraph(name, deps, host, plan.ports[name]);
     // A server started alone serves its metrics when asked to (KOE_ADMIN_PORT); a worker's are gathered by the primary.
     const admin = !worker && config.adminPort !== null ? await startAdminServer(ops.metrics, rt.orm, host, config.adminPort, readinessOf(rt.orm, () => true)) : null;
     let stopping: Promise<void> | null = null;
@@ -80,9 +84,16 @@ export async function serveOne(name: ServerName, host: string): Promise<void> {
   }
 }
 
-function startedLine(name: ServerName, url: string, metrics: string | null, plan: ServerPlan, policyVersion: string): string {
+/** Every server on the plan's ports; closing stops them in the platform's order (gateway first). */
+async function allServers(deps: SubgraphDeps, host: string, plan: ServerPlan): Promise<{ url: string; close(): Promise<void> }> {
+  const platform = await startPlatform({ ...deps, host, ports: plan.ports, adminPort: null });
+  return { url: platform.gatewayUrl, close: platform.stop };
+}
+
+function startedLine(name: ProcessRole, url: string, metrics: string | null, plan: ServerPlan, policyVersion: string): string {
   const lines = [`Koe ${name} is up (policy ${policyVersion}).`, `  ${name.padEnd(10)} ${url}`];
   if (metrics) lines.push(`  ${'metrics'.padEnd(10)} ${metrics}`);
+  if (name === 'all') lines.push(`  customers, feedback and audit on ports ${plan.ports.customers}, ${plan.ports.feedback}, ${plan.ports.audit}, called by this gateway without a socket`);
   if (name === 'gateway') {
     const urls = plan.subgraphUrls;
     lines.push(`  calling customers ${urls.customers}, feedback ${urls.feedback}, audit ${urls.audit} (KOE_<SUBGRAPH>_URL)`);

@@ -14,6 +14,13 @@ export function isServerName(name: string): name is ServerName {
   return (SERVER_NAMES as readonly string[]).includes(name);
 }
 
+/** What one server process runs: one server, or `all` of them (the gateway calling its own subgraphs without a socket). */
+export type ProcessRole = ServerName | 'all';
+
+export function isProcessRole(name: string): name is ProcessRole {
+  return name === 'all' || isServerName(name);
+}
+
 export interface ServerPlan {
   host: string;
   /** 0: a free port, resolved by whoever starts the server processes. */

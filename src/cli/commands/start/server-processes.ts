@@ -2,7 +2,10 @@
  * `koe start` as separate services on one machine: every server (gateway, customers, feedback,
  * audit) in processes of its own, `workers` replicas each, node:cluster workers sharing the
  * server's port (the primary accepts and hands connections round-robin). Each worker is
- * `koe start --only <server>` (serve-one.ts) on the database the primary resolved.
+ * `koe start --only <server>` (serve-one.ts) on the database the primary resolved. With `together`,
+ * each worker runs every server instead (`--only all`): `workers` processes, each answering a
+ * request from end to end, the gateway calling its own subgraphs without a socket. On a machine with
+ * few cores that costs less CPU per request than a hop between processes for every subgraph call.
  *
  * The primary keeps what must be one per machine: the embedded database and its supervision, the
  * admin port (metrics gathered from every worker over IPC), and the order of stopping: the gateway
@@ -16,14 +19,16 @@ import type { KoeConfig } from '../../../config/index.js';
 import { freePort } from '../../../data/postgres/free-port.js';
 import type { SubgraphName } from '../../../request/context.js';
 import { PROJECT_ROOT } from '../../runtime.js';
-import { planEnv, SERVER_NAMES, serverPlan, type ServerName } from './server-plan.js';
+import { planEnv, SERVER_NAMES, serverPlan, type ProcessRole, type ServerName } from './server-plan.js';
 import { isKoeMessage, type MetricsJson, type PrimaryMessage, type WorkerMessage } from './worker-messages.js';
 
 export interface ServerProcessesOptions {
   config: KoeConfig;
   host: string;
-  /** Replicas per server. */
+  /** Replicas per server (with `together`: processes, each running every server). */
   workers: number;
+  /** Every server in each worker process (`koe start --together`). */
+  together?: boolean;
   /** The policy version the primary loaded: every worker must run the same. */
   policyVersion: string;
   /** Added to every worker's environment (the resolved DATABASE_URL …). */
@@ -36,7 +41,7 @@ export interface ServerProcessesOptions {
 export interface ServerProcesses {
   gatewayUrl: string;
   subgraphUrls: Record<SubgraphName, string>;
-  /** Worker pids per server. */
+  /** Worker pids per server (with `together`, every worker under each server). */
   pids(): Record<ServerName, number[]>;
   /** Every worker's metrics, summed (prom-client's cluster aggregation), with the primary's own. */
   scrapeMetrics(own: MetricsJson): Promise<string>;
@@ -46,7 +51,7 @@ export interface ServerProcesses {
 
 const KOE_BIN = path.join(PROJECT_ROOT, 'bin', 'koe.js');
 const START_ATTEMPTS = 3;
-const TIERS: ServerName[][] = [['gateway'], ['customers', 'feedback', 'audit']];
+const TIERS: ProcessRole[][] = [['gateway', 'all'], ['customers', 'feedback', 'audit']];
 
 export async function startServerProcesses(opts: ServerProcessesOptions): Promise<ServerProcesses> {
   if (!cluster.isPrimary) throw new Error('koe start: server processes are started from the primary process only');
@@ -57,11 +62,11 @@ export async function startServerProcesses(opts: ServerProcessesOptions): Promis
   const plan = serverPlan(opts.config, opts.host, ports);
   const env = { ...opts.env, ...planEnv(plan) };
   const timeout = opts.readyTimeoutMs ?? 300_000;
-  const servers = new Map<Worker, ServerName>();
-  const urls = new Map<ServerName, string>();
+  const servers = new Map<Worker, ProcessRole>();
+  const urls = new Map<ProcessRole, string>();
   let stopping = false;
 
-  const fork = (name: ServerName): { worker: Worker; ready: Promise<void> } => {
+  const fork = (name: ProcessRole): { worker: Worker; ready: Promise<void> } => {
     cluster.setupPrimary({ exec: KOE_BIN, args: ['start', '--only', name, '--host', opts.host], execArgv: [] });
     const worker = cluster.fork(env);
     servers.set(worker, name);
@@ -101,7 +106,7 @@ export async function startServerProcesses(opts: ServerProcessesOptions): Promis
 
   // A worker that fails to start (a connection timed out on a machine busy starting the others) is
   // tried again before start-up gives up.
-  const started = async (name: ServerName): Promise<void> => {
+  const started = async (name: ProcessRole): Promise<void> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await fork(name).ready;
@@ -112,7 +117,8 @@ export async function startServerProcesses(opts: ServerProcessesOptions): Promis
     }
   };
   try {
-    await Promise.all(SERVER_NAMES.flatMap((name) => Array.from({ length: opts.workers }, () => started(name))));
+    const roles: readonly ProcessRole[] = opts.together ? ['all'] : SERVER_NAMES;
+    await Promise.all(roles.flatMap((name) => Array.from({ length: opts.workers }, () => started(name))));
   } catch (e) {
     await stop();
     throw e;
@@ -120,11 +126,11 @@ export async function startServerProcesses(opts: ServerProcessesOptions): Promis
 
   let nextScrape = 0;
   return {
-    gatewayUrl: urls.get('gateway')!,
-    subgraphUrls: { customers: urls.get('customers')!, feedback: urls.get('feedback')!, audit: urls.get('audit')! },
+    gatewayUrl: urls.get(opts.together ? 'all' : 'gateway')!,
+    subgraphUrls: opts.together ? plan.subgraphUrls : { customers: urls.get('customers')!, feedback: urls.get('feedback')!, audit: urls.get('audit')! },
     pids: () => {
       const out = Object.fromEntries(SERVER_NAMES.map((n) => [n, [] as number[]])) as Record<ServerName, number[]>;
-      for (const [w, name] of servers) if (w.process.pid) out[name].push(w.process.pid);
+      for (const [w, name] of servers) if (w.process.pid) for (const n of name === 'all' ? SERVER_NAMES : [name]) out[n].push(w.process.pid);
       return out;
     },
     scrapeMetrics: async (own) => {

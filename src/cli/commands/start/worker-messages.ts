@@ -1,13 +1,13 @@
 /** What `koe start` and its server processes (node:cluster workers) tell each other over IPC. */
 import type { Registry } from 'prom-client';
-import type { ServerName } from './server-plan.js';
+import type { ProcessRole } from './server-plan.js';
 
 export type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
 
 /** Worker → primary. */
 export type WorkerMessage =
-  | { koe: 'ready'; server: ServerName; url: string; policyVersion: string }
-  | { koe: 'failed'; server: ServerName; error: string }
+  | { koe: 'ready'; server: ProcessRole; url: string; policyVersion: string }
+  | { koe: 'failed'; server: ProcessRole; error: string }
   | { koe: 'metrics'; id: number; metrics: MetricsJson };
 
 /** Primary → worker. */
