@@ -50,7 +50,7 @@ export interface Doc {
   variables?: () => Record<string, unknown>;
 }
 
-export async function ask(koe: TestKoe, via: Via, principal: string, purpose: string | null, doc: Pick<Doc, 'query' | 'variables'>): Promise<GraphQLBody> {
+export async function ask(koe: TestKoe, via: Via, principal: string, purpose: string | null, doc: Partial<Doc> & Pick<Doc, 'query'>): Promise<GraphQLBody> {
   const url = via === 'gateway' ? koe.platform.gatewayUrl : koe.platform.subgraphUrls[via];
   const headers: Record<string, string> = { authorization: `Bearer ${await koe.token(principal)}` };
   if (purpose) headers['x-koe-purpose'] = purpose;
