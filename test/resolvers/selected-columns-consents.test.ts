@@ -6,7 +6,7 @@
  * consent when it asks for neither purpose nor withdrawal, and that the SQL narrows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ask, casesOf, selectLists, startNarrowAndFull, type Doc, type NarrowAndFull } from '../support/read-columns.js';
+import { ask, casesOf, SUPPORT_TEAM_CASES, selectLists, startNarrowAndFull, type Doc, type NarrowAndFull } from '../support/read-columns.js';
 import { loadFixtures, type Fixtures } from '../support/records.js';
 
 let koe: NarrowAndFull;
@@ -85,12 +85,7 @@ describe('rules on columns the operation did not select', () => {
 
   // A support agent's purchases are PLAIN for its own team's customers (a rule on the customer's
   // teamId, not selected) and masked for the others: the product name is read in both cases.
-  it.each([
-    ['p-support-east', 'east', 'PLAIN'],
-    ['p-support-west', 'east', 'MASKED'],
-    ['p-support-west', 'west', 'PLAIN'],
-    ['p-support-east', 'west', 'MASKED'],
-  ] as const)('%s reads the product names of the %s customer %s without asking for teamId', async (principal, team, expected) => {
+  it.each(SUPPORT_TEAM_CASES)('%s reads the product names of the %s customer %s without asking for teamId', async (principal, team, expected) => {
     const doc = { query: `{ customers(first: 30, filter: { teamId: "team-${team}" }) { edges { node { id purchases { id productName } } } } }` };
     type Row = { id: string; purchases: Array<{ id: string; productName: string | null }> };
     const rows = (res: Awaited<ReturnType<typeof ask>>) => (res.data as Page<Row>).customers.edges.flatMap((e) => e.node.purchases);

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASKERS } from '../../src/policies/maskers/index.js';
 import { TEST_PSEUDONYM_KEY, type TestKoe } from '../support/koe.js';
-import { ask, casesOf, startNarrowAndFull, type Doc, type NarrowAndFull } from '../support/read-columns.js';
+import { ask, casesOf, SUPPORT_TEAM_CASES, startNarrowAndFull, type Doc, type NarrowAndFull } from '../support/read-columns.js';
 import { loadFixtures, type Fixtures } from '../support/records.js';
 
 let both: NarrowAndFull;
@@ -98,12 +98,7 @@ describe('narrowed reads answer as full reads do', () => {
 
 describe('a decision on a column the operation did not select', () => {
   // The trap: the support agent's PLAIN-vs-MASKED e-mail depends on the customer's teamId.
-  it.each([
-    ['p-support-east', 'east', 'PLAIN'],
-    ['p-support-east', 'west', 'MASKED'],
-    ['p-support-west', 'west', 'PLAIN'],
-    ['p-support-west', 'east', 'MASKED'],
-  ] as const)('%s sees the e-mail of the %s customer as %s without asking for teamId', async (principal, who, expected) => {
+  it.each(SUPPORT_TEAM_CASES)('%s sees the e-mail of the %s customer as %s without asking for teamId', async (principal, who, expected) => {
     const c = fx[who];
     const doc: Doc = { name: 'one', via: ['customers'], query: 'query($id: ID!) { customer(id: $id) { email } }', variables: () => ({ id: c.id }) };
     for (const via of ['customers', 'gateway'] as const) {

@@ -41,6 +41,17 @@ export const PRINCIPALS: ReadonlyArray<readonly [string, string | null]> = [
   ['p-ingest', null],
 ];
 
+/**
+ * A support agent reads its own team's customers PLAIN and the others MASKED (policies/roles-cx):
+ * a decision on the customer's teamId, which the tests leave out of their selections.
+ */
+export const SUPPORT_TEAM_CASES = [
+  ['p-support-east', 'east', 'PLAIN'],
+  ['p-support-east', 'west', 'MASKED'],
+  ['p-support-west', 'west', 'PLAIN'],
+  ['p-support-west', 'east', 'MASKED'],
+] as const;
+
 export type Via = 'gateway' | 'customers' | 'feedback' | 'audit';
 
 export interface Doc {
