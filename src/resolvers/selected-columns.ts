@@ -23,7 +23,7 @@ import {
 import { VIRTUAL_ATTRIBUTES } from '../policies/index.js';
 import type { KoeContext } from '../request/context.js';
 
-export type SelectingType = 'Customer' | 'Feedback';
+export type SelectingType = 'Customer' | 'Feedback' | 'Consent' | 'Purchase' | 'AuditEvent';
 
 /**
  * The properties each GraphQL field reads from its record (encrypted fields their ciphertext, the
@@ -64,13 +64,56 @@ const FIELD_PROPERTIES: Readonly<Record<SelectingType, Readonly<Record<string, r
     teamId: ['teamId'],
     note: ['note'],
   },
+  Consent: {
+    purpose: ['purpose'],
+    grantedAt: ['grantedAt'],
+    withdrawnAt: ['withdrawnAt'],
+    source: ['source'],
+  },
+  Purchase: {
+    id: [],
+    orderedAt: ['orderedAt'],
+    productName: ['productName'],
+    category: ['category'],
+    amount: ['amount'],
+    store: ['store'],
+  },
+  // `detail` (masked arguments, the exposure map) and `resources` are most of an event's bytes:
+  // a list that does not ask for them does not read them. `claimedActorId` is a formula on `detail`.
+  AuditEvent: {
+    id: [],
+    seq: [],
+    at: ['at'],
+    actorId: ['actorId'],
+    claimedActorId: ['claimedActorId'],
+    roles: ['roles'],
+    action: ['action'],
+    outcome: ['outcome'],
+    operationName: ['operationName'],
+    operationHash: ['operationHash'],
+    purpose: ['purpose'],
+    subgraph: ['subgraph'],
+    resources: ['resources'],
+    fields: ['fields'],
+    policyVersion: ['policyVersion'],
+    requestId: ['requestId'],
+    prevHash: ['prevHash'],
+    hash: ['hash'],
+  },
 };
 
 /**
  * Read by every row whatever is selected: the key (audit, decisions, decryption of a customer's
- * fields) and, for feedback, the customer whose key seals it (decryption, `Customer.feedback` groups).
+ * fields); for feedback and purchases the customer whose key seals them (decryption), and for
+ * them and consents the customer their loader groups them by; an audit event's `seq` (the cursor).
  */
-const ALWAYS: Readonly<Record<SelectingType, readonly string[]>> = { Customer: ['id'], Feedback: ['id', 'customer'] };
+const ALWAYS: Readonly<Record<SelectingType, readonly string[]>> = {
+  Customer: ['id'],
+  Feedback: ['id', 'customer'],
+  Consent: ['id', 'customer'],
+  Purchase: ['id', 'customer'],
+  AuditEvent: ['id', 'seq'],
+};
 
 /** Per field node: the fields selected on each type under it; null: cannot say (select everything). */
 const selections = new WeakMap<FieldNode, Map<string, ReadonlySet<string> | null>>();

@@ -7,47 +7,22 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASKERS } from '../../src/policies/maskers/index.js';
-import { postGraphQL, startTestKoe, TEST_PSEUDONYM_KEY, type GraphQLBody, type TestKoe } from '../support/koe.js';
+import { TEST_PSEUDONYM_KEY, type TestKoe } from '../support/koe.js';
+import { ask, casesOf, SUPPORT_TEAM_CASES, startNarrowAndFull, type Doc, type NarrowAndFull } from '../support/read-columns.js';
 import { loadFixtures, type Fixtures } from '../support/records.js';
 
+let both: NarrowAndFull;
 let narrow: TestKoe;
 let full: TestKoe;
 let fx: Fixtures;
 beforeAll(async () => {
-  narrow = await startTestKoe(undefined, { limits: { requestsPerMinute: 0 } });
-  process.env.KOE_READ_COLUMNS = 'all';
-  try {
-    full = await startTestKoe(undefined, { limits: { requestsPerMinute: 0 } });
-  } finally {
-    delete process.env.KOE_READ_COLUMNS;
-  }
+  both = await startNarrowAndFull();
+  ({ narrow, full } = both);
   fx = await loadFixtures(narrow.orm);
 });
 afterAll(async () => {
-  await narrow?.stop();
-  await full?.stop();
+  await both?.stop();
 });
-
-const PRINCIPALS: Array<[string, string | null]> = [
-  ['p-admin', null],
-  ['p-support-east', null],
-  ['p-support-west', null],
-  ['p-analyst', null],
-  ['p-bi', null],
-  ['p-marketing', null],
-  ['p-auditor', null],
-  ['p-dpo', null],
-  ['p-dpo', 'compliance'],
-  ['p-ingest', null],
-];
-
-type Via = 'gateway' | 'customers' | 'feedback';
-interface Doc {
-  name: string;
-  via: readonly Via[];
-  query: string;
-  variables?: () => Record<string, unknown>;
-}
 
 const ref = (id: string, type = 'Customer') => ({ __typename: type, id });
 
@@ -104,17 +79,8 @@ const DOCS: Doc[] = [
   },
 ];
 
-async function ask(koe: TestKoe, via: Via, principal: string, purpose: string | null, doc: Doc): Promise<GraphQLBody> {
-  const url = via === 'gateway' ? koe.platform.gatewayUrl : koe.platform.subgraphUrls[via];
-  const headers: Record<string, string> = { authorization: `Bearer ${await koe.token(principal)}` };
-  if (purpose) headers['x-koe-purpose'] = purpose;
-  return (await postGraphQL(url, { query: doc.query, variables: doc.variables?.() ?? {} }, headers)).json;
-}
-
-const cases = DOCS.flatMap((doc) => doc.via.flatMap((via) => PRINCIPALS.map(([p, purpose]) => [doc.name, via, p, purpose ?? '-', doc] as const)));
-
 describe('narrowed reads answer as full reads do', () => {
-  it.each(cases)('%s, through %s, as %s (purpose %s)', async (_name, via, principal, purpose, doc) => {
+  it.each(casesOf(DOCS))('%s, through %s, as %s (purpose %s)', async (_name, via, principal, purpose, doc) => {
     const p = purpose === '-' ? null : purpose;
     const [got, want] = await Promise.all([ask(narrow, via, principal, p, doc), ask(full, via, principal, p, doc)]);
     expect(JSON.stringify(got)).toBe(JSON.stringify(want));
@@ -132,12 +98,7 @@ describe('narrowed reads answer as full reads do', () => {
 
 describe('a decision on a column the operation did not select', () => {
   // The trap: the support agent's PLAIN-vs-MASKED e-mail depends on the customer's teamId.
-  it.each([
-    ['p-support-east', 'east', 'PLAIN'],
-    ['p-support-east', 'west', 'MASKED'],
-    ['p-support-west', 'west', 'PLAIN'],
-    ['p-support-west', 'east', 'MASKED'],
-  ] as const)('%s sees the e-mail of the %s customer as %s without asking for teamId', async (principal, who, expected) => {
+  it.each(SUPPORT_TEAM_CASES)('%s sees the e-mail of the %s customer as %s without asking for teamId', async (principal, who, expected) => {
     const c = fx[who];
     const doc: Doc = { name: 'one', via: ['customers'], query: 'query($id: ID!) { customer(id: $id) { email } }', variables: () => ({ id: c.id }) };
     for (const via of ['customers', 'gateway'] as const) {

@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Formula, Index, PrimaryKey, Property } from '@mikro-orm/core';
 
 export interface FieldDecisionCountRow {
   field: string;
@@ -64,6 +64,13 @@ export class AuditEventEntity {
   /** What a mutation or access change did, with personal values masked. */
   @Property({ type: 'json', nullable: true })
   detail!: Record<string, unknown> | null;
+
+  /**
+   * `detail.claimedPrincipalId` when it is a string (the GraphQL `claimedActorId`): a list that
+   * shows it reads this value, not the whole `detail` with its exposure map. Not stored.
+   */
+  @Formula((alias) => `(case when jsonb_typeof(${alias}.detail->'claimedPrincipalId') = 'string' then ${alias}.detail->>'claimedPrincipalId' end)`, { type: 'string', persist: false })
+  claimedActorId?: string | null;
 
   @Property({ type: 'string', length: 64 })
   prevHash!: string;

@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import DataLoader from 'dataloader';
 import { ConsentEntity, CustomerEntity, PurchaseEntity } from '../../data/entities/index.js';
 import { withRows, type RequestAccess } from '../../request/access.js';
 import { groupBy } from '../group-by.js';
@@ -20,21 +19,25 @@ export function customerByIdLoader(em: EntityManager, access: RequestAccess, tou
   }, String);
 }
 
-/** Consents and purchases carry their own row conditions (marketing sees only the marketing consent). */
+/**
+ * Consents and purchases carry their own row conditions (marketing sees only the marketing consent),
+ * applied in SQL. Like customers, a batch reads the union of the columns its callers need; the
+ * order columns stay in ORDER BY only.
+ */
 export function consentsByCustomerLoader(em: EntityManager, access: RequestAccess, touched: TouchedRows) {
-  return new DataLoader<string, Array<Lean<ConsentEntity>>>(async (ids) => {
+  return new WideningLoader<string, Array<Lean<ConsentEntity>>>(async (ids, properties) => {
     const where = withRows(access, 'Consent', { customer: { $in: [...ids] } });
-    const rows = where === null ? [] : await leanFind(em, touched, ConsentEntity, where, { orderBy: { grantedAt: 'asc', id: 'asc' } });
+    const rows = where === null ? [] : await leanFind(em, touched, ConsentEntity, where, { orderBy: { grantedAt: 'asc', id: 'asc' }, properties });
     const groups = groupBy(rows, (r) => r.customer!.id);
     return ids.map((id) => groups.get(id) ?? []);
-  });
+  }, String);
 }
 
 export function purchasesByCustomerLoader(em: EntityManager, access: RequestAccess, touched: TouchedRows) {
-  return new DataLoader<string, Array<Lean<PurchaseEntity>>>(async (ids) => {
+  return new WideningLoader<string, Array<Lean<PurchaseEntity>>>(async (ids, properties) => {
     const where = withRows(access, 'Purchase', { customer: { $in: [...ids] } });
-    const rows = where === null ? [] : await leanFind(em, touched, PurchaseEntity, where, { orderBy: { orderedAt: 'desc', id: 'asc' } });
+    const rows = where === null ? [] : await leanFind(em, touched, PurchaseEntity, where, { orderBy: { orderedAt: 'desc', id: 'asc' }, properties });
     const groups = groupBy(rows, (r) => r.customer!.id);
     return ids.map((id) => groups.get(id) ?? []);
-  });
+  }, String);
 }

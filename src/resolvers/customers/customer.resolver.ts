@@ -30,13 +30,13 @@ export class CustomerResolver {
   }
 
   @FieldResolver(() => [Consent])
-  consents(@Root() customer: Lean<CustomerEntity>, @Ctx() ctx: KoeContext): Promise<Array<Lean<ConsentEntity>>> {
-    return ctx.loaders.consentsByCustomer.load(customer.id);
+  consents(@Root() customer: Lean<CustomerEntity>, @Ctx() ctx: KoeContext, @Info() info: GraphQLResolveInfo): Promise<Array<Lean<ConsentEntity>>> {
+    return ctx.loaders.consentsByCustomer.load(customer.id, selectedProperties(ctx, info, 'Consent'));
   }
 
   @FieldResolver(() => [Purchase], { nullable: true })
-  purchases(@Root() customer: Lean<CustomerEntity>, @Ctx() ctx: KoeContext): Promise<Array<Lean<PurchaseEntity>>> {
-    return ctx.loaders.purchasesByCustomer.load(customer.id);
+  purchases(@Root() customer: Lean<CustomerEntity>, @Ctx() ctx: KoeContext, @Info() info: GraphQLResolveInfo): Promise<Array<Lean<PurchaseEntity>>> {
+    return ctx.loaders.purchasesByCustomer.load(customer.id, selectedProperties(ctx, info, 'Purchase'));
   }
 }
 

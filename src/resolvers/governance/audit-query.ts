@@ -1,11 +1,13 @@
 /** Auditors' view of the trail: newest first, filters pushed into SQL, keyset on the sequence number. */
-import { raw, type EntityManager } from '@mikro-orm/postgresql';
+import { raw } from '@mikro-orm/postgresql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { AuditEventEntity } from '../../data/entities/index.js';
+import { leanFind, type Lean } from '../../data/lean-rows.js';
 import type { AuditEventFilter } from '../../schema/inputs/audit.input.js';
-import { withRows, type RequestAccess } from '../../request/access.js';
-import { pageSize, toPage, type Page } from '../pagination.js';
-import { type Cursors } from '../../request/cursors.js';
+import { withRows } from '../../request/access.js';
+import { pageSize, toPage, type ListContext, type Page } from '../pagination.js';
 import { BadUserInputError } from '../../request/errors.js';
+import { selectedProperties } from '../selected-columns.js';
 
 export interface AuditListArgs {
   filter?: AuditEventFilter | null;
@@ -30,7 +32,13 @@ function conditionsOf(f: AuditEventFilter | null | undefined): object[] {
   return out;
 }
 
-export async function listAuditEvents(em: EntityManager, access: RequestAccess, cursors: Cursors, args: AuditListArgs): Promise<Page<AuditEventEntity>> {
+/**
+ * `info`: the field being resolved, whose selection decides the columns read (none: all of them).
+ * Only this GraphQL view narrows: verification and `koe audit verify` read the chain themselves,
+ * every hashed column (src/audit/chain-reader.ts).
+ */
+export async function listAuditEvents(ctx: ListContext, args: AuditListArgs, info?: GraphQLResolveInfo): Promise<Page<Lean<AuditEventEntity>>> {
+  const { em, access, cursors, touched } = ctx;
   const size = pageSize(args.first);
   const list = cursors.of('auditEvents:seq:desc');
   const cursor = list.decode(args.after);
@@ -45,12 +53,14 @@ export async function listAuditEvents(em: EntityManager, access: RequestAccess, 
   const first = filtered();
   if (first === null) return toPage([], size, () => null, async () => 0, list);
   const where = cursor ? { $and: [first, { seq: { $lt: cursor.value } }] } : first;
-  const rows = await em.find(AuditEventEntity, where, { orderBy: { seq: 'desc' }, limit: size + 1 });
+  const rows = await leanFind(em, touched, AuditEventEntity, where, { orderBy: { seq: 'desc' }, limit: size + 1, properties: selectedProperties(ctx, info, 'AuditEvent') });
   return toPage(rows, size, (r) => String(r.seq), () => em.count(AuditEventEntity, filtered()!), list);
 }
 
-export async function findAuditEvent(em: EntityManager, access: RequestAccess, seq: number): Promise<AuditEventEntity | null> {
+export async function findAuditEvent(ctx: ListContext, seq: number, info?: GraphQLResolveInfo): Promise<Lean<AuditEventEntity> | null> {
   if (!Number.isInteger(seq) || seq < 1) throw new BadUserInputError('seq', 'a positive sequence number');
-  const where = withRows(access, 'AuditEvent', { seq: String(seq) });
-  return where === null ? null : em.findOne(AuditEventEntity, where);
+  const where = withRows(ctx.access, 'AuditEvent', { seq: String(seq) });
+  if (where === null) return null;
+  const [row] = await leanFind(ctx.em, ctx.touched, AuditEventEntity, where, { limit: 1, properties: selectedProperties(ctx, info, 'AuditEvent') });
+  return row ?? null;
 }

@@ -1,5 +1,7 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { AuditEventEntity } from '../../data/entities/index.js';
+import type { Lean } from '../../data/lean-rows.js';
 import { AuditEventFilter } from '../../schema/inputs/audit.input.js';
 import { AuditEvent, AuditEventConnection } from '../../schema/types/audit-event.type.js';
 import type { KoeContext } from '../../request/context.js';
@@ -14,24 +16,20 @@ export class AuditEventResolver {
     @Arg('filter', () => AuditEventFilter, { nullable: true }) filter: AuditEventFilter | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-  ): Promise<Page<AuditEventEntity>> {
-    return listAuditEvents(ctx.em, ctx.access, ctx.cursors, { filter, first, after });
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Page<Lean<AuditEventEntity>>> {
+    return listAuditEvents(ctx, { filter, first, after }, info);
   }
 
   @Query(() => AuditEvent, { nullable: true, description: 'One event by its sequence number: its fields with decision counts, records, policy version and chain links.' })
-  async auditEvent(@Ctx() ctx: KoeContext, @Arg('seq', () => Int) seq: number): Promise<AuditEventEntity | null> {
-    return findAuditEvent(ctx.em, ctx.access, seq);
+  async auditEvent(@Ctx() ctx: KoeContext, @Arg('seq', () => Int) seq: number, @Info() info: GraphQLResolveInfo): Promise<Lean<AuditEventEntity> | null> {
+    return findAuditEvent(ctx, seq, info);
   }
 
   @FieldResolver(() => Int)
-  seq(@Root() event: AuditEventEntity): number {
+  seq(@Root() event: Lean<AuditEventEntity>): number {
     return Number(event.seq);
   }
-
-  // Kept in `detail` (hash-chained with the rest of the event), apart from the verified `actorId`.
-  @FieldResolver(() => ID, { nullable: true })
-  claimedActorId(@Root() event: AuditEventEntity): string | null {
-    const claimed = event.detail?.claimedPrincipalId;
-    return typeof claimed === 'string' ? claimed : null;
-  }
+  // `claimedActorId` is kept in `detail` (hash-chained with the rest of the event), apart from the
+  // verified `actorId`; the entity reads it with a formula (AuditEventEntity.claimedActorId).
 }
