@@ -53,30 +53,20 @@ export class StatementCache {
   }
 }
 
+const SCALARS: Partial<Record<string, string>> = { string: 's', number: 'n', boolean: 'b', bigint: 'i' };
+
 /**
  * The where object's shape as text, its bound values pushed to `values` in order; null for anything
  * but plain objects, arrays, strings, numbers, booleans, bigints, Dates and null (left to the builder).
  */
 function shapeOf(v: unknown, values: unknown[]): string | null {
   if (v === null || v === undefined) return v === null ? 'N' : 'U';
-  switch (typeof v) {
-    case 'string':
-      values.push(v);
-      return 's';
-    case 'number':
-      values.push(v);
-      return 'n';
-    case 'boolean':
-      values.push(v);
-      return 'b';
-    case 'bigint':
-      values.push(v);
-      return 'i';
-    case 'object':
-      break;
-    default:
-      return null;
+  const scalar = SCALARS[typeof v];
+  if (scalar) {
+    values.push(v);
+    return scalar;
   }
+  if (typeof v !== 'object') return null;
   if (v instanceof Date) {
     values.push(v);
     return 'd';
