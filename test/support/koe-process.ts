@@ -78,7 +78,7 @@ export interface KoeProcess {
  * `detached`: in a process group of its own (its pid is the group id), as a terminal runs it, so a
  * test can send Ctrl-C's SIGINT to the whole group and count what is left of it.
  */
-export async function startKoeProcess(scratch: KoeScratch, timeoutMs = 120_000, extraEnv: NodeJS.ProcessEnv = {}, opts: { detached?: boolean; serverProcesses?: boolean } = {}): Promise<KoeProcess> {
+export async function startKoeProcess(scratch: KoeScratch, timeoutMs = 120_000, extraEnv: NodeJS.ProcessEnv = {}, opts: { detached?: boolean; serverProcesses?: boolean; together?: boolean } = {}): Promise<KoeProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', KOE_ADMIN_PORT: '0' };
   for (const [k, v] of Object.entries({ ...scratch.env, ...extraEnv })) {
     if (v === undefined) delete env[k];
@@ -87,7 +87,8 @@ export async function startKoeProcess(scratch: KoeScratch, timeoutMs = 120_000, 
   // bin/koe.js runs Koe in its own process (compiled or through tsx), so a SIGKILL hits Koe itself, not a wrapper.
   // Every server in one process unless asked: four more processes to start would slow each test
   // that needs a `koe start` but not its process layout (test/ops/start-split.test.ts tests that).
-  const argv = [path.join(ROOT, 'bin/koe.js'), 'start', '--no-seed', ...(opts.serverProcesses ? [] : ['--single-process'])];
+  const layout = opts.together ? ['--together'] : opts.serverProcesses ? [] : ['--single-process'];
+  const argv = [path.join(ROOT, 'bin/koe.js'), 'start', '--no-seed', ...layout];
   const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false });
   const lines: string[] = [];
   const waiters = new Set<{ re: RegExp; resolve: (l: string) => void }>();
