@@ -5,13 +5,12 @@
  * database connections), a standalone server that needs the others to start or answer, a gateway
  * that cannot be pointed at subgraphs elsewhere, metrics that only show the primary's own.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/jwt.js';
-import { koeScratch, startKoeProcess, type KoeProcess, type KoeScratch } from '../support/koe-process.js';
+import { groupProcesses, interruptGroup, koeScratch, startKoeProcess, type KoeProcess, type KoeScratch } from '../support/koe-process.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const QUERY = '{ customers(first: 2) { edges { node { id segment } } } }';
@@ -39,12 +38,6 @@ async function post(url: string, query: string, auth = true): Promise<{ status: 
     signal: AbortSignal.timeout(30_000),
   });
   return { status: res.status, body: (await res.json()) as never };
-}
-
-/** The processes of a process group, with their command lines. */
-async function groupProcesses(pgid: number): Promise<string[]> {
-  const { stdout } = await promisify(execFile)('ps', ['-eo', 'pgid=,pid=,args=']);
-  return stdout.split('\n').filter((l) => Number(l.trim().split(/\s+/)[0]) === pgid).map((l) => l.trim());
 }
 
 /** `koe start --only <server>` in a child process, resolved with its URL once it prints it. */
@@ -118,15 +111,9 @@ describe('koe start with separate server processes (KOE_WORKERS=2)', () => {
   it('stops every process of the group on Ctrl-C (SIGINT to the group), leaving none behind', async () => {
     const before = await groupProcesses(koe.pid);
     expect(before.length).toBeGreaterThanOrEqual(9); // the primary, 8 workers, PostgreSQL's processes
-    const exited = new Promise<number | null>((r) => (koe.child.exitCode !== null ? r(koe.child.exitCode) : koe.child.once('exit', (code) => r(code))));
-    process.kill(-koe.pid, 'SIGINT');
-    expect(await exited).toBe(0);
-    let after = await groupProcesses(koe.pid);
-    for (let i = 0; i < 20 && after.length > 0; i++) {
-      await new Promise((r) => setTimeout(r, 500));
-      after = await groupProcesses(koe.pid);
-    }
-    expect(after, after.join('\n')).toEqual([]);
+    const { code, left } = await interruptGroup(koe);
+    expect(code).toBe(0);
+    expect(left, left.join('\n')).toEqual([]);
     expect(koe.lines.join('\n')).toMatch(/Stopped\./);
   }, 120_000);
 });

@@ -4,12 +4,10 @@
  * answers without auditing (the subgraphs' events and the edge event for every request), a subgraph
  * port that answers without credentials, and a worker left behind after Ctrl-C.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/jwt.js';
-import { koeScratch, startKoeProcess, type KoeProcess, type KoeScratch } from '../support/koe-process.js';
+import { groupProcesses, interruptGroup, koeScratch, startKoeProcess, type KoeProcess, type KoeScratch } from '../support/koe-process.js';
 
 const DASHBOARD = '{ feedbacks(first: 2) { edges { node { id channel customer { id email } } } } }';
 
@@ -30,11 +28,6 @@ afterAll(async () => {
 async function post(url: string, query: string, headers: Record<string, string> = {}) {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }), signal: AbortSignal.timeout(30_000) });
   return { status: res.status, body: (await res.json()) as { data?: { feedbacks: { edges: Array<{ node: { customer: { email: string } | null } }> } }; errors?: unknown[] } };
-}
-
-async function groupProcesses(pgid: number): Promise<string[]> {
-  const { stdout } = await promisify(execFile)('ps', ['-eo', 'pgid=,pid=,args=']);
-  return stdout.split('\n').filter((l) => Number(l.trim().split(/\s+/)[0]) === pgid).map((l) => l.trim());
 }
 
 describe('koe start --together (KOE_WORKERS=2)', () => {
@@ -75,14 +68,8 @@ describe('koe start --together (KOE_WORKERS=2)', () => {
   }, 60_000);
 
   it('stops every process of the group on Ctrl-C, leaving none behind', async () => {
-    const exited = new Promise<number | null>((r) => (koe.child.exitCode !== null ? r(koe.child.exitCode) : koe.child.once('exit', (code) => r(code))));
-    process.kill(-koe.pid, 'SIGINT');
-    expect(await exited).toBe(0);
-    let after = await groupProcesses(koe.pid);
-    for (let i = 0; i < 20 && after.length > 0; i++) {
-      await new Promise((r) => setTimeout(r, 500));
-      after = await groupProcesses(koe.pid);
-    }
-    expect(after, after.join('\n')).toEqual([]);
+    const { code, left } = await interruptGroup(koe);
+    expect(code).toBe(0);
+    expect(left, left.join('\n')).toEqual([]);
   }, 120_000);
 });

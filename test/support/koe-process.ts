@@ -4,11 +4,12 @@
  * development key ring in the scratch dir). Used by the operations tests and the fault suite
  * (bench/chaos); imports nothing from vitest.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { runKoe, type KoeRun } from './koe-cli.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -133,4 +134,23 @@ export async function startKoeProcess(scratch: KoeScratch, timeoutMs = 120_000, 
     await stop(5_000);
     throw e;
   }
+}
+
+/** The processes of a process group, with their command lines. */
+export async function groupProcesses(pgid: number): Promise<string[]> {
+  const { stdout } = await promisify(execFile)('ps', ['-eo', 'pgid=,pid=,args=']);
+  return stdout.split('\n').filter((l) => Number(l.trim().split(/\s+/)[0]) === pgid).map((l) => l.trim());
+}
+
+/** Ctrl-C to a detached `koe start`'s whole group: its exit code, and what is left of the group 10 s later at most. */
+export async function interruptGroup(koe: KoeProcess): Promise<{ code: number | null; left: string[] }> {
+  const exited = new Promise<number | null>((r) => (koe.child.exitCode !== null ? r(koe.child.exitCode) : koe.child.once('exit', (code) => r(code))));
+  process.kill(-koe.pid, 'SIGINT');
+  const code = await exited;
+  let left = await groupProcesses(koe.pid);
+  for (let i = 0; i < 20 && left.length > 0; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    left = await groupProcesses(koe.pid);
+  }
+  return { code, left };
 }
