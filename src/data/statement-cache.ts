@@ -12,6 +12,7 @@
  * the builder's: the shape covers every key and operator.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { RawQueryFragment } from '@mikro-orm/core';
 import { Lru } from '../policies/lru.js';
 
 export interface BuiltStatement {
@@ -57,7 +58,8 @@ const SCALARS: Partial<Record<string, string>> = { string: 's', number: 'n', boo
 
 /**
  * The where object's shape as text, its bound values pushed to `values` in order; null for anything
- * but plain objects, arrays, strings, numbers, booleans, bigints, Dates and null (left to the builder).
+ * but plain objects, arrays, strings, numbers, booleans, bigints, Dates, raw fragments used as values
+ * and null (left to the builder).
  */
 function shapeOf(v: unknown, values: unknown[]): string | null {
   if (v === null || v === undefined) return v === null ? 'N' : 'U';
@@ -70,6 +72,11 @@ function shapeOf(v: unknown, values: unknown[]): string | null {
   if (v instanceof Date) {
     values.push(v);
     return 'd';
+  }
+  // A row condition's subquery (src/data/virtual-translators.ts): its text is shape, its parameters values.
+  if (v instanceof RawQueryFragment) {
+    values.push(...v.params);
+    return `r${JSON.stringify(v.sql)}`;
   }
   if (Array.isArray(v)) {
     let out = '[';

@@ -6,7 +6,7 @@
  * Every read here is compared with the query builder's own answer for the same call, on the demo data.
  */
 import 'reflect-metadata';
-import type { EntityClass, EntityManager } from '@mikro-orm/postgresql';
+import { raw, type EntityClass, type EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomerEntity, FeedbackEntity } from '../../src/data/entities/index.js';
 import { leanFind, leanRows } from '../../src/data/lean-rows.js';
@@ -70,6 +70,22 @@ describe('statements built once per shape', () => {
       const last: { id: string; receivedAt: unknown } = rows.at(-1)!;
       cursor = { receivedAt: last.receivedAt as Date, id: last.id };
     }
+  });
+
+  it('binds a row condition\'s subquery parameters of the call, not of the statement first built', async () => {
+    const em = orm.em.fork();
+    const props = ['id', 'teamId'];
+    const seen = new Map<string, string[]>();
+    for (const team of ['team-east', 'team-west', 'team-east']) {
+      // As src/data/virtual-translators.ts writes a restriction: a raw subquery as the value.
+      const where = { id: { $in: raw('select id from customer where team_id = ?', [team]) } };
+      const rows = await leanFind(em, new TouchedRows(), CustomerEntity, where, { properties: props });
+      expect(rows).toEqual(await built(em, CustomerEntity, where, props));
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) expect(r.teamId).toBe(team);
+      seen.set(team, rows.map((r) => r.id));
+    }
+    expect(seen.get('team-east')).not.toEqual(seen.get('team-west'));
   });
 
   it('keeps building a shape whose values the builder converts (a JSON containment)', () => {
