@@ -52,6 +52,7 @@ function guarded(typeName: string, fieldName: string, resolve: GraphQLFieldResol
   // A page reaches this field for each of its records in turn, all of one request: the request's
   // decider and the masker are fetched when the request (or the masker) changes, not per record.
   // Compared by identity, so interleaved requests only cost the lookups again, never a decision.
+  // (The last request's access stays referenced here until another request reaches the field.)
   let access: RequestAccess | null = null;
   let decide: FieldDecider | null = null;
   let maskCtx: MaskContext | null = null;
