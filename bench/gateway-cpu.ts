@@ -11,12 +11,12 @@
  *   npm run bench -- gateway-cpu [--seconds 10] [--concurrency 1,8,32] [--scale 0.1] [--workers 1] [--one]
  */
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
 import { issueToken } from '../src/auth/jwt.js';
 import { cliPolicyDir } from '../src/cli/runtime.js';
 import { loadPolicy } from '../src/server/policy.js';
 import { openBenchDb } from './support/bench-db.js';
 import { failures, load } from './support/load.js';
+import { backendPids, cpuMs } from './support/proc-cpu.js';
 import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
 import { startSplitPlatform } from './support/split-platform.js';
 
@@ -26,21 +26,6 @@ const levels = (args.get('concurrency') ?? '1,8,32').split(',').map(Number);
 const scale = Number(args.get('scale') ?? 0.1);
 const workers = Number(args.get('workers') ?? 1);
 const DASHBOARD = 'query Dashboard { feedbacks(first: 100) { edges { node { id channel body receivedAt customer { id name email phone address } } } } }';
-const TICK_MS = 1000 / 100; // USER_HZ: /proc's CPU counters are in 1/100 s on Linux.
-
-/** User + system CPU ms of a process (and its finished children when `children`), from /proc/<pid>/stat. */
-function cpuMs(pid: number, children = false): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields after the command: state is index 0, utime 11, stime 12, cutime 13, cstime 14.
-    const own = Number(f[11]) + Number(f[12]);
-    return (own + (children ? Number(f[13]) + Number(f[14]) : 0)) * TICK_MS;
-  } catch {
-    return 0;
-  }
-}
-
 async function main(): Promise<void> {
   const log = (l: string) => console.error(l);
   const db = await openBenchDb({ customers: 10_000 * scale, feedback: 100_000 * scale }, log);
@@ -76,7 +61,7 @@ async function main(): Promise<void> {
         const groups: Array<[string, () => number[]]> = [
           ...(t.name === 'split' ? Object.entries(pids).map(([n, ps]) => [n, () => ps] as [string, () => number[]]) : []),
         ];
-        const backends = async () => (await conn.execute<Array<{ pid: number }>>('select pid from pg_stat_activity where datname = ?', [dbName])).map((r) => r.pid);
+        const backends = () => backendPids((sql, params) => conn.execute(sql, params), dbName);
         const before = new Map<string, number>(groups.map(([n, ps]) => [n, ps().reduce((s, p) => s + cpuMs(p), 0)]));
         const pgPids = await backends();
         const pgBefore = new Map(pgPids.map((p) => [p, cpuMs(p)]));

@@ -2,11 +2,14 @@
 import type { PolicySet } from '../../src/policies/index.js';
 import type { RequestAccess } from '../../src/request/access.js';
 
+const PLAIN = { decision: 'PLAIN', masker: null, maskerOptions: null } as const;
+
 export const noPolicy = (policy: PolicySet): RequestAccess => ({
   policyVersion: 'off',
   policy,
   decisions: () => [],
-  decide: () => ({ decision: 'PLAIN', masker: null, maskerOptions: null }),
+  decide: () => PLAIN,
+  decider: () => () => PLAIN,
   rowWhere: () => ({}),
   virtualsTested: () => [],
   attributesTested: () => [],

@@ -22,7 +22,7 @@ export { DEFAULT_MIN_GROUP_SIZE, minGroupSizeOf, suppressCells, type Cell } from
 export { documentLockOf, lockAllows } from './documents.js';
 
 export { abilityFor } from './ability/ability-for.js';
-export { KoeAbility, type FieldDecision, type FieldPlan } from './ability/koe-ability.js';
+export { KoeAbility, type FieldDecider, type FieldDecision, type FieldPlan } from './ability/koe-ability.js';
 export type { RowFilter } from './ability/row-filter.js';
 export { RESTRICTED_PURPOSES, UNRESTRICTABLE_PURPOSES } from './ability/use-restriction.js';
 

@@ -2,7 +2,7 @@
  * What resolvers ask of the policy for one request. Resolvers depend on this interface only, so
  * the rules of who sees what stay in `src/policies` and are applied the same way on every path.
  */
-import type { FieldDecision, MaskerName, PolicySet } from '../policies/index.js';
+import type { FieldDecider, FieldDecision, MaskerName, PolicySet } from '../policies/index.js';
 
 export type GuardedType = 'Customer' | 'Purchase' | 'Consent' | 'Feedback' | 'AuditEvent' | 'Principal' | 'ProvisionRecord' | 'GrantRequest' | 'PolicyMatrix' | 'KeyStatus' | 'LifecycleDryRun';
 
@@ -42,6 +42,11 @@ export interface RequestAccess {
   assertCanMutate(mutation: string): void;
   /** PLAIN, MASKED (with its masker) or DENIED for one `@pii` field of one record. */
   decide(type: string, field: string, record: object): FieldDecision;
+  /**
+   * `decide(type, field, ·)` for this request, to be called once per record: the same decisions,
+   * with what depends only on the field and the caller worked out once (the `@pii` guard's path).
+   */
+  decider(type: string, field: string): FieldDecider;
   /** Whether the caller may write `field` of this record (row conditions included). */
   canUpdate(type: GuardedType, record: object, field: string): boolean;
   /**

@@ -2,12 +2,38 @@
  * How many times each field was decided which way in one request (the audit event's `fields`),
  * and which record each PLAIN or MASKED value came from (its `detail.exposure`, src/audit/exposure.ts),
  * so an incident report names exactly whose field was returned. Both run once per guarded field per
- * record: they look up and add to sets, never build strings.
+ * record: they look up and add to maps, never build strings, and a record allocates nothing of its
+ * own: the records of a page that return the same fields share one set of entries.
  */
+
+/**
+ * A set of entries reached by adding them in one order; adding one more leads to the next, made
+ * once per request. The 100 records of a page each pass through the same few, instead of growing a
+ * set each.
+ */
+class Shown {
+  private readonly next = new Map<string, Shown>();
+
+  constructor(readonly entries: ReadonlySet<string>) {}
+
+  with(entry: string): Shown {
+    if (this.entries.has(entry)) return this;
+    let to = this.next.get(entry);
+    if (!to) this.next.set(entry, (to = new Shown(new Set([...this.entries, entry]))));
+    return to;
+  }
+}
+
 export class DecisionCounter {
   private readonly counts = new Map<string, Map<string, number>>();
-  /** type -> record id -> `P<Type.field>` / `M<Type.field>` entries. */
-  private readonly shownByRecord = new Map<string, Map<string, Set<string>>>();
+  /** type -> record id -> the `P<Type.field>` / `M<Type.field>` entries returned from it. */
+  private readonly shownByRecord = new Map<string, Map<string, Shown>>();
+  private readonly none = new Shown(new Set());
+  // The record the last entry went to: the fields of one record are resolved one after another.
+  private lastType: string | null = null;
+  private lastId: string | null = null;
+  private lastById: Map<string, Shown> | null = null;
+  private lastShown: Shown = this.none;
   /** Fields returned from a source without an id: the event cannot say whose they were. */
   private readonly unmappedFields = new Set<string>();
 
@@ -24,11 +50,16 @@ export class DecisionCounter {
       this.unmappedFields.add(entry.slice(1));
       return;
     }
-    let byId = this.shownByRecord.get(typeName);
-    if (!byId) this.shownByRecord.set(typeName, (byId = new Map()));
-    let entries = byId.get(id);
-    if (!entries) byId.set(id, (entries = new Set()));
-    entries.add(entry);
+    if (id !== this.lastId || typeName !== this.lastType) {
+      let byId = this.shownByRecord.get(typeName);
+      if (!byId) this.shownByRecord.set(typeName, (byId = new Map()));
+      this.lastType = typeName;
+      this.lastId = id;
+      this.lastById = byId;
+      this.lastShown = byId.get(id) ?? this.none;
+    }
+    const to = this.lastShown.with(entry);
+    if (to !== this.lastShown) this.lastById!.set(id, (this.lastShown = to));
   }
 
   entries(): Array<{ field: string; decision: string; count: number }> {
@@ -41,7 +72,7 @@ export class DecisionCounter {
 
   /** `[record, entries]` for every record a PLAIN or MASKED value was returned from. */
   *shownRecords(): Generator<[string, ReadonlySet<string>]> {
-    for (const [type, byId] of this.shownByRecord) for (const [id, entries] of byId) yield [`${type}:${id}`, entries];
+    for (const [type, byId] of this.shownByRecord) for (const [id, shown] of byId) yield [`${type}:${id}`, shown.entries];
   }
 
   unmapped(): string[] {

@@ -3,7 +3,7 @@
  * (a condition that cannot be pushed down means no rows, never all rows); filters, orders and
  * mutations are refused with FORBIDDEN unless the policy allows them.
  */
-import { condToMikroOrmWhere, liftingPurpose, minGroupSizeOf, type MaskerName, otherPurposeAbilities, PushDownError, type FieldDecision, type KoeAbility, type PolicySet, type PrincipalInput } from '../policies/index.js';
+import { condToMikroOrmWhere, liftingPurpose, minGroupSizeOf, type MaskerName, otherPurposeAbilities, PushDownError, type FieldDecider, type FieldDecision, type KoeAbility, type PolicySet, type PrincipalInput } from '../policies/index.js';
 import { attributesTested, VIRTUAL_TRANSLATORS, virtualsTested } from '../data/virtual-translators.js';
 import { ForbiddenError } from '../request/errors.js';
 import { purposeHint, type GuardedType, type RequestAccess } from '../request/access.js';
@@ -112,5 +112,9 @@ export class PolicyAccess implements RequestAccess {
 
   decide(type: string, field: string, record: object): FieldDecision {
     return this.ability.decide(type, record, field);
+  }
+
+  decider(type: string, field: string): FieldDecider {
+    return this.ability.decider(type, field);
   }
 }

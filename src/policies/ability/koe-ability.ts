@@ -12,7 +12,7 @@ import type { MaskerName } from '../maskers/index.js';
 import { MUTATION_TYPE, type Decision, type MaskSpec } from '../model.js';
 import { READ_ROW, type KoeRawRule, type RuleMeta } from './raw-rules.js';
 import { rowFilterOf, type RowFilter } from './row-filter.js';
-import { isRestricted, restrictionCond } from './use-restriction.js';
+import { isRestricted, RESTRICTED_TYPES, restrictedForAny, restrictionCond } from './use-restriction.js';
 
 export interface FieldDecision {
   readonly decision: Decision;
@@ -21,6 +21,9 @@ export interface FieldDecision {
 }
 
 export type FieldPlan = ({ readonly kind: 'static' } & FieldDecision) | { readonly kind: 'conditional' };
+
+/** `decide` for one field, the record being all that is left to give. */
+export type FieldDecider = (record: object) => FieldDecision;
 
 export type CaslAbility = MongoAbility<AbilityTuple, MongoQuery>;
 type CaslRule = Rule<AbilityTuple, MongoQuery>;
@@ -42,6 +45,7 @@ export function metaOf(rule: CaslRule): RuleMeta {
 
 export class KoeAbility {
   private readonly plans = new Map<string, Map<string, FieldPlan>>();
+  private readonly deciders = new Map<string, Map<string, FieldDecider>>();
   private readonly rowFilters = new Map<string, RowFilter>();
   private readonly maskedResults = new WeakMap<MaskSpec, FieldPlan & FieldDecision>();
 
@@ -74,6 +78,28 @@ export class KoeAbility {
     if (this.casl.can('read', s, field)) return PLAIN;
     const rule = this.casl.relevantRuleFor('read_masked', s, field);
     return rule && !rule.inverted ? this.maskedResult(metaOf(rule), field) : DENIED;
+  }
+
+  /**
+   * `decide(type, record, field)` as a function of the record, built once per ability and field: a
+   * field guard calls it for every record of a page without looking the plan up each time. What
+   * depends on the record stays per record: a restricted customer is DENIED whatever the plan, and
+   * a conditional plan runs CASL on it.
+   */
+  decider(type: string, field: string): FieldDecider {
+    let byField = this.deciders.get(type);
+    if (!byField) this.deciders.set(type, (byField = new Map()));
+    let decider = byField.get(field);
+    if (!decider) byField.set(field, (decider = this.buildDecider(type, field)));
+    return decider;
+  }
+
+  private buildDecider(type: string, field: string): FieldDecider {
+    const plan = this.fieldPlan(type, field);
+    if (plan.kind !== 'static') return (record) => this.decide(type, record, field);
+    if (this.restrictedFor.length === 0 || !RESTRICTED_TYPES.has(type)) return () => plan;
+    const restrictedFor = this.restrictedFor;
+    return (record) => (restrictedForAny(record, restrictedFor) ? DENIED : plan);
   }
 
   canReadType(type: string): boolean {

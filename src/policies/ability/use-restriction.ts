@@ -51,6 +51,11 @@ export function restrictionCond(type: string, purposes: readonly string[]): Cond
 /** In memory: a record carrying the attribute is restricted when it lists any of the purposes. */
 export function isRestricted(type: string, record: object, purposes: readonly string[]): boolean {
   if (purposes.length === 0 || !RESTRICTED_TYPES.has(type)) return false;
+  return restrictedForAny(record, purposes);
+}
+
+/** `isRestricted` once the type and the purposes are known to bind: what is left per record. */
+export function restrictedForAny(record: object, purposes: readonly string[]): boolean {
   const value = (record as Record<string, unknown>)[RESTRICTED_PURPOSES];
   return Array.isArray(value) && purposes.some((p) => value.includes(p));
 }

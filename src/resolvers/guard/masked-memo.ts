@@ -5,25 +5,45 @@
  * once. Kept as boundedly and briefly as the opened values they derive from (FieldCrypto's cache).
  */
 import { KeyCache } from '../../crypto/index.js';
-import type { MaskContext, Masker, MaskerName } from '../../policies/maskers/index.js';
+import { MASKERS, type MaskContext, type Masker, type MaskerName } from '../../policies/maskers/index.js';
 
 const CAPACITY = 10_000;
 const TTL_MS = 60_000;
 /** Longer values are masked every time rather than kept (a memo must not hold large bodies). */
 const MAX_LENGTH = 4096;
 
-/** Per mask context (a server's pseudonym key), per masker. */
-const memos = new WeakMap<MaskContext, Map<MaskerName, KeyCache<unknown>>>();
+/** One masker under one mask context, remembering what it returned. */
+export type MemoisedMask = (value: unknown) => unknown;
 
-export function maskMemoised(name: MaskerName, mask: Masker, value: unknown, ctx: MaskContext): unknown {
-  if (typeof value !== 'string' || value.length > MAX_LENGTH) return mask(value, ctx);
+/** Per mask context (a server's pseudonym key), per masker. */
+const memos = new WeakMap<MaskContext, Map<MaskerName, { memo: KeyCache<unknown>; mask: MemoisedMask }>>();
+
+function entryOf(name: MaskerName, ctx: MaskContext): { memo: KeyCache<unknown>; mask: MemoisedMask } {
   let byMasker = memos.get(ctx);
   if (!byMasker) memos.set(ctx, (byMasker = new Map()));
-  let memo = byMasker.get(name);
-  if (!memo) byMasker.set(name, (memo = new KeyCache<unknown>(CAPACITY, TTL_MS)));
+  let entry = byMasker.get(name);
+  if (!entry) {
+    const memo = new KeyCache<unknown>(CAPACITY, TTL_MS);
+    const masker = MASKERS[name];
+    byMasker.set(name, (entry = { memo, mask: (value) => lookup(memo, masker, value, ctx) }));
+  }
+  return entry;
+}
+
+function lookup(memo: KeyCache<unknown>, mask: Masker, value: unknown, ctx: MaskContext): unknown {
+  if (typeof value !== 'string' || value.length > MAX_LENGTH) return mask(value, ctx);
   const hit = memo.get(value);
   if (hit !== undefined) return hit;
   const masked = mask(value, ctx);
   memo.set(value, masked);
   return masked;
+}
+
+/** The memoised masker `name` under `ctx`: one function per pair, so a caller can keep it for a page. */
+export function memoisedMask(name: MaskerName, ctx: MaskContext): MemoisedMask {
+  return entryOf(name, ctx).mask;
+}
+
+export function maskMemoised(name: MaskerName, mask: Masker, value: unknown, ctx: MaskContext): unknown {
+  return lookup(entryOf(name, ctx).memo, mask, value, ctx);
 }
