@@ -5,7 +5,10 @@
  * request of each, then what the recorder adds, per request: self time by package and function,
  * and Koe's own functions by total time (on − off, µs per request).
  *
- *   npm run bench -- audit-profile [--rounds 400] [--block 50] [--first 100] [--save prefix]
+ *   npm run bench -- audit-profile [--rounds 400] [--block 50] [--first 100] [--save prefix] [--profiler off]
+ *
+ * `--profiler off`: CPU per request only (the sampling profiler's own cost left out); the mean over
+ * alternating blocks moves less with other jobs' load than the medians of single requests do.
  */
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
@@ -83,6 +86,7 @@ async function main(): Promise<void> {
   };
   const variants = [{ name: 'recorder on', run: post(on.gatewayUrl) }, { name: 'recorder off', run: post(off.gatewayUrl) }];
   for (let i = 0; i < 30; i++) for (const v of variants) await v.run();
+  const profiling = args.get('profiler') !== 'off';
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -93,14 +97,15 @@ async function main(): Promise<void> {
   const load0 = loadavg();
   for (let done = 0; done < rounds; done += block) {
     for (const [i, v] of variants.entries()) {
-      await session.post('Profiler.start');
+      if (profiling) await session.post('Profiler.start');
       const c0 = process.cpuUsage();
       for (let k = 0; k < block; k++) await v.run();
       // Work the request left for later (the alert queue) is the request's too.
       await new Promise((r) => setTimeout(r, 20));
       const c = process.cpuUsage(c0);
-      const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Tree };
       cpu[i]! += (c.user + c.system) / 1000;
+      if (!profiling) continue;
+      const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Tree };
       merge(total[i]!, sums(profile));
       if (args.get('save')) profiles[i]!.push(profile);
     }
@@ -110,6 +115,7 @@ async function main(): Promise<void> {
   console.log(`${n} requests each, blocks of ${block}; load average ${fmt(load0)} → ${fmt(loadavg())}`);
   for (const [i, v] of variants.entries()) console.log(`${v.name}: CPU ${(cpu[i]! / n).toFixed(2)} ms per request (process.cpuUsage), sampled ${(total[i]!.total / n).toFixed(2)} ms`);
   console.log(`recorder adds: ${((cpu[0]! - cpu[1]!) / n).toFixed(2)} ms CPU per request (sampled ${((total[0]!.total - total[1]!.total) / n).toFixed(2)} ms)`);
+  if (!profiling) return void (await Promise.all([on.stop(), off.stop()]), await db.close());
   console.log(`\nself time by package, on − off:\n${diff(total[0]!.pkg, total[1]!.pkg, n, 15)}`);
   console.log(`\nself time by function, on − off:\n${diff(total[0]!.self, total[1]!.self, n, 40)}`);
   console.log(`\nKoe's functions by total time, on − off:\n${diff(total[0]!.koe, total[1]!.koe, n, 40)}`);
