@@ -17,8 +17,11 @@ language plpgsql volatile set enable_seqscan = off as $fn$
 declare
   head_seq bigint;
   head_hash varchar(64);
+  ids uuid[];
   prefixes text[];
   suffixes text[];
+  body text;
+  bodies jsonb[] := '{}';
   prevs text[] := '{}';
   hashes text[] := '{}';
 begin
@@ -26,27 +29,25 @@ begin
   select a.seq, a.hash into head_seq, head_hash from audit_event a order by a.seq desc limit 1;
   head_seq := coalesce(head_seq, 0);
   head_hash := coalesce(head_hash, repeat('0', 64));
-  select array_agg(b.value->>'prefix' order by b.ord), array_agg(b.value->>'suffix' order by b.ord)
-    into prefixes, suffixes from jsonb_array_elements(batch) with ordinality b(value, ord);
+  select array_agg((b.value->>'id')::uuid order by b.ord), array_agg(b.value->>'prefix' order by b.ord), array_agg(b.value->>'suffix' order by b.ord)
+    into ids, prefixes, suffixes from jsonb_array_elements(batch) with ordinality b(value, ord);
   for i in 1 .. coalesce(array_length(prefixes, 1), 0) loop
+    body := prefixes[i] || '"' || (head_seq + i)::text || '"' || suffixes[i];
     prevs[i] := head_hash;
-    head_hash := encode(sha256(convert_to(head_hash || chr(10) || prefixes[i] || '"' || (head_seq + i)::text || '"' || suffixes[i], 'UTF8')), 'hex');
+    head_hash := encode(sha256(convert_to(head_hash || chr(10) || body, 'UTF8')), 'hex');
     hashes[i] := head_hash;
+    -- The body as hashed is the event (its keys: src/audit/canonical.ts), decoded once.
+    bodies[i] := body::jsonb;
   end loop;
-  -- The body with any seq is the event as hashed; its keys are the event's (src/audit/canonical.ts).
   insert into audit_event (id, seq, at, actor_id, roles, action, outcome, operation_name, operation_hash, purpose,
     subgraph, resources, fields, policy_version, request_id, client_address, detail, prev_hash, hash)
-  select r.id, head_seq + b.ord, r.at, r.actor_id, r.roles, r.action, r.outcome, r.operation_name, r.operation_hash, r.purpose,
-    r.subgraph, r.resources, r.fields, r.policy_version, r.request_id, r.client_address, nullif(r.detail, 'null'::jsonb),
-    prevs[b.ord], hashes[b.ord]
-  from jsonb_array_elements(batch) with ordinality b(value, ord),
-    lateral (select (prefixes[b.ord] || '"0"' || suffixes[b.ord])::jsonb as e) body,
-    jsonb_populate_record(null::audit_event, jsonb_build_object(
-      'id', b.value->'id', 'at', body.e->'at', 'actor_id', body.e->'actorId', 'roles', body.e->'roles', 'action', body.e->'action',
-      'outcome', body.e->'outcome', 'operation_name', body.e->'operationName', 'operation_hash', body.e->'operationHash',
-      'purpose', body.e->'purpose', 'subgraph', body.e->'subgraph', 'resources', body.e->'resources', 'fields', body.e->'fields',
-      'policy_version', body.e->'policyVersion', 'request_id', body.e->'requestId', 'client_address', body.e->'clientAddress',
-      'detail', body.e->'detail')) r;
+  select ids[e.ord], head_seq + e.ord, r."at", r."actorId", r.roles, r.action, r.outcome, r."operationName", r."operationHash", r.purpose,
+    r.subgraph, r.resources, r.fields, r."policyVersion", r."requestId", r."clientAddress", nullif(r.detail, 'null'::jsonb),
+    prevs[e.ord], hashes[e.ord]
+  from unnest(bodies) with ordinality e(body, ord),
+    jsonb_to_record(e.body) as r("at" timestamptz, "actorId" varchar(128), roles text[], action varchar(64), outcome varchar(32),
+      "operationName" text, "operationHash" varchar(64), purpose varchar(64), subgraph varchar(32), resources text[], fields jsonb,
+      "policyVersion" varchar(64), "requestId" varchar(64), "clientAddress" varchar(64), detail jsonb);
   return query select head_seq + i, prevs[i]::varchar(64), hashes[i]::varchar(64) from generate_subscripts(hashes, 1) i order by i;
 end
 $fn$;`);
