@@ -12,10 +12,14 @@ import { alertChecks, outsideHours } from '../src/audit/alerts/alert-checks.js';
 import { eventOfRow } from '../src/audit/chain-reader.js';
 import type { NewAuditEvent } from '../src/audit/event.js';
 import { handOff, HANDOFF_EXTENSION, HandoffInbox } from '../src/audit/handoff.js';
-import { prepareAuditRow, batchParameter } from '../src/audit/append.js';
+import { batchParameter, eventOfPrepared, prepareAuditRow } from '../src/audit/append.js';
 import { issueToken } from '../src/auth/jwt.js';
 import { cliPolicyDir } from '../src/cli/runtime.js';
 import { derivedKey } from '../src/crypto/derive.js';
+import { decodeExposure, encodeExposure } from '../src/audit/exposure.js';
+import { touchedResources } from '../src/audit/request-event.js';
+import { TouchedRows } from '../src/data/touched-rows.js';
+import { DecisionCounter } from '../src/request/decision-counter.js';
 import { loadPolicy } from '../src/server/policy.js';
 import { openBenchDb } from './support/bench-db.js';
 import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
@@ -52,7 +56,8 @@ async function main(): Promise<void> {
        policy_version, request_id, client_address, detail, prev_hash, hash from audit_event where subgraph <> 'gateway' order by seq desc limit 2`,
   );
   await platform.stop();
-  await db.close();
+  // An entity manager with an empty identity map, as a read's request has (its rows are in `touched`).
+  const em = db.orm.em.fork();
   const key = derivedKey(secret, 'auditHandoff');
   const events: NewAuditEvent[] = rows.map((r) => {
     const { id: _i, seq: _s, prevHash: _p, hash: _h, ...e } = eventOfRow(r);
@@ -71,11 +76,26 @@ async function main(): Promise<void> {
       ['gateway: check it', () => new HandoffInbox(key, e.requestId).take(e.subgraph!, { [HANDOFF_EXTENSION]: handed })],
       ['direct append: prepare the row', () => prepareAuditRow(e)],
       ['append parameter of one prepared row', () => batchParameter([prepareAuditRow(e)])],
+      ['gateway: decode it for the alert rules', () => eventOfPrepared({ ...prepareAuditRow(e), event: null })],
       ['alert checks (policy rules)', () => alertChecks(e, policy.audit.alerts)],
       ['after_hours clock', () => outsideHours(e.at, ah)],
     ];
+    // What the subgraph's request collected, rebuilt from the event: the rows it read, the values it showed.
+    const touched = new TouchedRows();
+    for (const type of ['Customer', 'Feedback']) touched.add(`${type}Entity`, e.resources.filter((r) => r.startsWith(`${type}:`)).map((r) => ({ id: r.slice(type.length + 1) })));
+    const decisions = new DecisionCounter();
+    for (const x of decodeExposure(e.resources, e.detail) ?? []) {
+      const [type, id] = [x.record.slice(0, x.record.indexOf(':')), x.record.slice(x.record.indexOf(':') + 1)];
+      for (const f of x.plain) decisions.shown(type, id, `P${f}`);
+      for (const f of x.masked) decisions.shown(type, id, `M${f}`);
+    }
+    steps.unshift(
+      ['subgraph: the touched records', () => touchedResources(em, touched)],
+      ['subgraph: the exposure groups', () => encodeExposure(e.resources, decisions.shownRecords())],
+    );
     for (const [name, fn] of steps) out.push(`  ${name.padEnd(46)} ${time(fn).toFixed(1).padStart(8)} µs`);
   }
+  await db.close();
   console.log(out.join('\n'));
 }
 
