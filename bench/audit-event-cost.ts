@@ -21,16 +21,14 @@ import { touchedResources } from '../src/audit/request-event.js';
 import { TouchedRows } from '../src/data/touched-rows.js';
 import { DecisionCounter } from '../src/request/decision-counter.js';
 import { loadPolicy } from '../src/server/policy.js';
+import { customersWithFeedback } from './support/audit-query.js';
 import { openBenchDb } from './support/bench-db.js';
 import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
 
 const args = new Map(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1] ?? '']] : [])));
 const calls = Number(args.get('calls') ?? 1000);
 const first = Number(args.get('first') ?? 100);
-const QUERY = `{
-  customers(first: ${first}) { edges { node { id customerKey name nameKana email phone address birthDate prefecture
-    feedback(first: 3) { edges { node { id receivedAt rating body } } } } } }
-}`;
+const QUERY = customersWithFeedback(first);
 
 /** CPU µs per call, best of 5 runs of `calls`. */
 function time(fn: () => unknown): number {

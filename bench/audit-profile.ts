@@ -17,6 +17,7 @@ import { loadavg } from 'node:os';
 import { issueToken } from '../src/auth/jwt.js';
 import { cliPolicyDir } from '../src/cli/runtime.js';
 import { loadPolicy } from '../src/server/policy.js';
+import { customersWithFeedback } from './support/audit-query.js';
 import { openBenchDb } from './support/bench-db.js';
 import { BENCH_JWT_SECRET as secret, startBenchPlatform } from './support/platform.js';
 import { isKoe, relative, type Profile } from './support/profile.js';
@@ -25,10 +26,7 @@ const args = new Map(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith(
 const rounds = Number(args.get('rounds') ?? 400);
 const block = Number(args.get('block') ?? 50);
 const first = Number(args.get('first') ?? 100);
-const QUERY = `{
-  customers(first: ${first}) { edges { node { id customerKey name nameKana email phone address birthDate prefecture
-    feedback(first: 3) { edges { node { id receivedAt rating body } } } } } }
-}`;
+const QUERY = customersWithFeedback(first);
 
 type Tree = Profile & { nodes: Array<{ children?: number[] }> };
 /** Per key, ms over the profile: self time by package, self time by function, Koe's functions inclusive. */
