@@ -28,6 +28,7 @@ import { Migration20261206040000_TrustedDocuments } from './Migration20261206040
 import { Migration20261206050000_ReviewItemUnusedPermissions } from './Migration20261206050000_ReviewItemUnusedPermissions.js';
 import { Migration20261206060000_PolicyVersionRecord } from './Migration20261206060000_PolicyVersionRecord.js';
 import { Migration20261207020000_BiAggregates } from './Migration20261207020000_BiAggregates.js';
+import { Migration20261208100000_AuditAppendCanonical } from './Migration20261208100000_AuditAppendCanonical.js';
 import { Migration20261207040000_ConsoleSignOut } from './Migration20261207040000_ConsoleSignOut.js';
 
 export const MIGRATIONS = [
@@ -60,4 +61,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261206060000_PolicyVersionRecord', class: Migration20261206060000_PolicyVersionRecord },
   { name: 'Migration20261207020000_BiAggregates', class: Migration20261207020000_BiAggregates },
   { name: 'Migration20261207040000_ConsoleSignOut', class: Migration20261207040000_ConsoleSignOut },
+  { name: 'Migration20261208100000_AuditAppendCanonical', class: Migration20261208100000_AuditAppendCanonical },
 ];

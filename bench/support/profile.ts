@@ -1,9 +1,11 @@
 /** CPU profile summaries for the benchmarks: self time by package or file and by function. */
-/** This checkout's root as profile URLs spell it: a worktree is not always at `/main/`. */
+
+/** This checkout's root as profile URLs name it (any worktree, not only one called main). */
 const ROOT = new URL('../../', import.meta.url).href;
-const SRC = `${ROOT}src/`;
-const BENCH = `${ROOT}bench/`;
-const short = (url: string) => (url.startsWith(ROOT) ? url.slice(ROOT.length) : url);
+/** A frame's file relative to the checkout (or as given when outside it). */
+export const relative = (url: string): string => (url.startsWith(ROOT) ? url.slice(ROOT.length) : url);
+/** A frame of Koe's own code (src/, or bench/ when `bench`). */
+export const isKoe = (url: string, bench = false): boolean => url.startsWith(`${ROOT}src/`) || (bench && url.startsWith(`${ROOT}bench/`));
 export interface Profile {
   nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
   samples: number[];
@@ -20,7 +22,7 @@ export function selfTime(p: Profile, top = 30): string {
     const n = byNode.get(id)!;
     const dt = (p.timeDeltas[i] ?? 0) / 1000;
     total += dt;
-    const url = short(n.callFrame.url).replace(/^.*node_modules\//, '');
+    const url = relative(n.callFrame.url).replace(/^.*node_modules\//, '');
     const k = `${n.callFrame.functionName || '(anon)'} ${url}:${n.callFrame.lineNumber}`;
     fn.set(k, (fn.get(k) ?? 0) + dt);
     const f = url.startsWith('@') ? url.split('/').slice(0, 2).join('/') : url.includes('/') ? url.split('/')[0]! : url || n.callFrame.functionName;
@@ -41,8 +43,8 @@ export function inclusiveTime(p: Profile & { nodes: Array<{ children?: number[] 
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const f = byNode.get(at)!.callFrame;
-      if (!f.url.startsWith(SRC) && !f.url.startsWith(BENCH)) continue;
-      const k = `${f.functionName || '(anon)'} ${short(f.url)}:${f.lineNumber}`;
+      if (!isKoe(f.url, true)) continue;
+      const k = `${f.functionName || '(anon)'} ${relative(f.url)}:${f.lineNumber}`;
       if (seen.has(k)) continue;
       seen.add(k);
       incl.set(k, (incl.get(k) ?? 0) + dt);
@@ -63,8 +65,8 @@ export function byKoeCaller(p: Profile & { nodes: Array<{ children?: number[] }>
     let key = '(no Koe frame)';
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const f = byNode.get(at)!.callFrame;
-      if (f.url.startsWith(SRC)) {
-        key = `${f.functionName || '(anon)'} ${short(f.url)}:${f.lineNumber}`;
+      if (isKoe(f.url)) {
+        key = `${f.functionName || '(anon)'} ${relative(f.url)}:${f.lineNumber}`;
         break;
       }
     }

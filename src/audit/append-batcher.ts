@@ -8,14 +8,14 @@
  * goes into one transaction, next to each other in the chain, and fails together.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { appendAuditEvents, type AppendOptions } from './append.js';
+import { appendPreparedRows, chainedEvent, prepareAuditRow, type AppendedRow, type AppendOptions, type PreparedAuditRow } from './append.js';
 import type { ChainedAuditEvent, NewAuditEvent } from './event.js';
 
 interface Pending {
   em: EntityManager;
-  events: readonly NewAuditEvent[];
+  rows: readonly PreparedAuditRow[];
   durable: boolean;
-  resolve(chained: ChainedAuditEvent[]): void;
+  resolve(appended: AppendedRow[]): void;
   reject(err: unknown): void;
 }
 
@@ -26,13 +26,18 @@ export class AuditAppendBatcher {
   constructor(private readonly maxBatch = 256) {}
 
   async append(em: EntityManager, event: NewAuditEvent, opts: AppendOptions = {}): Promise<ChainedAuditEvent> {
-    return (await this.appendGroup(em, [event], opts))[0]!;
+    return chainedEvent((await this.appendRows(em, [prepareAuditRow(event)], opts))[0]!);
   }
 
   /** `events` chained one after the other, committed together or not at all. */
-  appendGroup(em: EntityManager, events: readonly NewAuditEvent[], opts: AppendOptions = {}): Promise<ChainedAuditEvent[]> {
+  async appendGroup(em: EntityManager, events: readonly NewAuditEvent[], opts: AppendOptions = {}): Promise<ChainedAuditEvent[]> {
+    return (await this.appendRows(em, events.map(prepareAuditRow), opts)).map(chainedEvent);
+  }
+
+  /** Prepared rows (src/audit/append.ts) chained one after the other, committed together or not at all. */
+  appendRows(em: EntityManager, rows: readonly PreparedAuditRow[], opts: AppendOptions = {}): Promise<AppendedRow[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ em, events, durable: opts.durable !== false, resolve, reject });
+      this.queue.push({ em, rows, durable: opts.durable !== false, resolve, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -44,13 +49,13 @@ export class AuditAppendBatcher {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
           const durable = batch.some((p) => p.durable);
-          const chained = await appendAuditEvents(batch[0]!.em, batch.flatMap((p) => p.events), { durable });
+          const appended = await appendPreparedRows(batch[0]!.em, batch.flatMap((p) => p.rows), { durable });
           let at = 0;
-          for (const p of batch) p.resolve(chained.slice(at, (at += p.events.length)));
+          for (const p of batch) p.resolve(appended.slice(at, (at += p.rows.length)));
         } catch (err) {
           // One bad group must not fail its neighbours: retry them one by one before giving up.
           if (batch.length === 1) batch[0]!.reject(err);
-          else for (const p of batch) await appendAuditEvents(p.em, p.events, { durable: p.durable }).then(p.resolve, p.reject);
+          else for (const p of batch) await appendPreparedRows(p.em, p.rows, { durable: p.durable }).then(p.resolve, p.reject);
         }
       }
     } finally {

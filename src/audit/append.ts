@@ -3,9 +3,11 @@
  * scoped advisory lock), so any number of server instances extend the same chain without forks.
  * The caller awaits it before its response leaves: if the append fails, so does the request.
  *
- * One statement, one round trip: `koe_audit_append` (migrations/Migration20261128194000_AuditAppendFn.ts)
+ * One statement, one round trip: `koe_audit_append_canonical` (migrations/Migration20261208100000_AuditAppendCanonical.ts)
  * locks, reads the head, assigns seq and prevHash and hashes in the database, from the canonical
- * body computed here (`eventHashParts`). Given an entity manager inside a transaction, the append
+ * body computed here (`eventHashParts`), and reads the row's columns from that same body: an event
+ * is encoded once (`prepareAuditRow`), and a prepared row travels as text from a subgraph to the
+ * gateway and into the statement without being decoded again (src/audit/handoff.ts). Given an entity manager inside a transaction, the append
  * joins it: the events commit or roll back with the change they record, and the chain lock is held
  * until that transaction ends (keep it short). Otherwise the statement commits on its own.
  *
@@ -34,7 +36,7 @@ export interface AppendOptions {
   durable?: boolean;
 }
 
-const APPEND_SQL = 'select chain_seq::text as chain_seq, chain_prev_hash, chain_hash from koe_audit_append($1::jsonb)';
+const APPEND_SQL = 'select chain_seq::text as chain_seq, chain_prev_hash, chain_hash from koe_audit_append_canonical($1::jsonb)';
 const APPEND_DEFERRED_SQL = `${APPEND_SQL} where set_config('synchronous_commit', 'off', true) is not null`;
 
 /** The pg client a knex pool hands out: the one call used here. */
@@ -66,21 +68,60 @@ async function run(em: EntityManager, deferred: boolean, batch: string): Promise
   }
 }
 
-export async function appendAuditEvents(em: EntityManager, events: readonly NewAuditEvent[], opts: AppendOptions = {}): Promise<ChainedAuditEvent[]> {
-  if (events.length === 0) return [];
-  const fitted = events.map(fitAuditEvent);
-  const ids = fitted.map(() => randomUUID());
-  // Named as the table's columns: the function reads them with jsonb_populate_record.
-  const rows = fitted.map((e, i) => ({
-    ...eventHashParts(e),
-    id: ids[i], at: e.at, actor_id: e.actorId, roles: e.roles, action: e.action, outcome: e.outcome, operation_name: e.operationName,
-    operation_hash: e.operationHash, purpose: e.purpose, subgraph: e.subgraph, resources: e.resources, fields: e.fields,
-    policy_version: e.policyVersion, request_id: e.requestId, client_address: e.clientAddress, detail: e.detail ?? null,
-  }));
-  const positions = await run(em, opts.durable === false, JSON.stringify(rows));
-  if (positions.length !== events.length) throw new Error(`audit append returned ${positions.length} positions for ${events.length} events`);
-  return fitted.map((event, i) => {
+/**
+ * An event ready for the chain: its row id and its canonical body around the seq, as the append
+ * statement takes them. `event` is the fitted event when it was prepared here; null for one handed
+ * over as text (src/audit/handoff.ts), which `eventOfPrepared` decodes when someone needs it.
+ */
+export interface PreparedAuditRow {
+  readonly id: string;
+  readonly prefix: string;
+  readonly suffix: string;
+  readonly event: NewAuditEvent | null;
+}
+
+/** A prepared row and where the chain put it. */
+export interface AppendedRow {
+  row: PreparedAuditRow;
+  seq: string;
+  prevHash: string;
+  hash: string;
+}
+
+/** Fits the event to its columns (the hash covers what is stored), gives it an id, encodes it once. */
+export function prepareAuditRow(event: NewAuditEvent): PreparedAuditRow {
+  const fitted = fitAuditEvent(event);
+  return { id: randomUUID(), ...eventHashParts(fitted), event: fitted };
+}
+
+/** The event a prepared row holds; one handed over as text is decoded from its body (any seq: it is not part of the event). */
+export function eventOfPrepared(row: PreparedAuditRow): NewAuditEvent {
+  if (row.event) return row.event;
+  const e = JSON.parse(`${row.prefix}"0"${row.suffix}`) as Record<string, unknown>;
+  delete e.seq;
+  return { ...(e as unknown as NewAuditEvent), at: new Date(e.at as string) };
+}
+
+/** The append's one parameter: `[{ id, prefix, suffix }, …]` as JSON text. */
+export function batchParameter(rows: readonly PreparedAuditRow[]): string {
+  return `[${rows.map((r) => `{"id":${JSON.stringify(r.id)},"prefix":${JSON.stringify(r.prefix)},"suffix":${JSON.stringify(r.suffix)}}`).join(',')}]`;
+}
+
+export async function appendPreparedRows(em: EntityManager, rows: readonly PreparedAuditRow[], opts: AppendOptions = {}): Promise<AppendedRow[]> {
+  if (rows.length === 0) return [];
+  const positions = await run(em, opts.durable === false, batchParameter(rows));
+  if (positions.length !== rows.length) throw new Error(`audit append returned ${positions.length} positions for ${rows.length} events`);
+  return rows.map((row, i) => {
     const at = positions[i]!;
-    return { ...event, id: ids[i]!, seq: at.chain_seq, prevHash: at.chain_prev_hash, hash: at.chain_hash };
+    return { row, seq: at.chain_seq, prevHash: at.chain_prev_hash, hash: at.chain_hash };
   });
+}
+
+/** The chained event of an appended row (decoding a handed-over one). */
+export function chainedEvent(a: AppendedRow): ChainedAuditEvent {
+  return { ...eventOfPrepared(a.row), id: a.row.id, seq: a.seq, prevHash: a.prevHash, hash: a.hash };
+}
+
+export async function appendAuditEvents(em: EntityManager, events: readonly NewAuditEvent[], opts: AppendOptions = {}): Promise<ChainedAuditEvent[]> {
+  return (await appendPreparedRows(em, events.map(prepareAuditRow), opts)).map(chainedEvent);
 }

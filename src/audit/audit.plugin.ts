@@ -17,7 +17,7 @@ import type { KoeContext, SubgraphName } from '../request/context.js';
 import { AuditUnavailableError, ErrorCode } from '../request/errors.js';
 import { alertSink, type AlertOptions } from './alerts/alert-evaluator.js';
 import { alertQueue } from './alerts/alert-queue.js';
-import { appendAuditEvents } from './append.js';
+import { appendAuditEvents, prepareAuditRow } from './append.js';
 import type { ChainedAuditEvent } from './event.js';
 import { AuditAppendBatcher } from './append-batcher.js';
 import { writeCheckpoint, type CheckpointKey } from './checkpoint.js';
@@ -95,7 +95,7 @@ export function useAuditRecorder(opts: AuditRecorderOptions): ApolloServerPlugin
                 await endMutation(ctx.em, open, committed);
               }
             } else if (ctx.edgeAudited && opts.handoffKey && handedBack(rc.response.http.status)) {
-              const handed = handOff(opts.handoffKey, { ...event, detail: { ...event.detail, commit: 'edge' } });
+              const handed = handOff(opts.handoffKey, prepareAuditRow({ ...event, detail: { ...event.detail, commit: 'edge' } }));
               result.extensions = { ...result.extensions, [HANDOFF_EXTENSION]: handed };
               return;
             } else {

@@ -35,25 +35,25 @@ function flat(list: readonly unknown[]): boolean {
   return true;
 }
 
+/**
+ * The event's keys in the order `canonicalJson` sorts them (UTF-16 code units), written directly:
+ * the body is built once per event on every request, and its top level never changes shape.
+ */
+const BODY_KEYS = [
+  'action', 'actorId', 'at', 'clientAddress', 'detail', 'fields', 'operationHash', 'operationName', 'outcome',
+  'policyVersion', 'purpose', 'requestId', 'resources', 'roles', 'seq', 'subgraph',
+] as const;
+const BODY_NAMES = BODY_KEYS.map((k) => JSON.stringify(k));
+
 function canonicalBody(seq: string, event: NewAuditEvent): string {
-  return canonicalJson({
-    seq,
-    at: event.at,
-    actorId: event.actorId,
-    roles: event.roles,
-    action: event.action,
-    outcome: event.outcome,
-    operationName: event.operationName,
-    operationHash: event.operationHash,
-    purpose: event.purpose,
-    subgraph: event.subgraph,
-    resources: event.resources,
-    fields: event.fields,
-    policyVersion: event.policyVersion,
-    requestId: event.requestId,
-    clientAddress: event.clientAddress,
-    detail: event.detail ?? null,
-  });
+  let out = '';
+  for (let i = 0; i < BODY_KEYS.length; i++) {
+    const key = BODY_KEYS[i]!;
+    const v = key === 'seq' ? seq : key === 'detail' ? (event.detail ?? null) : event[key];
+    if (v === undefined) continue;
+    out += `${out ? ',' : ''}${BODY_NAMES[i]}:${canonicalJson(v)}`;
+  }
+  return `{${out}}`;
 }
 
 export function eventHash(seq: string, event: NewAuditEvent, prevHash: string): string {

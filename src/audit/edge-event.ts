@@ -23,6 +23,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthenticatedPrincipal } from '../request/principal.js';
 import { alertSink, type AlertOptions } from './alerts/alert-evaluator.js';
 import { alertQueue } from './alerts/alert-queue.js';
+import { chainedEvent, prepareAuditRow } from './append.js';
 import { AuditAppendBatcher } from './append-batcher.js';
 import { UNAVAILABLE } from './audit.plugin.js';
 import { writeCheckpoint, type CheckpointKey } from './checkpoint.js';
@@ -96,14 +97,15 @@ export function useEdgeAudit<C extends EdgeContext>(opts: EdgeAuditOptions<C>): 
               clientAddress: ctx.clientAddress,
               detail: { operation: rc.operation?.operation ?? null, calls: [...ctx.calls] },
             };
-            const handed = ctx.handoffs.events;
-            const chained = await batcher.appendGroup(opts.em, handed.length ? [...handed, event] : [event]);
-            for (const c of chained) {
+            // The subgraphs' events go in as the text they signed: nothing is decoded on the request's path.
+            const handed = ctx.handoffs.rows;
+            const appended = await batcher.appendRows(opts.em, [...handed, prepareAuditRow(event)]);
+            for (const c of appended) {
               // A lost checkpoint weakens nothing already written: the next one covers the chain.
               if (key && every > 0n && BigInt(c.seq) % every === 0n) await writeCheckpoint(opts.em.fork(), key, c).catch(onCheckpointError);
             }
             // The subgraphs' events feed the alert rules as when the subgraphs appended them; the edge event never did.
-            for (const c of chained.slice(0, handed.length)) alerts.push(opts.em, c);
+            for (const c of appended.slice(0, handed.length)) alerts.push(opts.em, () => chainedEvent(c));
           } catch (err) {
             onAppendError(err, rc.contextValue);
             rc.response.body = { kind: 'single', singleResult: { data: null, errors: [UNAVAILABLE] } };

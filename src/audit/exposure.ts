@@ -34,37 +34,68 @@ export interface EncodedExposure {
  * `P` or `M` followed by `Type.field` (src/request/decision-counter.ts).
  */
 export function encodeExposure(resources: readonly string[], shown: Iterable<[string, ReadonlySet<string>]>): EncodedExposure {
-  const byKey = new Map<string, { plain: string[]; masked: string[]; records: string[] }>();
+  const byKey = new Map<string, Group>();
   // Records of one page return their fields in the same order: the unsorted key finds the group
-  // without sorting each record's entries; a new order is sorted once and joins its group.
-  const byOrder = new Map<string, { plain: string[]; masked: string[]; records: string[] }>();
-  const all = new Set(resources);
+  // without sorting each record's entries; a new order is sorted once and joins its group. The
+  // order of the record before is compared first, entry by entry, so a page builds no key at all.
+  const byOrder = new Map<string, Group>();
+  let last: { order: string[]; group: Group } | null = null;
+  const index = new Map<string, number>();
+  for (let i = 0; i < resources.length; i++) index.set(resources[i]!, i);
+  let extra = false;
   for (const [record, entries] of shown) {
-    all.add(record);
-    const order = [...entries].join('\n');
-    let g = byOrder.get(order);
+    if (!index.has(record)) extra = true;
+    let g: Group | undefined = last && sameOrder(entries, last.order) ? last.group : undefined;
     if (!g) {
-      const sorted = [...entries].sort();
-      const key = sorted.join('\n');
-      g = byKey.get(key);
+      const order = [...entries];
+      const orderKey = order.join('\n');
+      g = byOrder.get(orderKey);
       if (!g) {
-        g = { plain: sorted.filter((e) => e[0] === 'P').map((e) => e.slice(1)), masked: sorted.filter((e) => e[0] === 'M').map((e) => e.slice(1)), records: [] };
-        byKey.set(key, g);
+        const sorted = [...order].sort();
+        const key = sorted.join('\n');
+        g = byKey.get(key);
+        if (!g) {
+          g = { plain: sorted.filter((e) => e[0] === 'P').map((e) => e.slice(1)), masked: sorted.filter((e) => e[0] === 'M').map((e) => e.slice(1)), records: [] };
+          byKey.set(key, g);
+        }
+        byOrder.set(orderKey, g);
       }
-      byOrder.set(order, g);
+      last = { order, group: g };
     }
     g.records.push(record);
   }
-  const list = all.size === resources.length ? [...resources] : [...all].sort();
-  const index = new Map(list.map((r, i) => [r, i]));
+  let list: readonly string[] = resources;
+  if (extra) {
+    // A record returned but not among the resources: the union, sorted, renumbers them all.
+    const all = new Set(resources);
+    for (const g of byKey.values()) for (const r of g.records) all.add(r);
+    list = [...all].sort();
+    index.clear();
+    for (let i = 0; i < list.length; i++) index.set(list[i]!, i);
+  }
   const groups = [...byKey.values()].map((g) => {
-    const out: ExposureGroup = { records: g.records.map((r) => index.get(r)!).sort((a, b) => a - b) };
+    const records = new Array<number>(g.records.length);
+    for (let i = 0; i < records.length; i++) records[i] = index.get(g.records[i]!)!;
+    const out: ExposureGroup = { records: records.sort((a, b) => a - b) };
     if (g.plain.length) out.plain = g.plain;
     if (g.masked.length) out.masked = g.masked;
     return out;
   });
   groups.sort((a, b) => a.records[0]! - b.records[0]!);
-  return { resources: list, groups };
+  return { resources: [...list], groups };
+}
+
+interface Group {
+  plain: string[];
+  masked: string[];
+  records: string[];
+}
+
+function sameOrder(entries: ReadonlySet<string>, order: readonly string[]): boolean {
+  if (entries.size !== order.length) return false;
+  let i = 0;
+  for (const e of entries) if (e !== order[i++]) return false;
+  return true;
 }
 
 /** The event's mapping, or null when it has none (written before exposure was recorded, or malformed). */

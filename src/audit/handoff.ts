@@ -7,35 +7,48 @@
  * not seen twice), takes it out of what the client sees, and appends all of them with its edge
  * event in one synchronous transaction (src/audit/edge-event.ts). Anything that fails a check is an
  * audit failure for the whole client request: no data, 503 AUDIT_UNAVAILABLE, nothing appended.
- * The event travels as the JSON text the tag covers, so no re-encoding can change what was signed.
+ * The event travels as the append statement takes it (src/audit/append.ts: its row id and its
+ * canonical body around the seq), so the gateway appends exactly the text the tag covers, without
+ * decoding or re-encoding it on the request's path. The row id is random per call and covered by
+ * the tag: two calls whose events are otherwise byte for byte the same are both taken, and a copy of
+ * one is refused as replayed.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { NewAuditEvent } from './event.js';
+import type { PreparedAuditRow } from './append.js';
 
 /** The response extension a handed-off event travels in. Never forwarded to a client. */
 export const HANDOFF_EXTENSION = 'koeAudit';
-const VERSION = 'v1';
+const VERSION = 'v2';
 
 export interface HandedOffEvent {
   v: typeof VERSION;
-  /** The event as JSON text (what `mac` covers). */
-  event: string;
+  /** The row id the event is appended under (random per call: the tag covers it). */
+  id: string;
+  /** The event's canonical body before and after its seq (`eventHashParts`). */
+  prefix: string;
+  suffix: string;
   mac: string;
 }
 
-function mac(key: Uint8Array, text: string): string {
-  return createHmac('sha256', key).update(`${VERSION}.${text}`).digest('base64url');
+/** Lengths first: the tagged text splits into its parts one way only, whatever they hold. */
+function mac(key: Uint8Array, id: string, prefix: string, suffix: string): string {
+  return createHmac('sha256', key).update(`${VERSION}\n${id.length}:${id}\n${prefix.length}:`).update(prefix).update('\n').update(suffix).digest('base64url');
 }
 
-/** `key`: `derivedKey(secret, 'auditHandoff')`. */
-export function handOff(key: Uint8Array, event: NewAuditEvent): HandedOffEvent {
-  const text = JSON.stringify(event);
-  return { v: VERSION, event: text, mac: mac(key, text) };
+/** `key`: `derivedKey(secret, 'auditHandoff')`; `row`: the event as `prepareAuditRow` made it. */
+export function handOff(key: Uint8Array, row: PreparedAuditRow): HandedOffEvent {
+  return { v: VERSION, id: row.id, prefix: row.prefix, suffix: row.suffix, mac: mac(key, row.id, row.prefix, row.suffix) };
 }
 
 export class AuditHandoffError extends Error {
   override readonly name = 'AuditHandoffError';
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Only `subgraph` follows the seq in the canonical body (src/audit/canonical.ts): the suffix is that key alone. */
+const SUFFIX = /^,"subgraph":("(?:[^"\\]|\\.)*"|null)\}$/;
+/** The top-level `requestId`: after `detail` (whose text may hold the same key), before `resources`, `roles` and `seq`. */
+const REQUEST_ID = /,"requestId":("(?:[^"\\]|\\.)*"),"resources":\[/y;
 
 /**
  * The events handed to the gateway for one client request, checked as they arrive. One instance
@@ -43,9 +56,9 @@ export class AuditHandoffError extends Error {
  * ignored: the request answers AUDIT_UNAVAILABLE whatever else arrives.
  */
 export class HandoffInbox {
-  readonly events: NewAuditEvent[] = [];
+  readonly rows: PreparedAuditRow[] = [];
   fault: AuditHandoffError | null = null;
-  private readonly tags = new Set<string>();
+  private readonly ids = new Set<string>();
 
   constructor(
     private readonly key: Uint8Array,
@@ -57,47 +70,33 @@ export class HandoffInbox {
     const presented = extensions?.[HANDOFF_EXTENSION];
     if (presented === undefined) return; // the subgraph appended its own event (direct-call rules)
     try {
-      this.events.push(this.check(subgraph, presented));
+      this.rows.push(this.check(subgraph, presented));
     } catch (err) {
       this.fault ??= err instanceof AuditHandoffError ? err : new AuditHandoffError(String(err));
     }
   }
 
-  private check(subgraph: string, presented: unknown): NewAuditEvent {
+  private check(subgraph: string, presented: unknown): PreparedAuditRow {
     const h = presented as Partial<HandedOffEvent> | null;
-    if (!h || typeof h !== 'object' || h.v !== VERSION || typeof h.event !== 'string' || typeof h.mac !== 'string') {
+    if (!h || typeof h !== 'object' || h.v !== VERSION || typeof h.id !== 'string' || typeof h.prefix !== 'string' || typeof h.suffix !== 'string' || typeof h.mac !== 'string') {
       throw new AuditHandoffError(`${subgraph}: malformed audit handoff`);
     }
-    const [got, want] = [Buffer.from(h.mac), Buffer.from(mac(this.key, h.event))];
+    const [got, want] = [Buffer.from(h.mac), Buffer.from(mac(this.key, h.id, h.prefix, h.suffix))];
     if (got.length !== want.length || !timingSafeEqual(got, want)) throw new AuditHandoffError(`${subgraph}: audit handoff with a bad tag`);
     // The same genuine event twice would stand in for another call's event, which is then lost.
-    if (this.tags.has(h.mac)) throw new AuditHandoffError(`${subgraph}: audit handoff replayed`);
-    this.tags.add(h.mac);
-    const event = parseEvent(h.event);
-    if (event.requestId !== this.requestId) throw new AuditHandoffError(`${subgraph}: audit handoff for another request`);
-    if (event.subgraph !== subgraph) throw new AuditHandoffError(`${subgraph}: audit handoff from another subgraph (${String(event.subgraph)})`);
-    return event;
+    if (this.ids.has(h.id)) throw new AuditHandoffError(`${subgraph}: audit handoff replayed`);
+    this.ids.add(h.id);
+    // Read where the canonical body puts them, without decoding the rest: the database does that
+    // when it appends, and refuses (the whole request) a body that is not an event.
+    if (!UUID.test(h.id) || !h.prefix.startsWith('{"action":') || !h.prefix.endsWith(',"seq":')) throw new AuditHandoffError(`${subgraph}: audit handoff is not an audit event`);
+    const sent = SUFFIX.exec(h.suffix);
+    const at = h.prefix.lastIndexOf(',"requestId":');
+    REQUEST_ID.lastIndex = at;
+    const rid = at < 0 ? null : REQUEST_ID.exec(h.prefix);
+    if (!sent || !rid) throw new AuditHandoffError(`${subgraph}: audit handoff is not an audit event`);
+    if (JSON.parse(rid[1]!) !== this.requestId) throw new AuditHandoffError(`${subgraph}: audit handoff for another request`);
+    const from = JSON.parse(sent[1]!) as string | null;
+    if (from !== subgraph) throw new AuditHandoffError(`${subgraph}: audit handoff from another subgraph (${String(from)})`);
+    return { id: h.id, prefix: h.prefix, suffix: h.suffix, event: null };
   }
-}
-
-/** A genuine tag over a wrong shape is still refused: only what `handOff` writes is read. */
-function parseEvent(text: string): NewAuditEvent {
-  let e: Record<string, unknown>;
-  try {
-    e = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    throw new AuditHandoffError('audit handoff is not JSON');
-  }
-  if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new AuditHandoffError('audit handoff is not an audit event');
-  const str = (k: string) => typeof e[k] === 'string';
-  const strOrNull = (k: string) => e[k] === null || typeof e[k] === 'string';
-  const at = typeof e.at === 'string' ? new Date(e.at) : null;
-  const ok =
-    at !== null && Number.isFinite(at.getTime()) &&
-    str('action') && str('outcome') && str('policyVersion') && str('requestId') &&
-    ['actorId', 'operationName', 'operationHash', 'purpose', 'subgraph', 'clientAddress'].every(strOrNull) &&
-    Array.isArray(e.roles) && Array.isArray(e.resources) && Array.isArray(e.fields) &&
-    (e.detail === undefined || e.detail === null || (typeof e.detail === 'object' && !Array.isArray(e.detail)));
-  if (!ok) throw new AuditHandoffError('audit handoff is not an audit event');
-  return { ...(e as unknown as NewAuditEvent), at: at! };
 }

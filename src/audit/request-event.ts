@@ -51,18 +51,34 @@ const TRACKED_LEAN = new Map<string, string>(TRACKED.map(([cls, name]) => [cls.n
  * superset by design: a page loads one look-ahead row past its end, and that row is named too.
  */
 export function touchedResources(em: EntityManager, touched: TouchedRows): string[] {
-  const out = new Set<string>();
+  // Ids per type, sorted and deduplicated before the type is prefixed: no set of joined strings,
+  // and the comparisons skip the common prefix. Type names hold no ':', so `Type:` decides between
+  // types exactly as the whole strings would.
+  const ids = new Map<string, string[]>();
+  const add = (name: string, id: string) => {
+    const list = ids.get(name);
+    if (list) list.push(id);
+    else ids.set(name, [id]);
+  };
   for (const entity of em.getUnitOfWork().getIdentityMap()) {
     for (const [cls, name] of TRACKED) {
-      if (entity instanceof cls && wrap(entity, true).isInitialized()) out.add(`${name}:${entity.id}`);
+      if (entity instanceof cls && wrap(entity, true).isInitialized()) add(name, String(entity.id));
     }
   }
-  for (const row of touched) {
-    const name = TRACKED_LEAN.get(row.entity);
-    if (name) out.add(`${name}:${row.id}`);
+  touched.eachRead((entity, rows) => {
+    const name = TRACKED_LEAN.get(entity);
+    if (name) for (let i = 0; i < rows.length; i++) add(name, String(rows[i]!.id));
+  });
+  const out: string[] = [];
+  for (const name of [...ids.keys()].sort((a, b) => byCodeUnits(`${a}:`, `${b}:`))) {
+    const list = ids.get(name)!.sort(byCodeUnits);
+    for (let i = 0; i < list.length; i++) if (i === 0 || list[i] !== list[i - 1]) out.push(`${name}:${list[i]}`);
   }
-  return [...out].sort();
+  return out;
 }
+
+/** The order `sort()` gives strings (UTF-16 code units), without its conversion of each element. */
+export const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The gateway names its fetches `<client name>__<subgraph>__<n>`: the trail keeps the client's name. */
 export function clientOperationName(name: string | null, subgraph: string): string | null {

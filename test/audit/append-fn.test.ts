@@ -1,7 +1,8 @@
 /**
- * `koe_audit_append`, the one-statement append: the hash it computes in SQL is byte for byte
- * `eventHash`, so `koe audit verify` checks its rows unchanged, and concurrent callers on separate
- * pools (two instances) still form one chain.
+ * `koe_audit_append_canonical`, the one-statement append: the hash it computes in SQL is byte for
+ * byte `eventHash`, and the columns it reads from the same canonical body are what `koe audit verify`
+ * hashes again (awkward text included), and concurrent callers on separate pools (two instances)
+ * still form one chain.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
@@ -43,7 +44,7 @@ describe('eventHashParts', () => {
   });
 });
 
-describe('koe_audit_append', () => {
+describe('koe_audit_append_canonical', () => {
   it('writes rows whose hashes are eventHash and whose chain verifies', async () => {
     await buildChain(db, 3);
     const chained = await appendAuditEvents(db.orm.em.fork(), awkward.map(([, e]) => e));
@@ -89,8 +90,10 @@ describe('koe_audit_append', () => {
   });
 
   it('reads the head from the seq index whatever the statistics say (no sequential scan under the chain lock)', async () => {
-    const [fn] = (await db.sql(`select proconfig from pg_proc where proname = 'koe_audit_append'`)) as Array<{ proconfig: string[] | null }>;
-    expect(fn?.proconfig).toContain('enable_seqscan=off');
+    for (const name of ['koe_audit_append', 'koe_audit_append_canonical']) {
+      const [fn] = (await db.sql(`select proconfig from pg_proc where proname = ?`, [name])) as Array<{ proconfig: string[] | null }>;
+      expect(fn?.proconfig).toContain('enable_seqscan=off');
+    }
     // The plan the function gets for its head read, on statistics that call the table empty.
     const plan = JSON.stringify(
       await db.orm.em.fork().getConnection().getKnex().transaction(async (trx) => {

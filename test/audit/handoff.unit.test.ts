@@ -2,9 +2,12 @@
  * The checks the gateway runs on each audit event a subgraph hands back: only a genuine event, for
  * this client request, from the subgraph that was called, seen once, is taken; anything else marks
  * the request as an audit failure. Guards against a forged or replayed event standing in for the
- * real one (which would then never reach the chain).
+ * real one (which would then never reach the chain). Two genuine calls whose events are otherwise
+ * byte for byte the same are both taken: each carries its own row id under the tag.
  */
+import { createHash, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { eventOfPrepared, prepareAuditRow, type PreparedAuditRow } from '../../src/audit/append.js';
 import { handOff, HANDOFF_EXTENSION, HandoffInbox, type HandedOffEvent } from '../../src/audit/handoff.js';
 import type { NewAuditEvent } from '../../src/audit/event.js';
 import { eventHash } from '../../src/audit/canonical.js';
@@ -24,46 +27,70 @@ function event(over: Partial<NewAuditEvent> = {}): NewAuditEvent {
   };
 }
 const ext = (h: unknown) => ({ [HANDOFF_EXTENSION]: h });
+const signed = (e: NewAuditEvent = event()) => handOff(KEY, prepareAuditRow(e));
+/** What the append statement hashes for a row at `seq` (migrations/Migration20261208100000_AuditAppendCanonical.ts). */
+const rowHash = (r: PreparedAuditRow, seq: string) => createHash('sha256').update(`${GENESIS_HASH}\n${r.prefix}"${seq}"${r.suffix}`).digest('hex');
 
 describe(HandoffInbox.name, () => {
-  it('takes a genuine event as the subgraph built it, hashing the same as the original', () => {
+  it('takes a genuine event as the subgraph built it, to be appended as signed and hashing as the original', () => {
     const inbox = new HandoffInbox(KEY, RID);
-    inbox.take('customers', ext(handOff(KEY, event())));
+    const h = signed();
+    inbox.take('customers', ext(h));
     expect(inbox.fault).toBeNull();
-    expect(inbox.events).toEqual([event()]);
-    expect(eventHash('7', inbox.events[0]!, GENESIS_HASH)).toBe(eventHash('7', event(), GENESIS_HASH));
+    expect(inbox.rows).toEqual([{ id: h.id, prefix: h.prefix, suffix: h.suffix, event: null }]);
+    expect(eventOfPrepared(inbox.rows[0]!)).toEqual(event());
+    expect(rowHash(inbox.rows[0]!, '7')).toBe(eventHash('7', event(), GENESIS_HASH));
   });
 
   it('takes nothing and marks nothing when the subgraph handed nothing back (it appended its own)', () => {
     const inbox = new HandoffInbox(KEY, RID);
     inbox.take('customers', undefined);
     inbox.take('customers', { other: 1 });
-    expect([inbox.events, inbox.fault]).toEqual([[], null]);
+    expect([inbox.rows, inbox.fault]).toEqual([[], null]);
   });
 
-  const genuine = handOff(KEY, event());
+  const genuine = signed();
+  const signedRaw = (prefix: string, suffix: string) => handOff(KEY, { id: randomUUID(), prefix, suffix, event: null });
   it.each<[string, () => unknown, string]>([
-    ['signed with another key', () => handOff(derivedKey('not the secret', 'auditHandoff'), event()), 'bad tag'],
-    ['tampered after signing', () => ({ ...genuine, event: genuine.event.replace('Customer:c1', 'Customer:c2') }), 'bad tag'],
+    ['signed with another key', () => handOff(derivedKey('not the secret', 'auditHandoff'), prepareAuditRow(event())), 'bad tag'],
+    ['tampered after signing', () => ({ ...genuine, prefix: genuine.prefix.replace('Customer:c1', 'Customer:c2') }), 'bad tag'],
+    ['with its seq moved', () => ({ ...genuine, prefix: genuine.prefix.slice(0, -1), suffix: `:${genuine.suffix}` }), 'bad tag'],
     ['with its tag cut', () => ({ ...genuine, mac: genuine.mac.slice(1) }), 'bad tag'],
-    ['for another request', () => handOff(KEY, event({ requestId: 'req-2' })), 'another request'],
-    ['from another subgraph', () => handOff(KEY, event({ subgraph: 'feedback' })), 'another subgraph'],
-    ['of another version', () => ({ ...genuine, v: 'v2' }), 'malformed'],
-    ['not an object', () => 'v1.x.y', 'malformed'],
-    ['genuine but not an event', () => handOff(KEY, { at: 'never' } as unknown as NewAuditEvent), 'not an audit event'],
+    ['copied under a fresh id (to pass as another call)', () => ({ ...genuine, id: randomUUID() }), 'bad tag'],
+    ['for another request', () => signed(event({ requestId: 'req-2' })), 'another request'],
+    ['for another request named in its detail', () => signed(event({ requestId: 'req-2', detail: { a: 1, requestId: RID, resources: [] } })), 'another request'],
+    ['from another subgraph', () => signed(event({ subgraph: 'feedback' })), 'another subgraph'],
+    ['of another version', () => ({ ...genuine, v: 'v1' }), 'malformed'],
+    ['without its id', () => ({ ...genuine, id: undefined }), 'malformed'],
+    ['not an object', () => 'v2.x.y', 'malformed'],
+    ['genuine but not an event', () => signedRaw('{"at":"never","seq":', '}'), 'not an audit event'],
+    ['genuine but not split at its seq', () => signedRaw(genuine.prefix.slice(0, -7), genuine.suffix), 'not an audit event'],
   ])('refuses an event %s and marks the request', (_, presented, reason) => {
     const inbox = new HandoffInbox(KEY, RID);
     inbox.take('customers', ext(presented()));
-    expect(inbox.events).toEqual([]);
+    expect(inbox.rows).toEqual([]);
     expect(inbox.fault?.message).toContain(reason);
   });
 
   it('refuses the same genuine event twice in one request (it would stand in for another call)', () => {
     const inbox = new HandoffInbox(KEY, RID);
-    const h: HandedOffEvent = handOff(KEY, event());
+    const h: HandedOffEvent = signed();
     inbox.take('customers', ext(h));
-    inbox.take('customers', ext(h));
-    expect(inbox.events).toHaveLength(1);
+    inbox.take('customers', ext({ ...h }));
+    expect(inbox.rows).toHaveLength(1);
+    expect(inbox.fault?.message).toContain('replayed');
+  });
+
+  it('takes two genuine calls whose events are byte for byte the same (same millisecond, operation, records), and refuses a copy of either', () => {
+    const inbox = new HandoffInbox(KEY, RID);
+    const [first, second] = [signed(event()), signed(event())];
+    expect([first.prefix, first.suffix]).toEqual([second.prefix, second.suffix]);
+    inbox.take('customers', ext(first));
+    inbox.take('customers', ext(second));
+    expect(inbox.fault).toBeNull();
+    expect(inbox.rows.map((r) => r.id)).toEqual([first.id, second.id]);
+    inbox.take('customers', ext({ ...second }));
+    expect(inbox.rows).toHaveLength(2);
     expect(inbox.fault?.message).toContain('replayed');
   });
 });

@@ -121,7 +121,7 @@ describe('audit events handed back to the gateway', () => {
 
   it.each<[string, Tamper]>([
     ['a forged tag', (h) => ({ ...h, mac: 'A'.repeat(43) })],
-    ['the event altered after signing (its records dropped)', (h) => ({ ...h, event: h.event.replace(/"resources":\[[^\]]*\]/, '"resources":[]') })],
+    ['the event altered after signing (its records dropped)', (h) => ({ ...h, prefix: h.prefix.replace(/"resources":\[[^\]]*\]/, '"resources":[]') })],
     ['the genuine event of an earlier request', (_, subgraph) => lastGenuine.get(subgraph)],
     ['an extension of the wrong shape', () => 'v1.forged'],
   ])('answers 503 AUDIT_UNAVAILABLE with no data, and appends nothing, for %s', async (_, how) => {

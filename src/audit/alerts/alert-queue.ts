@@ -9,18 +9,21 @@ import type { NewAuditEvent } from '../event.js';
 import type { AlertSink } from './alert-evaluator.js';
 
 export interface AlertQueue {
-  push(em: EntityManager, event: NewAuditEvent): void;
+  /** A function is called when the batch runs: an event handed over as text is decoded off the request's path. */
+  push(em: EntityManager, event: NewAuditEvent | (() => NewAuditEvent)): void;
 }
 
 export function alertQueue(sink: AlertSink, maxBatch = 256): AlertQueue {
-  let queue: Array<{ em: EntityManager; event: NewAuditEvent }> = [];
+  let queue: Array<{ em: EntityManager; event: NewAuditEvent | (() => NewAuditEvent) }> = [];
   let scheduled = false;
   const run = async (): Promise<void> => {
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
       // The sink never throws; the catch only keeps a broken sink from stopping the queue.
-      await sink(batch[0]!.em, batch.map((q) => q.event)).catch(() => {});
+      await Promise.resolve()
+        .then(() => sink(batch[0]!.em, batch.map((q) => (typeof q.event === 'function' ? q.event() : q.event))))
+        .catch(() => {});
     }
     scheduled = false;
   };
