@@ -24,11 +24,13 @@ beforeAll(async () => {
   // A policy engine that breaks on one field, to see how an internal error leaves the server.
   const accessFor = (p: Parameters<typeof real>[0], purpose: string | null): RequestAccess => {
     const access = real(p, purpose);
+    const boom = () => {
+      throw new Error('relation "secret_table" does not exist at 10.0.0.5');
+    };
+    // Both ways a decision is asked for: per record, and the guard's decider per field.
     return Object.assign(Object.create(access) as RequestAccess, {
-      decide: (type: string, field: string, record: object) => {
-        if (field === 'nameKana') throw new Error('relation "secret_table" does not exist at 10.0.0.5');
-        return access.decide(type, field, record);
-      },
+      decide: (type: string, field: string, record: object) => (field === 'nameKana' ? boom() : access.decide(type, field, record)),
+      decider: (type: string, field: string) => (field === 'nameKana' ? boom : access.decider(type, field)),
     });
   };
   platform = await startPlatform({
