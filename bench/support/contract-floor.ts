@@ -20,10 +20,10 @@ import { verifyBearer } from '../../src/auth/jwt.js';
 import { FieldCrypto } from '../../src/data/encryption/index.js';
 import type { EncryptedTable } from '../../src/data/encryption/encrypted-columns.js';
 import { bindingPurposes } from '../../src/policies/ability/use-restriction.js';
-import { MASKERS, type MaskerName } from '../../src/policies/maskers/index.js';
+import type { MaskerName } from '../../src/policies/maskers/index.js';
 import type { PolicySet } from '../../src/policies/index.js';
 import { requestMeta } from '../../src/request/meta.js';
-import { maskMemoised } from '../../src/resolvers/guard/masked-memo.js';
+import { memoisedMask } from '../../src/resolvers/guard/masked-memo.js';
 import type { BenchDb } from './bench-db.js';
 import { customersPage, dashboardPage, type FloorAnswer, type FloorPage } from './contract-floor-pages.js';
 import { pgAsEntityManager } from './pg-as-em.js';
@@ -75,7 +75,7 @@ export async function startContractFloor(db: BenchDb, policy: PolicySet, opts: {
     restricted,
     keys: (owners) => crypto.loadKeys(em, owners),
     open: (key, table, column, id, stored) => crypto.decrypt(key, table, column, id, stored),
-    mask: (masker, value) => maskMemoised(masker, MASKERS[masker], value, maskContext),
+    mask: (masker, value) => memoisedMask(masker, maskContext)(value),
   });
 
   async function authenticate(authorization: string | undefined): Promise<Principal> {

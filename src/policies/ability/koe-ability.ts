@@ -61,11 +61,7 @@ export class KoeAbility {
 
   /** Decided once per ability and field; `conditional` means ask `decide` per record. */
   fieldPlan(type: string, field: string): FieldPlan {
-    let byField = this.plans.get(type);
-    if (!byField) this.plans.set(type, (byField = new Map()));
-    let plan = byField.get(field);
-    if (!plan) byField.set(field, (plan = this.computePlan(type, field)));
-    return plan;
+    return perField(this.plans, type, field, () => this.computePlan(type, field));
   }
 
   decide(type: string, record: object, field: string): FieldDecision {
@@ -87,11 +83,7 @@ export class KoeAbility {
    * a conditional plan runs CASL on it.
    */
   decider(type: string, field: string): FieldDecider {
-    let byField = this.deciders.get(type);
-    if (!byField) this.deciders.set(type, (byField = new Map()));
-    let decider = byField.get(field);
-    if (!decider) byField.set(field, (decider = this.buildDecider(type, field)));
-    return decider;
+    return perField(this.deciders, type, field, () => this.buildDecider(type, field));
   }
 
   private buildDecider(type: string, field: string): FieldDecider {
@@ -230,4 +222,13 @@ function asSubject(type: string, record: object): object {
     }
   }
   return subject(type, { ...record } as Record<PropertyKey, unknown>);
+}
+
+/** What `build` made for (type, field), made once. */
+function perField<V>(byType: Map<string, Map<string, V>>, type: string, field: string, build: () => V): V {
+  let byField = byType.get(type);
+  if (!byField) byType.set(type, (byField = new Map()));
+  let value = byField.get(field);
+  if (value === undefined) byField.set(field, (value = build()));
+  return value;
 }

@@ -16,19 +16,7 @@ const MAX_LENGTH = 4096;
 export type MemoisedMask = (value: unknown) => unknown;
 
 /** Per mask context (a server's pseudonym key), per masker. */
-const memos = new WeakMap<MaskContext, Map<MaskerName, { memo: KeyCache<unknown>; mask: MemoisedMask }>>();
-
-function entryOf(name: MaskerName, ctx: MaskContext): { memo: KeyCache<unknown>; mask: MemoisedMask } {
-  let byMasker = memos.get(ctx);
-  if (!byMasker) memos.set(ctx, (byMasker = new Map()));
-  let entry = byMasker.get(name);
-  if (!entry) {
-    const memo = new KeyCache<unknown>(CAPACITY, TTL_MS);
-    const masker = MASKERS[name];
-    byMasker.set(name, (entry = { memo, mask: (value) => lookup(memo, masker, value, ctx) }));
-  }
-  return entry;
-}
+const memos = new WeakMap<MaskContext, Map<MaskerName, MemoisedMask>>();
 
 function lookup(memo: KeyCache<unknown>, mask: Masker, value: unknown, ctx: MaskContext): unknown {
   if (typeof value !== 'string' || value.length > MAX_LENGTH) return mask(value, ctx);
@@ -39,11 +27,15 @@ function lookup(memo: KeyCache<unknown>, mask: Masker, value: unknown, ctx: Mask
   return masked;
 }
 
-/** The memoised masker `name` under `ctx`: one function per pair, so a caller can keep it for a page. */
+/** The memoised masker `name` under `ctx`: one function per pair, built on first use. */
 export function memoisedMask(name: MaskerName, ctx: MaskContext): MemoisedMask {
-  return entryOf(name, ctx).mask;
-}
-
-export function maskMemoised(name: MaskerName, mask: Masker, value: unknown, ctx: MaskContext): unknown {
-  return lookup(entryOf(name, ctx).memo, mask, value, ctx);
+  let byMasker = memos.get(ctx);
+  if (!byMasker) memos.set(ctx, (byMasker = new Map()));
+  let mask = byMasker.get(name);
+  if (!mask) {
+    const memo = new KeyCache<unknown>(CAPACITY, TTL_MS);
+    const masker = MASKERS[name];
+    byMasker.set(name, (mask = (value) => lookup(memo, masker, value, ctx)));
+  }
+  return mask;
 }

@@ -3,8 +3,7 @@
  * `_entities`, aliases, fragments, mutation payloads): the resolver is wrapped once at build time,
  * so a new `@pii` field is guarded without touching any resolver.
  *
- * Per call the cost is the request's decider for the field (looked up once per request) applied to
- * the record; CASL runs per record only for conditional fields.
+ * Per call the cost is the field's decider (built once per ability and field) applied to the record; CASL runs per record only for conditional fields.
  */
 import {
   defaultFieldResolver,
@@ -14,13 +13,11 @@ import {
   type GraphQLFieldResolver,
   type GraphQLSchema,
 } from 'graphql';
-import type { FieldDecider } from '../../policies/index.js';
-import type { MaskContext, MaskerName } from '../../policies/maskers/index.js';
 import { PII_DIRECTIVE } from '../../schema/pii.directive.js';
 import { ForbiddenError } from '../../request/errors.js';
-import { purposeHint, type RequestAccess } from '../../request/access.js';
+import { purposeHint } from '../../request/access.js';
 import type { KoeContext } from '../../request/context.js';
-import { memoisedMask, type MemoisedMask } from './masked-memo.js';
+import { memoisedMask } from './masked-memo.js';
 
 export function guardPiiFields(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
@@ -49,21 +46,9 @@ function guarded(typeName: string, fieldName: string, resolve: GraphQLFieldResol
   const path = `${typeName}.${fieldName}`;
   const plainEntry = `P${path}`;
   const maskedEntry = `M${path}`;
-  // A page reaches this field for each of its records in turn, all of one request: the request's
-  // decider and the masker are fetched when the request (or the masker) changes, not per record.
-  // Compared by identity, so interleaved requests only cost the lookups again, never a decision.
-  // (The last request's access stays referenced here until another request reaches the field.)
-  let access: RequestAccess | null = null;
-  let decide: FieldDecider | null = null;
-  let maskCtx: MaskContext | null = null;
-  let maskerName: MaskerName | null = null;
-  let mask: MemoisedMask | null = null;
   return (source, args, ctx, info) => {
-    if (ctx.access !== access) {
-      decide = ctx.access.decider(typeName, fieldName);
-      access = ctx.access;
-    }
-    const outcome = decide!(source as object);
+    // The ability builds the field's decider once (its plan looked up once); applied per record.
+    const outcome = ctx.access.decider(typeName, fieldName)(source as object);
     ctx.decisions.count(path, outcome.decision);
     if (outcome.decision === 'DENIED') throw denied(ctx, typeName, fieldName, path, source as object);
     // Which record this value came from: the incident report's exact answer (src/audit/exposure.ts).
@@ -71,12 +56,7 @@ function guarded(typeName: string, fieldName: string, resolve: GraphQLFieldResol
     // Not even the resolver runs for a DENIED field: no load, no timing difference to observe.
     const value = resolve(source, args, ctx, info);
     if (outcome.decision === 'PLAIN') return value;
-    if (outcome.masker !== maskerName || ctx.maskContext !== maskCtx) {
-      mask = memoisedMask(outcome.masker!, ctx.maskContext);
-      maskerName = outcome.masker;
-      maskCtx = ctx.maskContext;
-    }
-    const masking = mask!;
-    return value instanceof Promise ? value.then(masking) : masking(value);
+    const mask = memoisedMask(outcome.masker!, ctx.maskContext);
+    return value instanceof Promise ? value.then(mask) : mask(value);
   };
 }
