@@ -3,8 +3,9 @@
  * file:line with how to fix them, and the pure rule checks decide which counters an event feeds.
  */
 import 'reflect-metadata';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { alertChecks, outsideHours } from '../../src/audit/alerts/alert-checks.js';
+import { alertChecks, localClock, outsideHours } from '../../src/audit/alerts/alert-checks.js';
 import type { NewAuditEvent } from '../../src/audit/event.js';
 import { PolicyError, type AfterHoursRule } from '../../src/policies/index.js';
 import { loadPolicy } from '../../src/server/policy.js';
@@ -53,6 +54,45 @@ describe(outsideHours.name, () => {
     ['Saturday 12:00 JST', '2026-11-28T03:00:00Z', true],
   ])('%s is outside hours: %s', (_label, iso, outside) => {
     expect(outsideHours(new Date(iso), TOKYO_9_TO_6)).toBe(outside);
+  });
+});
+
+/** The reading without the per-minute cache: a formatter built for this call alone. */
+function uncachedClock(at: Date, timeZone: string): { day: number; minute: number } {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return { day: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(get('weekday')) + 1, minute: Number(get('hour')) * 60 + Number(get('minute')) };
+}
+
+describe(localClock.name, () => {
+  // Zones with DST, with half- and quarter-hour offsets, with a 30-minute DST shift, and Monrovia,
+  // whose offset had seconds until 1972 (the cache must not apply there).
+  const zones = ['Asia/Tokyo', 'America/New_York', 'Europe/London', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Africa/Monrovia', 'Pacific/Chatham'];
+  it('reads the same day and minute as a fresh formatter, for runs of nearby instants (cache hits) in every zone', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.integer({ min: Date.UTC(1965, 0, 1), max: Date.UTC(2040, 0, 1) }),
+        fc.array(fc.integer({ min: -90_000, max: 90_000 }), { minLength: 1, maxLength: 12 }),
+        (zone, start, steps) => {
+          let t = start;
+          for (const step of steps) {
+            t += step;
+            const got = localClock(new Date(t), zone);
+            expect({ day: got.day, minute: got.minute }).toEqual(uncachedClock(new Date(t), zone));
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+  it('reads both sides of a minute boundary and of a DST change right', () => {
+    // 2026-03-08 07:00 UTC is 03:00 EDT, one second earlier 01:59:59 EST.
+    for (const iso of ['2026-03-08T06:59:59.999Z', '2026-03-08T07:00:00Z', '2026-03-08T06:59:00Z', '2026-03-08T07:00:59.999Z']) {
+      expect(localClock(new Date(iso), 'America/New_York')).toMatchObject(uncachedClock(new Date(iso), 'America/New_York'));
+    }
+    expect(localClock(new Date('2026-03-08T06:59:59.999Z'), 'America/New_York')).toMatchObject({ day: 7, minute: 1 * 60 + 59 });
+    expect(localClock(new Date('2026-03-08T07:00:00Z'), 'America/New_York')).toMatchObject({ day: 7, minute: 3 * 60 });
   });
 });
 

@@ -59,10 +59,25 @@ function clockIn(timeZone: string): Intl.DateTimeFormat {
   return clock;
 }
 
-export function outsideHours(at: Date, rule: NonNullable<AlertRules['after_hours']>): boolean {
-  const parts = clockIn(rule.timeZone).formatToParts(at);
+/** Where the cached reading applies: every zone's offset has been whole minutes since 1972 (Monrovia was the last). */
+const WHOLE_MINUTE_OFFSETS_FROM = Date.UTC(1973, 0, 1);
+/** Per time zone, the last UTC minute read and its local day and minute: one formatter call per zone and minute, not per event. */
+const lastReading = new Map<string, { utcMinute: number; day: number; minute: number }>();
+
+/** The weekday (1 = Monday) and minute of the day at `at` in `timeZone`. */
+export function localClock(at: Date, timeZone: string): { day: number; minute: number } {
+  const ms = at.getTime();
+  const utcMinute = Math.floor(ms / 60_000);
+  const cached = ms >= WHOLE_MINUTE_OFFSETS_FROM ? lastReading.get(timeZone) : undefined;
+  if (cached?.utcMinute === utcMinute) return cached;
+  const parts = clockIn(timeZone).formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  const minute = Number(get('hour')) * 60 + Number(get('minute'));
-  const day = WEEKDAY[get('weekday')] ?? 0;
+  const reading = { utcMinute, day: WEEKDAY[get('weekday')] ?? 0, minute: Number(get('hour')) * 60 + Number(get('minute')) };
+  if (ms >= WHOLE_MINUTE_OFFSETS_FROM) lastReading.set(timeZone, reading);
+  return reading;
+}
+
+export function outsideHours(at: Date, rule: NonNullable<AlertRules['after_hours']>): boolean {
+  const { day, minute } = localClock(at, rule.timeZone);
   return !rule.days.includes(day) || minute < rule.fromMinute || minute >= rule.toMinute;
 }
