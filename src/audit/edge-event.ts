@@ -4,7 +4,10 @@
  * subgraphs the gateway called did not append their read events: they handed them back in their
  * responses (src/audit/handoff.ts), and they go into the chain here, in the same transaction as
  * the edge event and just before it: one chain-lock acquisition, one round trip, one WAL flush per
- * client request (shared with concurrent requests by the append batcher's group commit). If a
+ * client request (shared with concurrent requests by the append batcher's group commit). The
+ * gateway starts that commit here and its HTTP front awaits it after Apollo has serialised the
+ * answer, before writing any of it (`deferCommit`, `edgeCommitted`): the flush overlaps the
+ * serialisation instead of preceding it. If a
  * handed-off event fails its checks or the append fails, the client gets `data: null` with
  * AUDIT_UNAVAILABLE (HTTP 503) and nothing of the request is appended: no byte of personal data
  * reaches a client before every event that describes it is durable. A subgraph response the
@@ -45,6 +48,11 @@ export interface EdgeContext {
   calls: string[];
   /** The events the called subgraphs handed back, checked (the gateway's data sources fill it). */
   handoffs: HandoffInbox;
+  /**
+   * With `deferCommit`: the request's append, in flight while Apollo serialises the answer (false
+   * when it failed). A holder made with the context: Apollo hands plugins a shallow copy of it.
+   */
+  edgeCommit: { pending: Promise<boolean> | null };
 }
 
 export interface EdgeAuditOptions<C extends EdgeContext> {
@@ -59,6 +67,13 @@ export interface EdgeAuditOptions<C extends EdgeContext> {
   checkpointEvery?: number;
   checkpointKey?: CheckpointKey | null;
   onCheckpointError?: (err: unknown) => void;
+  /**
+   * Leave the commit in flight when the hook returns, for the HTTP front to await (`edgeCommitted`)
+   * after Apollo has serialised the answer and before it writes a byte of it: the WAL flush overlaps
+   * the serialisation. Only for a server whose front does await it (src/server/gateway.ts); without
+   * it, the hook awaits the commit itself.
+   */
+  deferCommit?: boolean;
 }
 
 export function useEdgeAudit<C extends EdgeContext>(opts: EdgeAuditOptions<C>): ApolloServerPlugin<C> {
@@ -99,13 +114,19 @@ export function useEdgeAudit<C extends EdgeContext>(opts: EdgeAuditOptions<C>): 
             };
             // The subgraphs' events go in as the text they signed: nothing is decoded on the request's path.
             const handed = ctx.handoffs.rows;
-            const appended = await batcher.appendRows(opts.em, [...handed, prepareAuditRow(event)]);
-            for (const c of appended) {
-              // A lost checkpoint weakens nothing already written: the next one covers the chain.
-              if (key && every > 0n && BigInt(c.seq) % every === 0n) await writeCheckpoint(opts.em.fork(), key, c).catch(onCheckpointError);
-            }
-            // The subgraphs' events feed the alert rules as when the subgraphs appended them; the edge event never did.
-            for (const c of appended.slice(0, handed.length)) alerts.push(opts.em, () => chainedEvent(c));
+            const commit = batcher.appendRows(opts.em, [...handed, prepareAuditRow(event)]).then(async (appended) => {
+              for (const c of appended) {
+                // A lost checkpoint weakens nothing already written: the next one covers the chain.
+                if (key && every > 0n && BigInt(c.seq) % every === 0n) await writeCheckpoint(opts.em.fork(), key, c).catch(onCheckpointError);
+              }
+              // The subgraphs' events feed the alert rules as when the subgraphs appended them; the edge event never did.
+              for (const c of appended.slice(0, handed.length)) alerts.push(opts.em, () => chainedEvent(c));
+            });
+            if (!opts.deferCommit) return void (await commit);
+            ctx.edgeCommit.pending = commit.then(
+              () => true,
+              (err: unknown) => (onAppendError(err, ctx), false),
+            );
           } catch (err) {
             onAppendError(err, rc.contextValue);
             rc.response.body = { kind: 'single', singleResult: { data: null, errors: [UNAVAILABLE] } };
@@ -115,4 +136,13 @@ export function useEdgeAudit<C extends EdgeContext>(opts: EdgeAuditOptions<C>): 
       };
     },
   };
+}
+
+/**
+ * Awaited by the HTTP front before the first byte of the answer leaves: false when the request's
+ * edge append (started with `deferCommit`) failed, and the answer must become AUDIT_UNAVAILABLE.
+ * True when nothing was pending: the hook then settled the request itself.
+ */
+export function edgeCommitted(ctx: EdgeContext): Promise<boolean> {
+  return ctx.edgeCommit.pending ?? Promise.resolve(true);
 }

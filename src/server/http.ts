@@ -45,6 +45,12 @@ export interface HttpOptions<C extends BaseContext> {
    * `documentId` becomes Apollo's persisted-query extension); it may note what it saw on `req`.
    */
   rewrite?: (req: RequestHead, graphql: { method: string; search: string; body: unknown }) => { method: string; search: string; body: unknown };
+  /**
+   * Runs once Apollo has built a GraphQL answer, before any byte of it is written or handed over:
+   * what the request's plugins left in flight (the gateway's edge audit commit) settles here, after
+   * overlapping Apollo's serialisation; it may replace the answer.
+   */
+  settle?: (context: C, answer: Answer) => Promise<Answer>;
 }
 
 export interface RunningHttp {
@@ -193,7 +199,8 @@ async function graphqlAnswer<C extends BaseContext>(
     const requestId = (seen.context as { requestId?: unknown } | undefined)?.requestId;
     return serviceUnavailableAnswer(typeof requestId === 'string' ? requestId : undefined, down);
   }
-  return { status: result.status ?? 200, headers: [...result.headers], body: result.body.kind === 'complete' ? result.body.string : result.body.asyncIterator };
+  const answer: Answer = { status: result.status ?? 200, headers: [...result.headers], body: result.body.kind === 'complete' ? result.body.string : result.body.asyncIterator };
+  return opts.settle && seen.context ? opts.settle(seen.context, answer) : answer;
 }
 
 /** A request that failed outside Apollo: 503 when the database failed it, else a bare 500 (and the cause to the ops log). */
