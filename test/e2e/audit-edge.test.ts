@@ -7,7 +7,9 @@
  * request. Runs on its own database, since one test refuses the gateway's rows.
  */
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_CHAIN_LOCK } from '../../src/audit/append.js';
 import { verifyChain } from '../../src/audit/verify.js';
 import { AuditEventEntity } from '../../src/data/entities/index.js';
 import { postGraphQL, startTestKoe, type TestKoe } from '../support/koe.js';
@@ -84,6 +86,36 @@ describe('audit at the edge', () => {
     koe.resetQueries();
     await send(koe.platform.subgraphUrls.customers, EMAILS);
     expect(koe.queries.filter((q) => PRINCIPAL_READ.test(q))).toHaveLength(1);
+  });
+
+  it('sends no byte of the answer before its edge commit: while another instance holds the chain, the client waits', async () => {
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    let unlocked = false;
+    try {
+      await holder.query('select pg_advisory_lock($1)', [AUDIT_CHAIN_LOCK]);
+      let answered = false;
+      const pending = send(koe.platform.gatewayUrl, SPANNING).finally(() => (answered = true));
+      // The request has reached its append once a backend waits for the chain: every subgraph has
+      // answered and the gateway has built its answer; only the commit is left.
+      for (let i = 0; i < 100; i++) {
+        const [w] = (await holder.query<{ n: number }>(`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`)).rows;
+        if (w!.n > 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // An answer that did not wait for the commit arrives within milliseconds of that point.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(answered).toBe(false);
+      await holder.query('select pg_advisory_unlock($1)', [AUDIT_CHAIN_LOCK]);
+      unlocked = true;
+      const r = await pending;
+      expect(r.status).toBe(200);
+      expect(r.json.errors).toBeUndefined();
+      expect(r.events.map((e) => e.subgraph).at(-1)).toBe('gateway');
+    } finally {
+      if (!unlocked) await holder.query('select pg_advisory_unlock($1)', [AUDIT_CHAIN_LOCK]).catch(() => {});
+      await holder.end();
+    }
   });
 
   it('answers 503 AUDIT_UNAVAILABLE with no data when the edge event cannot be written', async () => {
