@@ -29,73 +29,110 @@ export interface EncodedExposure {
   groups: ExposureGroup[];
 }
 
+/** Per type, per record id: the entries returned from it, `P` or `M` then `Type.field` (src/request/decision-counter.ts). */
+export type ShownByType = ReadonlyMap<string, ReadonlyMap<string, { readonly entries: ReadonlySet<string> }>>;
+
 /**
- * Groups records by the fields they returned. `shown` yields `[record, entries]` where an entry is
- * `P` or `M` followed by `Type.field` (src/request/decision-counter.ts).
+ * The event's resources (`Type:id`, sorted by code units, each once) and its exposure groups, from
+ * the ids the request read per type (any order, repeats allowed; sorted in place) and what it
+ * returned per record.
+ * Records are looked up by type and id, the strings they were recorded with, so no `Type:id`
+ * string is built to find one; a record returned but never read is named too.
+ */
+export function encodeRecordExposure(read: ReadonlyMap<string, string[]>, shown: ShownByType): EncodedExposure {
+  const types = new Set([...read.keys(), ...shown.keys()]);
+  // Type names hold no ':', so `Type:` orders types exactly as the whole strings would.
+  const order = [...types].sort((a, b) => byCodeUnits(`${a}:`, `${b}:`));
+  const resources: string[] = [];
+  const groups = new ExposureGroups();
+  for (const type of order) {
+    const byId = shown.get(type);
+    const ids = sortedIds(read.get(type) ?? [], byId);
+    const prefix = `${type}:`;
+    for (let i = 0; i < ids.length; i++) {
+      const entries = byId?.get(ids[i]!)?.entries;
+      if (entries) groups.add(resources.length, entries);
+      resources.push(prefix + ids[i]!);
+    }
+  }
+  return { resources, groups: groups.list };
+}
+
+/** `ids` and every id of `shown`, sorted by code units, each once. Sorts `ids` in place. */
+function sortedIds(ids: string[], shown: ReadonlyMap<string, unknown> | undefined): string[] {
+  // Default sort compares strings by UTF-16 code units, as the resources are ordered.
+  const out = unique(ids.sort());
+  if (!shown) return out;
+  let found = 0;
+  for (let i = 0; i < out.length; i++) if (shown.has(out[i]!)) found++;
+  return found === shown.size ? out : unique([...out, ...shown.keys()].sort());
+}
+
+/** A sorted list without its repeats, in place. */
+function unique(sorted: string[]): string[] {
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
+  sorted.length = n;
+  return sorted;
+}
+
+/**
+ * `encodeRecordExposure` for records named `Type:id`: `resources` sorted, `shown` yielding
+ * `[record, entries]`; the inverse of `decodeExposure`.
  */
 export function encodeExposure(resources: readonly string[], shown: Iterable<[string, ReadonlySet<string>]>): EncodedExposure {
-  const byKey = new Map<string, Group>();
-  // Records of one page return their fields in the same order: the unsorted key finds the group
-  // without sorting each record's entries; a new order is sorted once and joins its group. The
-  // order of the record before is compared first, entry by entry, so a page builds no key at all.
-  const byOrder = new Map<string, Group>();
-  let last: { order: string[]; group: Group } | null = null;
-  const index = new Map<string, number>();
-  for (let i = 0; i < resources.length; i++) index.set(resources[i]!, i);
-  let extra = false;
+  const read = new Map<string, string[]>();
+  const byType = new Map<string, Map<string, { entries: ReadonlySet<string> }>>();
+  for (const r of resources) {
+    const [type, id] = splitRecord(r);
+    (read.get(type) ?? read.set(type, []).get(type)!).push(id);
+  }
   for (const [record, entries] of shown) {
-    if (!index.has(record)) extra = true;
-    let g: Group | undefined = last && sameOrder(entries, last.order) ? last.group : undefined;
-    if (!g) {
-      const order = [...entries];
-      const orderKey = order.join('\n');
-      g = byOrder.get(orderKey);
-      if (!g) {
-        const sorted = [...order].sort();
-        const key = sorted.join('\n');
-        g = byKey.get(key);
-        if (!g) {
-          g = { plain: sorted.filter((e) => e[0] === 'P').map((e) => e.slice(1)), masked: sorted.filter((e) => e[0] === 'M').map((e) => e.slice(1)), records: [] };
-          byKey.set(key, g);
-        }
-        byOrder.set(orderKey, g);
-      }
-      last = { order, group: g };
-    }
-    g.records.push(record);
+    const [type, id] = splitRecord(record);
+    (byType.get(type) ?? byType.set(type, new Map()).get(type)!).set(id, { entries });
   }
-  let list: readonly string[] = resources;
-  if (extra) {
-    // A record returned but not among the resources: the union, sorted, renumbers them all.
-    const all = new Set(resources);
-    for (const g of byKey.values()) for (const r of g.records) all.add(r);
-    list = [...all].sort();
-    index.clear();
-    for (let i = 0; i < list.length; i++) index.set(list[i]!, i);
-  }
-  const groups = [...byKey.values()].map((g) => {
-    const records = new Array<number>(g.records.length);
-    for (let i = 0; i < records.length; i++) records[i] = index.get(g.records[i]!)!;
-    const out: ExposureGroup = { records: records.sort((a, b) => a - b) };
-    if (g.plain.length) out.plain = g.plain;
-    if (g.masked.length) out.masked = g.masked;
-    return out;
-  });
-  groups.sort((a, b) => a.records[0]! - b.records[0]!);
-  return { resources: [...list], groups };
+  return encodeRecordExposure(read, byType);
 }
 
-interface Group {
-  plain: string[];
-  masked: string[];
-  records: string[];
+/** The order `sort()` gives strings (UTF-16 code units), without its conversion of each element. */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function splitRecord(record: string): [string, string] {
+  const at = record.indexOf(':');
+  return [record.slice(0, at), record.slice(at + 1)];
 }
 
-function sameOrder(entries: ReadonlySet<string>, order: readonly string[]): boolean {
-  if (entries.size !== order.length) return false;
-  let i = 0;
-  for (const e of entries) if (e !== order[i++]) return false;
-  return true;
+/**
+ * Records added in the order of their index, grouped by the fields they returned: each group's
+ * records come out sorted and the groups ordered by their first record, with no sort. Records of
+ * one page share one entries set (src/request/decision-counter.ts), so a group is found by the set
+ * itself; a set not seen yet is sorted once and joins the group of the same fields.
+ */
+class ExposureGroups {
+  readonly list: ExposureGroup[] = [];
+  private readonly bySet = new Map<ReadonlySet<string>, ExposureGroup>();
+  private readonly byFields = new Map<string, ExposureGroup>();
+
+  add(index: number, entries: ReadonlySet<string>): void {
+    let g = this.bySet.get(entries);
+    if (!g) this.bySet.set(entries, (g = this.ofFields(entries)));
+    g.records.push(index);
+  }
+
+  private ofFields(entries: ReadonlySet<string>): ExposureGroup {
+    const sorted = [...entries].sort();
+    const key = sorted.join('\n');
+    let g = this.byFields.get(key);
+    if (g) return g;
+    g = { records: [] };
+    const plain = sorted.filter((e) => e[0] === 'P').map((e) => e.slice(1));
+    const masked = sorted.filter((e) => e[0] === 'M').map((e) => e.slice(1));
+    if (plain.length) g.plain = plain;
+    if (masked.length) g.masked = masked;
+    this.byFields.set(key, g);
+    this.list.push(g);
+    return g;
+  }
 }
 
 /** The event's mapping, or null when it has none (written before exposure was recorded, or malformed). */

@@ -75,6 +75,11 @@ export class DecisionCounter {
     for (const [type, byId] of this.shownByRecord) for (const [id, shown] of byId) yield [`${type}:${id}`, shown.entries];
   }
 
+  /** Per type, per record id, the entries returned from it (src/audit/exposure.ts reads them without copying). */
+  shownByType(): ReadonlyMap<string, ReadonlyMap<string, { readonly entries: ReadonlySet<string> }>> {
+    return this.shownByRecord;
+  }
+
   unmapped(): string[] {
     return [...this.unmappedFields].sort();
   }
