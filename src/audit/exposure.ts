@@ -34,12 +34,16 @@ export type ShownByType = ReadonlyMap<string, ReadonlyMap<string, { readonly ent
 
 /**
  * The event's resources (`Type:id`, sorted by code units, each once) and its exposure groups, from
- * the ids the request read per type (any order, repeats allowed; sorted in place) and what it
- * returned per record.
+ * the ids the request read per type (any order, repeats allowed) and what it returned per record.
  * Records are looked up by type and id, the strings they were recorded with, so no `Type:id`
  * string is built to find one; a record returned but never read is named too.
  */
-export function encodeRecordExposure(read: ReadonlyMap<string, string[]>, shown: ShownByType): EncodedExposure {
+export function encodeRecordExposure(read: ReadonlyMap<string, readonly string[]>, shown: ShownByType): EncodedExposure {
+  return encodeRecords(read, shown, false) ?? encodeRecords(read, shown, true)!;
+}
+
+/** Null when a record was returned but not read and `withShown` is false: the encoding must add it. */
+function encodeRecords(read: ReadonlyMap<string, readonly string[]>, shown: ShownByType, withShown: boolean): EncodedExposure | null {
   const types = new Set([...read.keys(), ...shown.keys()]);
   // Type names hold no ':', so `Type:` orders types exactly as the whole strings would.
   const order = [...types].sort((a, b) => byCodeUnits(`${a}:`, `${b}:`));
@@ -47,25 +51,66 @@ export function encodeRecordExposure(read: ReadonlyMap<string, string[]>, shown:
   const groups = new ExposureGroups();
   for (const type of order) {
     const byId = shown.get(type);
-    const ids = sortedIds(read.get(type) ?? [], byId);
+    const readIds = read.get(type) ?? [];
+    const ids = unique(sortedByCodeUnits(withShown && byId ? [...readIds, ...byId.keys()] : readIds));
     const prefix = `${type}:`;
+    let found = 0;
     for (let i = 0; i < ids.length; i++) {
       const entries = byId?.get(ids[i]!)?.entries;
-      if (entries) groups.add(resources.length, entries);
+      if (entries) {
+        found++;
+        groups.add(resources.length, entries);
+      }
       resources.push(prefix + ids[i]!);
     }
+    if (byId && found < byId.size) return null;
   }
   return { resources, groups: groups.list };
 }
 
-/** `ids` and every id of `shown`, sorted by code units, each once. Sorts `ids` in place. */
-function sortedIds(ids: string[], shown: ReadonlyMap<string, unknown> | undefined): string[] {
-  // Default sort compares strings by UTF-16 code units, as the resources are ordered.
-  const out = unique(ids.sort());
-  if (!shown) return out;
-  let found = 0;
-  for (let i = 0; i < out.length; i++) if (shown.has(out[i]!)) found++;
-  return found === shown.size ? out : unique([...out, ...shown.keys()].sort());
+const INDEX = 2 ** 20;
+
+/**
+ * `list` in the order `sort()` gives strings (UTF-16 code units), as a new list. `sort()` compares
+ * strings one generic call at a time (a page of ids took most of the event's exposure); here one
+ * native sort of numbers orders them by their first two code units, and only the strings sharing
+ * those are compared.
+ */
+function sortedByCodeUnits(list: readonly string[]): string[] {
+  const n = list.length;
+  if (n >= INDEX) return [...list].sort();
+  // Prefix and position in one exact double: the prefix takes 33 bits at most, the position 20.
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = prefixKey(list[i]!) * INDEX + i;
+  keys.sort();
+  const out = new Array<string>(n);
+  for (let j = 0; j < n; j++) out[j] = list[keys[j]! % INDEX]!;
+  for (let from = 0, j = 1; j <= n; j++) {
+    if (j < n && Math.floor(keys[j]! / INDEX) === Math.floor(keys[from]! / INDEX)) continue;
+    if (j - from > 1) sortRun(out, from, j);
+    from = j;
+  }
+  return out;
+}
+
+/** The first two code units as one number ordered as the strings are: a missing unit sorts first. */
+function prefixKey(s: string): number {
+  return (s.length > 0 ? s.charCodeAt(0) + 1 : 0) * 65537 + (s.length > 1 ? s.charCodeAt(1) + 1 : 0);
+}
+
+/** Sorts `list[from..to)` by code units: by insertion when short, as a copy when long. */
+function sortRun(list: string[], from: number, to: number): void {
+  if (to - from > 8) {
+    const run = list.slice(from, to).sort();
+    for (let k = 0; k < run.length; k++) list[from + k] = run[k]!;
+    return;
+  }
+  for (let a = from + 1; a < to; a++) {
+    const v = list[a]!;
+    let b = a - 1;
+    for (; b >= from && list[b]! > v; b--) list[b + 1] = list[b]!;
+    list[b + 1] = v;
+  }
 }
 
 /** A sorted list without its repeats, in place. */
