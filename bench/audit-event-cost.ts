@@ -80,7 +80,9 @@ async function main(): Promise<void> {
     ];
     // What the subgraph's request collected, rebuilt from the event: the rows it read, the values it showed.
     const touched = new TouchedRows();
-    for (const type of ['Customer', 'Feedback']) touched.add(`${type}Entity`, e.resources.filter((r) => r.startsWith(`${type}:`)).map((r) => ({ id: r.slice(type.length + 1) })));
+    // In a page's order (its sort key), not the resources' (id) order: the event sorts them.
+    const byTail = (a: { id: string }, b: { id: string }) => (a.id.slice(-6) < b.id.slice(-6) ? -1 : 1);
+    for (const type of ['Customer', 'Feedback']) touched.add(`${type}Entity`, e.resources.filter((r) => r.startsWith(`${type}:`)).map((r) => ({ id: r.slice(type.length + 1) })).sort(byTail));
     const decisions = new DecisionCounter();
     for (const x of decodeExposure(e.resources, e.detail) ?? []) {
       const [type, id] = [x.record.slice(0, x.record.indexOf(':')), x.record.slice(x.record.indexOf(':') + 1)];
