@@ -16,8 +16,8 @@ import { batchParameter, eventOfPrepared, prepareAuditRow } from '../src/audit/a
 import { issueToken } from '../src/auth/jwt.js';
 import { cliPolicyDir } from '../src/cli/runtime.js';
 import { derivedKey } from '../src/crypto/derive.js';
-import { decodeExposure, encodeExposure } from '../src/audit/exposure.js';
-import { touchedResources } from '../src/audit/request-event.js';
+import { decodeExposure, encodeRecordExposure } from '../src/audit/exposure.js';
+import { touchedIds } from '../src/audit/request-event.js';
 import { TouchedRows } from '../src/data/touched-rows.js';
 import { DecisionCounter } from '../src/request/decision-counter.js';
 import { loadPolicy } from '../src/server/policy.js';
@@ -80,7 +80,9 @@ async function main(): Promise<void> {
     ];
     // What the subgraph's request collected, rebuilt from the event: the rows it read, the values it showed.
     const touched = new TouchedRows();
-    for (const type of ['Customer', 'Feedback']) touched.add(`${type}Entity`, e.resources.filter((r) => r.startsWith(`${type}:`)).map((r) => ({ id: r.slice(type.length + 1) })));
+    // In a page's order (its sort key), not the resources' (id) order: the event sorts them.
+    const byTail = (a: { id: string }, b: { id: string }) => (a.id.slice(-6) < b.id.slice(-6) ? -1 : 1);
+    for (const type of ['Customer', 'Feedback']) touched.add(`${type}Entity`, e.resources.filter((r) => r.startsWith(`${type}:`)).map((r) => ({ id: r.slice(type.length + 1) })).sort(byTail));
     const decisions = new DecisionCounter();
     for (const x of decodeExposure(e.resources, e.detail) ?? []) {
       const [type, id] = [x.record.slice(0, x.record.indexOf(':')), x.record.slice(x.record.indexOf(':') + 1)];
@@ -88,8 +90,8 @@ async function main(): Promise<void> {
       for (const f of x.masked) decisions.shown(type, id, `M${f}`);
     }
     steps.unshift(
-      ['subgraph: the touched records', () => touchedResources(em, touched)],
-      ['subgraph: the exposure groups', () => encodeExposure(e.resources, decisions.shownRecords())],
+      ['subgraph: the touched records', () => touchedIds(em, touched)],
+      ['subgraph: resources and exposure groups', () => encodeRecordExposure(touchedIds(em, touched), decisions.shownByType())],
     );
     for (const [name, fn] of steps) out.push(`  ${name.padEnd(46)} ${time(fn).toFixed(1).padStart(8)} µs`);
   }

@@ -35,6 +35,18 @@ function clean(value: string): boolean {
   return value.length <= TEXT_WIDTH && value.isWellFormed() && !value.includes('\0');
 }
 
+/** True when nothing in `value` needs fitting: checked first so the common detail is not copied. */
+function cleanJson(value: unknown): boolean {
+  if (typeof value === 'string') return clean(value);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!cleanJson(value[i])) return false;
+    return true;
+  }
+  for (const key of Object.keys(value)) if (!clean(key) || !cleanJson((value as Record<string, unknown>)[key])) return false;
+  return true;
+}
+
 function fitJson(value: unknown): unknown {
   if (typeof value === 'string') return clean(value) ? value : fitText(value, TEXT_WIDTH);
   if (Array.isArray(value)) return value.map(fitJson);
@@ -62,6 +74,6 @@ export function fitAuditEvent(event: NewAuditEvent): NewAuditEvent {
     policyVersion: fitText(event.policyVersion, WIDTH.policyVersion),
     requestId: fitText(event.requestId, WIDTH.requestId),
     clientAddress: fitOptional(event.clientAddress, WIDTH.clientAddress),
-    detail: event.detail ? (fitJson(event.detail) as Record<string, unknown>) : (event.detail ?? null),
+    detail: !event.detail ? (event.detail ?? null) : cleanJson(event.detail) ? event.detail : (fitJson(event.detail) as Record<string, unknown>),
   };
 }

@@ -10,7 +10,7 @@ import { CustomerEntity, FeedbackEntity } from '../data/entities/index.js';
 import type { TouchedRows } from '../data/touched-rows.js';
 import type { KoeContext } from '../request/context.js';
 import type { NewAuditEvent } from './event.js';
-import { encodeExposure, type ExposureGroup } from './exposure.js';
+import { encodeRecordExposure, type ExposureGroup } from './exposure.js';
 import { mutationDetail } from './mutation-detail.js';
 
 export interface FinishedRequest {
@@ -45,40 +45,28 @@ const TRACKED = [
 const TRACKED_LEAN = new Map<string, string>(TRACKED.map(([cls, name]) => [cls.name, name]));
 
 /**
- * The records the request loaded: the plain rows its read paths (lists, loaders, `_entities`)
- * returned (`ctx.touched`) and the entities in its identity map (mutations), so a record read
- * without selecting `id` is still named. Uninitialised references (a feedback's customer not loaded) do not count. A
- * superset by design: a page loads one look-ahead row past its end, and that row is named too.
+ * The records the request loaded, as ids per type (unsorted, with repeats): the plain rows its read
+ * paths (lists, loaders, `_entities`) returned (`ctx.touched`) and the entities in its identity map
+ * (mutations), so a record read without selecting `id` is still named. Uninitialised references (a
+ * feedback's customer not loaded) do not count. A superset by design: a page loads one look-ahead
+ * row past its end, and that row is named too.
  */
-export function touchedResources(em: EntityManager, touched: TouchedRows): string[] {
-  // Ids per type, sorted and deduplicated before the type is prefixed: no set of joined strings,
-  // and the comparisons skip the common prefix. Type names hold no ':', so `Type:` decides between
-  // types exactly as the whole strings would.
+export function touchedIds(em: EntityManager, touched: TouchedRows): Map<string, string[]> {
   const ids = new Map<string, string[]>();
-  const add = (name: string, id: string) => {
-    const list = ids.get(name);
-    if (list) list.push(id);
-    else ids.set(name, [id]);
-  };
+  const listOf = (name: string) => ids.get(name) ?? ids.set(name, []).get(name)!;
   for (const entity of em.getUnitOfWork().getIdentityMap()) {
     for (const [cls, name] of TRACKED) {
-      if (entity instanceof cls && wrap(entity, true).isInitialized()) add(name, String(entity.id));
+      if (entity instanceof cls && wrap(entity, true).isInitialized()) listOf(name).push(String(entity.id));
     }
   }
   touched.eachRead((entity, rows) => {
     const name = TRACKED_LEAN.get(entity);
-    if (name) for (let i = 0; i < rows.length; i++) add(name, String(rows[i]!.id));
+    if (!name) return;
+    const list = listOf(name);
+    for (let i = 0; i < rows.length; i++) list.push(String(rows[i]!.id));
   });
-  const out: string[] = [];
-  for (const name of [...ids.keys()].sort((a, b) => byCodeUnits(`${a}:`, `${b}:`))) {
-    const list = ids.get(name)!.sort(byCodeUnits);
-    for (let i = 0; i < list.length; i++) if (i === 0 || list[i] !== list[i - 1]) out.push(`${name}:${list[i]}`);
-  }
-  return out;
+  return ids;
 }
-
-/** The order `sort()` gives strings (UTF-16 code units), without its conversion of each element. */
-export const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The gateway names its fetches `<client name>__<subgraph>__<n>`: the trail keeps the client's name. */
 export function clientOperationName(name: string | null, subgraph: string): string | null {
@@ -97,7 +85,7 @@ function eventDetail(ctx: KoeContext, req: FinishedRequest, action: string, grou
 
 export function requestEvent(ctx: KoeContext, req: FinishedRequest, at = new Date()): NewAuditEvent {
   const action = actionOf(req.operation);
-  const { resources, groups } = encodeExposure(touchedResources(ctx.em, ctx.touched), ctx.decisions.shownRecords());
+  const { resources, groups } = encodeRecordExposure(touchedIds(ctx.em, ctx.touched), ctx.decisions.shownByType());
   return {
     at,
     actorId: ctx.principal.id,

@@ -70,9 +70,9 @@ export class DecisionCounter {
     return out;
   }
 
-  /** `[record, entries]` for every record a PLAIN or MASKED value was returned from. */
-  *shownRecords(): Generator<[string, ReadonlySet<string>]> {
-    for (const [type, byId] of this.shownByRecord) for (const [id, shown] of byId) yield [`${type}:${id}`, shown.entries];
+  /** Per type, per record id: the entries returned from that record (read by src/audit/exposure.ts as they are). */
+  shownByType(): ReadonlyMap<string, ReadonlyMap<string, { readonly entries: ReadonlySet<string> }>> {
+    return this.shownByRecord;
   }
 
   unmapped(): string[] {
