@@ -27,6 +27,7 @@ import {
   parseMasterKeyEnv,
   seal,
 } from '../../src/crypto/index.js';
+import { runClock } from '../../src/crypto/key-cache.js';
 
 const key = randomBytes(32);
 const otherKey = randomBytes(32);
@@ -268,6 +269,29 @@ describe(KeyCache.name, () => {
     expect(cache.get('a')).toBeUndefined();
     cache.clear();
     expect(cache.size).toBe(0);
+  });
+});
+
+describe(runClock.name, () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('reads the time once per synchronous run, and anew in the next one', async () => {
+    const first = runClock();
+    const busyUntil = Date.now() + 5;
+    while (Date.now() < busyUntil) {
+      // the same run: the clock is not read again
+    }
+    expect(runClock()).toBe(first);
+    await sleep(5);
+    expect(runClock()).toBeGreaterThanOrEqual(first + 5);
+  });
+
+  it('is what a KeyCache without an injected clock ages its entries by: an entry set in one run has expired in a later one', async () => {
+    const cache = new KeyCache<string>(10, 20);
+    cache.set('a', 'A');
+    expect(cache.get('a')).toBe('A');
+    await sleep(40);
+    expect(cache.get('a')).toBeUndefined();
   });
 });
 

@@ -61,7 +61,7 @@ export class KoeAbility {
 
   /** Decided once per ability and field; `conditional` means ask `decide` per record. */
   fieldPlan(type: string, field: string): FieldPlan {
-    return perField(this.plans, type, field, () => this.computePlan(type, field));
+    return madeFor(this.plans, type, field) ?? keep(this.plans, type, field, this.computePlan(type, field));
   }
 
   decide(type: string, record: object, field: string): FieldDecision {
@@ -83,7 +83,7 @@ export class KoeAbility {
    * a conditional plan runs CASL on it.
    */
   decider(type: string, field: string): FieldDecider {
-    return perField(this.deciders, type, field, () => this.buildDecider(type, field));
+    return madeFor(this.deciders, type, field) ?? keep(this.deciders, type, field, this.buildDecider(type, field));
   }
 
   private buildDecider(type: string, field: string): FieldDecider {
@@ -224,11 +224,18 @@ function asSubject(type: string, record: object): object {
   return subject(type, { ...record } as Record<PropertyKey, unknown>);
 }
 
-/** What `build` made for (type, field), made once. */
-function perField<V>(byType: Map<string, Map<string, V>>, type: string, field: string, build: () => V): V {
+/**
+ * The ability's per-field caches: what was made for (type, field), if anything. A lookup and a
+ * store rather than one helper taking a builder: the guard asks for the decider on every field of
+ * every record, and a builder closure over (this, type, field) was allocated on each call.
+ */
+function madeFor<V>(byType: Map<string, Map<string, V>>, type: string, field: string): V | undefined {
+  return byType.get(type)?.get(field);
+}
+
+function keep<V>(byType: Map<string, Map<string, V>>, type: string, field: string, value: V): V {
   let byField = byType.get(type);
   if (!byField) byType.set(type, (byField = new Map()));
-  let value = byField.get(field);
-  if (value === undefined) byField.set(field, (value = build()));
+  byField.set(field, value);
   return value;
 }
