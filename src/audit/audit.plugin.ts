@@ -3,7 +3,9 @@
  * chain in `willSendResponse`, the last hook before Apollo serialises the body. The append is
  * awaited (group-committed with concurrent requests' events), so the event is committed before a
  * byte leaves; if it fails, the body is replaced by an AUDIT_UNAVAILABLE error and no data (fail
- * closed: nothing goes out unrecorded). A mutation's event is appended inside the transaction its
+ * closed: nothing goes out unrecorded). With `deferCommit`, a read's commit is left in flight for the
+ * server's HTTP front, which awaits it after Apollo has serialised the answer and before writing a
+ * byte of it (src/audit/deferred-commit.ts). A mutation's event is appended inside the transaction its
  * change was written in, and commits with it (src/audit/mutation-transaction.ts).
  * A read called by Koe's gateway (`ctx.edgeAudited`) is not appended here: the event goes back to
  * the gateway in the response (`extensions.koeAudit`, signed: src/audit/handoff.ts), which appends
@@ -21,6 +23,7 @@ import { appendAuditEvents, prepareAuditRow } from './append.js';
 import type { ChainedAuditEvent } from './event.js';
 import { AuditAppendBatcher } from './append-batcher.js';
 import { writeCheckpoint, type CheckpointKey } from './checkpoint.js';
+import { defer } from './deferred-commit.js';
 import { handOff, HANDOFF_EXTENSION } from './handoff.js';
 import { beginMutation, endMutation, MutationGate } from './mutation-transaction.js';
 import { operationHash } from './operation-hash.js';
@@ -40,6 +43,8 @@ export interface AuditRecorderOptions {
   alerts?: AlertOptions;
   /** `derivedKey(secret, 'auditHandoff')`: signs the events handed to Koe's gateway; null: every event is appended here. */
   handoffKey: Uint8Array | null;
+  /** A read's commit is left in flight for the HTTP front (`ctx.auditCommit`, src/audit/deferred-commit.ts); else awaited here. */
+  deferCommit?: boolean;
 }
 
 /** The whole body of an answer whose event could not be written: no data. */
@@ -56,6 +61,15 @@ export function useAuditRecorder(opts: AuditRecorderOptions): ApolloServerPlugin
   const batcher = new AuditAppendBatcher();
   const alerts = alertQueue(opts.alerts ? alertSink(opts.alerts) : async () => {});
   let gate: MutationGate | undefined;
+  /** Once the event is in the chain: a checkpoint when one is due, then the alert rules. */
+  const afterCommit = (ctx: KoeContext) => async (chained: ChainedAuditEvent): Promise<void> => {
+    if (key && every > 0n && BigInt(chained.seq) % every === 0n) {
+      // A lost checkpoint weakens nothing already written: the next one covers the chain.
+      await writeCheckpoint(ctx.em.fork(), key, chained).catch(onCheckpointError);
+    }
+    // Evaluated after the response: it is recorded; alerting must not delay or fail it.
+    alerts.push(ctx.em.fork(), chained);
+  };
   return {
     async requestDidStart() {
       /** Set while this request's mutation transaction is open. */
@@ -82,31 +96,26 @@ export function useAuditRecorder(opts: AuditRecorderOptions): ApolloServerPlugin
               data: result.data,
               errors: result.errors,
             });
-            let chained: ChainedAuditEvent;
             if (mutation) {
               const open = mutation;
               mutation = null;
-              let committed = false;
+              let chained: ChainedAuditEvent | null = null;
               try {
                 chained = (await appendAuditEvents(ctx.em, [event]))[0]!;
-                committed = true;
               } finally {
                 // Commits the change with its event, or rolls both back when the append failed.
-                await endMutation(ctx.em, open, committed);
+                await endMutation(ctx.em, open, chained !== null);
               }
+              await afterCommit(ctx)(chained);
             } else if (ctx.edgeAudited && opts.handoffKey && handedBack(rc.response.http.status)) {
               const handed = handOff(opts.handoffKey, prepareAuditRow({ ...event, detail: { ...event.detail, commit: 'edge' } }));
               result.extensions = { ...result.extensions, [HANDOFF_EXTENSION]: handed };
               return;
             } else {
-              chained = await batcher.append(ctx.em, event);
+              const commit = batcher.append(ctx.em, event).then(afterCommit(ctx));
+              if (opts.deferCommit && ctx.auditCommit) return defer(ctx.auditCommit, commit, (err) => onAppendError(err, ctx));
+              await commit;
             }
-            if (key && every > 0n && BigInt(chained.seq) % every === 0n) {
-              // A lost checkpoint weakens nothing already written: the next one covers the chain.
-              await writeCheckpoint(ctx.em.fork(), key, chained).catch(onCheckpointError);
-            }
-            // Evaluated after the response: it is recorded; alerting must not delay or fail it.
-            alerts.push(ctx.em.fork(), chained);
           } catch (err) {
             if (mutation) {
               // The event was never built: nothing of the change may commit without it.

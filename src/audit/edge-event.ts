@@ -6,8 +6,7 @@
  * the edge event and just before it: one chain-lock acquisition, one round trip, one WAL flush per
  * client request (shared with concurrent requests by the append batcher's group commit). The
  * gateway starts that commit here and its HTTP front awaits it after Apollo has serialised the
- * answer, before writing any of it (`deferCommit`, `edgeCommitted`): the flush overlaps the
- * serialisation instead of preceding it. If a
+ * answer, before writing any of it (`deferCommit`, src/audit/deferred-commit.ts). If a
  * handed-off event fails its checks or the append fails, the client gets `data: null` with
  * AUDIT_UNAVAILABLE (HTTP 503) and nothing of the request is appended: no byte of personal data
  * reaches a client before every event that describes it is durable. A subgraph response the
@@ -30,6 +29,7 @@ import { chainedEvent, prepareAuditRow } from './append.js';
 import { AuditAppendBatcher } from './append-batcher.js';
 import { UNAVAILABLE } from './audit.plugin.js';
 import { writeCheckpoint, type CheckpointKey } from './checkpoint.js';
+import { defer, type DeferredCommit } from './deferred-commit.js';
 import type { NewAuditEvent } from './event.js';
 import type { HandoffInbox } from './handoff.js';
 import { operationHash } from './operation-hash.js';
@@ -48,11 +48,8 @@ export interface EdgeContext {
   calls: string[];
   /** The events the called subgraphs handed back, checked (the gateway's data sources fill it). */
   handoffs: HandoffInbox;
-  /**
-   * With `deferCommit`: the request's append, in flight while Apollo serialises the answer (false
-   * when it failed). A holder made with the context: Apollo hands plugins a shallow copy of it.
-   */
-  edgeCommit: { pending: Promise<boolean> | null };
+  /** With `deferCommit`: the request's append, in flight while Apollo serialises the answer. */
+  auditCommit: DeferredCommit;
 }
 
 export interface EdgeAuditOptions<C extends EdgeContext> {
@@ -67,12 +64,7 @@ export interface EdgeAuditOptions<C extends EdgeContext> {
   checkpointEvery?: number;
   checkpointKey?: CheckpointKey | null;
   onCheckpointError?: (err: unknown) => void;
-  /**
-   * Leave the commit in flight when the hook returns, for the HTTP front to await (`edgeCommitted`)
-   * after Apollo has serialised the answer and before it writes a byte of it: the WAL flush overlaps
-   * the serialisation. Only for a server whose front does await it (src/server/gateway.ts); without
-   * it, the hook awaits the commit itself.
-   */
+  /** Leave the commit in flight for the HTTP front to await (src/audit/deferred-commit.ts); else awaited here. */
   deferCommit?: boolean;
 }
 
@@ -122,11 +114,8 @@ export function useEdgeAudit<C extends EdgeContext>(opts: EdgeAuditOptions<C>): 
               // The subgraphs' events feed the alert rules as when the subgraphs appended them; the edge event never did.
               for (const c of appended.slice(0, handed.length)) alerts.push(opts.em, () => chainedEvent(c));
             });
-            if (!opts.deferCommit) return void (await commit);
-            ctx.edgeCommit.pending = commit.then(
-              () => true,
-              (err: unknown) => (onAppendError(err, ctx), false),
-            );
+            if (opts.deferCommit) defer(ctx.auditCommit, commit, (err) => onAppendError(err, ctx));
+            else await commit;
           } catch (err) {
             onAppendError(err, rc.contextValue);
             rc.response.body = { kind: 'single', singleResult: { data: null, errors: [UNAVAILABLE] } };
@@ -138,11 +127,3 @@ export function useEdgeAudit<C extends EdgeContext>(opts: EdgeAuditOptions<C>): 
   };
 }
 
-/**
- * Awaited by the HTTP front before the first byte of the answer leaves: false when the request's
- * edge append (started with `deferCommit`) failed, and the answer must become AUDIT_UNAVAILABLE.
- * True when nothing was pending: the hook then settled the request itself.
- */
-export function edgeCommitted(ctx: EdgeContext): Promise<boolean> {
-  return ctx.edgeCommit.pending ?? Promise.resolve(true);
-}

@@ -14,16 +14,16 @@ import { alertSink, type AlertOptions } from '../audit/alerts/alert-evaluator.js
 import { unavailableOnDatabaseFailure } from './ops/database-failure.js';
 import { authenticate } from '../auth/authenticate.js';
 import { PRINCIPAL_ASSERTION_HEADER, signPrincipalAssertion } from '../auth/principal-assertion.js';
-import { UNAVAILABLE } from '../audit/audit.plugin.js';
 import { checkpointKeyOf, type CheckpointKey } from '../audit/checkpoint.js';
-import { edgeCommitted, useEdgeAudit, type EdgeContext } from '../audit/edge-event.js';
+import { deferredCommit } from '../audit/deferred-commit.js';
+import { useEdgeAudit, type EdgeContext } from '../audit/edge-event.js';
 import { HANDOFF_EXTENSION, HandoffInbox } from '../audit/handoff.js';
 import { derivedKey } from '../crypto/derive.js';
 import { ErrorCode } from '../request/errors.js';
 import { consoleFront } from './console/serve-console.js';
 import { formatErrorFor } from './format-error.js';
 import { limitParseOptions } from './limits/query-limits.plugin.js';
-import type { Answer } from './http-answer.js';
+import { settleAudit } from './audit-settle.js';
 import { serveHttp, type RunningHttp } from './http.js';
 import { COUNTED_HEADER, countedProof, GATEWAY_HEADER, gatewayProof, proofKey } from './limits/counted-proof.js';
 import { useInputGuard } from './input/input-guard.plugin.js';
@@ -157,7 +157,7 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
     tls: deps.tls ?? null,
     rewrite: rewriteDocumentId,
     // The edge event's commit (deferCommit above) overlapped Apollo's serialisation; no byte leaves before it.
-    settle: async (ctx, answer) => ((await edgeCommitted(ctx)) ? answer : auditUnavailableAnswer(answer)),
+    settle: settleAudit,
     readiness: readinessOf(deps.orm, () => true),
     onResponse: requestObserver('gateway', ops.log, ops.metrics),
     onError: httpErrorLogger('gateway', ops.log),
@@ -173,15 +173,10 @@ export async function startGateway(deps: GatewayDeps, host: string, port: number
       const principal = await authenticate(meta.authorization, deps.orm.em.fork(), auth);
       // Before Apollo parses anything: a principal locked to trusted documents sends hashes only.
       await assertDocumentAllowed(lockDeps, principal, credentialKindOf(meta.authorization), sentDocumentOf(req));
-      return { ...meta, principal, principalId: principal.id, roles: principal.roles, calls: [], handoffs: new HandoffInbox(handoffKey, meta.requestId), edgeCommit: { pending: null } };
+      return { ...meta, principal, principalId: principal.id, roles: principal.roles, calls: [], handoffs: new HandoffInbox(handoffKey, meta.requestId), auditCommit: deferredCommit() };
     }), { alerts: alertSink(deps.alerts), onAppendError: refusalAppendLogger('gateway', ops.log) }),
   });
   return { ...running, close: async () => (await running.close(), await apollo.stop()) };
-}
-
-/** What Apollo sends when the hook refuses the answer itself (errors first, no data, 503), with Apollo's headers. */
-function auditUnavailableAnswer(answer: Answer): Answer {
-  return { status: 503, headers: answer.headers, body: `${JSON.stringify({ errors: [UNAVAILABLE], data: null })}\n` };
 }
 
 /** The client got AUDIT_UNAVAILABLE and no data; the operator gets the cause. */
