@@ -3,12 +3,15 @@
  * in the same process (src/server/local-call.ts): both paths build the same answers from one code path.
  */
 import type { ServerResponse } from 'node:http';
+import type { HandedResult } from './handover.js';
 
 export interface Answer {
   status: number;
   headers: Array<[string, string]>;
   /** The body in full, or Apollo's chunks for an incremental response. */
   body: string | AsyncIterable<string>;
+  /** An in-process call's answer handed over as an object (src/server/handover.ts): `body` is then ''. */
+  result?: HandedResult;
 }
 
 const JSON_TYPE: [string, string] = ['content-type', 'application/json; charset=utf-8'];
