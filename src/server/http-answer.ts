@@ -24,7 +24,9 @@ export async function writeAnswer(res: ServerResponse, answer: Answer): Promise<
   for (const [k, v] of answer.headers) res.setHeader(k, v);
   res.statusCode = answer.status;
   if (typeof answer.body === 'string') {
-    res.end(answer.body);
+    // Encoded once here: handed a string, Node measures its UTF-8 length and then encodes it again
+    // for the socket, allocating a second copy of the body (about 60 KiB for the dashboard).
+    res.end(Buffer.from(answer.body, 'utf8'));
     return;
   }
   for await (const chunk of answer.body) res.write(chunk);
