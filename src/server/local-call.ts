@@ -4,7 +4,8 @@
  * database failure, the log line and metrics), only the socket, HTTP parsing and undici are skipped.
  * They were a fifth to a quarter of a dashboard request's CPU when `koe start --single-process`
  * (and the tests) ran the gateway and its subgraphs in one process. Nothing about trust changes: the
- * subgraph checks the same headers (token, principal assertion, proofs) it would over HTTP.
+ * subgraph checks the same headers (token, principal assertion, proofs) it would over HTTP. An
+ * answer's data also skips its JSON round trip: it is handed over as an object (handover.ts).
  */
 import type { RequestHead } from '../request/meta.js';
 import type { HandedResult } from './handover.js';
