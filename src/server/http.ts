@@ -11,6 +11,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { DatabaseFailure } from '../request/errors.js';
 import type { RequestHead } from '../request/meta.js';
+import type { Handover } from './handover.js';
 import { jsonAnswer, writeAnswer, type Answer } from './http-answer.js';
 import { localCaller, loopbackOf, type LocalCall } from './local-call.js';
 import { databaseFailureOf, serviceUnavailableAnswer } from './ops/database-failure.js';
@@ -70,6 +71,8 @@ export interface Seen<C> {
   context?: C;
   /** The database failed this request (building its context or executing it): answered 503. */
   databaseDown?: DatabaseFailure;
+  /** Set by an in-process caller: the answer may be handed over rather than serialized (handover.ts). */
+  handover?: Handover;
 }
 
 const DEFAULT_MAX_BODY = 256 * 1024;
@@ -185,7 +188,7 @@ async function graphqlAnswer<C extends BaseContext>(
     httpGraphQLRequest: { method, headers, search: sentSearch, body: sent },
     context: async () => {
       try {
-        return (seen.context = withObservation(await opts.context(req)));
+        return (seen.context = withObservation(await opts.context(req), seen.handover));
       } catch (e) {
         seen.databaseDown = databaseFailureOf(e) ?? undefined;
         throw e;
@@ -199,7 +202,8 @@ async function graphqlAnswer<C extends BaseContext>(
     const requestId = (seen.context as { requestId?: unknown } | undefined)?.requestId;
     return serviceUnavailableAnswer(typeof requestId === 'string' ? requestId : undefined, down);
   }
-  const answer: Answer = { status: result.status ?? 200, headers: [...result.headers], body: result.body.kind === 'complete' ? result.body.string : result.body.asyncIterator };
+  const handed = seen.handover?.result;
+  const answer: Answer = { status: result.status ?? 200, headers: [...result.headers], body: result.body.kind === 'complete' ? result.body.string : result.body.asyncIterator, ...(handed ? { result: handed } : {}) };
   return opts.settle && seen.context ? opts.settle(seen.context, answer) : answer;
 }
 

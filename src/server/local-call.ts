@@ -4,9 +4,11 @@
  * database failure, the log line and metrics), only the socket, HTTP parsing and undici are skipped.
  * They were a fifth to a quarter of a dashboard request's CPU when `koe start --single-process`
  * (and the tests) ran the gateway and its subgraphs in one process. Nothing about trust changes: the
- * subgraph checks the same headers (token, principal assertion, proofs) it would over HTTP.
+ * subgraph checks the same headers (token, principal assertion, proofs) it would over HTTP. An
+ * answer's data also skips its JSON round trip: it is handed over as an object (handover.ts).
  */
 import type { RequestHead } from '../request/meta.js';
+import type { HandedResult } from './handover.js';
 import { bodyText, type Answer } from './http-answer.js';
 import type { Seen } from './http.js';
 import type { ResponseEvent } from './ops/request-observer.js';
@@ -20,7 +22,8 @@ export interface LocalRequest {
 export interface LocalResponse {
   status: number;
   headers: Array<[string, string]>;
-  body: string;
+  /** The body, or `result` in its stead: the text would have been `JSON.stringify(result)` and a newline. */
+  body: string | { result: HandedResult };
 }
 
 export type LocalCall = (req: LocalRequest) => Promise<LocalResponse>;
@@ -41,16 +44,16 @@ export function localCaller<C>(server: LocalServer<C>, remoteAddress: string): L
     if (!server.isOpen()) throw Object.assign(new Error('connect ECONNREFUSED: the server in this process is closed'), { code: 'ECONNREFUSED' });
     const t0 = performance.now();
     const head: RequestHead = { method, url: '/graphql', headers: lowerCased(headers), socket };
-    const seen: Seen<C> = {};
+    const seen: Seen<C> = { handover: {} };
     let answer: Answer;
     try {
       answer = await server.answer(head, Buffer.byteLength(body) > server.maxBody ? null : body, seen);
     } catch (e) {
       answer = server.fail(e, seen, head);
     }
-    const text = await bodyText(answer);
+    const sent = answer.result ? { result: answer.result } : await bodyText(answer);
     server.onResponse?.({ req: head, status: answer.status, ms: performance.now() - t0, context: seen.context as ResponseEvent['context'], databaseDown: seen.databaseDown });
-    return { status: answer.status, headers: [['cache-control', 'no-store'], ...answer.headers], body: text };
+    return { status: answer.status, headers: [['cache-control', 'no-store'], ...answer.headers], body: sent };
   };
 }
 

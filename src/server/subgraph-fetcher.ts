@@ -9,6 +9,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { Agent, request, type Dispatcher } from 'undici';
+import type { HandedResult } from './handover.js';
 import type { LocalCall } from './local-call.js';
 
 type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
@@ -34,6 +35,7 @@ export function subgraphFetcher(ca?: Buffer, local: ReadonlyMap<string, LocalCal
   };
 }
 
+/** A subgraph's answer read in full: its text, or (in-process, src/server/handover.ts) the object the text would parse to. */
 class ReadResponse implements FetcherResponse {
   readonly bodyUsed = false;
   readonly redirected = false;
@@ -45,7 +47,7 @@ class ReadResponse implements FetcherResponse {
     readonly url: string,
     readonly status: number,
     raw: Record<string, string | string[] | undefined>,
-    private readonly body: string,
+    private readonly body: string | { result: HandedResult },
   ) {
     this.ok = status >= 200 && status < 300;
     this.statusText = STATUS_CODES[status] ?? '';
@@ -57,19 +59,23 @@ class ReadResponse implements FetcherResponse {
   }
 
   async text(): Promise<string> {
-    return this.body;
+    return this.textOf();
   }
 
   async json(): Promise<unknown> {
-    return JSON.parse(this.body);
+    return typeof this.body === 'string' ? JSON.parse(this.body) : this.body.result;
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = Buffer.from(this.body, 'utf8');
+    const bytes = Buffer.from(this.textOf(), 'utf8');
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
 
   clone(): FetcherResponse {
     return this;
+  }
+
+  private textOf(): string {
+    return typeof this.body === 'string' ? this.body : `${JSON.stringify(this.body.result)}\n`;
   }
 }

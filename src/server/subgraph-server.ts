@@ -28,6 +28,7 @@ import { httpErrorLogger, refusalAppendLogger } from './ops/error-log.js';
 import { opsOf, type ServerOps } from './ops/server-ops.js';
 import { alertOptions, subgraphPlugins } from './subgraph-plugins.js';
 import { alertSink } from '../audit/alerts/alert-evaluator.js';
+import { stringifyOrHandOver } from './handover.js';
 import { serveHttp, type RunningHttp } from './http.js';
 import { refuseMalformedHeaders, requestMeta, type RequestHead } from '../request/meta.js';
 import type { TlsMaterial } from './tls.js';
@@ -83,6 +84,8 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
     // The process owner (the CLI) decides how to stop on a signal: Apollo must not re-raise it.
     stopOnTerminationSignals: false,
     plugins: assembly.plugins(name, deps),
+    // The gateway of this process gets the answer as an object, the same as it would parse (handover.ts).
+    stringifyResult: stringifyOrHandOver,
   });
   await apollo.start();
   const running = await serveHttp(apollo, {

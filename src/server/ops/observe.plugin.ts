@@ -6,12 +6,15 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ErrorCode, type DatabaseFailure } from '../../request/errors.js';
 import { databaseFailureOf } from './database-failure.js';
+import { handOverOnStringify, type Handover } from '../handover.js';
 
 export interface Observed {
   operation: string | null;
   errorCode: string | null;
   /** An error in this request says PostgreSQL is unreachable or timed out: the HTTP front answers 503. */
   databaseDown?: DatabaseFailure;
+  /** An in-process call's: where its answer is handed over (src/server/handover.ts). */
+  handover?: Handover;
 }
 
 export interface ObservedContext extends BaseContext {
@@ -23,8 +26,8 @@ export interface ObservedContext extends BaseContext {
 const OBSERVED = Symbol('koe.observed');
 
 /** Called by the HTTP front on the context it created, so it can read the record afterwards. */
-export function withObservation<C extends object>(ctx: C): C {
-  (ctx as Record<symbol, Observed>)[OBSERVED] = { operation: null, errorCode: null };
+export function withObservation<C extends object>(ctx: C, handover?: Handover): C {
+  (ctx as Record<symbol, Observed>)[OBSERVED] = { operation: null, errorCode: null, ...(handover ? { handover } : {}) };
   return ctx;
 }
 
@@ -48,6 +51,7 @@ export function useObserver<C extends ObservedContext>(onDecisions?: (ctx: C) =>
           } else if (errors?.length) o.errorCode = String(errors[0]!.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
           onDecisions?.(contextValue);
           if (response.body.kind !== 'single') return;
+          if (o.handover) handOverOnStringify(o.handover, response.body.singleResult);
           for (const e of response.body.singleResult.errors ?? []) {
             if (e.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) (e as { extensions: Record<string, unknown> }).extensions.requestId = contextValue.requestId;
           }
