@@ -80,5 +80,7 @@ function auditRecorder(name: SubgraphName, deps: SubgraphDeps): ApolloServerPlug
     // The secret the principal assertion is signed under: a call that proved the gateway holds it
     // hands its event to that gateway (src/audit/handoff.ts).
     handoffKey: derivedKey(deps.jwtSecret, 'auditHandoff'),
+    // The subgraph's HTTP front awaits a direct read's commit before a byte leaves (subgraph-server.ts `settle`).
+    deferCommit: true,
   });
 }

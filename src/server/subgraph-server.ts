@@ -35,6 +35,8 @@ import type { TlsMaterial } from './tls.js';
 import { documentLockOf, type PolicySet } from '../policies/index.js';
 import { PrincipalRefusedError } from '../request/errors.js';
 import { credentialKindOf } from './documents/document-lock.js';
+import { deferredCommit } from '../audit/deferred-commit.js';
+import { settleAudit } from './audit-settle.js';
 
 export interface SubgraphDeps {
   orm: MikroORM;
@@ -97,6 +99,8 @@ export async function startSubgraph(name: SubgraphName, deps: SubgraphDeps, host
     readiness: readinessOf(deps.orm, () => deps.policy !== undefined),
     onResponse: requestObserver(name, ops.log, ops.metrics),
     onError: httpErrorLogger(name, ops.log),
+    // A direct read's audit commit overlapped Apollo's serialisation; no byte leaves before it.
+    settle: settleAudit,
     // Innermost: a database outage is marked before the refusal recorder (which cannot write either)
     // turns it into AUDIT_UNAVAILABLE; the HTTP front then answers 503 SERVICE_UNAVAILABLE.
     context: recordingRefusals(deps.orm, name, unavailableOnDatabaseFailure(requestContext(name, deps)), {
@@ -151,6 +155,7 @@ export function requestContext(name: SubgraphName, deps: Pick<SubgraphDeps, 'orm
       cursors,
       edgeAudited: fromGateway !== null,
       allColumns: deps.config.readColumns === 'all',
+      auditCommit: deferredCommit(),
     };
   };
 }

@@ -88,16 +88,19 @@ describe('audit at the edge', () => {
     expect(koe.queries.filter((q) => PRINCIPAL_READ.test(q))).toHaveLength(1);
   });
 
-  it('sends no byte of the answer before its edge commit: while another instance holds the chain, the client waits', async () => {
+  it.each([
+    ['through the gateway (its edge commit)', () => koe.platform.gatewayUrl, SPANNING, 'gateway'],
+    ['straight to a subgraph (its own commit)', () => koe.platform.subgraphUrls.customers, EMAILS, 'customers'],
+  ])('sends no byte of an answer before its commit, %s: while another instance holds the chain, the client waits', async (_how, url, query, last) => {
     const holder = new pg.Client({ connectionString: db.url });
     await holder.connect();
     let unlocked = false;
     try {
       await holder.query('select pg_advisory_lock($1)', [AUDIT_CHAIN_LOCK]);
       let answered = false;
-      const pending = send(koe.platform.gatewayUrl, SPANNING).finally(() => (answered = true));
-      // The request has reached its append once a backend waits for the chain: every subgraph has
-      // answered and the gateway has built its answer; only the commit is left.
+      const pending = send(url(), query).finally(() => (answered = true));
+      // The request has reached its append once a backend waits for the chain: the answer is built
+      // (every subgraph has answered the gateway); only the commit is left.
       for (let i = 0; i < 100; i++) {
         const [w] = (await holder.query<{ n: number }>(`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`)).rows;
         if (w!.n > 0) break;
@@ -111,7 +114,7 @@ describe('audit at the edge', () => {
       const r = await pending;
       expect(r.status).toBe(200);
       expect(r.json.errors).toBeUndefined();
-      expect(r.events.map((e) => e.subgraph).at(-1)).toBe('gateway');
+      expect(r.events.map((e) => e.subgraph).at(-1)).toBe(last);
     } finally {
       if (!unlocked) await holder.query('select pg_advisory_unlock($1)', [AUDIT_CHAIN_LOCK]).catch(() => {});
       await holder.end();
