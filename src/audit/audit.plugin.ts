@@ -5,7 +5,7 @@
  * byte leaves; if it fails, the body is replaced by an AUDIT_UNAVAILABLE error and no data (fail
  * closed: nothing goes out unrecorded). With `deferCommit`, a read's commit is left in flight for the
  * server's HTTP front, which awaits it after Apollo has serialised the answer and before writing a
- * byte of it (src/audit/deferred-commit.ts). A mutation's event is appended inside the transaction its
+ * byte of it (src/request/deferred-commit.ts). A mutation's event is appended inside the transaction its
  * change was written in, and commits with it (src/audit/mutation-transaction.ts).
  * A read called by Koe's gateway (`ctx.edgeAudited`) is not appended here: the event goes back to
  * the gateway in the response (`extensions.koeAudit`, signed: src/audit/handoff.ts), which appends
@@ -23,7 +23,7 @@ import { appendAuditEvents, prepareAuditRow } from './append.js';
 import type { ChainedAuditEvent } from './event.js';
 import { AuditAppendBatcher } from './append-batcher.js';
 import { writeCheckpoint, type CheckpointKey } from './checkpoint.js';
-import { defer } from './deferred-commit.js';
+import { defer } from '../request/deferred-commit.js';
 import { handOff, HANDOFF_EXTENSION } from './handoff.js';
 import { beginMutation, endMutation, MutationGate } from './mutation-transaction.js';
 import { operationHash } from './operation-hash.js';
@@ -43,7 +43,7 @@ export interface AuditRecorderOptions {
   alerts?: AlertOptions;
   /** `derivedKey(secret, 'auditHandoff')`: signs the events handed to Koe's gateway; null: every event is appended here. */
   handoffKey: Uint8Array | null;
-  /** A read's commit is left in flight for the HTTP front (`ctx.auditCommit`, src/audit/deferred-commit.ts); else awaited here. */
+  /** A read's commit is left in flight for the HTTP front (`ctx.auditCommit`, src/request/deferred-commit.ts); else awaited here. */
   deferCommit?: boolean;
 }
 

@@ -6,7 +6,7 @@
  * the edge event and just before it: one chain-lock acquisition, one round trip, one WAL flush per
  * client request (shared with concurrent requests by the append batcher's group commit). The
  * gateway starts that commit here and its HTTP front awaits it after Apollo has serialised the
- * answer, before writing any of it (`deferCommit`, src/audit/deferred-commit.ts). If a
+ * answer, before writing any of it (`deferCommit`, src/request/deferred-commit.ts). If a
  * handed-off event fails its checks or the append fails, the client gets `data: null` with
  * AUDIT_UNAVAILABLE (HTTP 503) and nothing of the request is appended: no byte of personal data
  * reaches a client before every event that describes it is durable. A subgraph response the
@@ -29,7 +29,7 @@ import { chainedEvent, prepareAuditRow } from './append.js';
 import { AuditAppendBatcher } from './append-batcher.js';
 import { UNAVAILABLE } from './audit.plugin.js';
 import { writeCheckpoint, type CheckpointKey } from './checkpoint.js';
-import { defer, type DeferredCommit } from './deferred-commit.js';
+import { defer, type DeferredCommit } from '../request/deferred-commit.js';
 import type { NewAuditEvent } from './event.js';
 import type { HandoffInbox } from './handoff.js';
 import { operationHash } from './operation-hash.js';
@@ -64,7 +64,7 @@ export interface EdgeAuditOptions<C extends EdgeContext> {
   checkpointEvery?: number;
   checkpointKey?: CheckpointKey | null;
   onCheckpointError?: (err: unknown) => void;
-  /** Leave the commit in flight for the HTTP front to await (src/audit/deferred-commit.ts); else awaited here. */
+  /** Leave the commit in flight for the HTTP front to await (src/request/deferred-commit.ts); else awaited here. */
   deferCommit?: boolean;
 }
 

@@ -6,7 +6,7 @@ import type { RequestAccess } from './access.js';
 import type { MaskContext } from '../policies/maskers/index.js';
 import type { DecisionCounter } from './decision-counter.js';
 import type { Cursors } from './cursors.js';
-import type { DeferredCommit } from '../audit/deferred-commit.js';
+import type { DeferredCommit } from './deferred-commit.js';
 
 export type SubgraphName = 'customers' | 'feedback' | 'audit';
 
@@ -49,6 +49,6 @@ export interface KoeContext {
   readonly edgeAudited?: boolean;
   /** Read paths select every column (`KOE_READ_COLUMNS=all`) instead of those the operation uses. */
   readonly allColumns?: boolean;
-  /** Where a read's audit commit waits for the HTTP front (src/audit/deferred-commit.ts); absent: the recorder awaits it. */
+  /** Where a read's audit commit waits for the HTTP front (src/request/deferred-commit.ts); absent: the recorder awaits it. */
   readonly auditCommit?: DeferredCommit;
 }

@@ -1,11 +1,11 @@
 /**
- * The HTTP front's side of a deferred audit commit (src/audit/deferred-commit.ts): awaited once
+ * The HTTP front's side of a deferred audit commit (src/request/deferred-commit.ts): awaited once
  * Apollo has serialised the answer, before a byte of it is written or handed over. A failed commit
  * turns the answer into what the recorder sends when it refuses an answer itself: 503, no data,
  * AUDIT_UNAVAILABLE, in Apollo's body layout and with Apollo's headers.
  */
 import { UNAVAILABLE } from '../audit/audit.plugin.js';
-import { committed, type DeferredCommit } from '../audit/deferred-commit.js';
+import { committed, type DeferredCommit } from '../request/deferred-commit.js';
 import type { Answer } from './http-answer.js';
 
 export async function settleAudit(ctx: { readonly auditCommit?: DeferredCommit }, answer: Answer): Promise<Answer> {

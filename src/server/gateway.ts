@@ -15,7 +15,7 @@ import { unavailableOnDatabaseFailure } from './ops/database-failure.js';
 import { authenticate } from '../auth/authenticate.js';
 import { PRINCIPAL_ASSERTION_HEADER, signPrincipalAssertion } from '../auth/principal-assertion.js';
 import { checkpointKeyOf, type CheckpointKey } from '../audit/checkpoint.js';
-import { deferredCommit } from '../audit/deferred-commit.js';
+import { deferredCommit } from '../request/deferred-commit.js';
 import { useEdgeAudit, type EdgeContext } from '../audit/edge-event.js';
 import { HANDOFF_EXTENSION, HandoffInbox } from '../audit/handoff.js';
 import { derivedKey } from '../crypto/derive.js';

@@ -35,7 +35,7 @@ import type { TlsMaterial } from './tls.js';
 import { documentLockOf, type PolicySet } from '../policies/index.js';
 import { PrincipalRefusedError } from '../request/errors.js';
 import { credentialKindOf } from './documents/document-lock.js';
-import { deferredCommit } from '../audit/deferred-commit.js';
+import { deferredCommit } from '../request/deferred-commit.js';
 import { settleAudit } from './audit-settle.js';
 
 export interface SubgraphDeps {
