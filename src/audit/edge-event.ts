@@ -126,4 +126,3 @@ export function useEdgeAudit<C extends EdgeContext>(opts: EdgeAuditOptions<C>): 
     },
   };
 }
-

@@ -1,6 +1,6 @@
 /**
- * The `@pii` guard keeps the last request's decider and masker per field, so a page does not look
- * them up for every record. Requests of principals whose policies differ, one after another and at
+ * The `@pii` guard asks the request's ability for each field's decider and masker (built once per
+ * ability and field, memoised per mask context), holding nothing across requests. Requests of principals whose policies differ, one after another and at
  * once on the same server, must each get their own decisions and their own masker: one role masks
  * e-mail addresses with `email`, another with `redact`, a third may not read them at all.
  */

@@ -89,6 +89,9 @@ describe('audit-write failures', () => {
     expect(refusal).toMatchObject({ server: 'feedback', code: 'AUDIT_UNAVAILABLE' });
     expect(refusal!.error).toMatch(/audit store refuses rows/);
     expectNoPersonalData(failures, ['forged']);
+    // The request's own line (and its metric) names the outcome, not only the status.
+    const line = parsed().find((l) => l.requestId === read && l.msg === 'request');
+    expect(line).toMatchObject({ server: 'customers', status: 503, outcome: 'audit_unavailable' });
   });
 });
 

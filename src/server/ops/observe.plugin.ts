@@ -48,7 +48,11 @@ export function useObserver<C extends ObservedContext>(onDecisions?: (ctx: C) =>
           if (down) {
             o.databaseDown = down;
             o.errorCode = ErrorCode.SERVICE_UNAVAILABLE;
-          } else if (errors?.length) o.errorCode = String(errors[0]!.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+          } else {
+            // What the client is sent decides: a recorder that refused the answer replaced its body (AUDIT_UNAVAILABLE).
+            const first = (response.body.kind === 'single' ? response.body.singleResult.errors?.[0] : undefined) ?? errors?.[0];
+            if (first) o.errorCode = String(first.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+          }
           onDecisions?.(contextValue);
           if (response.body.kind !== 'single') return;
           if (o.handover) handOverOnStringify(o.handover, response.body.singleResult);
